@@ -1,0 +1,58 @@
+/**
+ * The staff and integration API: `GET /api/tickets` and `GET /api/tickets/:ref`, behind bearer
+ * tokens scoped to one agency (which sees only tickets referred to it) or to all.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Services } from '../app.ts';
+import { RequestError } from '../core/errors.ts';
+import type { ApiToken } from '../store/store.ts';
+import { ticketJson } from './ticket-json.ts';
+import { ALL_AGENCIES, verifyBearer } from './tokens.ts';
+
+/** Mounts the ticket API. */
+export function registerTicketRoutes(app: FastifyInstance, services: Services): void {
+  const { store, definitions } = services;
+  const listQuery = z
+    .object({
+      status: z.enum(['new', 'triaged', 'in_progress', 'referred', 'closed']).optional(),
+      priority: z.enum(definitions.policy.priorities as [string, ...string[]]).optional(),
+      agency: z.string().refine((a) => definitions.directory.byId.has(a), 'unknown agency id').optional(),
+      limit: z.coerce.number().int().min(1).max(1000).optional(),
+    })
+    .strict();
+
+  const authenticate = async (req: FastifyRequest): Promise<ApiToken> => {
+    const token = await verifyBearer(store, req.headers.authorization);
+    if (!token) throw new RequestError(401, 'unauthorized', 'Send "Authorization: Bearer <token>". Create a token with: npm run cli -- token create --agency <id|all>');
+    return token;
+  };
+
+  app.get('/api/tickets', async (req) => {
+    const token = await authenticate(req);
+    const parsed = listQuery.safeParse(req.query);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new RequestError(400, 'invalid_query', `${issue.path.join('.') || 'query'}: ${issue.message}. Filters: status, priority, agency, limit.`);
+    }
+    const q = parsed.data;
+    if (token.agency !== ALL_AGENCIES && q.agency && q.agency !== token.agency) {
+      throw new RequestError(403, 'forbidden', `This token sees only agency ${token.agency}.`);
+    }
+    const agency = token.agency === ALL_AGENCIES ? q.agency : token.agency;
+    const tickets = await store.listTickets({ ...q, ...(agency ? { agency } : {}) });
+    return { tickets: tickets.map((t) => ticketJson(t)) };
+  });
+
+  app.get<{ Params: { ref: string } }>('/api/tickets/:ref', async (req) => {
+    const token = await authenticate(req);
+    const ref = req.params.ref.toUpperCase();
+    const ticket = await store.getTicket(ref);
+    // A ticket outside the token's agency is "not found", so that references cannot be probed.
+    if (!ticket || (token.agency !== ALL_AGENCIES && !ticket.referrals.some((r) => r.agency === token.agency))) {
+      throw new RequestError(404, 'not_found', `No ticket ${ref} for this token.`);
+    }
+    await store.transaction((tx) => tx.audit({ ticketRef: ref, actor: `token:${token.id}`, action: 'ticket.viewed', detail: { via: 'api' } }));
+    return ticketJson(ticket, await store.attachmentsOf(ref));
+  });
+}

@@ -1,0 +1,92 @@
+/**
+ * The local simulator: a channel that needs no tokens, for flow authors and tests.
+ * `POST /api/sim/messages` takes one user message and answers the bot's replies; `GET` with `?user=`
+ * collects messages that arrived later (staff writing through the bot); `/sim` is a chat page.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Services } from '../../app.ts';
+import { RequestError } from '../../core/errors.ts';
+import type { InboundContent, Reply } from '../../conversation/reply.ts';
+
+/** The simulator's channel name in sessions, tickets and the outbox. */
+export const SIM_CHANNEL = 'sim';
+
+/** File types the bot accepts as evidence. */
+export const ACCEPTED_MIME = ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'application/pdf'];
+
+const user = z.string().trim().min(1, 'user must not be empty').max(128, 'user is at most 128 characters');
+
+export const simMessageSchema = z
+  .object({
+    user,
+    /** Optional idempotency key: the same id twice is handled once. */
+    id: z.string().min(1).max(128).optional(),
+    text: z.string().max(100_000).optional(),
+    choice: z.string().max(1000).optional(),
+    location: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180), text: z.string().max(500).optional() }).strict().optional(),
+    image: z
+      .object({
+        name: z.string().max(255).default('upload'),
+        mime: z.string().min(3).max(100),
+        base64: z.string().regex(/^[A-Za-z0-9+/=\s]*$/, 'image.base64 must be base64'),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((m) => [m.text, m.choice, m.location, m.image].filter((v) => v !== undefined).length === 1, {
+    message: 'send exactly one of text, choice, location or image',
+  });
+
+const STATIC: Record<string, { file: string; type: string }> = {
+  '/sim': { file: 'sim.html', type: 'text/html; charset=utf-8' },
+  '/sim/sim.js': { file: 'sim.js', type: 'text/javascript; charset=utf-8' },
+  '/sim/sim.css': { file: 'sim.css', type: 'text/css; charset=utf-8' },
+};
+
+/** Mounts the simulator's API and page. */
+export function registerSimulator(app: FastifyInstance, services: Services): void {
+  const { conversation, files, store, config } = services;
+
+  app.post('/api/sim/messages', async (req, reply) => {
+    const parsed = simMessageSchema.safeParse(req.body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new RequestError(400, 'invalid_message', `${issue.path.join('.') || 'body'}: ${issue.message}. Expected {"user": "...", "text": "..."} or choice, location or image.`);
+    }
+    const m = parsed.data;
+    let content: InboundContent;
+    if (m.text !== undefined) content = { type: 'text', text: m.text };
+    else if (m.choice !== undefined) content = { type: 'choice', ids: m.choice.split(',').map((s) => s.trim()).filter(Boolean) };
+    else if (m.location) content = { type: 'location', lat: m.location.lat, lon: m.location.lon, ...(m.location.text ? { text: m.location.text } : {}) };
+    else {
+      const image = m.image!;
+      const bytes = Buffer.from(image.base64, 'base64');
+      if (!ACCEPTED_MIME.includes(image.mime)) content = { type: 'unsupported', what: 'file_type' };
+      else if (bytes.byteLength > config.MAX_UPLOAD_BYTES) content = { type: 'unsupported', what: 'file_too_large' };
+      else if (bytes.byteLength === 0) throw new RequestError(400, 'invalid_message', 'image.base64 is empty.');
+      else content = { type: 'media', file: await files.save(bytes, image.mime, image.name) };
+    }
+    const id = m.id ?? randomUUID();
+    const result = await conversation.handle({ channel: SIM_CHANNEL, userId: m.user, eventId: id, messageId: id, content }, { synchronous: true });
+    if (result.duplicate && content.type === 'media') await files.delete([content.file.path]);
+    return reply.send({ replies: result.replies, ...(result.duplicate ? { duplicate: true } : {}) });
+  });
+
+  app.get('/api/sim/messages', async (req) => {
+    const parsed = z.object({ user }).safeParse(req.query);
+    if (!parsed.success) throw new RequestError(400, 'invalid_query', 'Pass ?user=<the simulator user id>.');
+    const pending = await store.takeOutbox(SIM_CHANNEL, parsed.data.user);
+    return { replies: pending.map((m) => m.payload as Reply) };
+  });
+
+  for (const [route, { file, type }] of Object.entries(STATIC)) {
+    app.get(route, async (_req, reply) => {
+      const body = await readFile(new URL(`../../../public/${file}`, import.meta.url));
+      return reply.type(type).header('cache-control', 'no-store').header('content-security-policy', "default-src 'self'; img-src 'self' data:").send(body);
+    });
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Commands a user can give at any point, in any language: leave (quick exit), status, language,
+ * help, start again. Exit words come from every locale, so that a person can always leave.
+ */
+import type { Translations } from '../i18n/locales.ts';
+import { normalize } from '../i18n/lexicon.ts';
+
+export type Command = 'exit' | 'status' | 'lang' | 'help' | 'start';
+
+const SLASH: Record<string, Command> = { exit: 'exit', stop: 'exit', status: 'status', lang: 'lang', language: 'lang', help: 'help', start: 'start' };
+
+/** Recognises commands: `/exit`, `/stop`, `/status`, `/lang`, `/help`, `/start`, or a command word. */
+export class CommandMatcher {
+  private readonly words = new Map<string, Command>();
+
+  constructor(translations: Translations) {
+    for (const lang of translations.languages) {
+      for (const cmd of ['exit', 'status', 'lang', 'help'] as const) {
+        for (const w of translations.raw(lang, `words.${cmd}`)?.split('|') ?? []) {
+          const word = normalize(w);
+          if (word) this.words.set(word, cmd);
+        }
+      }
+    }
+  }
+
+  /** The command a text gives, if it is one (the whole message, not a word inside a sentence). */
+  match(text: string): Command | undefined {
+    const slash = /^\/([a-z]+)(@\w+)?(\s|$)/i.exec(text.trim());
+    if (slash) return SLASH[slash[1]!.toLowerCase()];
+    return this.words.get(normalize(text));
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * The conversation pipeline, the same for every channel: de-duplicate the event, load the session,
+ * step the flow, and write session, transcript, ticket and outbox rows in one transaction.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Directory } from '../directory/directory.ts';
+import { FlowRuntimeError, initialState, reask, step } from '../flow/engine.ts';
+import type { Lexicon } from '../flow/interpret.ts';
+import type { FlowSet, Input, Out, SessionState } from '../flow/types.ts';
+import { detectLanguage, languageFromHint } from '../i18n/detect.ts';
+import type { Translations } from '../i18n/locales.ts';
+import type { Policy } from '../policy/policy.ts';
+import type { Store, TicketRecord, Tx } from '../store/store.ts';
+import { createTicket, enrichTicket } from '../tickets/ticket-service.ts';
+import { type Command, CommandMatcher } from './commands.ts';
+import { render } from './render.ts';
+import type { InboundMessage, Reply } from './reply.ts';
+
+/** What the conversation needs; built once at start-up. */
+export interface ConversationDeps {
+  store: Store;
+  flows: FlowSet;
+  policy: Policy;
+  directory: Directory;
+  translations: Translations;
+  lexicon: Lexicon;
+  maxTextLength: number;
+  /** Called after commit with files to delete (a quick exit erased their rows). */
+  deleteFiles?: (paths: string[]) => Promise<void>;
+}
+
+/** The outcome of one inbound event. */
+export interface HandleResult {
+  /** True when the event id was seen before: nothing was done. */
+  duplicate: boolean;
+  replies: Reply[];
+}
+
+/** Options of {@link ConversationService.handle}. */
+export interface HandleOptions {
+  /**
+   * The channel answers in the same request (the simulator): outbox rows are written as delivered.
+   * Other channels leave them pending for their dispatcher.
+   */
+  synchronous?: boolean;
+}
+
+/** Runs conversations. */
+export class ConversationService {
+  private readonly commands: CommandMatcher;
+
+  constructor(private readonly deps: ConversationDeps) {
+    this.commands = new CommandMatcher(deps.translations);
+  }
+
+  /** Handles one inbound event; safe to call again with the same event id. */
+  async handle(msg: InboundMessage, opts: HandleOptions = {}): Promise<HandleResult> {
+    const filesToDelete: string[] = [];
+    const result = await this.deps.store.transaction(async (tx): Promise<HandleResult> => {
+      if (!(await tx.claimEvent(msg.channel, msg.eventId))) return { duplicate: true, replies: [] };
+      const sessionId = `${msg.channel}:${msg.userId}`;
+      const session = await tx.getSession(sessionId);
+      const turn = await this.turn(tx, msg, sessionId, session?.state, filesToDelete);
+      if (turn.erased) return { duplicate: false, replies: turn.replies };
+
+      if (turn.record) await tx.addTranscript(sessionId, 'in', turn.record, msg.messageId);
+      for (const reply of turn.replies) {
+        await tx.addTranscript(sessionId, 'out', reply);
+        await tx.enqueue({ channel: msg.channel, recipient: msg.userId, kind: 'reply', payload: reply }, { delivered: opts.synchronous ?? false });
+      }
+      if (turn.state) await tx.saveSession({ id: sessionId, channel: msg.channel, userId: msg.userId, state: turn.state });
+      return { duplicate: false, replies: turn.replies };
+    });
+    if (filesToDelete.length && this.deps.deleteFiles) await this.deps.deleteFiles(filesToDelete);
+    return result;
+  }
+
+  /** One turn: what to store of the input, the new state and the replies. */
+  private async turn(
+    tx: Tx,
+    msg: InboundMessage,
+    sessionId: string,
+    state: SessionState | undefined,
+    filesToDelete: string[],
+  ): Promise<{ state?: SessionState; replies: Reply[]; record?: unknown; erased?: boolean }> {
+    const { flows, translations } = this.deps;
+    const content = msg.content;
+    const lang = state?.lang;
+
+    // Bad input changes nothing: it is answered, not stored.
+    if (content.type === 'text' && content.text.length > this.deps.maxTextLength) {
+      return { replies: await this.renderFor(tx, msg, state, [{ kind: 'miss', reason: 'too_long' }, ...this.again(state)], { max: this.deps.maxTextLength }) };
+    }
+    if (content.type === 'unsupported') {
+      const key = content.what === 'file_too_large' ? 'miss.file_too_large' : content.what === 'file_type' ? 'miss.file_type' : 'miss.unsupported';
+      return { replies: await this.renderFor(tx, msg, state, [{ kind: 'say', key }, ...this.again(state)]) };
+    }
+
+    const command = content.type === 'text' ? this.commands.match(content.text) : undefined;
+    if (command === 'exit') return this.exit(tx, msg, sessionId, state, filesToDelete);
+    if (command && command !== 'start' && state && !state.ended) return this.command(tx, msg, state, command);
+
+    let input: Input;
+    let record: unknown;
+    switch (content.type) {
+      case 'text':
+        input = command === 'start' ? { type: 'start' } : { type: 'text', text: content.text };
+        record = { text: content.text };
+        break;
+      case 'choice':
+        input = { type: 'choice', ids: content.ids };
+        record = { choice: content.ids };
+        break;
+      case 'location':
+        input = { type: 'location', lat: content.lat, lon: content.lon, ...(content.text ? { text: content.text } : {}) };
+        record = { location: { lat: content.lat, lon: content.lon, text: content.text } };
+        break;
+      case 'media': {
+        const id = randomUUID();
+        await tx.addAttachment({ id, sessionId, channel: msg.channel, messageId: msg.messageId ?? null, ...content.file });
+        input = { type: 'media', attachmentId: id };
+        record = { attachment: id, mime: content.file.mime, size: content.file.size };
+        break;
+      }
+    }
+
+    // The language switch answers here, outside the flow, and returns to the same question.
+    if (state?.choosingLanguage && !state.ended) {
+      const picked = this.pickLanguage(input, state);
+      const next = { ...state, choosingLanguage: false, ...(picked ? { lang: picked, answers: { ...state.answers, lang: picked } } : {}) };
+      return { state: next, record, replies: await this.renderFor(tx, msg, next, reask(flows, next)) };
+    }
+
+    // A new conversation starts in the language its first words are written in.
+    let current = state;
+    if (!current || current.ended) {
+      const guessed = (content.type === 'text' && !command ? detectLanguage(content.text, translations.languages) : undefined) ?? languageFromHint(msg.languageHint, translations.languages) ?? lang;
+      current = { ...initialState(flows, guessed ? { lang: guessed } : {}), ended: false };
+      input = { type: 'start' };
+    }
+
+    let result;
+    const prefix: Out[] = [];
+    try {
+      result = step(flows, current, input, this.deps.lexicon);
+    } catch (err) {
+      if (!(err instanceof FlowRuntimeError)) throw err;
+      // The flows changed under a live conversation: start again rather than fail.
+      prefix.push({ kind: 'say', key: 'error.restarted' });
+      result = step(flows, initialState(flows, lang ? { lang } : {}), { type: 'start' }, this.deps.lexicon);
+    }
+    // The engine carries ticketRef along, and a fresh start drops it: a new report, a new ticket.
+    let next: SessionState = result.state;
+
+    // Tickets: created when the flow says so, enriched by every later answer.
+    let ticket: TicketRecord | undefined;
+    const owner = { sessionId, channel: msg.channel, userId: msg.userId };
+    const existing = next.ticketRef ? await tx.getTicket(next.ticketRef) : undefined;
+    if (existing) ticket = await enrichTicket(tx, this.deps.policy, existing, next.answers);
+    else if (result.effects.some((e) => e.type === 'create_ticket')) {
+      ticket = await createTicket(tx, this.deps.policy, owner, next.answers);
+      next = { ...next, ticketRef: ticket.ref };
+    }
+
+    return { state: next, record, replies: await this.renderFor(tx, msg, next, [...prefix, ...result.out], {}, ticket) };
+  }
+
+  private async command(tx: Tx, msg: InboundMessage, state: SessionState, command: Exclude<Command, 'exit' | 'start'>) {
+    const { flows } = this.deps;
+    switch (command) {
+      case 'status':
+        return { state, replies: await this.renderFor(tx, msg, state, [{ kind: 'show', block: 'status' }, ...reask(flows, state)]) };
+      case 'help':
+        return { state, replies: await this.renderFor(tx, msg, state, [{ kind: 'say', key: 'help.text' }, ...reask(flows, state)]) };
+      case 'lang': {
+        const next = { ...state, choosingLanguage: true };
+        const replies = await this.renderFor(tx, msg, next, [{ kind: 'say', key: 'language.prompt' }, { kind: 'ask', key: 'lang', required: false }]);
+        return { state: next, replies };
+      }
+    }
+  }
+
+  /** Quick exit: erase everything of a chat with no ticket; otherwise close the conversation only. */
+  private async exit(tx: Tx, msg: InboundMessage, sessionId: string, state: SessionState | undefined, filesToDelete: string[]) {
+    const tickets = await tx.ticketsOfUser(msg.channel, msg.userId);
+    const t = this.deps.translations.t(state?.lang);
+    if (tickets.length === 0) {
+      filesToDelete.push(...(await tx.eraseSession(sessionId, msg.channel, msg.userId)));
+      return { erased: true, replies: [{ text: t('exit.erased') }] };
+    }
+    const next = state ? { ...state, ended: true, choosingLanguage: false } : undefined;
+    return { ...(next ? { state: next } : {}), replies: [{ text: t('exit.closed', { ref: tickets[0]!.ref }) }] };
+  }
+
+  private pickLanguage(input: Input, state: SessionState): string | undefined {
+    const langs = this.deps.translations.languages;
+    if (input.type === 'choice' && input.ids.length === 1 && langs.includes(input.ids[0]!)) return input.ids[0];
+    if (input.type === 'text') return this.deps.lexicon.match(input.text, langs, 'language', state.lang);
+    return undefined;
+  }
+
+  private again(state: SessionState | undefined): Out[] {
+    return state ? reask(this.deps.flows, state) : [];
+  }
+
+  private async renderFor(tx: Tx, msg: InboundMessage, state: SessionState | undefined, out: Out[], params: Record<string, unknown> = {}, ticket?: TicketRecord): Promise<Reply[]> {
+    const { translations, flows, directory } = this.deps;
+    const baseT = translations.t(state?.lang);
+    const t = ((key: string, opts?: Record<string, unknown>) => baseT(key, { ...params, ...opts })) as typeof baseT;
+    const tickets = await tx.ticketsOfUser(msg.channel, msg.userId);
+    const own = ticket ?? (state?.ticketRef ? tickets.find((x) => x.ref === state.ticketRef) : undefined);
+    const answers = state?.answers ?? {};
+    const replies = render(out, {
+      t,
+      dictionary: flows.dictionary,
+      directory,
+      answers,
+      role: typeof answers.role === 'string' ? answers.role : undefined,
+      ...(own ? { ticket: own } : {}),
+      tickets: () => tickets,
+    });
+    // Only the languages that have locales are offered.
+    for (const r of replies) if (r.expects?.key === 'lang' && r.choices) r.choices = r.choices.filter((c) => c.id === 'skip' || translations.languages.includes(c.id));
+    return replies;
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Turns the engine's output (locale keys and blocks) into replies in the user's language, filling in
+ * emergency numbers, the summary, the ticket reference and the case status.
+ */
+import type { TFunction } from 'i18next';
+import type { Directory } from '../directory/directory.ts';
+import { choiceIds, labelPrefix, SKIP } from '../flow/interpret.ts';
+import type { Answers, AnswerValue, Block, Dictionary, KeyDef, Out } from '../flow/types.ts';
+import type { TicketRecord } from '../store/store.ts';
+import type { ExpectType, Reply } from './reply.ts';
+
+/** What the blocks need to know. */
+export interface RenderContext {
+  t: TFunction;
+  dictionary: Dictionary;
+  directory: Directory;
+  answers: Answers;
+  role: string | undefined;
+  /** The conversation's ticket, once created. */
+  ticket?: TicketRecord;
+  /** All tickets of this chat, newest first (for the status block). */
+  tickets: () => TicketRecord[];
+}
+
+const EXPECTS: Record<KeyDef['type'], ExpectType> = {
+  yesno: 'choice',
+  choice: 'choice',
+  multi: 'multi',
+  text: 'text',
+  number: 'number',
+  location: 'location',
+  media: 'media',
+};
+
+/** Renders a batch of output lines into replies. */
+export function render(out: Out[], ctx: RenderContext): Reply[] {
+  const { t } = ctx;
+  // A witness or family member is asked about "the person", a victim about "you": i18next context.
+  const context = ctx.role && ctx.role !== 'self' ? ctx.role : undefined;
+  const replies: Reply[] = [];
+  for (const line of out) {
+    switch (line.kind) {
+      case 'say':
+        replies.push({ text: t(line.key, { context }) });
+        break;
+      case 'miss':
+        replies.push({ text: t(`miss.${line.reason}`) });
+        break;
+      case 'show':
+        replies.push(...renderBlock(line.block, ctx));
+        break;
+      case 'ask': {
+        const def = ctx.dictionary[line.key]!;
+        const prefix = labelPrefix(line.key, def);
+        const ids = [...choiceIds(def), ...(line.required ? [] : [SKIP])];
+        const choices = ids.map((id) => ({ id, label: id === SKIP ? t('choice.skip') : t(`${prefix}.${id}`) }));
+        const last = replies.at(-1) ?? { text: '' };
+        if (!replies.length) replies.push(last);
+        last.choices = choices;
+        last.expects = { key: line.key, type: EXPECTS[def.type] };
+        break;
+      }
+    }
+  }
+  return replies;
+}
+
+function renderBlock(block: Block, ctx: RenderContext): Reply[] {
+  const { t, answers, directory } = ctx;
+  const country = str(answers.current_country);
+  const nationality = str(answers.nationality);
+  const phoneLines = (list: ReturnType<Directory['emergencyFor']>) =>
+    list.map(({ agency, phones }) => `• ${t(`agency.${agency.id}`)}: ${phones.map((p) => (p.label ? `${p.number} (${t(p.label)})` : p.number)).join(', ')}`);
+
+  switch (block) {
+    case 'emergency_numbers': {
+      // Where the person is not known, every country's general numbers, by country.
+      const lines = country
+        ? phoneLines(directory.emergencyFor(country, nationality))
+        : directory.emergencyCountries().flatMap((c) =>
+            phoneLines(directory.emergencyFor(c).filter((x) => !x.agency.for_nationality)).map((line) => `${line} (${t(`country.${c}`)})`),
+          );
+      return [{ text: lines.length ? `${t('emergency.title')}\n${lines.join('\n')}` : t('emergency.none') }];
+    }
+    case 'hotlines': {
+      const lines = phoneLines(directory.hotlinesFor(country, nationality));
+      return [{ text: lines.length ? `${t('hotlines.title')}\n${lines.join('\n')}` : t('hotlines.none') }];
+    }
+    case 'summary':
+      return [{ text: `${t('summary.title')}\n${summaryLines(ctx).join('\n')}` }];
+    case 'ticket': {
+      const ticket = ctx.ticket;
+      if (!ticket) return [{ text: t('ticket.not_created') }];
+      const agencies = ticket.referrals.map((r) => t(`agency.${r.agency}`)).join(', ');
+      return [{ text: t('ticket.created', { ref: ticket.ref, agencies }), ticket: { ref: ticket.ref } }];
+    }
+    case 'status': {
+      const tickets = ctx.tickets();
+      if (!tickets.length) return [{ text: t('status.none') }];
+      const lines = tickets.slice(0, 5).map((tk) => t('status.line', { ref: tk.ref, status: t(`status.value.${tk.status}`), date: tk.createdAt.slice(0, 10) }));
+      return [{ text: `${t('status.title')}\n${lines.join('\n')}`, ticket: { ref: tickets[0]!.ref } }];
+    }
+    case 'languages':
+      return [{ text: t('language.prompt') }];
+  }
+}
+
+/** One line per answered question, in dictionary order, with the value in words. */
+export function summaryLines(ctx: Pick<RenderContext, 't' | 'dictionary' | 'answers'>): string[] {
+  const { t, dictionary, answers } = ctx;
+  return Object.entries(dictionary)
+    .filter(([key]) => answers[key] !== undefined && key !== 'lang')
+    .map(([key, def]) => `• ${t(`summary.label.${key}`)}: ${valueText(key, def, answers[key]!, t)}`);
+}
+
+/** An answer in words: labels for choices, the text itself, coordinates, a count of files. */
+export function valueText(key: string, def: KeyDef, value: AnswerValue, t: TFunction): string {
+  const prefix = labelPrefix(key, def);
+  if (def.type === 'media') return t('summary.files', { count: Array.isArray(value) ? value.length : 0 });
+  if (Array.isArray(value)) return value.map((v) => t(`${prefix}.${v}`)).join(', ');
+  if (typeof value === 'object') {
+    const coords = value.lat !== undefined && value.lon !== undefined ? `${value.lat.toFixed(5)}, ${value.lon.toFixed(5)}` : '';
+    return [value.text, coords].filter(Boolean).join(' · ');
+  }
+  if (def.type === 'choice' || def.type === 'yesno') return t(`${prefix}.${value}`);
+  return String(value);
+}
+
+function str(v: AnswerValue | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}

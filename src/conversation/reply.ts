@@ -1,0 +1,48 @@
+/** What the bot sends, in a channel-neutral form; adapters turn it into platform messages. */
+
+export type ExpectType = 'choice' | 'multi' | 'text' | 'number' | 'location' | 'media';
+
+export interface Choice {
+  id: string;
+  label: string;
+}
+
+/** One message to the user. */
+export interface Reply {
+  text: string;
+  /** Buttons; for a multi-select the user may pick several (sent comma-separated). */
+  choices?: Choice[];
+  /** The dictionary key the bot now waits for, and the kind of answer. */
+  expects?: { key: string; type: ExpectType };
+  /** Present on the message that gives a ticket reference. */
+  ticket?: { ref: string };
+}
+
+/** What a channel hands to the conversation: one inbound event in neutral form. */
+export interface InboundMessage {
+  channel: string;
+  userId: string;
+  /** The platform's unique id of the event, for de-duplication. */
+  eventId: string;
+  /** The platform's message id, when the event is a message. */
+  messageId?: string;
+  /** The platform's hint of the user's language (BCP-47), when known. */
+  languageHint?: string;
+  content: InboundContent;
+}
+
+/** A file already written to the file store by the adapter. */
+export interface StoredFile {
+  path: string;
+  sha256: string;
+  size: number;
+  mime: string;
+  name: string | null;
+}
+
+export type InboundContent =
+  | { type: 'text'; text: string }
+  | { type: 'choice'; ids: string[] }
+  | { type: 'location'; lat: number; lon: number; text?: string }
+  | { type: 'media'; file: StoredFile }
+  | { type: 'unsupported'; what: string };

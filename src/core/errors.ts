@@ -1,0 +1,49 @@
+/**
+ * The few error classes of the project. Each carries what a person needs to fix the cause.
+ */
+import type { z } from 'zod';
+
+/** One problem in a data file: where it is and what is wrong. */
+export interface Problem {
+  /** The file, relative to the working directory. */
+  file: string;
+  /** A readable path inside the file, e.g. `flow victim, node ask_passport, next[0].goto`. */
+  path: string;
+  message: string;
+}
+
+/** Raised when flows, rules, the directory or locales do not hold; lists every problem found. */
+export class DefinitionError extends Error {
+  constructor(readonly problems: Problem[]) {
+    super(`${problems.length} problem(s) in the definitions:\n${problems.map(formatProblem).join('\n')}`);
+    this.name = 'DefinitionError';
+  }
+}
+
+/** `file: path: message`, the form the check command prints. */
+export function formatProblem(p: Problem): string {
+  return `  ${p.file}: ${p.path ? `${p.path}: ` : ''}${p.message}`;
+}
+
+/** Turns zod issues into problems, prefixing each path with `where`. */
+export function zodProblems(file: string, where: string, error: z.ZodError): Problem[] {
+  return error.issues.map((issue) => ({
+    file,
+    path: [where, issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '')]
+      .filter(Boolean)
+      .join(', '),
+    message: issue.message,
+  }));
+}
+
+/** A request that cannot be served as sent; `status` is the HTTP status to answer with. */
+export class RequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RequestError';
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The flow engine: one pure function from (flows, state, input) to (state, output, effects).
+ * No I/O, no SDK, no clock: the conversation layer does all of that around it.
+ */
+import { evaluate } from '../rules/condition.ts';
+import { interpret, type Lexicon } from './interpret.ts';
+import type { Effect, FlowNode, FlowSet, Input, Out, SessionState, Target } from './types.ts';
+
+/** Raised when a flow misbehaves at run time (the meaning checks should make this unreachable). */
+export class FlowRuntimeError extends Error {
+  constructor(
+    readonly at: Target,
+    message: string,
+  ) {
+    super(`flow ${at.flow}, node ${at.node}: ${message}`);
+    this.name = 'FlowRuntimeError';
+  }
+}
+
+/** A loop guard: no conversation needs this many nodes between two answers. */
+const MAX_HOPS = 200;
+
+/** A fresh conversation state at the entry flow, keeping what is already known (such as the language). */
+export function initialState(flows: FlowSet, known: { lang?: string } = {}): SessionState {
+  const entry = flows.flows.get(flows.entry)!;
+  return {
+    v: 1,
+    flow: entry.id,
+    node: entry.start,
+    ...(known.lang ? { lang: known.lang } : {}),
+    answers: known.lang ? { lang: known.lang } : {},
+    skipped: [],
+    misses: 0,
+    ended: false,
+  };
+}
+
+/**
+ * Steps a conversation. A `start` input, a missing state or an ended one begins again at the entry
+ * flow; otherwise the input answers the question the state waits at.
+ */
+export function step(flows: FlowSet, state: SessionState | undefined, input: Input, lexicon: Lexicon): {
+  state: SessionState;
+  out: Out[];
+  effects: Effect[];
+} {
+  const out: Out[] = [];
+  const effects: Effect[] = [];
+
+  if (!state || state.ended || input.type === 'start') {
+    const fresh = initialState(flows, state?.lang ? { lang: state.lang } : {});
+    return { state: run(flows, fresh, { flow: fresh.flow, node: fresh.node }, out, effects), out, effects };
+  }
+
+  const here: Target = { flow: state.flow, node: state.node };
+  const node = nodeAt(flows, here);
+  if (!node.ask) throw new FlowRuntimeError(here, 'the state waits at a node that asks nothing');
+  const def = flows.dictionary[node.ask]!;
+  const result = interpret(node.ask, def, node.required, input, lexicon, state.lang);
+
+  if (result.kind === 'miss') {
+    out.push({ kind: 'miss', reason: result.reason });
+    speak(node, out);
+    return { state: { ...state, misses: state.misses + 1 }, out, effects };
+  }
+
+  const next: SessionState = { ...state, misses: 0, answers: { ...state.answers }, skipped: state.skipped.filter((k) => k !== node.ask) };
+  if (result.kind === 'answer') {
+    next.answers[node.ask] = result.value;
+    if (node.ask === 'lang' && typeof result.value === 'string') next.lang = result.value;
+  } else {
+    delete next.answers[node.ask];
+    next.skipped.push(node.ask);
+  }
+  return { state: run(flows, next, exit(node, next, here), out, effects), out, effects };
+}
+
+/** Walks from `target` until a node waits for the user or the conversation ends. */
+function run(flows: FlowSet, state: SessionState, target: Target, out: Out[], effects: Effect[]): SessionState {
+  let at = target;
+  for (let hops = 0; hops < MAX_HOPS; hops++) {
+    const node = nodeAt(flows, at);
+    const passBy =
+      (node.onlyIf && !evaluate(node.onlyIf, { answers: state.answers })) ||
+      (node.ask !== undefined && node.skipIfAnswered && state.answers[node.ask] !== undefined);
+    if (!passBy) {
+      if (Object.keys(node.set).length) state = { ...state, answers: { ...state.answers, ...node.set } };
+      speak(node, out, { withoutQuestion: true });
+      for (const action of node.do) {
+        if (action === 'create_ticket') effects.push({ type: 'create_ticket' });
+      }
+      if (node.ask) {
+        out.push({ kind: 'ask', key: node.ask, required: node.required });
+        return { ...state, flow: at.flow, node: at.node };
+      }
+      if (node.end) {
+        effects.push({ type: 'end' });
+        return { ...state, flow: at.flow, node: at.node, ended: true };
+      }
+    }
+    at = exit(node, state, at);
+  }
+  throw new FlowRuntimeError(at, `more than ${MAX_HOPS} nodes without waiting for the user`);
+}
+
+/** The lines a node says, then (for a re-ask) its question. */
+function speak(node: FlowNode, out: Out[], opts: { withoutQuestion?: boolean } = {}): void {
+  for (const item of node.say) out.push('text' in item ? { kind: 'say', key: item.text } : { kind: 'show', block: item.show });
+  if (!opts.withoutQuestion && node.ask) out.push({ kind: 'ask', key: node.ask, required: node.required });
+}
+
+/** The first branch whose condition holds; validation guarantees the last one always does. */
+function exit(node: FlowNode, state: SessionState, at: Target): Target {
+  const branch = node.next.find((b) => !b.when || evaluate(b.when, { answers: state.answers }));
+  if (!branch) throw new FlowRuntimeError(at, 'no branch of next matched');
+  return branch.goto;
+}
+
+function nodeAt(flows: FlowSet, t: Target): FlowNode {
+  const node = flows.flows.get(t.flow)?.nodes.get(t.node);
+  if (!node) throw new FlowRuntimeError(t, 'no such node (the flows changed under a live conversation?)');
+  return node;
+}
+
+/** The current question again (after help, a language change, or input that changed nothing). */
+export function reask(flows: FlowSet, state: SessionState): Out[] {
+  const node = flows.flows.get(state.flow)?.nodes.get(state.node);
+  if (!node?.ask || state.ended) return [];
+  const out: Out[] = [];
+  speak(node, out);
+  return out;
+}

@@ -1,0 +1,61 @@
+/**
+ * Tier one of flow validation: the shape of the YAML files, with zod. Tier two (meaning: ids,
+ * targets, keys, reachability) is in `validate.ts`.
+ */
+import { z } from 'zod';
+
+const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'use lower-case letters, digits and _ (e.g. ask_passport)');
+const localeKey = z.string().regex(/^[a-z][A-Za-z0-9_.-]*$/, 'a locale key such as victim.ask_passport');
+
+/** A data-dictionary entry as written in YAML. */
+export const keyDefSchema = z
+  .object({
+    type: z.enum(['yesno', 'choice', 'multi', 'text', 'number', 'location', 'media']),
+    values: z.array(z.string().min(1).max(32)).min(1).optional(),
+    labels: localeKey.optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    sensitive: z.boolean().optional(),
+  })
+  .strict()
+  .refine((d) => (d.type === 'choice' || d.type === 'multi') === (d.values !== undefined), {
+    message: 'choice and multi keys need values; other types take none',
+    path: ['values'],
+  });
+
+export const dictionaryFileSchema = z.object({ keys: z.record(id, keyDefSchema) }).strict();
+
+const sayItem = z.union([localeKey, z.object({ show: z.enum(['emergency_numbers', 'summary', 'ticket', 'hotlines', 'status', 'languages']) }).strict()]);
+
+/** `node`, `@flow` (its start) or `@flow/node`. */
+const target = z.string().regex(/^(@[a-z][a-z0-9_]*(\/[a-z][a-z0-9_]*)?|[a-z][a-z0-9_]*)$/, 'a node id, @flow or @flow/node');
+
+const branch = z.object({ when: z.unknown().optional(), goto: target }).strict();
+
+export const nodeSchema = z
+  .object({
+    id,
+    only_if: z.unknown().optional(),
+    say: z.array(sayItem).default([]),
+    ask: id.optional(),
+    required: z.boolean().default(false),
+    skip_if_answered: z.boolean().default(false),
+    /** Answers to record when the node is passed (e.g. an age group derived from an age). */
+    set: z.record(id, z.string()).default({}),
+    do: z.array(z.enum(['create_ticket'])).default([]),
+    next: z.union([target, z.array(branch).min(1)]).optional(),
+    end: z.boolean().default(false),
+  })
+  .strict();
+
+export const flowFileSchema = z
+  .object({
+    id,
+    start: id,
+    keys: z.record(id, keyDefSchema).default({}),
+    nodes: z.array(nodeSchema).min(1),
+  })
+  .strict();
+
+export type RawNode = z.infer<typeof nodeSchema>;
+export type RawFlow = z.infer<typeof flowFileSchema>;

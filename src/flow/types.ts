@@ -1,0 +1,135 @@
+/**
+ * The flow engine's vocabulary. Nothing here knows a channel, an SDK or a database.
+ */
+import type { Condition } from '../rules/condition.ts';
+
+/** A shared location: coordinates, a description, or both. */
+export interface LocationValue {
+  lat?: number;
+  lon?: number;
+  text?: string;
+}
+
+/** One stored answer: a choice, a multi-select, text, a number, a location or attachment ids. */
+export type AnswerValue = string | number | string[] | LocationValue;
+
+/** Answers by data-dictionary key. */
+export type Answers = Record<string, AnswerValue | undefined>;
+
+/** The kinds of question. `yesno` is a choice among yes, no and unsure. */
+export type KeyType = 'yesno' | 'choice' | 'multi' | 'text' | 'number' | 'location' | 'media';
+
+/** A data-dictionary entry. */
+export interface KeyDef {
+  type: KeyType;
+  /** Stored values, which are also the choice ids (choice, multi; yesno has its own). */
+  values?: string[];
+  /** Locale prefix of value labels: `<labels>.<value>`. */
+  labels?: string;
+  min?: number;
+  max?: number;
+  sensitive?: boolean;
+}
+
+/** The data dictionary, by key. */
+export type Dictionary = Record<string, KeyDef>;
+
+/** Dynamic blocks a node can show; the conversation layer fills them in. */
+export type Block = 'emergency_numbers' | 'summary' | 'ticket' | 'hotlines' | 'status' | 'languages';
+
+/** One line a node says: a locale key or a dynamic block. */
+export type SayItem = { text: string } | { show: Block };
+
+/** What a node does besides talking. */
+export type Action = 'create_ticket';
+
+/** One branch of a node's exit. */
+export interface Branch {
+  when?: Condition;
+  goto: Target;
+}
+
+/** A resolved jump target: a node of a flow. */
+export interface Target {
+  flow: string;
+  node: string;
+}
+
+/** One step of a flow: what to say, what to wait for, where to go. */
+export interface FlowNode {
+  id: string;
+  /** When given and false, the node is passed by: it says and asks nothing and goes on. */
+  onlyIf?: Condition;
+  say: SayItem[];
+  /** The key the node waits for; absent on nodes that only talk or act. */
+  ask?: string;
+  /** A required question offers no skip (consent). */
+  required: boolean;
+  /** Pass the question by when its key already has an answer. */
+  skipIfAnswered: boolean;
+  /** Answers recorded when the node is passed. */
+  set: Record<string, string>;
+  do: Action[];
+  next: Branch[];
+  end: boolean;
+}
+
+/** A validated flow. */
+export interface Flow {
+  id: string;
+  start: string;
+  file: string;
+  nodes: Map<string, FlowNode>;
+}
+
+/** All flows and the dictionary they were checked against. */
+export interface FlowSet {
+  entry: string;
+  flows: Map<string, Flow>;
+  dictionary: Dictionary;
+}
+
+/** The conversation state that the engine reads and returns; stored as JSON. */
+export interface SessionState {
+  v: 1;
+  flow: string;
+  node: string;
+  lang?: string;
+  answers: Answers;
+  skipped: string[];
+  /** Unusable answers to the current question in a row. */
+  misses: number;
+  ended: boolean;
+  /** The ticket this conversation created; set by the conversation layer, ignored by the engine. */
+  ticketRef?: string;
+  /** The user asked to change language; the next choice picks one. Conversation layer only. */
+  choosingLanguage?: boolean;
+}
+
+/** A user's input as the engine sees it: channel-neutral. */
+export type Input =
+  | { type: 'start' }
+  | { type: 'text'; text: string }
+  | { type: 'choice'; ids: string[] }
+  | { type: 'location'; lat: number; lon: number; text?: string }
+  | { type: 'media'; attachmentId: string };
+
+/** Why an input did not answer the question. */
+export type Miss = 'unknown_choice' | 'not_a_number' | 'out_of_range' | 'wrong_type' | 'empty' | 'required' | 'too_long';
+
+/** A line of output, before translation. */
+export type Out =
+  | { kind: 'say'; key: string }
+  | { kind: 'show'; block: Block }
+  | { kind: 'miss'; reason: Miss }
+  | { kind: 'ask'; key: string; required: boolean };
+
+/** Something the conversation layer must do in the same transaction. */
+export type Effect = { type: 'create_ticket' } | { type: 'end' };
+
+/** The result of one step. */
+export interface StepResult {
+  state: SessionState;
+  out: Out[];
+  effects: Effect[];
+}

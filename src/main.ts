@@ -1,0 +1,27 @@
+/**
+ * Starts Tangrod: the HTTP server with the simulator (when on), the staff API and the channels.
+ */
+import { createApp, createServices } from './app.ts';
+import { ConfigError, loadConfig } from './config/env.ts';
+import { DefinitionError, formatProblem } from './core/errors.ts';
+
+try {
+  const config = loadConfig();
+  const services = createServices(config);
+  const app = await createApp(services);
+  await app.listen({ port: config.PORT, host: config.HOST });
+  const base = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
+  app.log.info(`Tangrod is up. Channels: ${config.SIMULATOR ? `simulator (${base}/sim)` : 'none'}. Data in ${config.DATA_DIR}.`);
+  const stop = async () => {
+    await app.close();
+    await services.store.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} catch (err) {
+  if (err instanceof ConfigError) console.error(err.message);
+  else if (err instanceof DefinitionError) console.error(`The definitions have problems (run npm run check):\n${err.problems.map(formatProblem).join('\n')}`);
+  else throw err;
+  process.exit(1);
+}

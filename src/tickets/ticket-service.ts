@@ -1,0 +1,73 @@
+/**
+ * Creating and enriching tickets from a conversation's answers, inside the caller's transaction.
+ * The policy decides priority, case type and agencies; referrals are only ever added, never removed,
+ * so an agency that was told of a case keeps it when later answers change the routing.
+ */
+import type { Answers } from '../flow/types.ts';
+import { assess, type Policy } from '../policy/policy.ts';
+import type { TicketAssessment, TicketRecord, Tx } from '../store/store.ts';
+import { newReference } from './reference.ts';
+
+/** Who is behind a conversation's ticket. */
+export interface TicketOwner {
+  sessionId: string;
+  channel: string;
+  userId: string;
+}
+
+/** Derives the stored assessment of a ticket from answers. */
+export function assessmentOf(policy: Policy, answers: Answers): TicketAssessment & { agencies: string[]; routes: string[]; priorityBecause: string } {
+  const a = assess(policy, answers);
+  return {
+    language: typeof answers.lang === 'string' ? answers.lang : null,
+    role: typeof answers.role === 'string' ? answers.role : null,
+    answers,
+    indicators: a.indicators,
+    caseType: a.caseType,
+    priority: a.priority,
+    // Without consent a ticket exists only because a life may be in danger (PDPA s.24(2), s.26(1)).
+    basis: answers.consent_share === 'yes' ? 'consent' : 'vital_interest',
+    agencies: a.agencies,
+    routes: a.routes,
+    priorityBecause: a.priorityBecause,
+  };
+}
+
+/** Creates a ticket with one referral per routed agency, and its audit rows. */
+export async function createTicket(tx: Tx, policy: Policy, owner: TicketOwner, answers: Answers): Promise<TicketRecord> {
+  let ref = newReference();
+  while (await tx.getTicket(ref)) ref = newReference();
+  const { agencies, routes, priorityBecause, ...assessment } = assessmentOf(policy, answers);
+  await tx.insertTicket({ ref, ...owner, ...assessment });
+  await tx.audit({
+    ticketRef: ref,
+    actor: 'bot',
+    action: 'ticket.created',
+    detail: { priority: assessment.priority, because: priorityBecause, caseType: assessment.caseType, basis: assessment.basis, routes },
+  });
+  for (const agency of agencies) {
+    await tx.addReferral(ref, agency);
+    await tx.audit({ ticketRef: ref, actor: 'bot', action: 'referral.created', detail: { agency } });
+  }
+  await tx.linkAttachments(owner.sessionId, ref);
+  return (await tx.getTicket(ref))!;
+}
+
+/** Brings a ticket up to date with new answers; audits what changed. */
+export async function enrichTicket(tx: Tx, policy: Policy, ticket: TicketRecord, answers: Answers): Promise<TicketRecord> {
+  if (JSON.stringify(ticket.answers) === JSON.stringify(answers)) {
+    await tx.linkAttachments(ticket.sessionId, ticket.ref);
+    return ticket;
+  }
+  const { agencies, routes, priorityBecause, ...assessment } = assessmentOf(policy, answers);
+  await tx.updateAssessment(ticket.ref, assessment);
+  const changed: Record<string, unknown> = {};
+  if (assessment.priority !== ticket.priority) changed.priority = { from: ticket.priority, to: assessment.priority, because: priorityBecause };
+  if (assessment.caseType !== ticket.caseType) changed.caseType = { from: ticket.caseType, to: assessment.caseType };
+  if (Object.keys(changed).length) await tx.audit({ ticketRef: ticket.ref, actor: 'bot', action: 'ticket.reassessed', detail: { ...changed, routes } });
+  for (const agency of agencies) {
+    if (await tx.addReferral(ticket.ref, agency)) await tx.audit({ ticketRef: ticket.ref, actor: 'bot', action: 'referral.created', detail: { agency } });
+  }
+  await tx.linkAttachments(ticket.sessionId, ticket.ref);
+  return (await tx.getTicket(ticket.ref))!;
+}
