@@ -63,10 +63,14 @@ export class ConversationService {
       const turn = await this.turn(tx, msg, sessionId, session?.state, filesToDelete);
       if (turn.erased) return { duplicate: false, replies: turn.replies };
 
+      // Input that changes nothing (too long, unsupported) leaves no trace but the answer to it.
+      const rejected = !turn.state;
       if (turn.record) await tx.addTranscript(sessionId, 'in', turn.record, msg.messageId);
       for (const reply of turn.replies) {
-        await tx.addTranscript(sessionId, 'out', reply);
-        await tx.enqueue({ channel: msg.channel, recipient: msg.userId, kind: 'reply', payload: reply }, { delivered: opts.synchronous ?? false });
+        if (!rejected) await tx.addTranscript(sessionId, 'out', reply);
+        if (!(rejected && opts.synchronous)) {
+          await tx.enqueue({ channel: msg.channel, recipient: msg.userId, kind: 'reply', payload: reply }, { delivered: opts.synchronous ?? false });
+        }
       }
       if (turn.state) await tx.saveSession({ id: sessionId, channel: msg.channel, userId: msg.userId, state: turn.state });
       return { duplicate: false, replies: turn.replies };

@@ -1,0 +1,202 @@
+/**
+ * The flow engine, data-driven: a list of inputs -> where the conversation waits, what it said and
+ * asked, what it stored and which effects it asked for. Runs on the shipped flows, with no I/O.
+ */
+import { describe, expect, it } from 'vitest';
+import { initialState, step } from '../src/flow/engine.ts';
+import { loadFlows } from '../src/flow/load.ts';
+import type { Answers, Effect, Input, Out, SessionState } from '../src/flow/types.ts';
+import { TranslationLexicon } from '../src/i18n/lexicon.ts';
+import { readLocales, Translations } from '../src/i18n/locales.ts';
+
+const flows = loadFlows('flows');
+const lexicon = new TranslationLexicon(new Translations(readLocales('locales')));
+
+const yes: Input = { type: 'choice', ids: ['yes'] };
+const no: Input = { type: 'choice', ids: ['no'] };
+const pick = (...ids: string[]): Input => ({ type: 'choice', ids });
+const text = (t: string): Input => ({ type: 'text', text: t });
+
+/** Plays inputs from a fresh state; returns the last step's output and everything accumulated. */
+function play(inputs: Input[], lang?: string) {
+  let state: SessionState | undefined = initialState(flows, lang ? { lang } : {});
+  let last: { out: Out[]; effects: Effect[] } = { out: [], effects: [] };
+  const effects: Effect[] = [];
+  for (const input of [{ type: 'start' } as Input, ...inputs]) {
+    const r = step(flows, state, input, lexicon);
+    state = r.state;
+    last = r;
+    effects.push(...r.effects);
+  }
+  return { state: state!, out: last.out, effects };
+}
+
+const said = (out: Out[]) => out.map((o) => (o.kind === 'say' ? o.key : o.kind === 'show' ? `[${o.block}]` : o.kind === 'ask' ? `?${o.key}` : `!${o.reason}`));
+
+interface Case {
+  name: string;
+  lang?: string;
+  inputs: Input[];
+  /** Where the conversation waits afterwards (flow/node), or 'ended'. */
+  at: string;
+  /** The last step's output, in order (exact). */
+  out?: string[];
+  /** Some of the last step's output, in this order. */
+  outIncludes?: string[];
+  answers?: Answers;
+  effects?: Effect['type'][];
+  misses?: number;
+}
+
+const cases: Case[] = [
+  { name: 'a new conversation asks the language first', inputs: [], at: 'entry/ask_lang', out: ['entry.choose_language', '?lang'] },
+  {
+    name: 'a known language goes straight to the notice and the danger question',
+    lang: 'en',
+    inputs: [],
+    at: 'entry/ask_danger',
+    out: ['entry.welcome', 'entry.safety', 'entry.ask_danger', '?in_danger_now'],
+  },
+  { name: 'choosing a language sets it', inputs: [pick('th')], at: 'entry/ask_danger', answers: { lang: 'th' } },
+  { name: 'danger asks where the person is', lang: 'en', inputs: [yes], at: 'entry/ask_danger_country', out: ['entry.ask_danger_country', '?current_country'] },
+  {
+    name: 'danger shows the numbers, creates the ticket at once, then goes on',
+    lang: 'en',
+    inputs: [yes, pick('KH')],
+    at: 'entry/ask_role',
+    out: ['[emergency_numbers]', 'emergency.stay_safe', '[ticket]', 'emergency.go_on', 'entry.ask_role', '?role'],
+    effects: ['create_ticket'],
+  },
+  { name: 'no danger: who needs help', lang: 'en', inputs: [no], at: 'entry/ask_role', effects: [] },
+  { name: 'a victim is asked where they are', lang: 'en', inputs: [no, pick('self')], at: 'victim/ask_country' },
+  { name: 'a witness gets the same screening', lang: 'en', inputs: [no, pick('witness')], at: 'victim/ask_country', answers: { role: 'witness' } },
+  {
+    name: 'the country given in an emergency is not asked again',
+    lang: 'en',
+    inputs: [yes, pick('TH'), pick('self')],
+    at: 'victim/ask_location',
+  },
+  { name: 'a family member is asked for the missing person', lang: 'en', inputs: [no, pick('family')], at: 'family/ask_missing_name' },
+  {
+    name: 'an age under 18 makes the missing person a child',
+    lang: 'en',
+    inputs: [no, pick('family'), text('Somchai'), text('16')],
+    at: 'family/ask_relationship',
+    answers: { missing_name: 'Somchai', missing_age: 16, age_group: 'child' },
+  },
+  {
+    name: 'an adult age',
+    lang: 'en',
+    inputs: [no, pick('family'), text('Somchai'), text('34 years')],
+    at: 'family/ask_relationship',
+    answers: { missing_age: 34, age_group: 'adult' },
+  },
+  {
+    name: 'a ransom demand gets advice before the next question',
+    lang: 'en',
+    inputs: [no, pick('family'), ...Array(7).fill(pick('skip')), yes],
+    at: 'family/ask_deceived',
+    outIncludes: ['family.ransom_advice', '?deceived_about_job'],
+  },
+  { name: 'skip records nothing and moves on', lang: 'en', inputs: [pick('skip')], at: 'entry/ask_role', answers: { lang: 'en' } },
+  { name: 'an unknown choice is a miss, and the question is asked again', lang: 'en', inputs: [pick('maybe-later')], at: 'entry/ask_danger', out: ['!unknown_choice', 'entry.ask_danger', '?in_danger_now'], misses: 1 },
+  { name: 'two misses in a row are counted', lang: 'en', inputs: [pick('x'), text('purple')], at: 'entry/ask_danger', misses: 2 },
+  { name: 'a good answer resets the misses', lang: 'en', inputs: [pick('x'), no], at: 'entry/ask_role', misses: 0 },
+  { name: 'a photo where yes/no is asked is the wrong type', lang: 'en', inputs: [{ type: 'media', attachmentId: 'a1' }], at: 'entry/ask_danger', outIncludes: ['!wrong_type'] },
+  {
+    name: 'a shared location answers the place',
+    lang: 'en',
+    inputs: [no, pick('self'), pick('TH'), { type: 'location', lat: 13.5, lon: 100.27 }],
+    at: 'victim/ask_nationality',
+    answers: { location: { lat: 13.5, lon: 100.27 } },
+  },
+  {
+    name: 'needs are a multi-select, typed or tapped',
+    lang: 'en',
+    inputs: [no, pick('self'), ...Array(14).fill(pick('skip')), text('shelter, To go home')],
+    at: 'victim/ask_evidence',
+    answers: { needs: ['shelter', 'go_home'] },
+  },
+  {
+    name: 'consent cannot be skipped',
+    lang: 'en',
+    inputs: [no, pick('self'), ...Array(16).fill(pick('skip')), pick('skip')],
+    at: 'victim/ask_consent',
+    outIncludes: ['!required', '?consent_share'],
+  },
+  {
+    name: 'no consent: numbers to call, no ticket, the end',
+    lang: 'en',
+    inputs: [no, pick('self'), ...Array(16).fill(pick('skip')), no],
+    at: 'ended',
+    out: ['consent.declined', '[hotlines]', 'end.goodbye'],
+    effects: ['end'],
+  },
+  {
+    name: 'a Thai in Thailand is not asked about sharing across borders',
+    lang: 'en',
+    inputs: [no, pick('self'), pick('TH'), pick('skip'), pick('TH'), ...Array(13).fill(pick('skip')), yes],
+    at: 'victim/ask_contact',
+  },
+  {
+    name: 'a Thai abroad is asked about sharing across borders',
+    lang: 'en',
+    inputs: [no, pick('self'), pick('KH'), pick('skip'), pick('TH'), ...Array(13).fill(pick('skip')), yes],
+    at: 'victim/ask_cross_border',
+  },
+  {
+    name: 'the summary is read back before anything is sent',
+    lang: 'en',
+    inputs: [no, pick('self'), ...Array(16).fill(pick('skip')), yes, pick('skip')],
+    at: 'victim/summary',
+    out: ['[summary]', 'summary.ask_confirm', '?confirm_send'],
+    effects: [],
+  },
+  {
+    name: 'sending creates the ticket and ends',
+    lang: 'en',
+    inputs: [no, pick('self'), ...Array(16).fill(pick('skip')), yes, pick('skip'), pick('send')],
+    at: 'ended',
+    out: ['[ticket]', 'ticket.next_steps', 'end.goodbye'],
+    effects: ['create_ticket', 'end'],
+  },
+  {
+    name: 'cancelling sends nothing',
+    lang: 'en',
+    inputs: [no, pick('self'), ...Array(16).fill(pick('skip')), yes, pick('skip'), pick('cancel')],
+    at: 'ended',
+    effects: ['end'],
+  },
+];
+
+describe('flow engine', () => {
+  it.each(cases)('$name', (c) => {
+    const { state, out, effects } = play(c.inputs, c.lang);
+    expect(state.ended ? 'ended' : `${state.flow}/${state.node}`).toBe(c.at);
+    if (c.out) expect(said(out)).toEqual(c.out);
+    if (c.outIncludes) {
+      const s = said(out);
+      const positions = c.outIncludes.map((k) => s.indexOf(k));
+      expect(positions.every((p) => p >= 0), `${s.join(' ')} should include ${c.outIncludes.join(' ')}`).toBe(true);
+      expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    }
+    if (c.answers) expect(state.answers).toMatchObject(c.answers);
+    if (c.effects) expect(effects.map((e) => e.type)).toEqual(c.effects);
+    if (c.misses !== undefined) expect(state.misses).toBe(c.misses);
+  });
+
+  it('an ended conversation starts again on the next input, keeping the language', () => {
+    const ended = play([no, pick('self'), ...Array(16).fill(pick('skip')), no], 'th').state;
+    const again = step(flows, ended, text('hello'), lexicon);
+    expect(`${again.state.flow}/${again.state.node}`).toBe('entry/ask_danger');
+    expect(again.state.lang).toBe('th');
+    expect(again.state.answers).toEqual({ lang: 'th' });
+  });
+
+  it('is pure: the state passed in is not changed', () => {
+    const before = play([no], 'en').state;
+    const copy = structuredClone(before);
+    step(flows, before, pick('self'), lexicon);
+    expect(before).toEqual(copy);
+  });
+});
