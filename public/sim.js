@@ -145,7 +145,10 @@
       if (forUser !== user) return; // a new user was started meanwhile
       try {
         const data = await api(forUser, body);
-        if (forUser === user) render(data.replies, true);
+        if (forUser !== user) return;
+        // Quick exit: like a real chat app after "delete chat", only the bot's last word stays.
+        if (body.text === '/exit') log.replaceChildren();
+        render(data.replies, true);
       } catch (err) {
         if (forUser !== user) return;
         bubble.classList.add('failed');
