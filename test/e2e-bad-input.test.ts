@@ -81,7 +81,7 @@ describe('messages the bot cannot use are answered and change nothing', () => {
     const user = 'bad-4';
     await server.sim({ user, text: 'hello' });
     await server.sim({ user, choice: 'no' });
-    await server.sim({ user, choice: 'family' });
+    await server.sim({ user, choice: 'missing' });
     const age = await server.sim({ user, text: 'Somchai' });
     expect(question(age.body.replies)?.expects).toEqual({ key: 'missing_age', type: 'number' });
     const wrong = await server.sim({ user, text: 'twenty' });

@@ -15,7 +15,7 @@ afterAll(async () => server?.close());
 
 const fishingBoat = {
   in_danger_now: { choice: 'no' },
-  role: { choice: 'self' },
+  menu: { choice: 'help_me' },
   current_country: { choice: 'TH' },
   location: { text: 'Samut Sakhon, fishing port' },
   nationality: { choice: 'MM' },
@@ -108,8 +108,8 @@ describe('an emergency in Thai', () => {
     expect(ticket.referrals.length).toBeGreaterThan(0);
 
     // The person goes on: a Thai national forced to scam, who agrees to cross-border sharing.
-    const rest = { role: { choice: 'self' }, nationality: { choice: 'TH' }, age_group: { choice: 'adult' }, documents_taken: { choice: 'yes' }, forced_criminality: { choice: 'yes' }, free_to_leave: { choice: 'no' }, consent_share: { choice: 'yes' }, consent_cross_border: { choice: 'yes' }, contact_ok: { choice: 'no' }, confirm_send: { choice: 'send' } } as const;
-    let res = await server.sim({ user, choice: 'self' });
+    const rest = { menu: { choice: 'help_me' }, nationality: { choice: 'TH' }, age_group: { choice: 'adult' }, documents_taken: { choice: 'yes' }, forced_criminality: { choice: 'yes' }, free_to_leave: { choice: 'no' }, consent_share: { choice: 'yes' }, consent_cross_border: { choice: 'yes' }, contact_ok: { choice: 'no' }, confirm_send: { choice: 'send' } } as const;
+    let res = await server.sim({ user, choice: 'help_me' });
     for (let i = 0; i < 40; i++) {
       const q = question(res.body.replies);
       if (!q?.expects) break;

@@ -31,7 +31,8 @@ function play(inputs: Input[], lang?: string) {
   return { state: state!, out: last.out, effects };
 }
 
-const said = (out: Out[]) => out.map((o) => (o.kind === 'say' ? o.key : o.kind === 'show' ? `[${o.block}]` : o.kind === 'ask' ? `?${o.key}` : `!${o.reason}`));
+const said = (out: Out[]) =>
+  out.map((o) => (o.kind === 'say' ? o.key : o.kind === 'show' ? `[${o.block}]` : o.kind === 'ask' ? `?${o.key}${o.offerMessage ? '+message' : ''}` : `!${o.reason}`));
 
 interface Case {
   name: string;
@@ -63,107 +64,139 @@ const cases: Case[] = [
     name: 'danger shows the numbers, creates the ticket at once, then goes on',
     lang: 'en',
     inputs: [yes, pick('KH')],
-    at: 'entry/ask_role',
-    out: ['[emergency_numbers]', 'emergency.stay_safe', '[ticket]', 'emergency.go_on', 'entry.ask_role', '?role'],
+    at: 'entry/ask_menu',
+    out: ['[emergency_numbers]', 'emergency.stay_safe', '[ticket]', 'emergency.go_on', 'entry.ask_menu', '?menu'],
     effects: ['create_ticket'],
   },
-  { name: 'no danger: who needs help', lang: 'en', inputs: [no], at: 'entry/ask_role', effects: [] },
-  { name: 'a victim is asked where they are', lang: 'en', inputs: [no, pick('self')], at: 'victim/ask_country' },
-  { name: 'a witness gets the same screening', lang: 'en', inputs: [no, pick('witness')], at: 'victim/ask_country', answers: { role: 'witness' } },
+  { name: 'no danger: who needs help', lang: 'en', inputs: [no], at: 'entry/ask_menu', effects: [] },
+  { name: 'a victim is asked where they are', lang: 'en', inputs: [no, pick('help_me')], at: 'victim/ask_country' },
+  { name: 'a witness is asked what they saw', lang: 'en', inputs: [no, pick('witness')], at: 'witness/ask_account', answers: { role: 'witness' } },
+  { name: 'the menu sets the role', lang: 'en', inputs: [no, pick('help_me')], at: 'victim/ask_country', answers: { role: 'self' } },
+  { name: 'the menu cannot be skipped', lang: 'en', inputs: [no, pick('skip')], at: 'entry/ask_menu', outIncludes: ['!required'] },
+  {
+    name: 'checking a case from the menu shows the status and comes back to the menu',
+    lang: 'en',
+    inputs: [no, pick('check_case')],
+    at: 'entry/ask_menu',
+    out: ['[status]', 'entry.ask_menu', '?menu'],
+  },
+  {
+    name: 'emergency numbers from the menu, for a chosen country',
+    lang: 'en',
+    inputs: [no, pick('numbers'), pick('LA')],
+    at: 'entry/ask_menu',
+    out: ['[hotlines]', 'safety.fake_helpers', 'entry.ask_menu', '?menu'],
+  },
+  {
+    name: 'after two unusable answers, the bot offers to take a message for staff',
+    lang: 'en',
+    inputs: [pick('x'), text('purple')],
+    at: 'entry/ask_danger',
+    out: ['!unknown_choice', 'miss.offer_message', 'entry.ask_danger', '?in_danger_now+message'],
+  },
+  {
+    name: 'the message for staff, then consent',
+    lang: 'en',
+    inputs: [pick('x'), text('purple'), pick('leave_message'), text('ช่วยด้วย พวกเขายึดพาสปอร์ต')],
+    at: 'finish/ask_consent',
+    answers: { free_message: 'ช่วยด้วย พวกเขายึดพาสปอร์ต' },
+    misses: 0,
+  },
+  { name: 'leave_message is not a way around a question before two misses', lang: 'en', inputs: [pick('leave_message')], at: 'entry/ask_danger', misses: 1 },
   {
     name: 'the country given in an emergency is not asked again',
     lang: 'en',
-    inputs: [yes, pick('TH'), pick('self')],
+    inputs: [yes, pick('TH'), pick('help_me')],
     at: 'victim/ask_location',
   },
-  { name: 'a family member is asked for the missing person', lang: 'en', inputs: [no, pick('family')], at: 'family/ask_missing_name' },
+  { name: 'a family member is asked for the missing person', lang: 'en', inputs: [no, pick('missing')], at: 'family/ask_missing_name' },
   {
     name: 'an age under 18 makes the missing person a child',
     lang: 'en',
-    inputs: [no, pick('family'), text('Somchai'), text('16')],
+    inputs: [no, pick('missing'), text('Somchai'), text('16')],
     at: 'family/ask_relationship',
     answers: { missing_name: 'Somchai', missing_age: 16, age_group: 'child' },
   },
   {
     name: 'an adult age',
     lang: 'en',
-    inputs: [no, pick('family'), text('Somchai'), text('34 years')],
+    inputs: [no, pick('missing'), text('Somchai'), text('34 years')],
     at: 'family/ask_relationship',
     answers: { missing_age: 34, age_group: 'adult' },
   },
   {
     name: 'a ransom demand gets advice before the next question',
     lang: 'en',
-    inputs: [no, pick('family'), ...Array(7).fill(pick('skip')), yes],
+    inputs: [no, pick('missing'), ...Array(7).fill(pick('skip')), yes],
     at: 'family/ask_deceived',
     outIncludes: ['family.ransom_advice', '?deceived_about_job'],
   },
-  { name: 'skip records nothing and moves on', lang: 'en', inputs: [pick('skip')], at: 'entry/ask_role', answers: { lang: 'en' } },
+  { name: 'skip records nothing and moves on', lang: 'en', inputs: [pick('skip')], at: 'entry/ask_menu', answers: { lang: 'en' } },
   { name: 'an unknown choice is a miss, and the question is asked again', lang: 'en', inputs: [pick('maybe-later')], at: 'entry/ask_danger', out: ['!unknown_choice', 'entry.ask_danger', '?in_danger_now'], misses: 1 },
   { name: 'two misses in a row are counted', lang: 'en', inputs: [pick('x'), text('purple')], at: 'entry/ask_danger', misses: 2 },
-  { name: 'a good answer resets the misses', lang: 'en', inputs: [pick('x'), no], at: 'entry/ask_role', misses: 0 },
+  { name: 'a good answer resets the misses', lang: 'en', inputs: [pick('x'), no], at: 'entry/ask_menu', misses: 0 },
   { name: 'a photo where yes/no is asked is the wrong type', lang: 'en', inputs: [{ type: 'media', attachmentId: 'a1' }], at: 'entry/ask_danger', outIncludes: ['!wrong_type'] },
   {
     name: 'a shared location answers the place',
     lang: 'en',
-    inputs: [no, pick('self'), pick('TH'), { type: 'location', lat: 13.5, lon: 100.27 }],
+    inputs: [no, pick('help_me'), pick('TH'), { type: 'location', lat: 13.5, lon: 100.27 }],
     at: 'victim/ask_nationality',
     answers: { location: { lat: 13.5, lon: 100.27 } },
   },
   {
     name: 'needs are a multi-select, typed or tapped',
     lang: 'en',
-    inputs: [no, pick('self'), ...Array(14).fill(pick('skip')), text('shelter, To go home')],
+    inputs: [no, pick('help_me'), ...Array(14).fill(pick('skip')), text('shelter, To go home')],
     at: 'victim/ask_evidence',
     answers: { needs: ['shelter', 'go_home'] },
   },
   {
     name: 'consent cannot be skipped',
     lang: 'en',
-    inputs: [no, pick('self'), ...Array(16).fill(pick('skip')), pick('skip')],
-    at: 'victim/ask_consent',
+    inputs: [no, pick('help_me'), ...Array(16).fill(pick('skip')), pick('skip')],
+    at: 'finish/ask_consent',
     outIncludes: ['!required', '?consent_share'],
   },
   {
     name: 'no consent: numbers to call, no ticket, the end',
     lang: 'en',
-    inputs: [no, pick('self'), ...Array(16).fill(pick('skip')), no],
+    inputs: [no, pick('help_me'), ...Array(16).fill(pick('skip')), no],
     at: 'ended',
-    out: ['consent.declined', '[hotlines]', 'end.goodbye'],
+    out: ['consent.declined', '[hotlines]', 'safety.fake_helpers', 'end.goodbye'],
     effects: ['end'],
   },
   {
     name: 'a Thai in Thailand is not asked about sharing across borders',
     lang: 'en',
-    inputs: [no, pick('self'), pick('TH'), pick('skip'), pick('TH'), ...Array(13).fill(pick('skip')), yes],
-    at: 'victim/ask_contact',
+    inputs: [no, pick('help_me'), pick('TH'), pick('skip'), pick('TH'), ...Array(13).fill(pick('skip')), yes],
+    at: 'finish/ask_contact',
   },
   {
     name: 'a Thai abroad is asked about sharing across borders',
     lang: 'en',
-    inputs: [no, pick('self'), pick('KH'), pick('skip'), pick('TH'), ...Array(13).fill(pick('skip')), yes],
-    at: 'victim/ask_cross_border',
+    inputs: [no, pick('help_me'), pick('KH'), pick('skip'), pick('TH'), ...Array(13).fill(pick('skip')), yes],
+    at: 'finish/ask_cross_border',
   },
   {
     name: 'the summary is read back before anything is sent',
     lang: 'en',
-    inputs: [no, pick('self'), ...Array(16).fill(pick('skip')), yes, pick('skip')],
-    at: 'victim/summary',
+    inputs: [no, pick('help_me'), ...Array(16).fill(pick('skip')), yes, pick('skip')],
+    at: 'finish/summary',
     out: ['[summary]', 'summary.ask_confirm', '?confirm_send'],
     effects: [],
   },
   {
     name: 'sending creates the ticket and ends',
     lang: 'en',
-    inputs: [no, pick('self'), ...Array(16).fill(pick('skip')), yes, pick('skip'), pick('send')],
+    inputs: [no, pick('help_me'), ...Array(16).fill(pick('skip')), yes, pick('skip'), pick('send')],
     at: 'ended',
-    out: ['[ticket]', 'ticket.next_steps', 'end.goodbye'],
+    out: ['[ticket]', 'ticket.next_steps', 'safety.fake_helpers', 'end.goodbye'],
     effects: ['create_ticket', 'end'],
   },
   {
     name: 'cancelling sends nothing',
     lang: 'en',
-    inputs: [no, pick('self'), ...Array(16).fill(pick('skip')), yes, pick('skip'), pick('cancel')],
+    inputs: [no, pick('help_me'), ...Array(16).fill(pick('skip')), yes, pick('skip'), pick('cancel')],
     at: 'ended',
     effects: ['end'],
   },
@@ -186,7 +219,7 @@ describe('flow engine', () => {
   });
 
   it('an ended conversation starts again on the next input, keeping the language', () => {
-    const ended = play([no, pick('self'), ...Array(16).fill(pick('skip')), no], 'th').state;
+    const ended = play([no, pick('help_me'), ...Array(16).fill(pick('skip')), no], 'th').state;
     const again = step(flows, ended, text('hello'), lexicon);
     expect(`${again.state.flow}/${again.state.node}`).toBe('entry/ask_danger');
     expect(again.state.lang).toBe('th');
@@ -196,7 +229,7 @@ describe('flow engine', () => {
   it('is pure: the state passed in is not changed', () => {
     const before = play([no], 'en').state;
     const copy = structuredClone(before);
-    step(flows, before, pick('self'), lexicon);
+    step(flows, before, pick('help_me'), lexicon);
     expect(before).toEqual(copy);
   });
 });

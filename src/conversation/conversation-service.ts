@@ -9,6 +9,7 @@ import type { Lexicon } from '../flow/interpret.ts';
 import type { FlowSet, Input, Out, SessionState } from '../flow/types.ts';
 import { detectLanguage, languageFromHint } from '../i18n/detect.ts';
 import type { Translations } from '../i18n/locales.ts';
+import { toUnicode } from '../i18n/zawgyi.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { Store, TicketRecord, Tx } from '../store/store.ts';
 import { createTicket, enrichTicket } from '../tickets/ticket-service.ts';
@@ -88,7 +89,8 @@ export class ConversationService {
     filesToDelete: string[],
   ): Promise<{ state?: SessionState; replies: Reply[]; record?: unknown; erased?: boolean }> {
     const { flows, translations } = this.deps;
-    const content = msg.content;
+    // Burmese typed in Zawgyi is converted before anything reads or stores it.
+    const content = msg.content.type === 'text' ? { ...msg.content, text: toUnicode(msg.content.text) } : msg.content;
     const lang = state?.lang;
 
     // Bad input changes nothing: it is answered, not stored.

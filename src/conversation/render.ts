@@ -4,6 +4,7 @@
  */
 import type { TFunction } from 'i18next';
 import type { Directory } from '../directory/directory.ts';
+import { LEAVE_MESSAGE } from '../flow/engine.ts';
 import { choiceIds, labelPrefix, SKIP } from '../flow/interpret.ts';
 import type { Answers, AnswerValue, Block, Dictionary, KeyDef, Out } from '../flow/types.ts';
 import type { TicketRecord } from '../store/store.ts';
@@ -52,8 +53,8 @@ export function render(out: Out[], ctx: RenderContext): Reply[] {
       case 'ask': {
         const def = ctx.dictionary[line.key]!;
         const prefix = labelPrefix(line.key, def);
-        const ids = [...choiceIds(def), ...(line.required ? [] : [SKIP])];
-        const choices = ids.map((id) => ({ id, label: id === SKIP ? t('choice.skip') : t(`${prefix}.${id}`) }));
+        const ids = [...choiceIds(def), ...(line.required ? [] : [SKIP]), ...(line.offerMessage ? [LEAVE_MESSAGE] : [])];
+        const choices = ids.map((id) => ({ id, label: id === SKIP || id === LEAVE_MESSAGE ? t(`choice.${id}`) : t(`${prefix}.${id}`) }));
         const last = replies.at(-1) ?? { text: '' };
         if (!replies.length) replies.push(last);
         last.choices = choices;
@@ -109,7 +110,7 @@ function renderBlock(block: Block, ctx: RenderContext): Reply[] {
 export function summaryLines(ctx: Pick<RenderContext, 't' | 'dictionary' | 'answers'>): string[] {
   const { t, dictionary, answers } = ctx;
   return Object.entries(dictionary)
-    .filter(([key]) => answers[key] !== undefined && key !== 'lang')
+    .filter(([key, def]) => answers[key] !== undefined && key !== 'lang' && def.summary !== false)
     .map(([key, def]) => `• ${t(`summary.label.${key}`)}: ${valueText(key, def, answers[key]!, t)}`);
 }
 

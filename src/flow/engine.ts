@@ -17,6 +17,13 @@ export class FlowRuntimeError extends Error {
   }
 }
 
+/** The flow that takes a message for staff in the user's own words, when it exists. */
+export const MESSAGE_FLOW = 'message';
+/** The choice id that opens it. */
+export const LEAVE_MESSAGE = 'leave_message';
+/** Unusable answers in a row before the bot offers it. */
+export const MISSES_BEFORE_OFFER = 2;
+
 /** A loop guard: no conversation needs this many nodes between two answers. */
 const MAX_HOPS = 200;
 
@@ -55,13 +62,21 @@ export function step(flows: FlowSet, state: SessionState | undefined, input: Inp
   const here: Target = { flow: state.flow, node: state.node };
   const node = nodeAt(flows, here);
   if (!node.ask) throw new FlowRuntimeError(here, 'the state waits at a node that asks nothing');
+  if (isLeaveMessage(input) && state.misses >= MISSES_BEFORE_OFFER && flows.flows.has(MESSAGE_FLOW)) {
+    const target = { flow: MESSAGE_FLOW, node: flows.flows.get(MESSAGE_FLOW)!.start };
+    return { state: run(flows, { ...state, misses: 0 }, target, out, effects), out, effects };
+  }
   const def = flows.dictionary[node.ask]!;
   const result = interpret(node.ask, def, node.required, input, lexicon, state.lang);
 
   if (result.kind === 'miss') {
+    // Someone who cannot find the right button twice may write to staff in their own words instead.
+    const misses = state.misses + 1;
+    const offer = misses >= MISSES_BEFORE_OFFER && flows.flows.has(MESSAGE_FLOW);
     out.push({ kind: 'miss', reason: result.reason });
-    speak(node, out);
-    return { state: { ...state, misses: state.misses + 1 }, out, effects };
+    if (offer) out.push({ kind: 'say', key: 'miss.offer_message' });
+    speak(node, out, { offerMessage: offer });
+    return { state: { ...state, misses }, out, effects };
   }
 
   const next: SessionState = { ...state, misses: 0, answers: { ...state.answers }, skipped: state.skipped.filter((k) => k !== node.ask) };
@@ -104,9 +119,13 @@ function run(flows: FlowSet, state: SessionState, target: Target, out: Out[], ef
 }
 
 /** The lines a node says, then (for a re-ask) its question. */
-function speak(node: FlowNode, out: Out[], opts: { withoutQuestion?: boolean } = {}): void {
+function speak(node: FlowNode, out: Out[], opts: { withoutQuestion?: boolean; offerMessage?: boolean } = {}): void {
   for (const item of node.say) out.push('text' in item ? { kind: 'say', key: item.text } : { kind: 'show', block: item.show });
-  if (!opts.withoutQuestion && node.ask) out.push({ kind: 'ask', key: node.ask, required: node.required });
+  if (!opts.withoutQuestion && node.ask) out.push({ kind: 'ask', key: node.ask, required: node.required, ...(opts.offerMessage ? { offerMessage: true } : {}) });
+}
+
+function isLeaveMessage(input: Input): boolean {
+  return input.type === 'choice' && input.ids.length === 1 && input.ids[0] === LEAVE_MESSAGE;
 }
 
 /** The first branch whose condition holds; validation guarantees the last one always does. */

@@ -16,6 +16,7 @@ export const keyDefSchema = z
     min: z.number().optional(),
     max: z.number().optional(),
     sensitive: z.boolean().optional(),
+    summary: z.boolean().optional(),
   })
   .strict()
   .refine((d) => (d.type === 'choice' || d.type === 'multi') === (d.values !== undefined), {

@@ -29,6 +29,8 @@ export interface KeyDef {
   min?: number;
   max?: number;
   sensitive?: boolean;
+  /** False for navigation keys (a menu, a confirmation) that the summary does not read back. */
+  summary?: boolean;
 }
 
 /** The data dictionary, by key. */
@@ -122,7 +124,7 @@ export type Out =
   | { kind: 'say'; key: string }
   | { kind: 'show'; block: Block }
   | { kind: 'miss'; reason: Miss }
-  | { kind: 'ask'; key: string; required: boolean };
+  | { kind: 'ask'; key: string; required: boolean; offerMessage?: boolean };
 
 /** Something the conversation layer must do in the same transaction. */
 export type Effect = { type: 'create_ticket' } | { type: 'end' };

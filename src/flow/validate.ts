@@ -6,6 +6,7 @@
 import type { Problem } from '../core/errors.ts';
 import { zodProblems } from '../core/errors.ts';
 import { type Condition, ConditionError, compileCondition, conditionRefs } from '../rules/condition.ts';
+import { MESSAGE_FLOW } from './engine.ts';
 import { choiceIds } from './interpret.ts';
 import { flowFileSchema, type RawFlow } from './schema.ts';
 import type { Branch, Dictionary, Flow, FlowNode, FlowSet, SayItem, Target } from './types.ts';
@@ -134,7 +135,9 @@ const nodeKey = (t: Target) => `${t.flow}/${t.node}`;
 /** Every node must be reachable from the entry flow's start. */
 function reachability(flows: Map<string, Flow>): Problem[] {
   const seen = new Set<string>();
-  const queue: Target[] = [{ flow: ENTRY_FLOW, node: flows.get(ENTRY_FLOW)!.start }];
+  // The message flow can be opened from any question (after two misses), so it is a root too.
+  const roots = [ENTRY_FLOW, MESSAGE_FLOW].filter((id) => flows.has(id));
+  const queue: Target[] = roots.map((id) => ({ flow: id, node: flows.get(id)!.start }));
   while (queue.length) {
     const t = queue.pop()!;
     if (seen.has(nodeKey(t))) continue;

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { Problem } from '../core/errors.ts';
 import type { Directory } from '../directory/directory.ts';
+import { LEAVE_MESSAGE } from '../flow/engine.ts';
 import { choiceIds, labelPrefix, SKIP } from '../flow/interpret.ts';
 import type { FlowSet, Miss } from '../flow/types.ts';
 import type { Policy } from '../policy/policy.ts';
@@ -17,6 +18,8 @@ const STATUSES = ['new', 'triaged', 'in_progress', 'referred', 'closed'];
 /** Keys the code itself uses. */
 const CODE_KEYS = [
   `choice.${SKIP}`,
+  `choice.${LEAVE_MESSAGE}`,
+  'miss.offer_message',
   ...MISSES.map((m) => `miss.${m}`),
   'miss.unsupported',
   'miss.file_too_large',
@@ -45,6 +48,16 @@ const CODE_KEYS = [
   'meta.name',
 ];
 
+/** LINE's limit on a quick-reply label (UTF-16 units). */
+export const MAX_BUTTON_LABEL = 20;
+
+/** Keys shown on buttons. */
+function buttonLabelKeys(defs: { flows: FlowSet }): string[] {
+  const keys = [`choice.${SKIP}`, `choice.${LEAVE_MESSAGE}`];
+  for (const [key, def] of Object.entries(defs.flows.dictionary)) for (const id of choiceIds(def)) keys.push(`${labelPrefix(key, def)}.${id}`);
+  return keys;
+}
+
 const placeholders = (text: string) => [...text.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1]!).sort();
 
 /** Every locale key the definitions refer to. */
@@ -57,7 +70,7 @@ export function referencedKeys(defs: { flows: FlowSet; directory: Directory; pol
     }
   }
   for (const [key, def] of Object.entries(defs.flows.dictionary)) {
-    if (key !== 'lang') keys.set(`summary.label.${key}`, `dictionary key ${key}`);
+    if (key !== 'lang' && def.summary !== false) keys.set(`summary.label.${key}`, `dictionary key ${key}`);
     for (const id of choiceIds(def)) keys.set(`${labelPrefix(key, def)}.${id}`, `dictionary key ${key}`);
   }
   for (const a of defs.directory.agencies) {
@@ -103,6 +116,16 @@ export function checkLocales(dir: string, resources: Resources, defs: { flows: F
   }
   for (const [lang, namespaces] of Object.entries(resources)) {
     for (const ns of Object.keys(namespaces)) if (!refNs.includes(ns)) problems.push({ file: fileOf(lang, ns), path: '', message: `namespace not in ${REFERENCE_LANGUAGE}` });
+  }
+
+  // Button labels: LINE cuts quick-reply labels at 20 characters.
+  for (const key of buttonLabelKeys(defs)) {
+    for (const [lang, namespaces] of Object.entries(resources)) {
+      const value = flatten(namespaces[BOT_NS] ?? {}).get(key);
+      if (typeof value === 'string' && value.length > MAX_BUTTON_LABEL) {
+        problems.push({ file: fileOf(lang, BOT_NS), path: key, message: `a button label of ${value.length} characters; at most ${MAX_BUTTON_LABEL}` });
+      }
+    }
   }
 
   const refBot = flatten(reference[BOT_NS] ?? {});
