@@ -72,7 +72,7 @@ export function buildFlowSet(sources: FlowSource[], baseDictionary: Dictionary):
         const cond = compileCondition(raw, path);
         const refs = conditionRefs(cond);
         for (const key of refs.keys) if (!dictionary[key]) report(path, `unknown key "${key}": add it to the dictionary or to this flow's keys`);
-        if (refs.indicators.length || refs.caseTypes.length) report(path, 'indicator and case_type belong to the policy, not to flows');
+        if (refs.indicators.length || refs.anyIndicator || refs.caseTypes.length) report(path, 'indicator and case_type belong to the policy, not to flows');
         return cond;
       } catch (err) {
         if (err instanceof ConditionError) return void report(err.path, err.message.slice(err.path.length + 2));

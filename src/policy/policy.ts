@@ -80,7 +80,7 @@ export function buildPolicy(file: string, data: unknown, dictionary: Dictionary,
       for (const k of refs.keys) if (!dictionary[k]) report(p, `unknown key "${k}"`);
       for (const i of refs.indicators) if (!indicatorIds.has(i)) report(p, `unknown indicator "${i}"`);
       for (const c of refs.caseTypes) if (!caseTypeIds.has(c)) report(p, `unknown case type "${c}"`);
-      if (!allow.indicators && refs.indicators.length) report(p, 'an indicator cannot be defined by other indicators');
+      if (!allow.indicators && (refs.indicators.length || refs.anyIndicator)) report(p, 'an indicator cannot be defined by other indicators');
       if (!allow.caseType && refs.caseTypes.length) report(p, 'case_type is known only when routing');
       return cond;
     } catch (err) {

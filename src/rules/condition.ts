@@ -145,13 +145,14 @@ function answerStrings(value: Answers[string]): string[] | undefined {
 }
 
 /** Every answer key and policy name a condition mentions, for the meaning checks. */
-export function conditionRefs(cond: Condition): { keys: string[]; indicators: string[]; caseTypes: string[] } {
-  const out = { keys: [] as string[], indicators: [] as string[], caseTypes: [] as string[] };
+export function conditionRefs(cond: Condition): { keys: string[]; indicators: string[]; anyIndicator: boolean; caseTypes: string[] } {
+  const out = { keys: [] as string[], indicators: [] as string[], anyIndicator: false, caseTypes: [] as string[] };
   const walk = (c: Condition): void => {
     if (c.op === 'all' || c.op === 'any') c.of.forEach(walk);
     else if (c.op === 'not') walk(c.of);
     else if (c.op === 'answer') out.keys.push(c.key);
-    else if (c.op === 'indicator' && c.ids !== 'any') out.indicators.push(...c.ids);
+    else if (c.op === 'indicator' && c.ids === 'any') out.anyIndicator = true;
+    else if (c.op === 'indicator') out.indicators.push(...c.ids);
     else if (c.op === 'case_type') out.caseTypes.push(...c.values);
   };
   walk(cond);
