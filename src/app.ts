@@ -5,11 +5,13 @@
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerTicketRoutes } from './api/ticket-routes.ts';
+import { registerChannels } from './channels/channels.ts';
 import { registerSimulator } from './channels/simulator/sim-routes.ts';
 import type { Config } from './config/env.ts';
 import { type Clock, systemClock } from './core/clock.ts';
 import { RequestError } from './core/errors.ts';
 import { ConversationService } from './conversation/conversation-service.ts';
+import { registerDashboard } from './dashboard/dashboard-plugin.ts';
 import { type Definitions, loadDefinitions } from './definitions.ts';
 import { TranslationLexicon } from './i18n/lexicon.ts';
 import { FileStore } from './store/file-store.ts';
@@ -77,5 +79,7 @@ export async function createApp(services: Services): Promise<FastifyInstance> {
   app.get('/healthz', async () => ({ ok: true }));
   if (config.SIMULATOR) registerSimulator(app, services);
   registerTicketRoutes(app, services);
+  await registerDashboard(app, services);
+  registerChannels(app, services);
   return app;
 }

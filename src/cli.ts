@@ -2,21 +2,34 @@
  * `npm run cli -- <command>`: operations on the embedded database.
  *
  *   token create --agency <id|all> [--label <text>]   prints a new API token (stored only as a hash)
+ *   staff create --name <n> --role <admin|supervisor|agent> [--agency <id>] [--lang th|en]
+ *                                                      creates a dashboard account; the password is read from stdin
+ *   telegram set-webhook                               points Telegram at PUBLIC_BASE_URL/webhooks/telegram, sets the command menu
+ *   line webhook-url                                   prints the webhook URL to paste into the LINE console
  */
 import { parseArgs } from 'node:util';
 import { databasePath } from './app.ts';
 import { ALL_AGENCIES, createApiToken } from './api/tokens.ts';
 import { loadConfig } from './config/env.ts';
+import { staffCreateCommand } from './dashboard/staff-cli.ts';
 import { loadDirectory } from './directory/directory.ts';
+import { lineWebhookUrl } from './channels/line/line-admin.ts';
+import { setTelegramWebhook } from './channels/telegram/telegram-admin.ts';
+import { readLocales, Translations } from './i18n/locales.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 
-const USAGE = 'usage: npm run cli -- token create --agency <agency id|all> [--label <text>]';
+const USAGE = [
+  'usage: npm run cli -- token create --agency <agency id|all> [--label <text>]',
+  '       npm run cli -- staff create --name <name> --role <admin|supervisor|agent> [--agency <agency id>] [--lang th|en]',
+  '       npm run cli -- telegram set-webhook',
+  '       npm run cli -- line webhook-url',
+].join('\n');
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { agency: { type: 'string' }, label: { type: 'string' } },
+    options: { agency: { type: 'string' }, label: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, lang: { type: 'string' } },
   });
   const config = loadConfig();
   if (positionals[0] === 'token' && positionals[1] === 'create') {
@@ -31,6 +44,31 @@ async function main(argv: string[]): Promise<number> {
     await store.close();
     console.error(`Created token ${id} for ${agency === 'all' ? 'all agencies' : agency}. It is shown only this once:`);
     console.log(token);
+    return 0;
+  }
+  if (positionals[0] === 'staff' && positionals[1] === 'create') {
+    const store = openSqliteStore(databasePath(config));
+    try {
+      return await staffCreateCommand(store, loadDirectory(config.FLOWS_DIR), values);
+    } finally {
+      await store.close();
+    }
+  }
+  if (positionals[0] === 'telegram' && positionals[1] === 'set-webhook') {
+    if (config.TELEGRAM_MODE !== 'webhook') console.error('Note: TELEGRAM_MODE is not "webhook"; set it, or the server will poll (and polling removes the webhook).');
+    const url = await setTelegramWebhook(config, new Translations(readLocales(config.LOCALES_DIR)));
+    console.error('Telegram will post updates to this URL, with the secret token; the command menu is set:');
+    console.log(url);
+    return 0;
+  }
+  if (positionals[0] === 'line' && positionals[1] === 'webhook-url') {
+    const target = lineWebhookUrl(config);
+    if ('problem' in target) {
+      console.error(target.problem);
+      return 2;
+    }
+    console.error('Paste this into LINE Developers console > your channel > Messaging API > Webhook URL, then turn on "Use webhook":');
+    console.log(target.url);
     return 0;
   }
   console.error(USAGE);

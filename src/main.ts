@@ -2,6 +2,7 @@
  * Starts Tangrod: the HTTP server with the simulator (when on), the staff API and the channels.
  */
 import { createApp, createServices } from './app.ts';
+import { describeChannels } from './channels/channels.ts';
 import { ConfigError, loadConfig } from './config/env.ts';
 import { DefinitionError, formatProblem } from './core/errors.ts';
 
@@ -11,7 +12,8 @@ try {
   const app = await createApp(services);
   await app.listen({ port: config.PORT, host: config.HOST });
   const base = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
-  app.log.info(`Tangrod is up. Channels: ${config.SIMULATOR ? `simulator (${base}/sim)` : 'none'}. Data in ${config.DATA_DIR}.`);
+  const channels = [...(config.SIMULATOR ? [`simulator (${base}/sim)`] : []), ...describeChannels(config)];
+  app.log.info(`Tangrod is up. Channels: ${channels.join(', ') || 'none'}. Data in ${config.DATA_DIR}.`);
   const stop = async () => {
     await app.close();
     await services.store.close();

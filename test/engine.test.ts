@@ -127,7 +127,7 @@ const cases: Case[] = [
   {
     name: 'a ransom demand gets advice before the next question',
     lang: 'en',
-    inputs: [no, pick('missing'), ...Array(7).fill(pick('skip')), yes],
+    inputs: [no, pick('missing'), ...Array(8).fill(pick('skip')), yes],
     at: 'family/ask_deceived',
     outIncludes: ['family.ransom_advice', '?deceived_about_job'],
   },

@@ -6,13 +6,15 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../app.ts';
 import { RequestError } from '../core/errors.ts';
+import { AccessService } from '../dashboard/access.ts';
 import type { ApiToken } from '../store/store.ts';
 import { ticketJson } from './ticket-json.ts';
-import { ALL_AGENCIES, verifyBearer } from './tokens.ts';
+import { verifyBearer } from './tokens.ts';
 
 /** Mounts the ticket API. */
 export function registerTicketRoutes(app: FastifyInstance, services: Services): void {
   const { store, definitions } = services;
+  const access = new AccessService(store);
   const listQuery = z
     .object({
       status: z.enum(['new', 'triaged', 'in_progress', 'referred', 'closed']).optional(),
@@ -35,21 +37,18 @@ export function registerTicketRoutes(app: FastifyInstance, services: Services): 
       const issue = parsed.error.issues[0]!;
       throw new RequestError(400, 'invalid_query', `${issue.path.join('.') || 'query'}: ${issue.message}. Filters: status, priority, agency, limit.`);
     }
-    const q = parsed.data;
-    if (token.agency !== ALL_AGENCIES && q.agency && q.agency !== token.agency) {
-      throw new RequestError(403, 'forbidden', `This token sees only agency ${token.agency}.`);
-    }
-    const agency = token.agency === ALL_AGENCIES ? q.agency : token.agency;
-    const tickets = await store.listTickets({ ...q, ...(agency ? { agency } : {}) });
+    const filter = access.scope(token, parsed.data);
+    if (!filter) throw new RequestError(403, 'forbidden', `This token sees only agency ${token.agency}.`);
+    const tickets = await store.listTickets(filter);
     return { tickets: tickets.map((t) => ticketJson(t)) };
   });
 
   app.get<{ Params: { ref: string } }>('/api/tickets/:ref', async (req) => {
     const token = await authenticate(req);
     const ref = req.params.ref.toUpperCase();
-    const ticket = await store.getTicket(ref);
     // A ticket outside the token's agency is "not found", so that references cannot be probed.
-    if (!ticket || (token.agency !== ALL_AGENCIES && !ticket.referrals.some((r) => r.agency === token.agency))) {
+    const ticket = await access.ticket(token, ref);
+    if (!ticket) {
       throw new RequestError(404, 'not_found', `No ticket ${ref} for this token.`);
     }
     await store.transaction((tx) => tx.audit({ ticketRef: ref, actor: `token:${token.id}`, action: 'ticket.viewed', detail: { via: 'api' } }));

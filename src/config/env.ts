@@ -8,6 +8,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
+/** An https:// (or, for tests, http://) origin without a trailing slash: the SDKs append paths themselves. */
+const apiRoot = (fallback: string) =>
+  z
+    .url()
+    .default(fallback)
+    .transform((v) => v.replace(/\/+$/, ''));
+
 const flag = z
   .enum(['on', 'off', 'true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => ['on', 'true', '1', 'yes'].includes(v));
@@ -25,6 +32,41 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_TEXT_LENGTH: z.coerce.number().int().min(100).max(5000).default(2000),
   MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+
+  // Staff dashboard: response-time targets (time to first staff action) per priority.
+  TARGET_P1_MINUTES: z.coerce.number().int().min(1).default(15),
+  TARGET_P2_MINUTES: z.coerce.number().int().min(1).default(4 * 60),
+  TARGET_P3_MINUTES: z.coerce.number().int().min(1).default(3 * 24 * 60),
+
+  // LINE: on when both credentials are set (LINE Developers console, Messaging API tab).
+  LINE_CHANNEL_SECRET: z.string().min(1).optional(),
+  LINE_CHANNEL_ACCESS_TOKEN: z.string().min(1).optional(),
+  // The SDK drops any path in these (it builds URLs from the origin), so give origins only.
+  LINE_API_BASE_URL: apiRoot('https://api.line.me'),
+  LINE_DATA_API_BASE_URL: apiRoot('https://api-data.line.me'),
+
+  // Telegram: on when the bot token is set (from @BotFather).
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[A-Za-z0-9_-]+$/, 'must look like 123456789:AA... (the token @BotFather gives)')
+    .optional(),
+  // Telegram's own rule for secret_token: 1-256 of A-Z a-z 0-9 _ -.
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z a-z 0-9 _ -')
+    .optional(),
+  TELEGRAM_API_ROOT: apiRoot('https://api.telegram.org'),
+  TELEGRAM_MODE: z.enum(['webhook', 'polling']).default('polling'),
+}).superRefine((env, ctx) => {
+  // Half a LINE configuration is a mistake, not a wish to have LINE off: say so rather than stay silent.
+  if (Boolean(env.LINE_CHANNEL_SECRET) !== Boolean(env.LINE_CHANNEL_ACCESS_TOKEN)) {
+    const missing = env.LINE_CHANNEL_SECRET ? 'LINE_CHANNEL_ACCESS_TOKEN' : 'LINE_CHANNEL_SECRET';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'LINE needs both LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN (or neither, to keep LINE off)' });
+  }
+  // A webhook without a secret would accept updates from anyone who guesses the URL.
+  if (env.TELEGRAM_BOT_TOKEN && env.TELEGRAM_MODE === 'webhook' && !env.TELEGRAM_WEBHOOK_SECRET) {
+    ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_SECRET' });
+  }
 });
 
 /** The parsed, typed configuration. */
@@ -45,7 +87,9 @@ export function loadConfig(env: Record<string, string | undefined> = readProcess
     throw new ConfigError(
       result.error.issues.map((issue) => {
         const name = issue.path.join('.') || '(environment)';
-        return `${name}: ${issue.message} (got ${JSON.stringify(env[name] ?? null)})`;
+        // Secrets are never echoed: the message may end up in a terminal log or a CI transcript.
+        const got = /SECRET|TOKEN/.test(name) && env[name] ? '(hidden)' : JSON.stringify(env[name] ?? null);
+        return `${name}: ${issue.message} (got ${got})`;
       }),
     );
   }

@@ -62,14 +62,13 @@ export class ConversationService {
       const sessionId = `${msg.channel}:${msg.userId}`;
       const session = await tx.getSession(sessionId);
       const turn = await this.turn(tx, msg, sessionId, session?.state, filesToDelete);
-      if (turn.erased) return { duplicate: false, replies: turn.replies };
-
-      // Input that changes nothing (too long, unsupported) leaves no trace but the answer to it.
-      const rejected = !turn.state;
-      if (turn.record) await tx.addTranscript(sessionId, 'in', turn.record, msg.messageId);
+      // An erased chat, or input that changes nothing (too long, unsupported), leaves no trace but
+      // the answer to it; a synchronous channel has that answer in its response already.
+      const traceless = turn.erased === true || !turn.state;
+      if (turn.record && !traceless) await tx.addTranscript(sessionId, 'in', turn.record, msg.messageId);
       for (const reply of turn.replies) {
-        if (!rejected) await tx.addTranscript(sessionId, 'out', reply);
-        if (!(rejected && opts.synchronous)) {
+        if (!traceless) await tx.addTranscript(sessionId, 'out', reply);
+        if (!(traceless && opts.synchronous)) {
           await tx.enqueue({ channel: msg.channel, recipient: msg.userId, kind: 'reply', payload: reply }, { delivered: opts.synchronous ?? false });
         }
       }

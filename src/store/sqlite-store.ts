@@ -11,13 +11,19 @@ import { type Clock, systemClock } from '../core/clock.ts';
 import type {
   ApiToken,
   Attachment,
-
+  InboundRow,
+  Note,
   OutboxMessage,
   Referral,
   SessionRecord,
+  StaffRole,
+  StaffSession,
+  StaffUser,
   Store,
+  TicketFacts,
   TicketFilter,
   TicketRecord,
+  TicketStatus,
   Tx,
 } from './store.ts';
 
@@ -114,6 +120,8 @@ class SqliteStore implements Store {
         .prepare('INSERT INTO transcript (session_id, direction, message_id, body, created_at) VALUES (?, ?, ?, ?, ?)')
         .run(sessionId, direction, messageId ?? null, json(body), this.now());
     },
+    deleteTranscriptMessage: async (sessionId, messageId) =>
+      this.db.prepare('DELETE FROM transcript WHERE session_id = ? AND message_id = ?').run(sessionId, messageId).changes,
 
     getTicket: async (ref) => this.getTicket(ref),
     ticketsOfUser: async (channel, userId) =>
@@ -155,6 +163,25 @@ class SqliteStore implements Store {
       this.db.prepare('UPDATE attachments SET ticket_ref = ? WHERE session_id = ? AND ticket_ref IS NULL').run(ref, sessionId);
     },
 
+    updateTicketWork: async (ref, p) => {
+      const sets: string[] = [];
+      const args: unknown[] = [];
+      if (p.status !== undefined) (sets.push('status = ?'), args.push(p.status));
+      if (p.outcome !== undefined) (sets.push('outcome = ?'), args.push(p.outcome));
+      if (p.assignee !== undefined) (sets.push('assignee = ?'), args.push(p.assignee));
+      if (p.duplicateOf !== undefined) (sets.push('duplicate_of = ?'), args.push(p.duplicateOf));
+      const now = this.now();
+      this.db
+        .prepare(`UPDATE tickets SET ${[...sets, 'first_action_at = COALESCE(first_action_at, ?)', 'updated_at = ?'].join(', ')} WHERE ref = ?`)
+        .run(...args, now, now, ref);
+    },
+    setReferralStatus: async (ref, agency, status, reason) => {
+      this.db.prepare('UPDATE referrals SET status = ?, reason = ?, updated_at = ? WHERE ticket_ref = ? AND agency = ?').run(status, reason, this.now(), ref, agency);
+    },
+    addNote: async (ref, author, body) => {
+      this.db.prepare('INSERT INTO notes (ticket_ref, author, body, created_at) VALUES (?, ?, ?, ?)').run(ref, author, body, this.now());
+    },
+
     audit: async (e) => {
       this.db
         .prepare('INSERT INTO audit (ticket_ref, actor, action, detail, at) VALUES (?, ?, ?, ?, ?)')
@@ -180,12 +207,111 @@ class SqliteStore implements Store {
   }
 
   async listTickets(f: TicketFilter): Promise<TicketRecord[]> {
-    const where: string[] = ['1 = 1'];
+    const { where, args } = filterSql(f);
+    return this.ticketsWhere(where, args, `ORDER BY t.priority ASC, t.created_at ASC LIMIT ${Math.min(f.limit ?? 200, 1000)}`);
+  }
+
+  async countByStatus(f: TicketFilter): Promise<Record<TicketStatus, number>> {
+    const { where, args } = filterSql({ ...f, status: undefined });
+    const counts: Record<TicketStatus, number> = { new: 0, triaged: 0, in_progress: 0, referred: 0, closed: 0 };
+    for (const r of this.db.prepare(`SELECT t.status, COUNT(*) AS n FROM tickets t WHERE ${where} GROUP BY t.status`).all(...args) as Row[]) {
+      counts[r.status as TicketStatus] = r.n as number;
+    }
+    return counts;
+  }
+
+  async ticketFacts(since: string, agency?: string): Promise<TicketFacts[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT t.ref, t.created_at, t.case_type, t.priority, t.status, t.first_action_at,
+                (SELECT json_group_array(r.agency) FROM referrals r WHERE r.ticket_ref = t.ref) AS agencies
+         FROM tickets t WHERE t.created_at >= ?
+         ${agency ? 'AND EXISTS (SELECT 1 FROM referrals r WHERE r.ticket_ref = t.ref AND r.agency = ?)' : ''}
+         ORDER BY t.created_at`,
+      )
+      .all(...(agency ? [since, agency] : [since])) as Row[];
+    return rows.map((r) => ({
+      ref: r.ref as string,
+      createdAt: r.created_at as string,
+      caseType: r.case_type as string,
+      priority: r.priority as string,
+      status: r.status as TicketStatus,
+      firstActionAt: (r.first_action_at as string | null) ?? null,
+      agencies: JSON.parse(r.agencies as string) as string[],
+    }));
+  }
+
+  async notesOf(ref: string): Promise<Note[]> {
+    return (this.db.prepare('SELECT * FROM notes WHERE ticket_ref = ? ORDER BY id').all(ref) as Row[]).map((r) => ({
+      id: r.id as number,
+      ticketRef: r.ticket_ref as string,
+      author: r.author as string,
+      body: r.body as string,
+      createdAt: r.created_at as string,
+    }));
+  }
+
+  async lastInboundAt(sessionId: string): Promise<string | undefined> {
+    const row = this.db.prepare(`SELECT MAX(created_at) AS at FROM transcript WHERE session_id = ? AND direction = 'in'`).get(sessionId) as Row | undefined;
+    return (row?.at as string | null) ?? undefined;
+  }
+
+  async createStaff(u: { id: string; name: string; role: StaffRole; agency: string; lang: string; passwordHash: string }): Promise<void> {
+    const now = this.now();
+    this.db
+      .prepare('INSERT INTO staff_users (id, name, role, agency, lang, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(u.id, u.name, u.role, u.agency, u.lang, u.passwordHash, now, now);
+  }
+  async findStaffByName(name: string) {
+    const row = this.db.prepare('SELECT * FROM staff_users WHERE name = ?').get(name) as Row | undefined;
+    return row && { ...toStaff(row), passwordHash: row.password_hash as string };
+  }
+  async getStaff(id: string): Promise<StaffUser | undefined> {
+    const row = this.db.prepare('SELECT * FROM staff_users WHERE id = ?').get(id) as Row | undefined;
+    return row && toStaff(row);
+  }
+  async listStaff(): Promise<StaffUser[]> {
+    return (this.db.prepare('SELECT * FROM staff_users ORDER BY name').all() as Row[]).map(toStaff);
+  }
+  async updateStaff(id: string, p: { role?: StaffRole; agency?: string; lang?: string; disabled?: boolean; passwordHash?: string }): Promise<void> {
+    const sets: string[] = [];
     const args: unknown[] = [];
-    if (f.status) (where.push('t.status = ?'), args.push(f.status));
-    if (f.priority) (where.push('t.priority = ?'), args.push(f.priority));
-    if (f.agency) (where.push('EXISTS (SELECT 1 FROM referrals r WHERE r.ticket_ref = t.ref AND r.agency = ?)'), args.push(f.agency));
-    return this.ticketsWhere(where.join(' AND '), args, `ORDER BY t.priority ASC, t.created_at ASC LIMIT ${Math.min(f.limit ?? 200, 1000)}`);
+    if (p.role !== undefined) (sets.push('role = ?'), args.push(p.role));
+    if (p.agency !== undefined) (sets.push('agency = ?'), args.push(p.agency));
+    if (p.lang !== undefined) (sets.push('lang = ?'), args.push(p.lang));
+    if (p.disabled !== undefined) (sets.push('disabled_at = ?'), args.push(p.disabled ? this.now() : null));
+    if (p.passwordHash !== undefined) (sets.push('password_hash = ?'), args.push(p.passwordHash));
+    this.db.prepare(`UPDATE staff_users SET ${[...sets, 'updated_at = ?'].join(', ')} WHERE id = ?`).run(...args, this.now(), id);
+  }
+
+  async createStaffSession(s: { idHash: string; userId: string; csrf: string; expiresAt: string }): Promise<void> {
+    const now = this.now();
+    this.db.prepare('INSERT INTO staff_sessions (id_hash, user_id, csrf, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)').run(s.idHash, s.userId, s.csrf, now, now, s.expiresAt);
+  }
+  async useStaffSession(idHash: string, now: string): Promise<StaffSession | undefined> {
+    const row = this.db.prepare('SELECT * FROM staff_sessions WHERE id_hash = ? AND expires_at > ?').get(idHash, now) as Row | undefined;
+    if (!row) return undefined;
+    this.db.prepare('UPDATE staff_sessions SET last_seen_at = ? WHERE id_hash = ?').run(now, idHash);
+    return { userId: row.user_id as string, csrf: row.csrf as string, expiresAt: row.expires_at as string, lastSeenAt: row.last_seen_at as string };
+  }
+  async deleteStaffSession(idHash: string): Promise<void> {
+    this.db.prepare('DELETE FROM staff_sessions WHERE id_hash = ?').run(idHash);
+  }
+  async deleteStaffSessionsOf(userId: string): Promise<void> {
+    this.db.prepare('DELETE FROM staff_sessions WHERE user_id = ?').run(userId);
+  }
+
+  async recordLoginFailure(key: string): Promise<void> {
+    const now = this.clock();
+    this.db.prepare('INSERT INTO login_failures (key, at) VALUES (?, ?)').run(key, now.toISOString());
+    // Old rows serve no purpose; a day is well past any throttling window.
+    this.db.prepare('DELETE FROM login_failures WHERE at < ?').run(new Date(now.getTime() - 86_400_000).toISOString());
+  }
+  async loginFailuresSince(key: string, since: string): Promise<number> {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM login_failures WHERE key = ? AND at >= ?').get(key, since) as Row).n as number;
+  }
+  async clearLoginFailures(key: string): Promise<void> {
+    this.db.prepare('DELETE FROM login_failures WHERE key = ?').run(key);
   }
 
   private ticketsWhere(where: string, args: unknown[], tail = ''): TicketRecord[] {
@@ -220,30 +346,109 @@ class SqliteStore implements Store {
     }));
   }
 
+  /**
+   * Runs a short piece of work in the transaction queue. Statements run outside it would join an
+   * async transaction that is open on this connection (and roll back with it, or read its
+   * uncommitted rows): a message marked sent, or an event accepted, must not depend on that.
+   */
+  private queued<T>(work: () => T): Promise<T> {
+    return this.transaction(async () => work());
+  }
+
   async dueOutbox(channel: string, now: Date, limit: number): Promise<OutboxMessage[]> {
-    return (
-      this.db
-        .prepare(`SELECT * FROM outbox WHERE channel = ? AND status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`)
-        .all(channel, now.toISOString(), limit) as Row[]
-    ).map(toOutbox);
+    // A message waits while an earlier one to the same recipient waits for its retry: a chat's
+    // messages go out in order.
+    return this.queued(() =>
+      (
+        this.db
+          .prepare(
+            `SELECT * FROM outbox o WHERE o.channel = ? AND o.status = 'pending' AND o.next_attempt_at <= ?
+               AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.channel = o.channel AND e.recipient = o.recipient
+                               AND e.status = 'pending' AND e.id < o.id AND e.next_attempt_at > ?)
+             ORDER BY o.id LIMIT ?`,
+          )
+          .all(channel, now.toISOString(), now.toISOString(), limit) as Row[]
+      ).map(toOutbox),
+    );
   }
 
   async takeOutbox(channel: string, recipient: string): Promise<OutboxMessage[]> {
-    return this.transaction(async () => {
+    return this.queued(() => {
       const rows = (this.db.prepare(`SELECT * FROM outbox WHERE channel = ? AND recipient = ? AND status = 'pending' ORDER BY id`).all(channel, recipient) as Row[]).map(toOutbox);
-      for (const m of rows) await this.markSent(m.id);
+      for (const m of rows) this.markSentNow(m.id);
       return rows;
     });
   }
 
-  async markSent(id: number): Promise<void> {
+  private markSentNow(id: number): void {
     this.db.prepare(`UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ? WHERE id = ?`).run(this.now(), id);
   }
+  async markSent(id: number): Promise<void> {
+    return this.queued(() => this.markSentNow(id));
+  }
   async markRetry(id: number, error: string, next: Date): Promise<void> {
-    this.db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?').run(error.slice(0, 500), next.toISOString(), id);
+    return this.queued(() => {
+      this.db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?').run(error.slice(0, 500), next.toISOString(), id);
+    });
   }
   async markFailed(id: number, error: string): Promise<void> {
-    this.db.prepare(`UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?`).run(error.slice(0, 500), id);
+    return this.queued(() => {
+      this.db.prepare(`UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?`).run(error.slice(0, 500), id);
+    });
+  }
+
+  async addInbound(events: { channel: string; eventId: string; userKey: string; payload: unknown }[]): Promise<InboundRow[]> {
+    return this.queued(() => {
+      const now = this.now();
+      const insert = this.db.prepare(
+        `INSERT OR IGNORE INTO inbox (channel, event_id, user_key, payload, received_at)
+         SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM inbound_events WHERE channel = ? AND event_id = ?)`,
+      );
+      const added: InboundRow[] = [];
+      for (const e of events) {
+        const r = insert.run(e.channel, e.eventId, e.userKey, json(e.payload), now, e.channel, e.eventId);
+        if (r.changes === 1) added.push({ id: Number(r.lastInsertRowid), channel: e.channel, eventId: e.eventId, userKey: e.userKey, payload: e.payload, attempts: 0, receivedAt: now });
+      }
+      return added;
+    });
+  }
+  async pendingInbound(): Promise<InboundRow[]> {
+    return this.queued(() => (this.db.prepare('SELECT * FROM inbox ORDER BY id').all() as Row[]).map(toInbound));
+  }
+  async deleteInbound(id: number): Promise<void> {
+    return this.queued(() => {
+      this.db.prepare('DELETE FROM inbox WHERE id = ?').run(id);
+    });
+  }
+  async failInbound(id: number, error: string): Promise<void> {
+    return this.queued(() => {
+      this.db.prepare('UPDATE inbox SET attempts = attempts + 1, last_error = ? WHERE id = ?').run(error.slice(0, 500), id);
+    });
+  }
+
+  async saveReplyToken(channel: string, recipient: string, token: string): Promise<void> {
+    return this.queued(() => {
+      this.db
+        .prepare(
+          `INSERT INTO reply_tokens (channel, recipient, token, received_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (channel, recipient) DO UPDATE SET token = excluded.token, received_at = excluded.received_at`,
+        )
+        .run(channel, recipient, token, this.now());
+    });
+  }
+  async takeReplyToken(channel: string, recipient: string, notBefore: Date): Promise<string | undefined> {
+    return this.queued(() => {
+      const row = this.db.prepare('SELECT token, received_at FROM reply_tokens WHERE channel = ? AND recipient = ?').get(channel, recipient) as Row | undefined;
+      if (!row) return undefined;
+      this.db.prepare('DELETE FROM reply_tokens WHERE channel = ? AND recipient = ?').run(channel, recipient);
+      return (row.received_at as string) >= notBefore.toISOString() ? (row.token as string) : undefined;
+    });
+  }
+
+  async setUnreachable(channel: string, userId: string, unreachable: boolean): Promise<void> {
+    return this.queued(() => {
+      this.db.prepare('UPDATE sessions SET unreachable = ? WHERE channel = ? AND user_id = ?').run(unreachable ? 1 : 0, channel, userId);
+    });
   }
 
   async createToken(t: { id: string; hash: string; agency: string; label: string | null }): Promise<void> {
@@ -297,9 +502,38 @@ function toTicket(r: Row, referrals: Referral[]): TicketRecord {
     status: r.status as TicketRecord['status'],
     outcome: (r.outcome as string | null) ?? null,
     assignee: (r.assignee as string | null) ?? null,
+    duplicateOf: (r.duplicate_of as string | null) ?? null,
+    firstActionAt: (r.first_action_at as string | null) ?? null,
     createdAt: r.created_at as string,
     updatedAt: r.updated_at as string,
     referrals,
+  };
+}
+
+/** The WHERE clause of a ticket filter (without its limit). */
+function filterSql(f: TicketFilter): { where: string; args: unknown[] } {
+  const where: string[] = ['1 = 1'];
+  const args: unknown[] = [];
+  if (f.status === 'open') where.push(`t.status <> 'closed'`);
+  else if (f.status) (where.push('t.status = ?'), args.push(f.status));
+  if (f.priority) (where.push('t.priority = ?'), args.push(f.priority));
+  if (f.caseType) (where.push('t.case_type = ?'), args.push(f.caseType));
+  if (f.language) (where.push('t.language = ?'), args.push(f.language));
+  if (f.channel) (where.push('t.channel = ?'), args.push(f.channel));
+  if (f.assignee) (where.push('t.assignee = ?'), args.push(f.assignee));
+  if (f.agency) (where.push('EXISTS (SELECT 1 FROM referrals r WHERE r.ticket_ref = t.ref AND r.agency = ?)'), args.push(f.agency));
+  return { where: where.join(' AND '), args };
+}
+
+function toStaff(r: Row): StaffUser {
+  return {
+    id: r.id as string,
+    name: r.name as string,
+    role: r.role as StaffRole,
+    agency: r.agency as string,
+    lang: r.lang as string,
+    disabled: r.disabled_at !== null && r.disabled_at !== undefined,
+    createdAt: r.created_at as string,
   };
 }
 
@@ -330,3 +564,14 @@ function toOutbox(r: Row): OutboxMessage {
   };
 }
 
+function toInbound(r: Row): InboundRow {
+  return {
+    id: r.id as number,
+    channel: r.channel as string,
+    eventId: r.event_id as string,
+    userKey: r.user_key as string,
+    payload: JSON.parse(r.payload as string),
+    attempts: r.attempts as number,
+    receivedAt: r.received_at as string,
+  };
+}

@@ -42,6 +42,10 @@ export interface TicketRecord {
   status: TicketStatus;
   outcome: string | null;
   assignee: string | null;
+  /** The ticket this one repeats, when staff marked it a duplicate. */
+  duplicateOf: string | null;
+  /** When staff first acted on it (claim, status, message, referral decision): response times. */
+  firstActionAt: string | null;
   createdAt: string;
   updatedAt: string;
   referrals: Referral[];
@@ -80,6 +84,18 @@ export interface OutboxMessage {
   attempts: number;
 }
 
+/** A platform event accepted but not yet handled (see {@link Store.addInbound}). */
+export interface InboundRow {
+  id: number;
+  channel: string;
+  eventId: string;
+  /** The platform's user id: events of one user are handled in order. */
+  userKey: string;
+  payload: unknown;
+  attempts: number;
+  receivedAt: string;
+}
+
 export interface AuditEntry {
   ticketRef: string | null;
   actor: string;
@@ -88,11 +104,65 @@ export interface AuditEntry {
 }
 
 export interface TicketFilter {
-  status?: TicketStatus;
+  /** One status, or `open` for every status but closed. */
+  status?: TicketStatus | 'open';
   priority?: string;
   /** Only tickets referred to this agency. */
   agency?: string;
+  caseType?: string;
+  language?: string;
+  channel?: string;
+  assignee?: string;
   limit?: number;
+}
+
+export type StaffRole = 'admin' | 'supervisor' | 'agent';
+
+/** A dashboard account. The password hash never leaves the store except to be verified. */
+export interface StaffUser {
+  id: string;
+  name: string;
+  role: StaffRole;
+  /** An agency id, or `*` (admins). */
+  agency: string;
+  lang: string;
+  disabled: boolean;
+  createdAt: string;
+}
+
+/** A logged-in dashboard session, found by the hash of its cookie. */
+export interface StaffSession {
+  userId: string;
+  csrf: string;
+  expiresAt: string;
+  lastSeenAt: string;
+}
+
+export interface Note {
+  id: number;
+  ticketRef: string;
+  author: string;
+  body: string;
+  createdAt: string;
+}
+
+/** The changeable working fields of a ticket; absent fields stay as they are. */
+export interface TicketWorkPatch {
+  status?: TicketStatus;
+  outcome?: string | null;
+  assignee?: string | null;
+  duplicateOf?: string | null;
+}
+
+/** The few facts of a ticket that statistics need. */
+export interface TicketFacts {
+  ref: string;
+  createdAt: string;
+  caseType: string;
+  priority: string;
+  status: TicketStatus;
+  firstActionAt: string | null;
+  agencies: string[];
 }
 
 export interface ApiToken {
@@ -114,6 +184,8 @@ export interface Tx {
    */
   eraseSession(id: string, channel: string, userId: string): Promise<string[]>;
   addTranscript(sessionId: string, direction: 'in' | 'out', body: unknown, messageId?: string): Promise<void>;
+  /** Removes a message the user took back (LINE unsend); returns how many rows went. */
+  deleteTranscriptMessage(sessionId: string, messageId: string): Promise<number>;
 
   getTicket(ref: string): Promise<TicketRecord | undefined>;
   ticketsOfUser(channel: string, userId: string): Promise<TicketRecord[]>;
@@ -125,6 +197,11 @@ export interface Tx {
   addAttachment(a: Omit<Attachment, 'createdAt' | 'ticketRef'>): Promise<void>;
   /** Attaches the session's loose attachments to its ticket. */
   linkAttachments(sessionId: string, ref: string): Promise<void>;
+
+  /** Changes status, outcome, assignee or duplicate mark; stamps the first staff action once. */
+  updateTicketWork(ref: string, patch: TicketWorkPatch): Promise<void>;
+  setReferralStatus(ref: string, agency: string, status: ReferralStatus, reason: string | null): Promise<void>;
+  addNote(ref: string, author: string, body: string): Promise<void>;
 
   audit(entry: AuditEntry): Promise<void>;
   enqueue(msg: Omit<OutboxMessage, 'id' | 'attempts'>, opts?: { delivered?: boolean }): Promise<number>;
@@ -147,6 +224,52 @@ export interface Store {
   markSent(id: number): Promise<void>;
   markRetry(id: number, error: string, nextAttemptAt: Date): Promise<void>;
   markFailed(id: number, error: string): Promise<void>;
+
+  /**
+   * Stores platform events before the platform is answered; events already stored or already
+   * handled (their id claimed by the conversation) are skipped. Returns the rows added, in order.
+   */
+  addInbound(events: { channel: string; eventId: string; userKey: string; payload: unknown }[]): Promise<InboundRow[]>;
+  /** Events not handled yet, oldest first (after a restart). */
+  pendingInbound(): Promise<InboundRow[]>;
+  /** Forgets a handled event (its payload may hold a message). */
+  deleteInbound(id: number): Promise<void>;
+  /** Counts a failed attempt at handling an event. */
+  failInbound(id: number, error: string): Promise<void>;
+
+  /** Keeps the newest reply token of a chat, replacing an older one. */
+  saveReplyToken(channel: string, recipient: string, token: string): Promise<void>;
+  /** Takes (and deletes) the chat's reply token if it arrived at or after `notBefore`. */
+  takeReplyToken(channel: string, recipient: string, notBefore: Date): Promise<string | undefined>;
+
+  /** Marks a chat as (un)reachable: the user blocked or unblocked the bot. */
+  setUnreachable(channel: string, userId: string, unreachable: boolean): Promise<void>;
+
+  /** Counts per status of the tickets matching the filter (its status ignored). */
+  countByStatus(filter: TicketFilter): Promise<Record<TicketStatus, number>>;
+  /** Facts of tickets created since a time, for statistics; optionally only one agency's. */
+  ticketFacts(since: string, agency?: string): Promise<TicketFacts[]>;
+  notesOf(ref: string): Promise<Note[]>;
+  /** When the reporter of a session last wrote, if ever. */
+  lastInboundAt(sessionId: string): Promise<string | undefined>;
+
+  createStaff(user: { id: string; name: string; role: StaffRole; agency: string; lang: string; passwordHash: string }): Promise<void>;
+  /** A user and their password hash, by login name (case-insensitive). */
+  findStaffByName(name: string): Promise<(StaffUser & { passwordHash: string }) | undefined>;
+  getStaff(id: string): Promise<StaffUser | undefined>;
+  listStaff(): Promise<StaffUser[]>;
+  updateStaff(id: string, patch: { role?: StaffRole; agency?: string; lang?: string; disabled?: boolean; passwordHash?: string }): Promise<void>;
+
+  createStaffSession(s: { idHash: string; userId: string; csrf: string; expiresAt: string }): Promise<void>;
+  /** A session that has not expired; touches its last-seen time. */
+  useStaffSession(idHash: string, now: string): Promise<StaffSession | undefined>;
+  deleteStaffSession(idHash: string): Promise<void>;
+  /** Ends every session of a user (disabled, password changed). */
+  deleteStaffSessionsOf(userId: string): Promise<void>;
+
+  recordLoginFailure(key: string): Promise<void>;
+  loginFailuresSince(key: string, since: string): Promise<number>;
+  clearLoginFailures(key: string): Promise<void>;
 
   createToken(token: { id: string; hash: string; agency: string; label: string | null }): Promise<void>;
   findToken(hash: string): Promise<ApiToken | undefined>;

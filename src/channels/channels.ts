@@ -1,0 +1,71 @@
+/**
+ * The platform channels (LINE, Telegram) and their delivery, mounted on the app: one inbound
+ * queue for what arrives, one outbox dispatcher for what leaves. A channel without its
+ * credentials stays off.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../app.ts';
+import type { Config } from '../config/env.ts';
+import type { ChannelSender } from '../delivery/channel-sender.ts';
+import { OutboxDispatcher } from '../delivery/outbox-dispatcher.ts';
+import { InboundQueue } from './inbound-queue.ts';
+import { LINE_WEBHOOK_PATH, setUpLine } from './line/line-channel.ts';
+import { setUpTelegram, TELEGRAM_WEBHOOK_PATH, type TelegramChannel } from './telegram/telegram-channel.ts';
+
+/** The running pieces, for shutdown and for tests that wait for quiet. */
+export interface ChannelRuntime {
+  queue: InboundQueue;
+  dispatcher: OutboxDispatcher;
+  /** Resolves when nothing is being handled or sent. */
+  idle(): Promise<void>;
+}
+
+const runtimes = new WeakMap<FastifyInstance, ChannelRuntime>();
+
+/** The channel runtime of an app built by `createApp`. */
+export function channelRuntime(app: FastifyInstance): ChannelRuntime | undefined {
+  return runtimes.get(app);
+}
+
+/** Which platform channels the configuration turns on, and how they receive, for the start log. */
+export function describeChannels(config: Config): string[] {
+  const on: string[] = [];
+  if (config.LINE_CHANNEL_SECRET && config.LINE_CHANNEL_ACCESS_TOKEN) on.push(`line (webhook ${LINE_WEBHOOK_PATH})`);
+  if (config.TELEGRAM_BOT_TOKEN) on.push(config.TELEGRAM_MODE === 'webhook' ? `telegram (webhook ${TELEGRAM_WEBHOOK_PATH})` : 'telegram (long polling)');
+  return on;
+}
+
+/**
+ * Mounts the configured channels. Work starts when the server is ready (leftovers from before a
+ * restart first) and stops, waiting for what is in flight, when it closes.
+ */
+export function registerChannels(app: FastifyInstance, services: Services): void {
+  const { config, store, clock } = services;
+  const log = app.log;
+  let dispatcher: OutboxDispatcher | undefined;
+  const queue = new InboundQueue({ store, log, onHandled: () => dispatcher?.wake() });
+  const senders: ChannelSender[] = [];
+  let telegram: TelegramChannel | undefined;
+
+  if (config.LINE_CHANNEL_SECRET && config.LINE_CHANNEL_ACCESS_TOKEN) senders.push(setUpLine(app, services, queue));
+  if (config.TELEGRAM_BOT_TOKEN) {
+    telegram = setUpTelegram(app, services, queue, log);
+    senders.push(telegram.sender);
+  }
+  dispatcher = new OutboxDispatcher({ store, senders, clock, log });
+  const d = dispatcher;
+  runtimes.set(app, { queue, dispatcher: d, idle: async () => (await queue.idle(), await d.idle(), await queue.idle()) });
+
+  if (senders.length === 0) return;
+  app.addHook('onReady', async () => {
+    d.start();
+    await queue.start();
+    telegram?.start();
+  });
+  app.addHook('onClose', async () => {
+    // Stop taking updates first, then finish handling, then finish sending; the store closes after.
+    await telegram?.stop();
+    await queue.stop();
+    await d.stop();
+  });
+}

@@ -1,0 +1,130 @@
+/**
+ * The durable inbound queue shared by the platform channels.
+ *
+ * A webhook stores its events here and answers the platform at once (LINE counts a webhook that
+ * takes more than about 2 s as failed; Telegram resends on timeout). The events are then handled
+ * in the background: one user's events one after another in arrival order, different users in
+ * parallel. A row is deleted once handled, so after a crash the rows left are handled at the next
+ * start. Handling is de-duplicated by the conversation (it claims event ids), so handling a row
+ * twice is safe.
+ */
+import type { DeliveryLog } from '../delivery/outbox-dispatcher.ts';
+import type { InboundRow, Store } from '../store/store.ts';
+
+/** Handles one stored event of a channel. Throws to have it tried again later. */
+export type InboundHandler = (row: InboundRow) => Promise<void>;
+
+/** Options of {@link InboundQueue}. */
+export interface InboundQueueOptions {
+  store: Store;
+  log: DeliveryLog;
+  /** Called after each handled event (to wake the outbox dispatcher). */
+  onHandled?: () => void;
+  /** Attempts before an event that keeps failing is dropped (and audited), so it cannot block its user forever. */
+  maxAttempts?: number;
+  /** The wait before trying a failed event again, in milliseconds; doubles each time. */
+  retryDelayMs?: number;
+}
+
+/** Accepts platform events durably and hands them to their channel's handler. */
+export class InboundQueue {
+  private readonly handlers = new Map<string, InboundHandler>();
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly scheduled = new Set<number>();
+  private readonly sleeping = new Set<() => void>();
+  private stopped = true;
+
+  constructor(private readonly opts: InboundQueueOptions) {}
+
+  /** Sets the handler of a channel's events. */
+  handle(channel: string, handler: InboundHandler): void {
+    this.handlers.set(channel, handler);
+  }
+
+  /** Starts handling, beginning with events left over from before a restart. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    for (const row of await this.opts.store.pendingInbound()) this.schedule(row);
+  }
+
+  /**
+   * Stores events and schedules them. Resolves once they are committed: only then may the
+   * platform be told they were received. Events seen before are skipped.
+   */
+  async accept(events: { channel: string; eventId: string; userKey: string; payload: unknown }[]): Promise<void> {
+    if (events.length === 0) return;
+    const rows = await this.opts.store.addInbound(events);
+    for (const row of rows) this.schedule(row);
+  }
+
+  /** Stops taking new work and waits for events being handled; the rest stay stored. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const wakeUp of this.sleeping) wakeUp();
+    await this.idle();
+  }
+
+  /** Resolves when no event is being handled. */
+  async idle(): Promise<void> {
+    while (this.chains.size) await Promise.all([...this.chains.values()]);
+  }
+
+  private schedule(row: InboundRow): void {
+    if (this.stopped || this.scheduled.has(row.id)) return;
+    this.scheduled.add(row.id);
+    const key = `${row.channel}\u0000${row.userKey}`;
+    const chain = (this.chains.get(key) ?? Promise.resolve()).then(() => this.run(row));
+    this.chains.set(key, chain);
+    void chain.finally(() => {
+      if (this.chains.get(key) === chain) this.chains.delete(key);
+    });
+  }
+
+  private async run(row: InboundRow): Promise<void> {
+    const { store, log } = this.opts;
+    const maxAttempts = this.opts.maxAttempts ?? 5;
+    let attempts = row.attempts;
+    try {
+      while (!this.stopped) {
+        const handler = this.handlers.get(row.channel);
+        try {
+          if (!handler) throw new Error(`no handler for channel ${row.channel}`);
+          await handler({ ...row, attempts });
+          await store.deleteInbound(row.id);
+          this.opts.onHandled?.();
+          return;
+        } catch (err) {
+          attempts += 1;
+          // Only the error's name and message: never the event, which may hold what the person wrote.
+          const error = `${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? ''}`;
+          await store.failInbound(row.id, error);
+          if (attempts >= maxAttempts) {
+            await store.deleteInbound(row.id);
+            await store.transaction((tx) => tx.audit({ ticketRef: null, actor: 'system', action: 'inbound.dropped', detail: { channel: row.channel, eventId: row.eventId, attempts, error } }));
+            log.error({ channel: row.channel, eventId: row.eventId, attempts, error }, 'inbound event dropped after repeated failures');
+            return;
+          }
+          log.warn({ channel: row.channel, eventId: row.eventId, attempts, error }, 'inbound event failed; will retry');
+          await this.sleep((this.opts.retryDelayMs ?? 1000) * 2 ** (attempts - 1));
+        }
+      }
+    } catch (err) {
+      // The store itself failed: the row stays and is tried at the next start.
+      log.error({ channel: row.channel, eventId: row.eventId, err: { message: (err as Error).message } }, 'inbound queue error');
+    } finally {
+      this.scheduled.delete(row.id);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.sleeping.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.sleeping.add(done);
+    });
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * The LINE channel, assembled: the webhook, the event handler and the sender, with the SDK
+ * clients pointed at the configured API origins.
+ */
+import { messagingApi } from '@line/bot-sdk';
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../app.ts';
+import type { ChannelSender } from '../../delivery/channel-sender.ts';
+import type { InboundQueue } from '../inbound-queue.ts';
+import { handleLineEvent, lineSessionId } from './line-inbound.ts';
+import { LINE_CHANNEL, LineSender } from './line-sender.ts';
+import { registerLineWebhook } from './line-webhook.ts';
+
+export { LINE_CHANNEL } from './line-sender.ts';
+export { LINE_WEBHOOK_PATH } from './line-webhook.ts';
+
+/** Sets up LINE on the app and the queue; returns its sender. Call only when LINE is configured. */
+export function setUpLine(app: FastifyInstance, services: Services, queue: InboundQueue): ChannelSender {
+  const { config, store, clock, conversation, files, definitions } = services;
+  const channelAccessToken = config.LINE_CHANNEL_ACCESS_TOKEN!;
+  const client = new messagingApi.MessagingApiClient({ channelAccessToken, baseURL: config.LINE_API_BASE_URL });
+  const blob = new messagingApi.MessagingApiBlobClient({ channelAccessToken, baseURL: config.LINE_DATA_API_BASE_URL });
+
+  queue.handle(LINE_CHANNEL, (row) => handleLineEvent({ config, conversation, store, files, client, blob }, row));
+  registerLineWebhook(app, { channelSecret: config.LINE_CHANNEL_SECRET!, queue });
+
+  return new LineSender({
+    client,
+    store,
+    clock,
+    moreLabel: async (recipient) => {
+      const session = await store.transaction((tx) => tx.getSession(lineSessionId(recipient)));
+      return definitions.translations.t(session?.state.lang)('channel.more');
+    },
+  });
+}

@@ -1,0 +1,133 @@
+/**
+ * Handles stored LINE webhook events: translates each into the neutral form and hands it to the
+ * conversation. Only translation happens here; what to answer is the conversation's business.
+ */
+import { type messagingApi, type webhook } from '@line/bot-sdk';
+import type { Config } from '../../config/env.ts';
+import type { ConversationService } from '../../conversation/conversation-service.ts';
+import type { InboundContent, Reply } from '../../conversation/reply.ts';
+import type { FileStore } from '../../store/file-store.ts';
+import type { InboundRow, Store } from '../../store/store.ts';
+import { ACCEPTED_MIME, readCapped, sniffMime } from '../media.ts';
+import { parsePostback } from './line-messages.ts';
+import { LINE_CHANNEL } from './line-sender.ts';
+
+/** What the handler needs. */
+export interface LineInboundDeps {
+  config: Pick<Config, 'MAX_UPLOAD_BYTES'>;
+  conversation: ConversationService;
+  store: Store;
+  files: FileStore;
+  client: Pick<messagingApi.MessagingApiClient, 'getProfile'>;
+  blob: Pick<messagingApi.MessagingApiBlobClient, 'getMessageContent'>;
+}
+
+/** After this many failed attempts at a download, the user is told it did not work instead. */
+const DOWNLOAD_ATTEMPTS = 2;
+
+/** The session id the conversation uses for a chat (its own `channel:user` convention). */
+export const lineSessionId = (userId: string) => `${LINE_CHANNEL}:${userId}`;
+
+/** Handles one stored LINE event (an inbox row). */
+export async function handleLineEvent(deps: LineInboundDeps, row: InboundRow): Promise<void> {
+  const event = row.payload as webhook.Event;
+  const userId = row.userKey;
+  const base = { channel: LINE_CHANNEL, userId, eventId: row.eventId };
+  const { conversation, store } = deps;
+
+  switch (event.type) {
+    case 'message': {
+      if (event.replyToken) await store.saveReplyToken(LINE_CHANNEL, userId, event.replyToken);
+      const content = await messageContent(deps, event.message, row.attempts);
+      const result = await conversation.handle({ ...base, messageId: event.message.id, content });
+      // A redelivered photo was downloaded again for nothing.
+      if (result.duplicate && content.type === 'media') await deps.files.delete([content.file.path]);
+      return;
+    }
+    case 'postback': {
+      if (event.replyToken) await store.saveReplyToken(LINE_CHANNEL, userId, event.replyToken);
+      const asked = parsePostback(event.postback.data);
+      if (asked && 'page' in asked) return showPage(deps, row, asked.page);
+      const content: InboundContent = asked ? { type: 'choice', ids: asked.choice } : { type: 'unsupported', what: 'postback' };
+      await conversation.handle({ ...base, content });
+      return;
+    }
+    case 'follow': {
+      // Added as a friend, or unblocked: reachable again, and the conversation starts.
+      await store.setUnreachable(LINE_CHANNEL, userId, false);
+      if (event.replyToken) await store.saveReplyToken(LINE_CHANNEL, userId, event.replyToken);
+      const languageHint = await profileLanguage(deps, userId);
+      await conversation.handle({ ...base, ...(languageHint ? { languageHint } : {}), content: { type: 'text', text: '/start' } });
+      return;
+    }
+    case 'unfollow':
+      // Blocked: nothing can reach the person any more; staff must know before writing.
+      await store.setUnreachable(LINE_CHANNEL, userId, true);
+      return;
+    case 'unsend':
+      // The person took a message back: it goes from the transcript too.
+      await store.transaction(async (tx) => {
+        if (await tx.claimEvent(LINE_CHANNEL, row.eventId)) await tx.deleteTranscriptMessage(lineSessionId(userId), event.unsend.messageId);
+      });
+      return;
+    default:
+      // join, leave, beacon, ...: nothing for a one-to-one screening chat.
+      return;
+  }
+}
+
+/** The neutral content of a LINE message; photos and files are downloaded and stored first. */
+async function messageContent(deps: LineInboundDeps, message: webhook.MessageContent, attempts: number): Promise<InboundContent> {
+  switch (message.type) {
+    case 'text':
+      return { type: 'text', text: message.text };
+    case 'location': {
+      const text = [message.title, message.address].filter(Boolean).join(', ');
+      return { type: 'location', lat: message.latitude, lon: message.longitude, ...(text ? { text } : {}) };
+    }
+    case 'image':
+    case 'file': {
+      const name = message.type === 'file' ? message.fileName : null;
+      if (message.type === 'file' && message.fileSize > deps.config.MAX_UPLOAD_BYTES) return { type: 'unsupported', what: 'file_too_large' };
+      try {
+        // LINE deletes content after a while: fetch it now, not when someone looks at the ticket.
+        const stream = await deps.blob.getMessageContent(message.id);
+        const read = await readCapped(stream, deps.config.MAX_UPLOAD_BYTES);
+        if (!read.ok) return { type: 'unsupported', what: 'file_too_large' };
+        const mime = sniffMime(read.bytes);
+        if (!mime || !ACCEPTED_MIME.includes(mime)) return { type: 'unsupported', what: 'file_type' };
+        return { type: 'media', file: await deps.files.save(read.bytes, mime, name) };
+      } catch (err) {
+        // Retried by the queue; after that the person is told, rather than left without an answer.
+        if (attempts + 1 < DOWNLOAD_ATTEMPTS) throw err;
+        return { type: 'unsupported', what: 'download_failed' };
+      }
+    }
+    default:
+      // video, audio, sticker: answered with what the bot can take.
+      return { type: 'unsupported', what: message.type };
+  }
+}
+
+/** The user's language from the profile; absent until they accepted LINE's policy, or on error. */
+async function profileLanguage(deps: LineInboundDeps, userId: string): Promise<string | undefined> {
+  try {
+    return (await deps.client.getProfile(userId)).language ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * "More" on a long choice list: sends the next page of the question last asked. The question is
+ * read from the transcript, so nothing about it has to travel in the 300-character postback.
+ */
+async function showPage(deps: LineInboundDeps, row: InboundRow, page: number): Promise<void> {
+  const transcript = await deps.store.transcriptOf(lineSessionId(row.userKey));
+  const last = [...transcript].reverse().find((t) => t.direction === 'out' && ((t.body as Reply).choices?.length ?? 0) > 0);
+  await deps.store.transaction(async (tx) => {
+    if (!(await tx.claimEvent(LINE_CHANNEL, row.eventId)) || !last) return;
+    const reply = last.body as Reply;
+    await tx.enqueue({ channel: LINE_CHANNEL, recipient: row.userKey, kind: 'reply', payload: { ...reply, page } });
+  });
+}

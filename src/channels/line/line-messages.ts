@@ -1,0 +1,96 @@
+/**
+ * Neutral replies as LINE messages: texts cut to LINE's 5000 characters, choices as quick-reply
+ * buttons (13 at most, labels of 20 characters at most, a "more" button paging through longer
+ * lists), and calls of at most 5 messages.
+ */
+import type { messagingApi } from '@line/bot-sdk';
+import type { Choice, Reply } from '../../conversation/reply.ts';
+import { cutLabel, splitText } from '../split-text.ts';
+
+/** LINE's limits (Messaging API reference). */
+export const LINE_LIMITS = { text: 5000, quickReplyItems: 13, label: 20, displayText: 300, messagesPerCall: 5 } as const;
+
+/** A reply as the outbox carries it to LINE; `page` is set when the user asked for more choices. */
+export type LineReply = Reply & { page?: number };
+
+/** Postback data of a choice: `c=<id>` (a multi-select sends them comma-separated). */
+export function choiceData(id: string): string {
+  return `c=${encodeURIComponent(id)}`;
+}
+
+/** Postback data of the "more" button. */
+export function moreData(page: number): string {
+  return `m=${page}`;
+}
+
+/** What a postback asks for: choice ids, a page of choices, or nothing we know. */
+export function parsePostback(data: string): { choice: string[] } | { page: number } | undefined {
+  const params = new URLSearchParams(data);
+  const choice = params.get('c');
+  if (choice !== null) {
+    const ids = choice.split(',').map((s) => s.trim()).filter(Boolean);
+    return ids.length ? { choice: ids } : undefined;
+  }
+  const page = Number(params.get('m'));
+  return Number.isInteger(page) && page > 0 ? { page } : undefined;
+}
+
+/** The choices of one page: 13 fit when they are all; otherwise 12 per page plus "more". */
+export function choicePage(choices: Choice[], page: number): { choices: Choice[]; more: boolean } {
+  if (choices.length <= LINE_LIMITS.quickReplyItems) return { choices, more: false };
+  const per = LINE_LIMITS.quickReplyItems - 1;
+  const start = Math.max(0, Math.min(page, Math.ceil(choices.length / per) - 1)) * per;
+  const rest = choices.length - start;
+  // The last page may use the 13th slot, as it needs no "more".
+  if (rest <= LINE_LIMITS.quickReplyItems) return { choices: choices.slice(start), more: false };
+  return { choices: choices.slice(start, start + per), more: true };
+}
+
+/** Turns one reply into LINE text messages; the quick replies ride on the last one. */
+export function toLineMessages(reply: LineReply, moreLabel: string): messagingApi.TextMessage[] {
+  const texts = splitText(reply.text || ' ', LINE_LIMITS.text);
+  const messages: messagingApi.TextMessage[] = texts.map((text) => ({ type: 'text', text }));
+  if (reply.choices?.length) {
+    const page = reply.page ?? 0;
+    const { choices, more } = choicePage(reply.choices, page);
+    const items: messagingApi.QuickReplyItem[] = choices.map((c) => ({
+      type: 'action',
+      // displayText shows the pick as the user's own bubble, so the chat reads naturally.
+      action: { type: 'postback', label: cutLabel(c.label, LINE_LIMITS.label), data: choiceData(c.id), displayText: cutLabel(c.label, LINE_LIMITS.displayText) },
+    }));
+    if (more) items.push({ type: 'action', action: { type: 'postback', label: cutLabel(moreLabel, LINE_LIMITS.label), data: moreData(page + 1) } });
+    messages[messages.length - 1]!.quickReply = { items };
+  }
+  return messages;
+}
+
+/** One API call: up to 5 messages, and the outbox rows it completes. */
+export interface LineCall {
+  messages: messagingApi.TextMessage[];
+  completes: number[];
+}
+
+/**
+ * Packs the messages of several outbox rows into calls of at most 5 messages, in order. A row
+ * whose messages do not fit the current call starts a new one; a row with more than 5 is spread
+ * over several, and completes with the last.
+ */
+export function packCalls(rows: { id: number; messages: messagingApi.TextMessage[] }[]): LineCall[] {
+  const calls: LineCall[] = [];
+  let current: LineCall = { messages: [], completes: [] };
+  const flush = () => {
+    if (current.messages.length) calls.push(current);
+    current = { messages: [], completes: [] };
+  };
+  for (const row of rows) {
+    if (current.messages.length + row.messages.length > LINE_LIMITS.messagesPerCall) flush();
+    for (let i = 0; i < row.messages.length; i += LINE_LIMITS.messagesPerCall) {
+      const part = row.messages.slice(i, i + LINE_LIMITS.messagesPerCall);
+      if (current.messages.length + part.length > LINE_LIMITS.messagesPerCall) flush();
+      current.messages.push(...part);
+    }
+    current.completes.push(row.id);
+  }
+  flush();
+  return calls;
+}

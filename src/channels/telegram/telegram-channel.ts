@@ -1,0 +1,98 @@
+/**
+ * The Telegram channel, assembled: the webhook or long polling, the update handler and the sender,
+ * with grammY pointed at the configured Bot API root.
+ */
+import { Bot } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../app.ts';
+import type { ChannelSender } from '../../delivery/channel-sender.ts';
+import type { DeliveryLog } from '../../delivery/outbox-dispatcher.ts';
+import type { InboundQueue } from '../inbound-queue.ts';
+import { registerCommands } from './telegram-commands.ts';
+import { handleTelegramUpdate } from './telegram-inbound.ts';
+import { TELEGRAM_CHANNEL, TelegramSender } from './telegram-sender.ts';
+import { ALLOWED_UPDATES, acceptUpdate } from './telegram-updates.ts';
+import { registerTelegramWebhook } from './telegram-webhook.ts';
+
+export { TELEGRAM_CHANNEL } from './telegram-sender.ts';
+export { TELEGRAM_WEBHOOK_PATH } from './telegram-webhook.ts';
+
+/** The running Telegram channel. */
+export interface TelegramChannel {
+  sender: ChannelSender;
+  /** Starts long polling (polling mode); webhook mode needs nothing started. */
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** Builds a grammY bot for our configuration; `botInfo` skips getMe (tests). */
+export function createBot(token: string, apiRoot: string, botInfo?: UserFromGetMe): Bot {
+  return new Bot(token, { client: { apiRoot }, ...(botInfo ? { botInfo } : {}) });
+}
+
+/** Sets up Telegram on the app and the queue. Call only when Telegram is configured. */
+export function setUpTelegram(app: FastifyInstance, services: Services, queue: InboundQueue, log: DeliveryLog): TelegramChannel {
+  const { config, store, conversation, files, definitions } = services;
+  const token = config.TELEGRAM_BOT_TOKEN!;
+  const bot = createBot(token, config.TELEGRAM_API_ROOT);
+
+  queue.handle(TELEGRAM_CHANNEL, (row) => handleTelegramUpdate({ config, token, conversation, store, files, api: bot.api }, row));
+  const sender = new TelegramSender(bot.api);
+
+  if (config.TELEGRAM_MODE === 'webhook') {
+    registerTelegramWebhook(app, { secret: config.TELEGRAM_WEBHOOK_SECRET!, queue });
+    return { sender, start: () => undefined, stop: async () => undefined };
+  }
+
+  let stopped = false;
+  let polling: Promise<void> | undefined;
+  let wakeUp = () => {};
+  // An update is confirmed to Telegram once this returns, so it returns only after the update
+  // is stored; the store's own busy wait covers short contention, these retries a bit more.
+  bot.use(async (ctx) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await acceptUpdate(queue, ctx.update);
+      } catch (err) {
+        if (attempt >= 5 || stopped) throw err;
+        await new Promise((r) => setTimeout(r, 1000 * attempt));
+      }
+    }
+  });
+  bot.catch((err) => log.error({ updateId: err.ctx.update.update_id, err: { message: (err.error as Error)?.message } }, 'telegram update could not be stored'));
+
+  const run = async () => {
+    // bot.start gives up on a bad token or a second poller (409); keep trying, slowly, and say why.
+    while (!stopped) {
+      try {
+        await bot.start({
+          allowed_updates: [...ALLOWED_UPDATES],
+          onStart: () => {
+            registerCommands(bot.api, definitions.translations).catch((err: Error) => log.warn({ err: { message: err.message } }, 'telegram commands not registered'));
+          },
+        });
+      } catch (err) {
+        if (stopped) return;
+        log.error({ err: { message: (err as Error).message } }, 'telegram polling stopped; restarting in 10 s');
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 10_000);
+          wakeUp = () => (clearTimeout(timer), resolve());
+        });
+      }
+    }
+  };
+
+  return {
+    sender,
+    start: () => {
+      polling ??= run();
+    },
+    stop: async () => {
+      stopped = true;
+      wakeUp();
+      if (bot.isRunning()) await bot.stop().catch(() => undefined);
+      await polling;
+    },
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * Neutral replies as Telegram messages: texts cut to Telegram's 4096 characters and choices as an
+ * inline keyboard on the last piece, each button carrying `c:<id>` (at most 64 bytes).
+ */
+import type { InlineKeyboardMarkup } from 'grammy/types';
+import type { Reply } from '../../conversation/reply.ts';
+import { splitText } from '../split-text.ts';
+
+/** Telegram's limits (Bot API reference). */
+export const TELEGRAM_LIMITS = { text: 4096, callbackData: 64 } as const;
+
+/** Callback data of a choice. */
+export function choiceCallback(id: string): string {
+  return `c:${id}`;
+}
+
+/** The choice ids a button's callback data carries, or undefined when it is not ours. */
+export function parseCallback(data: string | undefined): string[] | undefined {
+  if (!data?.startsWith('c:')) return undefined;
+  const ids = data.slice(2).split(',').map((s) => s.trim()).filter(Boolean);
+  return ids.length ? ids : undefined;
+}
+
+/** One sendMessage call. */
+export interface TelegramText {
+  text: string;
+  reply_markup?: InlineKeyboardMarkup;
+}
+
+/** Turns one reply into the texts to send, in order; the keyboard rides on the last one. */
+export function toTelegramMessages(reply: Reply): TelegramText[] {
+  const messages: TelegramText[] = splitText(reply.text || ' ', TELEGRAM_LIMITS.text).map((text) => ({ text }));
+  // A choice id too long for callback_data cannot be a button; it can still be typed.
+  const buttons = (reply.choices ?? []).filter((c) => Buffer.byteLength(choiceCallback(c.id), 'utf8') <= TELEGRAM_LIMITS.callbackData);
+  if (buttons.length) {
+    // One button per row: labels in Thai, Burmese or Khmer are long, and a clear column is easiest to tap.
+    messages[messages.length - 1]!.reply_markup = { inline_keyboard: buttons.map((c) => [{ text: c.label, callback_data: choiceCallback(c.id) }]) };
+  }
+  return messages;
+}

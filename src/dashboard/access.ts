@@ -1,0 +1,64 @@
+/**
+ * Who may see and do what: the one place the agency rule lives. The dashboard pages, the CSV export
+ * and the JSON API all ask here, so a ticket outside someone's agency is "not found" everywhere
+ * (404, never 403), and references cannot be probed.
+ */
+import { ALL_AGENCIES } from '../api/tokens.ts';
+import type { Attachment, StaffRole, Store, TicketFilter, TicketRecord } from '../store/store.ts';
+
+export { ALL_AGENCIES };
+
+/** Anyone asking: a staff member or an API token. Only the agency scope matters for seeing. */
+export interface Viewer {
+  /** An agency id, or {@link ALL_AGENCIES}. */
+  agency: string;
+}
+
+/** What a role may do beyond seeing its agency's tickets. */
+export type Permission = 'work' | 'assign_others' | 'decide_referral' | 'refer' | 'manage_staff' | 'create_tokens' | 'all_agencies';
+
+const PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
+  // Agents work their agency's tickets: claim, status, notes, writing to the reporter, duplicates.
+  agent: ['work'],
+  // Supervisors also hand tickets to colleagues and decide where a case goes.
+  supervisor: ['work', 'assign_others', 'decide_referral', 'refer'],
+  admin: ['work', 'assign_others', 'decide_referral', 'refer', 'manage_staff', 'create_tokens', 'all_agencies'],
+};
+
+/** Whether a role has a permission. */
+export function can(role: StaffRole, permission: Permission): boolean {
+  return PERMISSIONS[role].includes(permission);
+}
+
+/** Whether a viewer may see a ticket: it is referred to the viewer's agency, or the viewer sees all. */
+export function canSee(viewer: Viewer, ticket: TicketRecord): boolean {
+  return viewer.agency === ALL_AGENCIES || ticket.referrals.some((r) => r.agency === viewer.agency);
+}
+
+/** Ticket look-ups filtered by the viewer's scope. */
+export class AccessService {
+  constructor(private readonly store: Store) {}
+
+  /** The ticket when it exists and the viewer may see it; otherwise undefined (answer 404). */
+  async ticket(viewer: Viewer, ref: string): Promise<TicketRecord | undefined> {
+    const ticket = await this.store.getTicket(ref.toUpperCase());
+    return ticket && canSee(viewer, ticket) ? ticket : undefined;
+  }
+
+  /** An attachment of a ticket the viewer may see; undefined when either is out of reach. */
+  async attachment(viewer: Viewer, ref: string, id: string): Promise<{ ticket: TicketRecord; attachment: Attachment } | undefined> {
+    const ticket = await this.ticket(viewer, ref);
+    const attachment = ticket && (await this.store.attachmentsOf(ticket.ref)).find((a) => a.id === id);
+    return ticket && attachment ? { ticket, attachment } : undefined;
+  }
+
+  /**
+   * A list filter narrowed to the viewer's agency. A viewer bound to one agency who asks for another
+   * gets `undefined` (refuse); one who sees all keeps the agency asked for, if any.
+   */
+  scope(viewer: Viewer, filter: TicketFilter): TicketFilter | undefined {
+    if (viewer.agency === ALL_AGENCIES) return filter;
+    if (filter.agency && filter.agency !== viewer.agency) return undefined;
+    return { ...filter, agency: viewer.agency };
+  }
+}

@@ -1,0 +1,62 @@
+/** Staff accounts and API tokens, for admins only. */
+import type { FastifyInstance } from 'fastify';
+import { createApiToken } from '../api/tokens.ts';
+import { RequestError } from '../core/errors.ts';
+import { ALL_AGENCIES } from './access.ts';
+import { actorOf, type Dashboard, formOf, requirePermission, sendPage, staffOf, viewOf } from './dashboard-context.ts';
+import { dashboardLanguage } from './dashboard-text.ts';
+import { MIN_PASSWORD_LENGTH } from './passwords.ts';
+import { createStaffAccount, newStaffProblem } from './staff-accounts.ts';
+import { adminView } from './views/admin-view.ts';
+
+
+/** Mounts /staff/admin. */
+export function registerAdminRoutes(app: FastifyInstance, d: Dashboard): void {
+  const { store, definitions } = d.services;
+  const agencies = [...definitions.directory.byId.keys()];
+
+  const show = async (req: Parameters<typeof viewOf>[1], opts: { error?: string; done?: string; newToken?: string } = {}) =>
+    adminView(viewOf(d, req), { users: await store.listStaff(), agencies, ...opts });
+
+  app.get('/admin', async (req, reply) => {
+    requirePermission(req, 'manage_staff');
+    return sendPage(reply, await show(req));
+  });
+
+  app.post('/admin/users', async (req, reply) => {
+    requirePermission(req, 'manage_staff');
+    const f = formOf(req);
+    const text = viewOf(d, req).text;
+    const account = { name: String(f.name ?? '').trim(), role: String(f.role ?? ''), agency: f.agency, lang: dashboardLanguage(f.lang), password: String(f.password ?? '') };
+    const problem = (await newStaffProblem(store, definitions.directory, account)) ?? (f.password !== f.password2 ? 'password_mismatch' : undefined);
+    if (problem) return sendPage(reply, await show(req, { error: text.t(`error.${problem}`, { min: MIN_PASSWORD_LENGTH }) }), 400);
+    const id = await createStaffAccount(store, account);
+    await store.transaction((tx) => tx.audit({ ticketRef: null, actor: actorOf(req).audit, action: 'staff.created', detail: { id, role: account.role } }));
+    return sendPage(reply, await show(req, { done: text.t('admin.user_created') }));
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/users/:id', async (req, reply) => {
+    requirePermission(req, 'manage_staff');
+    const user = await store.getStaff(req.params.id);
+    if (!user) throw new RequestError(404, 'not_found', 'No such account.');
+    if (user.id === staffOf(req).user.id) throw new RequestError(400, 'self', 'You cannot disable your own account.');
+    const disabled = formOf(req).disabled === '1';
+    await store.updateStaff(user.id, { disabled });
+    if (disabled) await store.deleteStaffSessionsOf(user.id);
+    await store.transaction((tx) => tx.audit({ ticketRef: null, actor: actorOf(req).audit, action: disabled ? 'staff.disabled' : 'staff.enabled', detail: { id: user.id } }));
+    return reply.redirect('/staff/admin', 303);
+  });
+
+  app.post('/admin/tokens', async (req, reply) => {
+    requirePermission(req, 'create_tokens');
+    const f = formOf(req);
+    const agency = f.agency === 'all' ? ALL_AGENCIES : String(f.agency ?? '');
+    if (agency !== ALL_AGENCIES && !definitions.directory.byId.has(agency)) {
+      return sendPage(reply, await show(req, { error: viewOf(d, req).text.t('error.unknown_agency') }), 400);
+    }
+    const { id, token } = await createApiToken(store, agency, String(f.label ?? '').trim().slice(0, 100) || null);
+    await store.transaction((tx) => tx.audit({ ticketRef: null, actor: actorOf(req).audit, action: 'token.created', detail: { id, agency } }));
+    // Shown once, on this response only; the page must not be cached (the dashboard sends no-store).
+    return sendPage(reply, await show(req, { newToken: token }));
+  });
+}

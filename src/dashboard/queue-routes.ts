@@ -1,0 +1,117 @@
+/** The queue page and its CSV export, both narrowed to the staff member's agency by the access service. */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { RequestError } from '../core/errors.ts';
+import type { TicketFilter } from '../store/store.ts';
+import { STATUSES } from '../tickets/ticket-actions.ts';
+import { can } from './access.ts';
+import { type Dashboard, sendPage, staffOf, viewOf } from './dashboard-context.ts';
+import { toCsv } from './csv.ts';
+import { timingOf } from './targets.ts';
+import { type QueueFilters, queueView } from './views/queue-view.ts';
+
+/** The channels a ticket can come from. */
+export const CHANNELS = ['sim', 'line', 'telegram'];
+/** The most tickets a queue page or an export shows. */
+const QUEUE_LIMIT = 500;
+
+/** Mounts /staff (the queue) and /staff/export.csv. */
+export function registerQueueRoutes(app: FastifyInstance, d: Dashboard): void {
+  const { services, access } = d;
+  const { store, definitions, clock } = services;
+
+  /** Reads the filters from the query; unknown values are ignored rather than refused (bookmarks age). */
+  const filtersOf = (req: FastifyRequest): QueueFilters => {
+    const q = req.query as Record<string, string | undefined>;
+    const pick = (v: string | undefined, allowed: readonly string[]) => (v && allowed.includes(v) ? v : undefined);
+    const status = pick(q.status, [...STATUSES, 'open', 'all']) as QueueFilters['status'] | undefined;
+    return {
+      status: status ?? 'open',
+      priority: pick(q.priority, definitions.policy.priorities),
+      caseType: pick(q.case_type, definitions.policy.caseTypes.map((c) => c.id)),
+      agency: pick(q.agency, [...definitions.directory.byId.keys()]),
+      language: pick(q.language, definitions.translations.languages),
+      channel: pick(q.channel, CHANNELS),
+      mine: q.mine === '1',
+    };
+  };
+
+  /** The store filter for the staff member: their agency, whatever the query says, unless they see all. */
+  const storeFilter = (req: FastifyRequest, f: QueueFilters): TicketFilter => {
+    const { user } = staffOf(req);
+    const wanted: TicketFilter = {
+      ...(f.status !== 'all' ? { status: f.status } : {}),
+      ...(f.priority ? { priority: f.priority } : {}),
+      ...(f.caseType ? { caseType: f.caseType } : {}),
+      ...(f.agency && can(user.role, 'all_agencies') ? { agency: f.agency } : {}),
+      ...(f.language ? { language: f.language } : {}),
+      ...(f.channel ? { channel: f.channel } : {}),
+      ...(f.mine ? { assignee: user.id } : {}),
+      limit: QUEUE_LIMIT,
+    };
+    const scoped = access.scope(user, wanted);
+    if (!scoped) throw new RequestError(404, 'not_found', 'Not found.');
+    return scoped;
+  };
+
+  const names = async () => new Map((await store.listStaff()).map((u) => [u.id, u.name]));
+
+  app.get('/', async (req, reply) => {
+    const filters = filtersOf(req);
+    const filter = storeFilter(req, filters);
+    const [tickets, counts] = await Promise.all([store.listTickets(filter), store.countByStatus(filter)]);
+    return sendPage(
+      reply,
+      queueView(viewOf(d, req), {
+        tickets,
+        filters,
+        counts,
+        options: {
+          priorities: definitions.policy.priorities,
+          caseTypes: definitions.policy.caseTypes.map((c) => c.id),
+          agencies: [...definitions.directory.byId.keys()],
+          languages: definitions.translations.languages,
+          channels: CHANNELS,
+        },
+        targets: d.targets,
+        now: clock(),
+        names: await names(),
+      }),
+    );
+  });
+
+  app.get('/export.csv', async (req, reply) => {
+    const filter = storeFilter(req, filtersOf(req));
+    const tickets = await store.listTickets(filter);
+    const who = await names();
+    const now = clock();
+    // Codes rather than free text: the export is for counting and follow-up, and leaves the
+    // reporter's own words (places, names) in the dashboard.
+    const rows: unknown[][] = [
+      ['ref', 'priority', 'case_type', 'status', 'outcome', 'response', 'created_at', 'first_action_at', 'assignee', 'language', 'channel', 'current_country', 'nationality', 'indicators', 'agencies', 'duplicate_of'],
+      ...tickets.map((t) => [
+        t.ref,
+        t.priority,
+        t.caseType,
+        t.status,
+        t.outcome,
+        timingOf(t, d.targets, now).state,
+        t.createdAt,
+        t.firstActionAt,
+        t.assignee ? (who.get(t.assignee) ?? t.assignee) : '',
+        t.language,
+        t.channel,
+        t.answers.current_country,
+        t.answers.nationality,
+        t.indicators.join(' '),
+        t.referrals.map((r) => `${r.agency}:${r.status}`).join(' '),
+        t.duplicateOf,
+      ]),
+    ];
+    await store.transaction((tx) => tx.audit({ ticketRef: null, actor: `staff:${staffOf(req).user.id}`, action: 'export.csv', detail: { count: tickets.length, agency: filter.agency ?? '*' } }));
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="tangrod-queue-${now.toISOString().slice(0, 10)}.csv"`)
+      // The byte-order mark makes spreadsheet programs read Thai text as UTF-8.
+      .send(`\uFEFF${toCsv(rows)}`);
+  });
+}

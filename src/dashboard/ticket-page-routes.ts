@@ -1,0 +1,159 @@
+/**
+ * The ticket page, its attachments and the staff actions. Every route first asks the access
+ * service for the ticket: one outside the staff member's agency is 404, like one that does not exist.
+ */
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { RequestError } from '../core/errors.ts';
+import type { TicketRecord, TicketStatus } from '../store/store.ts';
+import { mayWriteToReporter } from '../tickets/ticket-actions.ts';
+import { ALL_AGENCIES, canSee } from './access.ts';
+import { actorOf, type Dashboard, formOf, requirePermission, sendPage, staffOf, viewOf } from './dashboard-context.ts';
+import { timingOf } from './targets.ts';
+import { ticketView } from './views/ticket-view.ts';
+
+type RefParams = { Params: { ref: string } };
+
+/** A file name safe for a Content-Disposition header: ASCII fallback plus the UTF-8 original. */
+export function contentDisposition(kind: 'inline' | 'attachment', name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_').slice(0, 150) || 'file';
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name.slice(0, 150))}`;
+}
+
+/** Mounts /staff/tickets/:ref and its actions. */
+export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): void {
+  const { services, access, actions } = d;
+  const { store, definitions, files, clock, config } = services;
+
+  const ticketOr404 = async (req: FastifyRequest<RefParams>): Promise<TicketRecord> => {
+    const ticket = await access.ticket(staffOf(req).user, req.params.ref);
+    if (!ticket) throw new RequestError(404, 'not_found', 'No such ticket.');
+    return ticket;
+  };
+
+  const showTicket = async (req: FastifyRequest<RefParams>, reply: FastifyReply, ticket: TicketRecord, opts: { status?: number; error?: string; done?: string } = {}) => {
+    const ctx = viewOf(d, req);
+    const [transcript, attachments, notes, audit, staffList, lastIn] = await Promise.all([
+      store.transcriptOf(ticket.sessionId),
+      store.attachmentsOf(ticket.ref),
+      store.notesOf(ticket.ref),
+      store.auditOf(ticket.ref),
+      store.listStaff(),
+      store.lastInboundAt(ticket.sessionId),
+    ]);
+    const now = clock();
+    return sendPage(
+      reply,
+      ticketView(ctx, {
+        ticket,
+        timing: timingOf(ticket, d.targets, now),
+        transcript,
+        attachments,
+        notes,
+        audit,
+        staff: new Map(staffList.map((u) => [u.id, u])),
+        assignable: staffList.filter((u) => !u.disabled && canSee(u, ticket)),
+        directory: definitions.directory,
+        keys: Object.keys(definitions.flows.dictionary),
+        mayWrite: mayWriteToReporter(ticket, lastIn, now),
+        ...(opts.error ? { error: opts.error } : {}),
+        ...(opts.done ? { done: ctx.text.t(`done.${opts.done}`, { defaultValue: '' }) || undefined } : {}),
+      }),
+      opts.status,
+    );
+  };
+
+  app.get<RefParams>('/tickets/:ref', async (req, reply) => {
+    const ticket = await ticketOr404(req);
+    const done = (req.query as Record<string, string | undefined>).done;
+    // Who looked at a case is recorded; the page shown right after one's own action adds nothing to that.
+    if (!done) await store.transaction((tx) => tx.audit({ ticketRef: ticket.ref, actor: actorOf(req).audit, action: 'ticket.viewed', detail: { via: 'dashboard' } }));
+    return showTicket(req, reply, ticket, done && /^[a-z_]{1,30}$/.test(done) ? { done } : {});
+  });
+
+  app.get<{ Params: { ref: string; id: string } }>('/tickets/:ref/attachments/:id', async (req, reply) => {
+    const found = await access.attachment(staffOf(req).user, req.params.ref, req.params.id);
+    if (!found) throw new RequestError(404, 'not_found', 'No such attachment.');
+    const { attachment } = found;
+    const download = (req.query as Record<string, string | undefined>).download === '1';
+    // Only images are shown in the browser; anything else is always saved, never rendered here.
+    const inline = !download && attachment.mime.startsWith('image/');
+    if (download) await store.transaction((tx) => tx.audit({ ticketRef: found.ticket.ref, actor: actorOf(req).audit, action: 'attachment.downloaded', detail: { id: attachment.id } }));
+    const bytes = await readFile(files.resolve(attachment.path));
+    return reply
+      .type(attachment.mime)
+      .header('content-disposition', contentDisposition(inline ? 'inline' : 'attachment', attachment.name ?? `${attachment.id}`))
+      .header('content-security-policy', "default-src 'none'; img-src 'self'; sandbox")
+      .header('x-content-type-options', 'nosniff')
+      .send(bytes);
+  });
+
+  /** Runs an action; a refusal re-renders the page with the reason, success redirects (POST-redirect-GET). */
+  const act = (name: string, run: (req: FastifyRequest<RefParams>, ticket: TicketRecord, form: Record<string, string>) => Promise<void>) => {
+    app.post<RefParams>(`/tickets/:ref/${name}`, async (req, reply) => {
+      const ticket = await ticketOr404(req);
+      try {
+        await run(req, ticket, formOf(req));
+      } catch (err) {
+        if (!(err instanceof RequestError) || err.status === 404 || err.status === 403) throw err;
+        const text = viewOf(d, req).text;
+        return showTicket(req, reply, ticket, { status: err.status, error: text.t(`error.${err.code}`, { defaultValue: err.message }) });
+      }
+      return reply.redirect(`/staff/tickets/${ticket.ref}?done=${name}`, 303);
+    });
+  };
+
+  act('claim', async (req, ticket) => {
+    requirePermission(req, 'work');
+    await actions.claim(actorOf(req), ticket);
+  });
+
+  act('assign', async (req, ticket, form) => {
+    requirePermission(req, 'assign_others');
+    const id = form.assignee || null;
+    if (id) {
+      const user = await store.getStaff(id);
+      if (!user || user.disabled || !canSee(user, ticket)) throw new RequestError(400, 'invalid_assignee', 'Pick a colleague who can see this ticket.');
+    }
+    await actions.assign(actorOf(req), ticket, id);
+  });
+
+  act('status', async (req, ticket, form) => {
+    requirePermission(req, 'work');
+    await actions.setStatus(actorOf(req), ticket, form.status as TicketStatus, form.outcome || undefined);
+  });
+
+  act('referral', async (req, ticket, form) => {
+    requirePermission(req, 'decide_referral');
+    const mine = staffOf(req).user.agency;
+    const agency = mine === ALL_AGENCIES ? String(form.agency ?? '') : mine;
+    const decision = form.decision === 'declined' ? 'declined' : form.decision === 'accepted' ? 'accepted' : undefined;
+    if (!decision) throw new RequestError(400, 'invalid_decision', 'Accept or decline.');
+    await actions.decideReferral(actorOf(req), ticket, agency, decision, String(form.reason ?? '').slice(0, 4000));
+  });
+
+  act('refer', async (req, ticket, form) => {
+    requirePermission(req, 'refer');
+    const mine = staffOf(req).user.agency;
+    const from = form.mode === 'transfer' ? (mine === ALL_AGENCIES ? String(form.from ?? '') : mine) : null;
+    await actions.refer(actorOf(req), ticket, String(form.agency ?? ''), from);
+  });
+
+  act('message', async (req, ticket, form) => {
+    requirePermission(req, 'work');
+    await actions.message(actorOf(req), ticket, String(form.message ?? ''), config.MAX_TEXT_LENGTH);
+  });
+
+  act('duplicate', async (req, ticket, form) => {
+    requirePermission(req, 'work');
+    const original = await access.ticket(staffOf(req).user, String(form.original ?? '').trim().slice(0, 20));
+    // Out of reach and non-existent look the same, so a reference elsewhere cannot be probed.
+    if (!original) throw new RequestError(400, 'unknown_original', 'No such ticket in your agency.');
+    await actions.markDuplicate(actorOf(req), ticket, original);
+  });
+
+  act('notes', async (req, ticket, form) => {
+    requirePermission(req, 'work');
+    await actions.addNote(actorOf(req), ticket, String(form.note ?? ''));
+  });
+}

@@ -1,0 +1,134 @@
+/** The outbox dispatcher with a scripted sender over a real store: retries, giving up, order. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_RETRY_POLICY, retryDelay } from '../src/delivery/backoff.ts';
+import { type ChannelSender, DeliveryError } from '../src/delivery/channel-sender.ts';
+import { OutboxDispatcher } from '../src/delivery/outbox-dispatcher.ts';
+import { openSqliteStore } from '../src/store/sqlite-store.ts';
+import type { OutboxMessage, Store } from '../src/store/store.ts';
+
+const silent = { info() {}, warn() {}, error() {} };
+let dir: string;
+let store: Store;
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'tangrod-outbox-'));
+  store = openSqliteStore(path.join(dir, 'db.sqlite'));
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A sender that fails as scripted, then succeeds; records what it delivered. */
+function scriptedSender(failures: (DeliveryError | Error)[]): ChannelSender & { delivered: string[] } {
+  const delivered: string[] = [];
+  return {
+    channel: 'test',
+    delivered,
+    async send(_recipient: string, rows: OutboxMessage[], done: (id: number) => Promise<void>) {
+      for (const row of rows) {
+        const failure = failures.shift();
+        if (failure) throw failure;
+        delivered.push((row.payload as { text: string }).text);
+        await done(row.id);
+      }
+    },
+  };
+}
+
+async function enqueue(recipient: string, text: string) {
+  return store.transaction((tx) => tx.enqueue({ channel: 'test', recipient, kind: 'reply', payload: { text } }));
+}
+
+async function status() {
+  const rows = await store.dueOutbox('test', new Date(Date.now() + 3_600_000), 100);
+  return rows.length;
+}
+
+async function until(check: () => boolean | Promise<boolean>, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('outbox dispatcher', () => {
+  it('retries transient failures with backoff, in order, and marks sent', async () => {
+    const sender = scriptedSender([new DeliveryError('test: 503', 'transient'), new DeliveryError('test: 429', 'transient', 50)]);
+    await enqueue('a', 'one');
+    await enqueue('a', 'two');
+    const d = new OutboxDispatcher({ store, senders: [sender], clock: () => new Date(), log: silent, retry: { baseDelayMs: 20, maxDelayMs: 100, maxAttempts: 5 }, pollMs: 10 });
+    d.start();
+    await until(() => sender.delivered.length === 2);
+    await d.stop();
+    expect(sender.delivered).toEqual(['one', 'two']);
+    expect(await status()).toBe(0);
+  });
+
+  it('gives up after the bound: marks failed and writes an audit row; later messages still go', async () => {
+    const sender = scriptedSender([new DeliveryError('test: 400', 'permanent')]);
+    await enqueue('b', 'refused');
+    await enqueue('b', 'next');
+    const d = new OutboxDispatcher({ store, senders: [sender], clock: () => new Date(), log: silent, pollMs: 10 });
+    d.start();
+    await until(() => sender.delivered.length === 1);
+    await d.stop();
+    expect(sender.delivered).toEqual(['next']);
+    const db = new Database(path.join(dir, 'db.sqlite'), { readonly: true });
+    try {
+      expect(db.prepare('SELECT status, last_error FROM outbox ORDER BY id').all()).toEqual([
+        { status: 'failed', last_error: 'test: 400' },
+        { status: 'sent', last_error: null },
+      ]);
+      const audit = db.prepare(`SELECT actor, action, detail FROM audit WHERE action = 'outbox.failed'`).all() as { actor: string; detail: string }[];
+      expect(audit).toHaveLength(1);
+      expect(audit[0]!.actor).toBe('system');
+      expect(JSON.parse(audit[0]!.detail)).toMatchObject({ channel: 'test', failure: 'permanent', error: 'test: 400' });
+      // The audit never carries the message itself.
+      expect(audit[0]!.detail).not.toContain('refused');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('gives up on transient failures after maxAttempts', async () => {
+    const failures = Array.from({ length: 10 }, () => new DeliveryError('test: 500', 'transient'));
+    const sender = scriptedSender(failures);
+    await enqueue('c', 'doomed');
+    const d = new OutboxDispatcher({ store, senders: [sender], clock: () => new Date(), log: silent, retry: { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 3 }, pollMs: 5 });
+    d.start();
+    await until(() => failures.length === 7);
+    await new Promise((r) => setTimeout(r, 50));
+    await d.stop();
+    // Three attempts, then failed: no fourth.
+    expect(failures.length).toBe(7);
+    expect(await status()).toBe(0);
+    expect(sender.delivered).toEqual([]);
+  });
+
+  it('holds back later messages of a chat while an earlier one waits, but not other chats', async () => {
+    const sender = scriptedSender([new DeliveryError('test: 503', 'transient', 300)]);
+    await enqueue('d', 'first');
+    await enqueue('d', 'second');
+    await enqueue('e', 'other chat');
+    const d = new OutboxDispatcher({ store, senders: [sender], clock: () => new Date(), log: silent, pollMs: 10, concurrency: 1 });
+    d.start();
+    await until(() => sender.delivered.includes('other chat'));
+    expect(sender.delivered).not.toContain('second');
+    await until(() => sender.delivered.length === 3);
+    await d.stop();
+    expect(sender.delivered.filter((t) => t !== 'other chat')).toEqual(['first', 'second']);
+  });
+
+  it('waits at least what the platform asks, and doubles otherwise', () => {
+    expect(retryDelay(1, DEFAULT_RETRY_POLICY, 30_000, () => 0.5)).toBe(30_000);
+    expect(retryDelay(1, DEFAULT_RETRY_POLICY, undefined, () => 0.5)).toBe(1000);
+    expect(retryDelay(3, DEFAULT_RETRY_POLICY, undefined, () => 0.5)).toBe(4000);
+    expect(retryDelay(30, DEFAULT_RETRY_POLICY, undefined, () => 0.5)).toBe(DEFAULT_RETRY_POLICY.maxDelayMs);
+  });
+});

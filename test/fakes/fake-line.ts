@@ -1,0 +1,120 @@
+/**
+ * A fake LINE Messaging API of our own, on 127.0.0.1, served at the origin root (the SDK drops any
+ * path prefix): reply, push, profile, and message content (the data API, same server).
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One call the bot made. */
+export interface LineCall {
+  kind: 'reply' | 'push';
+  to?: string;
+  replyToken?: string;
+  retryKey?: string;
+  messages: { type: string; text: string; quickReply?: { items: { action: { type: string; label: string; data?: string } }[] } }[];
+  status: number;
+}
+
+export interface FakeLine {
+  origin: string;
+  /** Accepted and refused reply/push calls, in order. */
+  calls: LineCall[];
+  /** Accepted calls only. */
+  delivered(): LineCall[];
+  /** Every text delivered to a user, in order. */
+  texts(): string[];
+  /** Status to answer reply calls with (default 200). */
+  replyStatus: number;
+  /** Statuses for the next push calls, used up in order (then 200). */
+  pushFailures: { status: number; retryAfter?: string }[];
+  /** getProfile language; undefined leaves it out. */
+  profileLanguage: string | undefined;
+  /** Message content by message id. */
+  content: Map<string, { bytes: Buffer; type: string }>;
+  close(): Promise<void>;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startFakeLine(): Promise<FakeLine> {
+  const fake: Omit<FakeLine, 'origin' | 'close'> = {
+    calls: [],
+    delivered: () => fake.calls.filter((c) => c.status === 200),
+    texts: () => fake.delivered().flatMap((c) => c.messages.map((m) => m.text)),
+    replyStatus: 200,
+    pushFailures: [],
+    profileLanguage: 'en',
+    content: new Map(),
+  };
+  const server: Server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(body));
+    };
+    if (req.headers.authorization !== 'Bearer test-line-token') return send(401, { message: 'Authentication failed' });
+    if (req.method === 'POST' && url.pathname === '/v2/bot/message/reply') {
+      const body = JSON.parse(await readBody(req));
+      const status = fake.replyStatus;
+      fake.calls.push({ kind: 'reply', replyToken: body.replyToken, messages: body.messages, status });
+      return status === 200 ? send(200, { sentMessages: [] }) : send(status, { message: 'Invalid reply token' });
+    }
+    if (req.method === 'POST' && url.pathname === '/v2/bot/message/push') {
+      const body = JSON.parse(await readBody(req));
+      const failure = fake.pushFailures.shift();
+      const status = failure?.status ?? 200;
+      fake.calls.push({ kind: 'push', to: body.to, retryKey: req.headers['x-line-retry-key'] as string, messages: body.messages, status });
+      return status === 200 ? send(200, { sentMessages: [] }) : send(status, { message: 'failure' }, failure?.retryAfter ? { 'retry-after': failure.retryAfter } : {});
+    }
+    const profile = /^\/v2\/bot\/profile\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && profile) {
+      return send(200, { userId: profile[1], displayName: 'Test', ...(fake.profileLanguage ? { language: fake.profileLanguage } : {}) });
+    }
+    const content = /^\/v2\/bot\/message\/([^/]+)\/content$/.exec(url.pathname);
+    if (req.method === 'GET' && content) {
+      const c = fake.content.get(content[1]!);
+      if (!c) return send(404, { message: 'Not found' });
+      res.writeHead(200, { 'content-type': c.type, 'content-length': String(c.bytes.length) });
+      return res.end(c.bytes);
+    }
+    send(404, { message: `no route ${req.method} ${url.pathname}` });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    ...fake,
+    origin,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // Getters and setters must reach the same object the server reads.
+    get replyStatus() {
+      return fake.replyStatus;
+    },
+    set replyStatus(v: number) {
+      fake.replyStatus = v;
+    },
+    get profileLanguage() {
+      return fake.profileLanguage;
+    },
+    set profileLanguage(v: string | undefined) {
+      fake.profileLanguage = v;
+    },
+  } as FakeLine;
+}
+
+/** A LINE webhook event from a user, with fresh ids. */
+export function lineEvent(userId: string, fields: Record<string, unknown>): Record<string, unknown> {
+  return {
+    mode: 'active',
+    timestamp: Date.now(),
+    source: { type: 'user', userId },
+    webhookEventId: randomUUID().replace(/-/g, '').toUpperCase().slice(0, 26),
+    deliveryContext: { isRedelivery: false },
+    replyToken: randomUUID().replace(/-/g, ''),
+    ...fields,
+  };
+}

@@ -1,0 +1,71 @@
+/** LINE message building: quick-reply paging, label and text limits, calls of five. */
+import { describe, expect, it } from 'vitest';
+import { choicePage, LINE_LIMITS, packCalls, parsePostback, toLineMessages } from '../src/channels/line/line-messages.ts';
+import { splitText } from '../src/channels/split-text.ts';
+import { toTelegramMessages } from '../src/channels/telegram/telegram-messages.ts';
+
+const choices = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `c${i}`, label: `Choice number ${i} with a long label` }));
+
+describe('LINE quick replies', () => {
+  it('fits up to 13 choices on one page', () => {
+    expect(choicePage(choices(13), 0)).toEqual({ choices: choices(13), more: false });
+  });
+
+  it('pages longer lists: 12 and "more", the last page up to 13', () => {
+    const list = choices(30);
+    expect(choicePage(list, 0)).toEqual({ choices: list.slice(0, 12), more: true });
+    expect(choicePage(list, 1)).toEqual({ choices: list.slice(12, 24), more: true });
+    expect(choicePage(list, 2)).toEqual({ choices: list.slice(24), more: false });
+  });
+
+  it('builds items with postback data, labels cut to 20, and a "more" item', () => {
+    const [msg] = toLineMessages({ text: 'Which country?', choices: choices(20) }, 'More ▶');
+    const items = msg!.quickReply!.items!;
+    expect(items).toHaveLength(LINE_LIMITS.quickReplyItems);
+    expect(items.every((i) => (i.action as { label: string }).label.length <= 20)).toBe(true);
+    expect((items[0]!.action as { data: string }).data).toBe('c=c0');
+    expect(items.at(-1)!.action).toMatchObject({ type: 'postback', label: 'More ▶', data: 'm=1' });
+    expect(parsePostback('m=1')).toEqual({ page: 1 });
+    expect(parsePostback('c=yes')).toEqual({ choice: ['yes'] });
+    expect(parsePostback('c=medical,food')).toEqual({ choice: ['medical', 'food'] });
+    expect(parsePostback('x=1')).toBeUndefined();
+  });
+
+  it('splits texts over 5000 characters and puts the quick replies on the last piece', () => {
+    const text = `${'word '.repeat(900)}\n\n${'more '.repeat(900)}`;
+    const messages = toLineMessages({ text, choices: choices(2) }, 'More');
+    expect(messages.length).toBe(2);
+    expect(messages.every((m) => m.text.length <= 5000)).toBe(true);
+    expect(messages[0]!.quickReply).toBeUndefined();
+    expect(messages[1]!.quickReply?.items).toHaveLength(2);
+  });
+
+  it('packs rows into calls of at most five messages, in order', () => {
+    const m = (n: number) => Array.from({ length: n }, (_, i) => ({ type: 'text' as const, text: `${n}-${i}` }));
+    const calls = packCalls([
+      { id: 1, messages: m(2) },
+      { id: 2, messages: m(2) },
+      { id: 3, messages: m(2) },
+      { id: 4, messages: m(7) },
+    ]);
+    expect(calls.map((c) => c.messages.length)).toEqual([4, 2, 5, 2]);
+    expect(calls.map((c) => c.completes)).toEqual([[1, 2], [3], [], [4]]);
+    expect(calls.every((c) => c.messages.length <= 5)).toBe(true);
+  });
+});
+
+describe('text splitting', () => {
+  it('never cuts a surrogate pair and keeps every character', () => {
+    const text = '😀'.repeat(3000);
+    const parts = splitText(text, 4096);
+    expect(parts.every((p) => p.length <= 4096)).toBe(true);
+    expect(parts.join('')).toBe(text);
+  });
+});
+
+describe('Telegram keyboards', () => {
+  it('carries c:<id> in callback_data and leaves out ids over 64 bytes', () => {
+    const [msg] = toTelegramMessages({ text: 'Q', choices: [{ id: 'yes', label: 'Yes' }, { id: 'x'.repeat(70), label: 'Too long' }] });
+    expect(msg!.reply_markup).toEqual({ inline_keyboard: [[{ text: 'Yes', callback_data: 'c:yes' }]] });
+  });
+});
