@@ -89,6 +89,19 @@ describe('Telegram webhook', () => {
     expect(JSON.parse(ins.at(-1)!.body)).toEqual({ choice: [data.slice(2)] });
   });
 
+  it('quick exit deletes the bot’s and the person’s messages, then says the chat is erased', async () => {
+    await post(tgMessage(40, 704, { text: '/start' }, 'en'));
+    await post(tgMessage(41, 704, { text: 'no' }));
+    const before = fake.sent.filter((m) => m.chat_id === '704').map((m) => m.message_id);
+    expect(before.length).toBeGreaterThan(2);
+    await post(tgMessage(42, 704, { text: '/exit' }));
+    const deleted = fake.deleted.filter((d) => d.chat_id === '704').map((d) => d.message_id);
+    expect(deleted).toEqual(expect.arrayContaining([...before, 40, 41, 42]));
+    expect(fake.sent.at(-1)?.text).toContain('erased');
+    expect(query('SELECT * FROM transcript')).toEqual([]);
+    expect(query('SELECT * FROM sent_messages WHERE recipient = ?', '704')).toHaveLength(1);
+  });
+
   it('downloads a photo via getFile and stores it with its SHA-256', async () => {
     const photo = pngBytes('telegram-photo');
     fake.files.set('big', { bytes: photo, path: 'photos/file_1.png' });

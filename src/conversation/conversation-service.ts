@@ -61,7 +61,7 @@ export class ConversationService {
       if (!(await tx.claimEvent(msg.channel, msg.eventId))) return { duplicate: true, replies: [] };
       const sessionId = `${msg.channel}:${msg.userId}`;
       const session = await tx.getSession(sessionId);
-      const turn = await this.turn(tx, msg, sessionId, session?.state, filesToDelete);
+      const turn = await this.turn(tx, msg, sessionId, session?.state, filesToDelete, opts.synchronous ?? false);
       // An erased chat, or input that changes nothing (too long, unsupported), leaves no trace but
       // the answer to it; a synchronous channel has that answer in its response already.
       const traceless = turn.erased === true || !turn.state;
@@ -86,6 +86,7 @@ export class ConversationService {
     sessionId: string,
     state: SessionState | undefined,
     filesToDelete: string[],
+    synchronous: boolean,
   ): Promise<{ state?: SessionState; replies: Reply[]; record?: unknown; erased?: boolean }> {
     const { flows, translations } = this.deps;
     // Burmese typed in Zawgyi is converted before anything reads or stores it.
@@ -102,7 +103,7 @@ export class ConversationService {
     }
 
     const command = content.type === 'text' ? this.commands.match(content.text) : undefined;
-    if (command === 'exit') return this.exit(tx, msg, sessionId, state, filesToDelete);
+    if (command === 'exit') return this.exit(tx, msg, sessionId, state, filesToDelete, synchronous);
     if (command && command !== 'start' && state && !state.ended) return this.command(tx, msg, state, command);
 
     let input: Input;
@@ -185,10 +186,17 @@ export class ConversationService {
     }
   }
 
-  /** Quick exit: erase everything of a chat with no ticket; otherwise close the conversation only. */
-  private async exit(tx: Tx, msg: InboundMessage, sessionId: string, state: SessionState | undefined, filesToDelete: string[]) {
+  /**
+   * Quick exit: erase everything of a chat with no ticket; otherwise close the conversation only.
+   * Either way, the channel is asked to delete the chat's messages from the phone where it can.
+   */
+  private async exit(tx: Tx, msg: InboundMessage, sessionId: string, state: SessionState | undefined, filesToDelete: string[], synchronous: boolean) {
     const tickets = await tx.ticketsOfUser(msg.channel, msg.userId);
     const t = this.deps.translations.t(state?.lang);
+    if (!synchronous) {
+      const userMessageIds = [...(await tx.inboundMessageIds(sessionId)), ...(msg.messageId ? [msg.messageId] : [])];
+      await tx.enqueue({ channel: msg.channel, recipient: msg.userId, kind: 'erase', payload: { userMessageIds } });
+    }
     if (tickets.length === 0) {
       filesToDelete.push(...(await tx.eraseSession(sessionId, msg.channel, msg.userId)));
       return { erased: true, replies: [{ text: t('exit.erased') }] };

@@ -120,6 +120,10 @@ class SqliteStore implements Store {
         .prepare('INSERT INTO transcript (session_id, direction, message_id, body, created_at) VALUES (?, ?, ?, ?, ?)')
         .run(sessionId, direction, messageId ?? null, json(body), this.now());
     },
+    inboundMessageIds: async (sessionId) =>
+      (this.db.prepare(`SELECT message_id FROM transcript WHERE session_id = ? AND direction = 'in' AND message_id IS NOT NULL ORDER BY id`).all(sessionId) as Row[]).map(
+        (r) => r.message_id as string,
+      ),
     deleteTranscriptMessage: async (sessionId, messageId) =>
       this.db.prepare('DELETE FROM transcript WHERE session_id = ? AND message_id = ?').run(sessionId, messageId).changes,
 
@@ -442,6 +446,22 @@ class SqliteStore implements Store {
       if (!row) return undefined;
       this.db.prepare('DELETE FROM reply_tokens WHERE channel = ? AND recipient = ?').run(channel, recipient);
       return (row.received_at as string) >= notBefore.toISOString() ? (row.token as string) : undefined;
+    });
+  }
+
+  async recordSentMessage(channel: string, recipient: string, messageId: string): Promise<void> {
+    return this.queued(() => {
+      this.db.prepare('INSERT INTO sent_messages (channel, recipient, message_id, sent_at) VALUES (?, ?, ?, ?)').run(channel, recipient, messageId, this.now());
+    });
+  }
+
+  async takeSentMessages(channel: string, recipient: string, since: Date): Promise<string[]> {
+    return this.queued(() => {
+      const ids = (
+        this.db.prepare('SELECT message_id FROM sent_messages WHERE channel = ? AND recipient = ? AND sent_at >= ? ORDER BY sent_at').all(channel, recipient, since.toISOString()) as Row[]
+      ).map((r) => r.message_id as string);
+      this.db.prepare('DELETE FROM sent_messages WHERE channel = ? AND recipient = ?').run(channel, recipient);
+      return ids;
     });
   }
 

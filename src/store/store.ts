@@ -79,7 +79,8 @@ export interface OutboxMessage {
   id: number;
   channel: string;
   recipient: string;
-  kind: 'reply' | 'notify';
+  /** reply: a message to the user; notify: an alert; erase: delete the bot's messages (quick exit). */
+  kind: 'reply' | 'notify' | 'erase';
   payload: unknown;
   attempts: number;
 }
@@ -184,6 +185,8 @@ export interface Tx {
    */
   eraseSession(id: string, channel: string, userId: string): Promise<string[]>;
   addTranscript(sessionId: string, direction: 'in' | 'out', body: unknown, messageId?: string): Promise<void>;
+  /** The platform ids of the user's messages in a session's transcript. */
+  inboundMessageIds(sessionId: string): Promise<string[]>;
   /** Removes a message the user took back (LINE unsend); returns how many rows went. */
   deleteTranscriptMessage(sessionId: string, messageId: string): Promise<number>;
 
@@ -244,6 +247,10 @@ export interface Store {
 
   /** Marks a chat as (un)reachable: the user blocked or unblocked the bot. */
   setUnreachable(channel: string, userId: string, unreachable: boolean): Promise<void>;
+  /** Remembers the platform id of a message the bot sent (for deleting it at a quick exit). */
+  recordSentMessage(channel: string, recipient: string, messageId: string): Promise<void>;
+  /** Takes (and forgets) the ids of the bot's messages in a chat sent after `since`. */
+  takeSentMessages(channel: string, recipient: string, since: Date): Promise<string[]>;
 
   /** Counts per status of the tickets matching the filter (its status ignored). */
   countByStatus(filter: TicketFilter): Promise<Record<TicketStatus, number>>;

@@ -10,11 +10,13 @@ export interface FakeTelegram {
   /** Every Bot API call, in order: method and parameters. */
   calls: { method: string; params: Record<string, any> }[];
   /** Messages accepted by sendMessage, in order. */
-  sent: { chat_id: string; text: string; reply_markup?: any; at: number }[];
+  sent: { chat_id: string; text: string; reply_markup?: any; at: number; message_id: number }[];
   /** Answers for the next sendMessage calls, used up in order (then success). */
   sendFailures: { error_code: number; description: string; retry_after?: number }[];
   /** Files by file_id: what getFile and the download serve. */
   files: Map<string, { bytes: Buffer; path: string }>;
+  /** Messages deleted with deleteMessages. */
+  deleted: { chat_id: string; message_id: number }[];
   /** Updates served by getUpdates (respecting offset). */
   updates: Record<string, any>[];
   close(): Promise<void>;
@@ -28,7 +30,7 @@ async function readJson(req: IncomingMessage): Promise<Record<string, any>> {
 }
 
 export async function startFakeTelegram(token: string): Promise<FakeTelegram> {
-  const fake = { calls: [], sent: [], sendFailures: [], files: new Map(), updates: [] } as unknown as FakeTelegram;
+  const fake = { calls: [], sent: [], deleted: [], sendFailures: [], files: new Map(), updates: [] } as unknown as FakeTelegram;
   let messageId = 1000;
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -66,6 +68,9 @@ export async function startFakeTelegram(token: string): Promise<FakeTelegram> {
         if (!pending.length) await new Promise((r) => setTimeout(r, 100));
         return ok(fake.updates.filter((u) => u.update_id >= offset));
       }
+      case 'deleteMessages':
+        fake.deleted.push(...(params.message_ids as number[]).map((id) => ({ chat_id: String(params.chat_id), message_id: id })));
+        return ok(true);
       case 'getFile': {
         const f = fake.files.get(params.file_id);
         return f ? ok({ file_id: params.file_id, file_unique_id: params.file_id, file_size: f.bytes.length, file_path: f.path }) : fail(400, 'Bad Request: invalid file_id');
@@ -73,7 +78,7 @@ export async function startFakeTelegram(token: string): Promise<FakeTelegram> {
       case 'sendMessage': {
         const failure = fake.sendFailures.shift();
         if (failure) return fail(failure.error_code, failure.description, failure.retry_after ? { retry_after: failure.retry_after } : undefined);
-        fake.sent.push({ chat_id: String(params.chat_id), text: params.text, reply_markup: params.reply_markup, at: Date.now() });
+        fake.sent.push({ chat_id: String(params.chat_id), text: params.text, reply_markup: params.reply_markup, at: Date.now(), message_id: messageId });
         return ok({ message_id: messageId++, date: Math.floor(Date.now() / 1000), chat: { id: Number(params.chat_id), type: 'private' }, text: params.text });
       }
       default:

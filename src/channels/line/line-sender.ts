@@ -31,8 +31,12 @@ export class LineSender implements ChannelSender {
 
   constructor(private readonly deps: LineSenderDeps) {}
 
-  async send(recipient: string, rows: OutboxMessage[], delivered: (id: number) => Promise<void>): Promise<void> {
+  async send(recipient: string, allRows: OutboxMessage[], delivered: (id: number) => Promise<void>): Promise<void> {
     const { client, store, clock } = this.deps;
+    // LINE offers no way for a bot to delete messages: a quick exit's erase request has nothing to do.
+    for (const row of allRows) if (row.kind === 'erase') await delivered(row.id);
+    const rows = allRows.filter((r) => r.kind !== 'erase');
+    if (rows.length === 0) return;
     const needsMore = rows.some((r) => ((r.payload as LineReply).choices?.length ?? 0) > LINE_LIMITS.quickReplyItems);
     const moreLabel = needsMore ? await this.deps.moreLabel(recipient) : '';
     const calls = packCalls(rows.map((r) => ({ id: r.id, messages: toLineMessages(r.payload as LineReply, moreLabel) })));

@@ -38,7 +38,7 @@ export function setUpTelegram(app: FastifyInstance, services: Services, queue: I
   const bot = createBot(token, config.TELEGRAM_API_ROOT);
 
   queue.handle(TELEGRAM_CHANNEL, (row) => handleTelegramUpdate({ config, token, conversation, store, files, api: bot.api }, row));
-  const sender = new TelegramSender(bot.api);
+  const sender = new TelegramSender(bot.api, store, services.clock);
 
   if (config.TELEGRAM_MODE === 'webhook') {
     registerTelegramWebhook(app, { secret: config.TELEGRAM_WEBHOOK_SECRET!, queue });

@@ -2,28 +2,53 @@
 import { type Api, GrammyError, HttpError } from 'grammy';
 import type { Reply } from '../../conversation/reply.ts';
 import { type ChannelSender, DeliveryError } from '../../delivery/channel-sender.ts';
-import type { OutboxMessage } from '../../store/store.ts';
+import type { Clock } from '../../core/clock.ts';
+import type { OutboxMessage, Store } from '../../store/store.ts';
 import { toTelegramMessages } from './telegram-messages.ts';
 
 /** The outbox and session channel name of Telegram. */
 export const TELEGRAM_CHANNEL = 'telegram';
 
+/** Telegram lets a bot delete messages of a private chat for 48 hours. */
+export const DELETE_WINDOW_MS = 48 * 60 * 60 * 1000;
+
 /** The Telegram {@link ChannelSender}. */
 export class TelegramSender implements ChannelSender {
   readonly channel = TELEGRAM_CHANNEL;
 
-  constructor(private readonly api: Pick<Api, 'sendMessage'>) {}
+  constructor(
+    private readonly api: Pick<Api, 'sendMessage' | 'deleteMessages'>,
+    private readonly store: Pick<Store, 'recordSentMessage' | 'takeSentMessages'>,
+    private readonly clock: Clock,
+  ) {}
 
   async send(recipient: string, rows: OutboxMessage[], delivered: (id: number) => Promise<void>): Promise<void> {
     for (const row of rows) {
-      for (const m of toTelegramMessages(row.payload as Reply)) {
-        try {
-          await this.api.sendMessage(recipient, m.text, m.reply_markup ? { reply_markup: m.reply_markup } : {});
-        } catch (err) {
-          throw toDeliveryError(err);
+      if (row.kind === 'erase') await this.erase(recipient, (row.payload as { userMessageIds?: string[] }).userMessageIds ?? []);
+      else {
+        for (const m of toTelegramMessages(row.payload as Reply)) {
+          try {
+            const sent = await this.api.sendMessage(recipient, m.text, m.reply_markup ? { reply_markup: m.reply_markup } : {});
+            await this.store.recordSentMessage(TELEGRAM_CHANNEL, recipient, String(sent.message_id));
+          } catch (err) {
+            throw toDeliveryError(err);
+          }
         }
       }
       await delivered(row.id);
+    }
+  }
+
+  /**
+   * Quick exit: deletes the bot's and the person's messages from the chat, as far as Telegram
+   * allows (48 hours). Best effort: a message that cannot be deleted any more is left, and the
+   * exit goes on.
+   */
+  private async erase(recipient: string, userMessageIds: string[]): Promise<void> {
+    const since = new Date(this.clock().getTime() - DELETE_WINDOW_MS);
+    const ids = [...(await this.store.takeSentMessages(TELEGRAM_CHANNEL, recipient, since)), ...userMessageIds].map(Number).filter(Number.isInteger);
+    for (let i = 0; i < ids.length; i += 100) {
+      await this.api.deleteMessages(recipient, ids.slice(i, i + 100)).catch(() => undefined);
     }
   }
 }
