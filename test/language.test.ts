@@ -21,6 +21,8 @@ describe('detecting the language of a first message', () => {
     ['ສະບາຍດີ ຊ່ວຍແດ່', 'lo'],
     ['你好，请帮帮我', 'zh'],
     ['Xin chào, tôi cần giúp đỡ', 'vi'],
+    ['chào', 'vi'],
+    ['xin chao', 'en'],
     ['hello, I need help', 'en'],
     ['123 456', undefined],
     ['🙏', undefined],

@@ -11,12 +11,15 @@ const SCRIPTS: [RegExp, string][] = [
   [/\p{Script=Han}/u, 'zh'],
 ];
 
-/** Letters that occur in Vietnamese and not in English (đ, ơ, ư, and tone marks on vowels). */
-const VIETNAMESE = /[đơưăâêôạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]/iu;
+/**
+ * Of the Latin-script languages we speak, only Vietnamese writes accents: đ, or any letter with a
+ * diacritic ("chào", "không") means Vietnamese rather than English.
+ */
+const VIETNAMESE = /đ|\p{Script=Latin}[\u0300-\u036f]/iu;
 
 /** The language a text's script points to, among `supported`; undefined when it says nothing. */
 export function detectLanguage(text: string, supported: readonly string[]): string | undefined {
-  const found = SCRIPTS.find(([re]) => re.test(text))?.[1] ?? (VIETNAMESE.test(text) ? 'vi' : /\p{Script=Latin}/u.test(text) ? 'en' : undefined);
+  const found = SCRIPTS.find(([re]) => re.test(text))?.[1] ?? (VIETNAMESE.test(text.normalize('NFD')) ? 'vi' : /\p{Script=Latin}/u.test(text) ? 'en' : undefined);
   return found && supported.includes(found) ? found : undefined;
 }
 
