@@ -54,7 +54,8 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
         staff: new Map(staffList.map((u) => [u.id, u])),
         assignable: staffList.filter((u) => !u.disabled && canSee(u, ticket)),
         directory: definitions.directory,
-        keys: Object.keys(definitions.flows.dictionary),
+        // Navigation keys (the menu, the confirmation) are not answers: the summary skips them too.
+        keys: Object.entries(definitions.flows.dictionary).filter(([, def]) => def.summary !== false).map(([key]) => key),
         mayWrite: mayWriteToReporter(ticket, lastIn, now),
         ...(opts.error ? { error: opts.error } : {}),
         ...(opts.done ? { done: ctx.text.t(`done.${opts.done}`, { defaultValue: '' }) || undefined } : {}),
