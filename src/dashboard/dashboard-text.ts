@@ -10,7 +10,7 @@ import type { Translations } from '../i18n/locales.ts';
 
 /** The namespace of the dashboard's interface strings. */
 export const DASHBOARD_NS = 'dashboard';
-/** The dashboard is offered in Thai and English; other locale folders carry an English copy only to satisfy the check. */
+/** The dashboard is offered in Thai and English (see NAMESPACE_LANGUAGES, which the check reads). */
 export const DASHBOARD_LANGUAGES = ['th', 'en'] as const;
 export type DashboardLanguage = (typeof DASHBOARD_LANGUAGES)[number];
 /** Hotlines work in Thai time whatever the server's zone. */

@@ -12,8 +12,11 @@ export const YESNO_VALUES = ['yes', 'no', 'unsure'] as const;
 
 /** Matches typed words to choice ids ("ใช่" -> yes, "Cambodia" -> KH). */
 export interface Lexicon {
-  /** The id among `ids` that `text` names, or undefined. */
-  match(text: string, ids: readonly string[], labelPrefix: string, lang: string | undefined): string | undefined;
+  /**
+   * The id among `ids` that `text` names, or undefined. By default a word may be followed by more
+   * ("ใช่ค่ะ", "yes please"); with `whole`, the message must be the word alone.
+   */
+  match(text: string, ids: readonly string[], labelPrefix: string, lang: string | undefined, opts?: { whole?: boolean }): string | undefined;
 }
 
 /** What an input meant for the question. */
@@ -65,7 +68,8 @@ export function interpret(key: string, def: KeyDef, required: boolean, input: In
     case 'text': {
       const text = input.text.trim();
       if (!text) return { kind: 'miss', reason: 'empty' };
-      if (lexicon.match(text, [SKIP], 'choice', lang) === SKIP) return skip();
+      // Skip only as the whole message: "ข้ามไปฝั่งพม่า" (crossed into Myanmar) is an answer.
+      if (lexicon.match(text, [SKIP], 'choice', lang, { whole: true }) === SKIP) return skip();
       switch (def.type) {
         case 'text':
           return { kind: 'answer', value: text };

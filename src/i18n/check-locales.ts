@@ -10,7 +10,7 @@ import { LEAVE_MESSAGE } from '../flow/engine.ts';
 import { choiceIds, labelPrefix, SKIP } from '../flow/interpret.ts';
 import type { FlowSet, Miss } from '../flow/types.ts';
 import type { Policy } from '../policy/policy.ts';
-import { BOT_NS, flatten, REFERENCE_LANGUAGE, type Resources } from './locales.ts';
+import { BOT_NS, flatten, NAMESPACE_LANGUAGES, REFERENCE_LANGUAGE, type Resources } from './locales.ts';
 
 const MISSES: Miss[] = ['unknown_choice', 'not_a_number', 'out_of_range', 'wrong_type', 'empty', 'required', 'too_long'];
 const STATUSES = ['new', 'triaged', 'in_progress', 'referred', 'closed'];
@@ -98,6 +98,12 @@ export function checkLocales(dir: string, resources: Resources, defs: { flows: F
     for (const [lang, namespaces] of Object.entries(resources)) {
       const file = fileOf(lang, ns);
       const tree = namespaces[ns];
+      // A namespace offered in some languages only (the staff dashboard) is checked where it exists.
+      const only = NAMESPACE_LANGUAGES[ns];
+      if (only && !only.includes(lang)) {
+        if (tree) problems.push({ file, path: '', message: `${ns} is offered in ${only.join(', ')} only: remove this file or add the language to NAMESPACE_LANGUAGES` });
+        continue;
+      }
       if (!tree) {
         problems.push({ file, path: '', message: `missing: every language needs ${ns}.json` });
         continue;

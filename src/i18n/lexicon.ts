@@ -34,13 +34,13 @@ export class TranslationLexicon implements Lexicon {
 
   constructor(private readonly translations: Translations) {}
 
-  match(text: string, ids: readonly string[], labelPrefix: string, lang: string | undefined): string | undefined {
+  match(text: string, ids: readonly string[], labelPrefix: string, lang: string | undefined, opts: { whole?: boolean } = {}): string | undefined {
     const typed = normalize(text);
     if (!typed) return undefined;
     const words = this.words(ids, labelPrefix);
     // Whole matches first (in the conversation's language first), then the longest leading word.
     const exact = words.filter((w) => w.word === typed);
-    const hit = exact.find((w) => w.lang === lang) ?? exact[0] ?? words.find((w) => startsWithWord(typed, w.word));
+    const hit = exact.find((w) => w.lang === lang) ?? exact[0] ?? (opts.whole ? undefined : words.find((w) => startsWithWord(typed, w.word)));
     return hit?.id;
   }
 

@@ -12,6 +12,12 @@ export const REFERENCE_LANGUAGE = 'en';
 /** The conversation's namespace; the dashboard adds its own. */
 export const BOT_NS = 'bot';
 
+/**
+ * Namespaces offered in some languages only. The staff dashboard is in Thai and English; the bot
+ * speaks every language of the locales folder.
+ */
+export const NAMESPACE_LANGUAGES: Readonly<Record<string, readonly string[]>> = { dashboard: ['th', 'en'] };
+
 /** Nested translation resources: language -> namespace -> keys. */
 export type Resources = Record<string, Record<string, Record<string, unknown>>>;
 

@@ -18,7 +18,13 @@ export function isZawgyi(text: string): boolean {
   return MYANMAR.test(text) && detector.getZawgyiProbability(text) > ZAWGYI_THRESHOLD;
 }
 
-/** The text in Unicode: converted when it is Zawgyi, unchanged otherwise. */
+/**
+ * The text in Unicode: converted when it is Zawgyi, unchanged otherwise. Short Unicode words can
+ * score high as Zawgyi too, so a conversion is kept only when its result reads as less Zawgyi-like
+ * than the input did: real Zawgyi drops to near 0 once converted, misjudged Unicode does not.
+ */
 export function toUnicode(text: string): string {
-  return isZawgyi(text) ? converter.zawgyiToUnicode(text) : text;
+  if (!isZawgyi(text)) return text;
+  const converted = converter.zawgyiToUnicode(text);
+  return detector.getZawgyiProbability(converted) < detector.getZawgyiProbability(text) ? converted : text;
 }
