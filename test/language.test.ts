@@ -56,6 +56,10 @@ describe('Burmese typed in Zawgyi', () => {
     expect(toUnicode(zawgyi)).toBe(unicode);
   });
 
+  it('leaves short Unicode words alone even when the detector is unsure of them', () => {
+    for (const text of ['အကူအညီလိုသူ', 'ခမာဘာသာ', 'ကျော်မယ်']) expect(toUnicode(text)).toBe(text);
+  });
+
   it('leaves Unicode Burmese and other scripts alone', () => {
     for (const text of ['ဟုတ်ကဲ့', 'မြန်မာ', 'hello', 'สวัสดี']) {
       expect(isZawgyi(text)).toBe(false);
