@@ -80,6 +80,27 @@ describe('a victim screening in English', () => {
   });
 });
 
+describe('a multi-select on a channel whose buttons send one choice at a time', () => {
+  it('adds each tap, offers the rest with Done, and answers with all of them', async () => {
+    const user = 'multi-1';
+    let res = await server.sim({ user, text: 'hello' });
+    for (let i = 0; i < 30 && question(res.body.replies)?.expects?.key !== 'needs'; i++) {
+      const key = question(res.body.replies)!.expects!.key;
+      res = await server.sim({ user, choice: key === 'in_danger_now' ? 'no' : key === 'menu' ? 'help_me' : 'skip' });
+    }
+    res = await server.sim({ user, choice: 'food' });
+    const after = question(res.body.replies)!;
+    expect(texts(res.body.replies)).toContain('Added: Food');
+    expect(after.choices!.map((c) => c.id)).not.toContain('food');
+    expect(after.choices!.map((c) => c.id)).toContain('done');
+    await server.sim({ user, choice: 'medical' });
+    res = await server.sim({ user, choice: 'done' });
+    expect(question(res.body.replies)?.expects?.key).toBe('evidence');
+    const session = await server.services.store.transaction((tx) => tx.getSession(`sim:${user}`));
+    expect(session?.state.answers.needs).toEqual(['food', 'medical']);
+  });
+});
+
 describe('an emergency in Thai', () => {
   it('shows the country’s emergency numbers at once, creates a P1 ticket, and enriches it', async () => {
     const user = 'scam-compound-1';

@@ -32,7 +32,20 @@ function play(inputs: Input[], lang?: string) {
 }
 
 const said = (out: Out[]) =>
-  out.map((o) => (o.kind === 'say' ? o.key : o.kind === 'show' ? `[${o.block}]` : o.kind === 'ask' ? `?${o.key}${o.offerMessage ? '+message' : ''}` : `!${o.reason}`));
+  out.map((o) => {
+    switch (o.kind) {
+      case 'say':
+        return o.key;
+      case 'show':
+        return `[${o.block}]`;
+      case 'ask':
+        return `?${o.key}${o.offerMessage ? '+message' : ''}${o.picked ? `(${o.picked.join(',')})` : ''}`;
+      case 'picked':
+        return `+${o.ids.join(',')}`;
+      case 'miss':
+        return `!${o.reason}`;
+    }
+  });
 
 interface Case {
   name: string;
@@ -158,6 +171,27 @@ const cases: Case[] = [
     inputs: [no, pick('help_me'), ...Array(14).fill(pick('skip')), text('shelter, To go home')],
     at: 'victim/ask_evidence',
     answers: { needs: ['shelter', 'go_home'] },
+  },
+  {
+    name: 'a multi-select tapped one at a time: each tap is added and the rest offered',
+    lang: 'en',
+    inputs: [no, pick('help_me'), ...Array(14).fill(pick('skip')), pick('shelter'), pick('food')],
+    at: 'victim/ask_needs',
+    out: ['+shelter,food', 'victim.ask_needs', '?needs(shelter,food)'],
+  },
+  {
+    name: '"done" answers the multi-select with what was tapped',
+    lang: 'en',
+    inputs: [no, pick('help_me'), ...Array(14).fill(pick('skip')), pick('shelter'), pick('food'), pick('done')],
+    at: 'victim/ask_evidence',
+    answers: { needs: ['shelter', 'food'] },
+  },
+  {
+    name: 'the same tap twice counts once',
+    lang: 'en',
+    inputs: [no, pick('help_me'), ...Array(14).fill(pick('skip')), pick('go_home'), pick('go_home'), pick('done')],
+    at: 'victim/ask_evidence',
+    answers: { needs: ['go_home'] },
   },
   {
     name: 'consent cannot be skipped',

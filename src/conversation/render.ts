@@ -5,7 +5,7 @@
 import type { TFunction } from 'i18next';
 import type { Directory } from '../directory/directory.ts';
 import { LEAVE_MESSAGE } from '../flow/engine.ts';
-import { choiceIds, labelPrefix, SKIP } from '../flow/interpret.ts';
+import { choiceIds, DONE, labelPrefix, SKIP } from '../flow/interpret.ts';
 import type { Answers, AnswerValue, Block, Dictionary, KeyDef, Out } from '../flow/types.ts';
 import type { TicketRecord } from '../store/store.ts';
 import type { ExpectType, Reply } from './reply.ts';
@@ -47,14 +47,25 @@ export function render(out: Out[], ctx: RenderContext): Reply[] {
       case 'miss':
         replies.push({ text: t(`miss.${line.reason}`) });
         break;
+      case 'picked': {
+        const def = ctx.dictionary[line.key]!;
+        replies.push({ text: t('multi.more', { picked: line.ids.map((id) => t(`${labelPrefix(line.key, def)}.${id}`)).join(', ') }) });
+        break;
+      }
       case 'show':
         replies.push(...renderBlock(line.block, ctx));
         break;
       case 'ask': {
         const def = ctx.dictionary[line.key]!;
         const prefix = labelPrefix(line.key, def);
-        const ids = [...choiceIds(def), ...(line.required ? [] : [SKIP]), ...(line.offerMessage ? [LEAVE_MESSAGE] : [])];
-        const choices = ids.map((id) => ({ id, label: id === SKIP || id === LEAVE_MESSAGE ? t(`choice.${id}`) : t(`${prefix}.${id}`) }));
+        // Once some of a multi-select are picked, the rest are offered with "done" instead of "skip".
+        const picked = line.picked ?? [];
+        const ids = [
+          ...choiceIds(def).filter((id) => !picked.includes(id)),
+          ...(picked.length ? [DONE] : line.required ? [] : [SKIP]),
+          ...(line.offerMessage ? [LEAVE_MESSAGE] : []),
+        ];
+        const choices = ids.map((id) => ({ id, label: [SKIP, DONE, LEAVE_MESSAGE].includes(id) ? t(`choice.${id}`) : t(`${prefix}.${id}`) }));
         const last = replies.at(-1) ?? { text: '' };
         if (!replies.length) replies.push(last);
         last.choices = choices;

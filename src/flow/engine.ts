@@ -3,7 +3,7 @@
  * No I/O, no SDK, no clock: the conversation layer does all of that around it.
  */
 import { evaluate } from '../rules/condition.ts';
-import { interpret, type Lexicon } from './interpret.ts';
+import { choiceIds, DONE, interpret, type Lexicon, SKIP } from './interpret.ts';
 import type { Effect, FlowNode, FlowSet, Input, Out, SessionState, Target } from './types.ts';
 
 /** Raised when a flow misbehaves at run time (the meaning checks should make this unreachable). */
@@ -46,13 +46,14 @@ export function initialState(flows: FlowSet, known: { lang?: string } = {}): Ses
  * Steps a conversation. A `start` input, a missing state or an ended one begins again at the entry
  * flow; otherwise the input answers the question the state waits at.
  */
-export function step(flows: FlowSet, state: SessionState | undefined, input: Input, lexicon: Lexicon): {
+export function step(flows: FlowSet, state: SessionState | undefined, given: Input, lexicon: Lexicon): {
   state: SessionState;
   out: Out[];
   effects: Effect[];
 } {
   const out: Out[] = [];
   const effects: Effect[] = [];
+  let input = given;
 
   if (!state || state.ended || input.type === 'start') {
     const fresh = initialState(flows, state?.lang ? { lang: state.lang } : {});
@@ -67,6 +68,20 @@ export function step(flows: FlowSet, state: SessionState | undefined, input: Inp
     return { state: run(flows, { ...state, misses: 0 }, target, out, effects), out, effects };
   }
   const def = flows.dictionary[node.ask]!;
+
+  // A multi-select answered one tap at a time (LINE and Telegram buttons send one id): each tap is
+  // added and the question asked again, until "done".
+  if (def.type === 'multi' && input.type === 'choice' && input.ids.length === 1 && input.ids[0] !== SKIP) {
+    const id = input.ids[0]!;
+    const picking = state.picking ?? [];
+    if (id !== DONE && choiceIds(def).includes(id)) {
+      const picked = [...new Set([...picking, id])];
+      out.push({ kind: 'picked', key: node.ask, ids: picked });
+      speak(node, out, { picked });
+      return { state: { ...state, misses: 0, picking: picked }, out, effects };
+    }
+    if (id === DONE) input = picking.length ? { type: 'choice', ids: picking } : { type: 'choice', ids: [SKIP] };
+  }
   const result = interpret(node.ask, def, node.required, input, lexicon, state.lang);
 
   if (result.kind === 'miss') {
@@ -79,7 +94,8 @@ export function step(flows: FlowSet, state: SessionState | undefined, input: Inp
     return { state: { ...state, misses }, out, effects };
   }
 
-  const next: SessionState = { ...state, misses: 0, answers: { ...state.answers }, skipped: state.skipped.filter((k) => k !== node.ask) };
+  const { picking: _done, ...rest } = state;
+  const next: SessionState = { ...rest, misses: 0, answers: { ...state.answers }, skipped: state.skipped.filter((k) => k !== node.ask) };
   if (result.kind === 'answer') {
     next.answers[node.ask] = result.value;
     if (node.ask === 'lang' && typeof result.value === 'string') next.lang = result.value;
@@ -119,9 +135,11 @@ function run(flows: FlowSet, state: SessionState, target: Target, out: Out[], ef
 }
 
 /** The lines a node says, then (for a re-ask) its question. */
-function speak(node: FlowNode, out: Out[], opts: { withoutQuestion?: boolean; offerMessage?: boolean } = {}): void {
+function speak(node: FlowNode, out: Out[], opts: { withoutQuestion?: boolean; offerMessage?: boolean; picked?: string[] } = {}): void {
   for (const item of node.say) out.push('text' in item ? { kind: 'say', key: item.text } : { kind: 'show', block: item.show });
-  if (!opts.withoutQuestion && node.ask) out.push({ kind: 'ask', key: node.ask, required: node.required, ...(opts.offerMessage ? { offerMessage: true } : {}) });
+  if (!opts.withoutQuestion && node.ask) {
+    out.push({ kind: 'ask', key: node.ask, required: node.required, ...(opts.offerMessage ? { offerMessage: true } : {}), ...(opts.picked ? { picked: opts.picked } : {}) });
+  }
 }
 
 function isLeaveMessage(input: Input): boolean {

@@ -6,6 +6,8 @@ import type { AnswerValue, Input, KeyDef, Miss } from './types.ts';
 
 /** The choice id that means "skip this question". */
 export const SKIP = 'skip';
+/** The choice id that closes a multi-select answered one tap at a time. */
+export const DONE = 'done';
 
 /** Yes/no questions take these values (the dictionary's `yesno`). */
 export const YESNO_VALUES = ['yes', 'no', 'unsure'] as const;

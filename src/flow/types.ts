@@ -102,6 +102,8 @@ export interface SessionState {
   /** Unusable answers to the current question in a row. */
   misses: number;
   ended: boolean;
+  /** A multi-select's choices so far, when it is answered one tap at a time. */
+  picking?: string[];
   /** The ticket this conversation created; set by the conversation layer, ignored by the engine. */
   ticketRef?: string;
   /** The user asked to change language; the next choice picks one. Conversation layer only. */
@@ -124,7 +126,8 @@ export type Out =
   | { kind: 'say'; key: string }
   | { kind: 'show'; block: Block }
   | { kind: 'miss'; reason: Miss }
-  | { kind: 'ask'; key: string; required: boolean; offerMessage?: boolean };
+  | { kind: 'ask'; key: string; required: boolean; offerMessage?: boolean; picked?: string[] }
+  | { kind: 'picked'; key: string; ids: string[] };
 
 /** Something the conversation layer must do in the same transaction. */
 export type Effect = { type: 'create_ticket' } | { type: 'end' };

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Problem } from '../core/errors.ts';
 import type { Directory } from '../directory/directory.ts';
 import { LEAVE_MESSAGE } from '../flow/engine.ts';
-import { choiceIds, labelPrefix, SKIP } from '../flow/interpret.ts';
+import { choiceIds, DONE, labelPrefix, SKIP } from '../flow/interpret.ts';
 import type { FlowSet, Miss } from '../flow/types.ts';
 import type { Policy } from '../policy/policy.ts';
 import { BOT_NS, flatten, NAMESPACE_LANGUAGES, REFERENCE_LANGUAGE, type Resources } from './locales.ts';
@@ -19,6 +19,8 @@ const STATUSES = ['new', 'triaged', 'in_progress', 'referred', 'closed'];
 const CODE_KEYS = [
   `choice.${SKIP}`,
   `choice.${LEAVE_MESSAGE}`,
+  `choice.${DONE}`,
+  'multi.more',
   'miss.offer_message',
   ...MISSES.map((m) => `miss.${m}`),
   'miss.unsupported',
@@ -53,7 +55,7 @@ export const MAX_BUTTON_LABEL = 20;
 
 /** Keys shown on buttons. */
 function buttonLabelKeys(defs: { flows: FlowSet }): string[] {
-  const keys = [`choice.${SKIP}`, `choice.${LEAVE_MESSAGE}`];
+  const keys = [`choice.${SKIP}`, `choice.${LEAVE_MESSAGE}`, `choice.${DONE}`];
   for (const [key, def] of Object.entries(defs.flows.dictionary)) for (const id of choiceIds(def)) keys.push(`${labelPrefix(key, def)}.${id}`);
   return keys;
 }
