@@ -174,6 +174,22 @@ describe('commands', () => {
     expect((await stored(user)).session?.ended).toBe(true);
   });
 
+  it('/status and /help work after the conversation ended, and /lang starts at the language question', async () => {
+    const user = 'after-end';
+    await server.sim({ user, text: 'hello' });
+    await server.sim({ user, choice: 'yes' });
+    const emergency = await server.sim({ user, choice: 'TH' });
+    const ref = emergency.body.replies.find((r) => r.ticket)!.ticket!.ref;
+    await server.sim({ user, text: '/exit' });
+    const status = await server.sim({ user, text: '/status' });
+    expect(texts(status.body.replies)).toContain(ref);
+    expect(question(status.body.replies)).toBeUndefined();
+    const help = await server.sim({ user, text: '/help' });
+    expect(texts(help.body.replies)).toContain('/status');
+    const lang = await server.sim({ user, text: '/lang' });
+    expect(question(lang.body.replies)?.expects?.key).toBe('lang');
+  });
+
   it('/lang changes the language and asks the same question again', async () => {
     const user = 'lang-1';
     await server.sim({ user, text: 'hello' });

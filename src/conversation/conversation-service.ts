@@ -105,6 +105,11 @@ export class ConversationService {
     const command = content.type === 'text' ? this.commands.match(content.text) : undefined;
     if (command === 'exit') return this.exit(tx, msg, sessionId, state, filesToDelete, synchronous);
     if (command && command !== 'start' && state && !state.ended) return this.command(tx, msg, state, command);
+    // Outside a conversation (before one, or after it ended) status and help answer on their own.
+    if (command === 'status' || command === 'help') {
+      const out: Out[] = [command === 'status' ? { kind: 'show', block: 'status' } : { kind: 'say', key: 'help.text' }];
+      return { ...(state ? { state } : {}), replies: await this.renderFor(tx, msg, state, out) };
+    }
 
     let input: Input;
     let record: unknown;
@@ -140,7 +145,11 @@ export class ConversationService {
     // A new conversation starts in the language its first words are written in.
     let current = state;
     if (!current || current.ended) {
-      const guessed = (content.type === 'text' && !command ? detectLanguage(content.text, translations.languages) : undefined) ?? languageFromHint(msg.languageHint, translations.languages) ?? lang;
+      // "/lang" outside a conversation starts one at the language question.
+      const guessed =
+        command === 'lang'
+          ? undefined
+          : ((content.type === 'text' && !command ? detectLanguage(content.text, translations.languages) : undefined) ?? languageFromHint(msg.languageHint, translations.languages) ?? lang);
       current = { ...initialState(flows, guessed ? { lang: guessed } : {}), ended: false };
       input = { type: 'start' };
     }
