@@ -70,6 +70,8 @@ export function render(out: Out[], ctx: RenderContext): Reply[] {
         if (!replies.length) replies.push(last);
         last.choices = choices;
         last.expects = { key: line.key, type: EXPECTS[def.type] };
+        if (def.type === 'location') last.inputLabels = { share_location: t('channel.share_location') };
+        if (def.type === 'media') last.inputLabels = { camera: t('channel.camera'), photo_library: t('channel.photo_library') };
         break;
       }
     }

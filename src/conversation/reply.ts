@@ -16,7 +16,15 @@ export interface Reply {
   expects?: { key: string; type: ExpectType };
   /** Present on the message that gives a ticket reference. */
   ticket?: { ref: string };
+  /**
+   * Labels, in the user's language, for a channel's own input buttons when the bot waits for a
+   * location or a photo (LINE's "share location", "camera" and "photos" quick replies).
+   */
+  inputLabels?: Partial<Record<InputButton, string>>;
 }
+
+/** Channel-native input buttons a reply may label. */
+export type InputButton = 'share_location' | 'camera' | 'photo_library';
 
 /** What a channel hands to the conversation: one inbound event in neutral form. */
 export interface InboundMessage {

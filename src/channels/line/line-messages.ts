@@ -59,6 +59,14 @@ export function toLineMessages(reply: LineReply, moreLabel: string): messagingAp
       action: { type: 'postback', label: cutLabel(c.label, LINE_LIMITS.label), data: choiceData(c.id), displayText: cutLabel(c.label, LINE_LIMITS.displayText) },
     }));
     if (more) items.push({ type: 'action', action: { type: 'postback', label: cutLabel(moreLabel, LINE_LIMITS.label), data: moreData(page + 1) } });
+    // LINE's own buttons open the location picker, the camera or the photo library.
+    const input = reply.inputLabels ?? {};
+    const native: messagingApi.QuickReplyItem[] = [
+      ...(input.share_location ? [{ type: 'action', action: { type: 'location', label: cutLabel(input.share_location, LINE_LIMITS.label) } } as const] : []),
+      ...(input.camera ? [{ type: 'action', action: { type: 'camera', label: cutLabel(input.camera, LINE_LIMITS.label) } } as const] : []),
+      ...(input.photo_library ? [{ type: 'action', action: { type: 'cameraRoll', label: cutLabel(input.photo_library, LINE_LIMITS.label) } } as const] : []),
+    ];
+    items.unshift(...native.slice(0, Math.max(0, LINE_LIMITS.quickReplyItems - items.length)));
     messages[messages.length - 1]!.quickReply = { items };
   }
   return messages;

@@ -47,6 +47,11 @@ const STATIC: Record<string, { file: string; type: string }> = {
   '/sim/sim.css': { file: 'sim.css', type: 'text/css; charset=utf-8' },
 };
 
+/** A reply in the simulator's contract: text, choices, expects, ticket (the page has its own 📍 and 📎). */
+function forSimulator({ inputLabels: _native, ...reply }: Reply): Reply {
+  return reply;
+}
+
 /** Mounts the simulator's API and page. */
 export function registerSimulator(app: FastifyInstance, services: Services): void {
   const { conversation, files, store, config } = services;
@@ -73,14 +78,14 @@ export function registerSimulator(app: FastifyInstance, services: Services): voi
     const id = m.id ?? randomUUID();
     const result = await conversation.handle({ channel: SIM_CHANNEL, userId: m.user, eventId: id, messageId: id, content }, { synchronous: true });
     if (result.duplicate && content.type === 'media') await files.delete([content.file.path]);
-    return reply.send({ replies: result.replies, ...(result.duplicate ? { duplicate: true } : {}) });
+    return reply.send({ replies: result.replies.map(forSimulator), ...(result.duplicate ? { duplicate: true } : {}) });
   });
 
   app.get('/api/sim/messages', async (req) => {
     const parsed = z.object({ user }).safeParse(req.query);
     if (!parsed.success) throw new RequestError(400, 'invalid_query', 'Pass ?user=<the simulator user id>.');
     const pending = await store.takeOutbox(SIM_CHANNEL, parsed.data.user);
-    return { replies: pending.map((m) => m.payload as Reply) };
+    return { replies: pending.map((m) => forSimulator(m.payload as Reply)) };
   });
 
   for (const [route, { file, type }] of Object.entries(STATIC)) {
