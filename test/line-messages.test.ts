@@ -34,9 +34,9 @@ describe('LINE quick replies', () => {
   it('offers LINE’s own location, camera and photo buttons when the bot waits for them', () => {
     const skip = [{ id: 'skip', label: 'Skip' }];
     const location = toLineMessages({ text: 'Where are you?', choices: skip, expects: { key: 'location', type: 'location' }, inputLabels: { share_location: 'Share location' } }, 'More');
-    const items = (m: ReturnType<typeof toLineMessages>) => m[0]?.quickReply?.items.map((i) => i.action?.type);
+    const items = (m: ReturnType<typeof toLineMessages>) => m[0]?.quickReply?.items?.map((i) => i.action?.type);
     expect(items(location)).toEqual(['location', 'postback']);
-    expect(location[0]?.quickReply?.items[0]?.action?.label).toBe('Share location');
+    expect(location[0]?.quickReply?.items?.[0]?.action?.label).toBe('Share location');
     const photo = toLineMessages({ text: 'A photo?', choices: skip, expects: { key: 'evidence', type: 'media' }, inputLabels: { camera: 'Camera', photo_library: 'Photos' } }, 'More');
     expect(items(photo)).toEqual(['camera', 'cameraRoll', 'postback']);
   });
