@@ -6,12 +6,19 @@
  *                                                      creates a dashboard account; the password is read from stdin
  *   telegram set-webhook                               points Telegram at PUBLIC_BASE_URL/webhooks/telegram, sets the command menu
  *   line webhook-url                                   prints the webhook URL to paste into the LINE console
+ *   staff link-telegram --name <n> --telegram-user <id|none>
+ *                                                      links an account to Telegram (alerts' claim button, escalations)
+ *   alerts set --agency <id> [--telegram-chat <id>] [--line-group <id>] [--webhook-url <url> [--webhook-secret <s|->]] [--lang th|en]
+ *   alerts list | alerts groups                        where alerts go; the LINE groups the bot joined
+ *   evidence verify <zip>                              checks an evidence package's hashes ("ok", exit 0)
  */
 import { parseArgs } from 'node:util';
 import { databasePath } from './app.ts';
 import { ALL_AGENCIES, createApiToken } from './api/tokens.ts';
 import { loadConfig } from './config/env.ts';
-import { staffCreateCommand } from './dashboard/staff-cli.ts';
+import { alertsGroupsCommand, alertsListCommand, alertsSetCommand } from './alerts/alerts-cli.ts';
+import { staffCreateCommand, staffLinkTelegramCommand } from './dashboard/staff-cli.ts';
+import { evidenceVerifyCommand } from './evidence/evidence-cli.ts';
 import { loadDirectory } from './directory/directory.ts';
 import { lineWebhookUrl } from './channels/line/line-admin.ts';
 import { setTelegramWebhook } from './channels/telegram/telegram-admin.ts';
@@ -23,14 +30,32 @@ const USAGE = [
   '       npm run cli -- staff create --name <name> --role <admin|supervisor|agent> [--agency <agency id>] [--lang th|en]',
   '       npm run cli -- telegram set-webhook',
   '       npm run cli -- line webhook-url',
+  '       npm run cli -- staff link-telegram --name <name> --telegram-user <numeric id|none>',
+  '       npm run cli -- alerts set --agency <agency id> [--telegram-chat <chat id|none>] [--line-group <group id|none>] [--webhook-url <https url|none> [--webhook-secret <secret|->]] [--lang th|en]',
+  '       npm run cli -- alerts list',
+  '       npm run cli -- alerts groups',
+  '       npm run cli -- evidence verify <package.zip>',
 ].join('\n');
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { agency: { type: 'string' }, label: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, lang: { type: 'string' } },
+    options: {
+      agency: { type: 'string' },
+      label: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      lang: { type: 'string' },
+      'telegram-user': { type: 'string' },
+      'telegram-chat': { type: 'string' },
+      'line-group': { type: 'string' },
+      'webhook-url': { type: 'string' },
+      'webhook-secret': { type: 'string' },
+    },
   });
+  // Verifying a package needs no configuration or database: it may run on the receiving side.
+  if (positionals[0] === 'evidence' && positionals[1] === 'verify') return evidenceVerifyCommand(positionals[2]);
   const config = loadConfig();
   if (positionals[0] === 'token' && positionals[1] === 'create') {
     const agency = values.agency;
@@ -50,6 +75,24 @@ async function main(argv: string[]): Promise<number> {
     const store = openSqliteStore(databasePath(config));
     try {
       return await staffCreateCommand(store, loadDirectory(config.FLOWS_DIR), values);
+    } finally {
+      await store.close();
+    }
+  }
+  if (positionals[0] === 'staff' && positionals[1] === 'link-telegram') {
+    const store = openSqliteStore(databasePath(config));
+    try {
+      return await staffLinkTelegramCommand(store, values);
+    } finally {
+      await store.close();
+    }
+  }
+  if (positionals[0] === 'alerts' && ['set', 'list', 'groups'].includes(positionals[1] ?? '')) {
+    const store = openSqliteStore(databasePath(config));
+    try {
+      if (positionals[1] === 'set') return await alertsSetCommand(store, loadDirectory(config.FLOWS_DIR), values);
+      if (positionals[1] === 'list') return await alertsListCommand(store);
+      return await alertsGroupsCommand(store);
     } finally {
       await store.close();
     }

@@ -6,6 +6,9 @@ import { describeChannels } from './channels/channels.ts';
 import { ConfigError, loadConfig } from './config/env.ts';
 import { DefinitionError, formatProblem } from './core/errors.ts';
 
+/** How often overdue referrals are looked for. */
+const ESCALATION_TICK_MS = 60_000;
+
 try {
   const config = loadConfig();
   const services = createServices(config);
@@ -14,7 +17,25 @@ try {
   const base = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
   const channels = [...(config.SIMULATOR ? [`simulator (${base}/sim)`] : []), ...describeChannels(config)];
   app.log.info(`Tangrod is up. Channels: ${channels.join(', ') || 'none'}. Data in ${config.DATA_DIR}.`);
+  // Referrals nobody accepted in time: reminded, then escalated. Every minute, and once at start
+  // (the process may have been down when something fell due).
+  let ticking = false;
+  const escalate = async () => {
+    if (ticking) return;
+    ticking = true;
+    try {
+      const sent = await services.escalation.tick(services.clock());
+      if (sent) app.log.info({ sent }, 'referral reminders or escalations queued');
+    } catch (err) {
+      app.log.error({ err: { message: (err as Error).message } }, 'escalation tick failed');
+    } finally {
+      ticking = false;
+    }
+  };
+  const escalationTimer = setInterval(escalate, ESCALATION_TICK_MS);
+  void escalate();
   const stop = async () => {
+    clearInterval(escalationTimer);
     await app.close();
     await services.store.close();
     process.exit(0);

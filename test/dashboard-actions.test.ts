@@ -167,7 +167,8 @@ describe('actions, each with an audit row saying who', () => {
     const res = await agent.post(`/staff/tickets/${ref}/message`, { message: 'We can help. Are you safe to talk now?' });
     expect(res.status).toBe(303);
     const sim = await fetch(`${server.url}/api/sim/messages?user=${user}`).then((r) => r.json());
-    expect(sim.replies).toEqual([{ text: 'We can help. Are you safe to talk now?' }]);
+    // Before it, the reporter (contact_ok=yes) was told of the acceptance and the referrals (issue 6).
+    expect(sim.replies.at(-1)).toEqual({ text: 'Message from the hotline staff:\nWe can help. Are you safe to talk now?' });
     const transcript = await server.services.store.transcriptOf(`sim:${user}`);
     expect(transcript.at(-1)).toMatchObject({ direction: 'out', body: { text: 'We can help. Are you safe to talk now?', from: `staff:${agentId}` } });
     const row = await lastAudit(ref, 'message.sent');
@@ -190,7 +191,7 @@ describe('actions, each with an audit row saying who', () => {
     expect(page.text).toContain('You cannot write first');
     const refused = await admin.post(`/staff/tickets/${r}/message`, { message: 'Hello again' });
     expect(refused.status).toBe(409);
-    expect((await fetch(`${server.url}/api/sim/messages?user=unpaid-2`).then((x) => x.json())).replies).toEqual([{ text: 'Thank you, we read your report.' }]);
+    expect((await fetch(`${server.url}/api/sim/messages?user=unpaid-2`).then((x) => x.json())).replies).toEqual([{ text: 'Message from the hotline staff:\nThank you, we read your report.' }]);
   });
 
   it('adds a note, shown on the page, escaped', async () => {

@@ -75,7 +75,7 @@ describe('a hotline agent in the browser', () => {
     await page.getByRole('button', { name: 'Send message' }).click();
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('The message was sent to the reporter.');
     const sim = await fetch(`${server.url}/api/sim/messages?user=browser-p1`).then((r) => r.json());
-    expect(sim.replies).toEqual([{ text: 'This is the hotline. Help is coming. Reply here when it is safe.' }]);
+    expect(sim.replies).toEqual([{ text: 'Message from the hotline staff:\nThis is the hotline. Help is coming. Reply here when it is safe.' }]);
 
     // Keyboard: the status form is reachable and usable without a mouse.
     await page.getByLabel('Status', { exact: true }).focus();

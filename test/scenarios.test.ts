@@ -101,8 +101,10 @@ const scenarios: Scenario[] = [
   { name: 'emergency numbers from the menu, no ticket', answers: { in_danger_now: 'no', menu: 'numbers', current_country: 'KH' }, ticket: null, shows: ['117'] },
 ];
 
+// Free-text keys are typed; a multi-select (needs) is typed too, as "go_home, shelter", since one
+// tapped choice would wait for "done".
 const toAnswer = (key: string, value: string): ScriptAnswer =>
-  ['location', 'missing_name', 'missing_age', 'relationship', 'last_contact', 'witness_account', 'free_message'].includes(key) ? { text: value } : { choice: value };
+  ['location', 'missing_name', 'missing_age', 'relationship', 'last_contact', 'witness_account', 'free_message', 'needs'].includes(key) ? { text: value } : { choice: value };
 
 describe(`scenarios (${scenarios.length}), rotating through ${LANG_IDS.length} languages`, () => {
   it('covers at least 40 scenarios', () => expect(scenarios.length).toBeGreaterThanOrEqual(40));

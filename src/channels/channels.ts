@@ -8,6 +8,7 @@ import type { Services } from '../app.ts';
 import type { Config } from '../config/env.ts';
 import type { ChannelSender } from '../delivery/channel-sender.ts';
 import { OutboxDispatcher } from '../delivery/outbox-dispatcher.ts';
+import { ESCALATION_RECIPIENT, WebhookSender } from '../delivery/webhook-sender.ts';
 import { InboundQueue } from './inbound-queue.ts';
 import { LINE_WEBHOOK_PATH, setUpLine } from './line/line-channel.ts';
 import { setUpTelegram, TELEGRAM_WEBHOOK_PATH, type TelegramChannel } from './telegram/telegram-channel.ts';
@@ -52,11 +53,24 @@ export function registerChannels(app: FastifyInstance, services: Services): void
     telegram = setUpTelegram(app, services, queue, log);
     senders.push(telegram.sender);
   }
+  // Case-management webhooks need no platform: their sender is always there. The secret is read
+  // at send time, so a rotated one applies to alerts already waiting.
+  senders.push(
+    new WebhookSender({
+      clock,
+      resolve: async (recipient) => {
+        if (recipient === ESCALATION_RECIPIENT) {
+          return config.ESCALATION_WEBHOOK_URL && config.ESCALATION_WEBHOOK_SECRET ? { url: config.ESCALATION_WEBHOOK_URL, secret: config.ESCALATION_WEBHOOK_SECRET } : undefined;
+        }
+        const cfg = (await store.listAgencyAlerts()).find((a) => a.agency === recipient);
+        return cfg?.webhookUrl && cfg.webhookSecret ? { url: cfg.webhookUrl, secret: cfg.webhookSecret } : undefined;
+      },
+    }),
+  );
   dispatcher = new OutboxDispatcher({ store, senders, clock, log });
   const d = dispatcher;
   runtimes.set(app, { queue, dispatcher: d, idle: async () => (await queue.idle(), await d.idle(), await queue.idle()) });
 
-  if (senders.length === 0) return;
   app.addHook('onReady', async () => {
     d.start();
     await queue.start();

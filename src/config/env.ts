@@ -19,6 +19,9 @@ const flag = z
   .enum(['on', 'off', 'true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => ['on', 'true', '1', 'yes'].includes(v));
 
+/** A Telegram chat id (groups are negative) or a public @channel name. */
+export const TELEGRAM_CHAT = /^(-?\d{1,20}|@[A-Za-z0-9_]{5,32})$/;
+
 /** The environment schema: every variable, its default, and what it must look like. */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -57,6 +60,13 @@ export const envSchema = z.object({
     .optional(),
   TELEGRAM_API_ROOT: apiRoot('https://api.telegram.org'),
   TELEGRAM_MODE: z.enum(['webhook', 'polling']).default('polling'),
+
+  // Escalation: where a referral that nobody accepted in time goes last, besides the agency's
+  // supervisors (issue 6). All optional; a deployment should set at least one.
+  ESCALATION_TELEGRAM_CHAT: z.string().regex(TELEGRAM_CHAT, 'must be a Telegram chat id (e.g. -1001234567890) or @channelname').optional(),
+  ESCALATION_LINE_GROUP: z.string().regex(/^C[0-9a-f]{32}$/, 'must be a LINE group id (C followed by 32 hex digits; see `npm run cli -- alerts groups`)').optional(),
+  ESCALATION_WEBHOOK_URL: z.url().optional(),
+  ESCALATION_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters (e.g. `openssl rand -hex 32`)').optional(),
 }).superRefine((env, ctx) => {
   // Half a LINE configuration is a mistake, not a wish to have LINE off: say so rather than stay silent.
   if (Boolean(env.LINE_CHANNEL_SECRET) !== Boolean(env.LINE_CHANNEL_ACCESS_TOKEN)) {
@@ -66,6 +76,10 @@ export const envSchema = z.object({
   // A webhook without a secret would accept updates from anyone who guesses the URL.
   if (env.TELEGRAM_BOT_TOKEN && env.TELEGRAM_MODE === 'webhook' && !env.TELEGRAM_WEBHOOK_SECRET) {
     ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_SECRET' });
+  }
+  // An unsigned escalation could be forged by anyone who learns the receiver's address.
+  if (env.ESCALATION_WEBHOOK_URL && !env.ESCALATION_WEBHOOK_SECRET) {
+    ctx.addIssue({ code: 'custom', path: ['ESCALATION_WEBHOOK_SECRET'], message: 'ESCALATION_WEBHOOK_URL needs ESCALATION_WEBHOOK_SECRET (the receiver checks the signature with it)' });
   }
 });
 

@@ -3,6 +3,7 @@
  * step the flow, and write session, transcript, ticket and outbox rows in one transaction.
  */
 import { randomUUID } from 'node:crypto';
+import type { AgencyAlerts } from '../alerts/agency-alerts.ts';
 import type { Directory } from '../directory/directory.ts';
 import { FlowRuntimeError, initialState, reask, step } from '../flow/engine.ts';
 import type { Lexicon } from '../flow/interpret.ts';
@@ -28,6 +29,8 @@ export interface ConversationDeps {
   maxTextLength: number;
   /** Called after commit with files to delete (a quick exit erased their rows). */
   deleteFiles?: (paths: string[]) => Promise<void>;
+  /** Alerts agencies of new referrals, in the conversation's transaction. */
+  alerts?: AgencyAlerts;
 }
 
 /** The outcome of one inbound event. */
@@ -111,6 +114,13 @@ export class ConversationService {
       return { ...(state ? { state } : {}), replies: await this.renderFor(tx, msg, state, out) };
     }
 
+    // A message for an open case (after the screening ended, or in answer to staff) goes to the
+    // case, not into a new screening; commands above keep working.
+    if (!command && state && content.type !== 'choice') {
+      const open = await this.caseToMessage(tx, sessionId, msg, state);
+      if (open) return this.toCase(tx, msg, sessionId, state, open, content);
+    }
+
     let input: Input;
     let record: unknown;
     switch (content.type) {
@@ -171,13 +181,49 @@ export class ConversationService {
     let ticket: TicketRecord | undefined;
     const owner = { sessionId, channel: msg.channel, userId: msg.userId };
     const existing = next.ticketRef ? await tx.getTicket(next.ticketRef) : undefined;
-    if (existing) ticket = await enrichTicket(tx, this.deps.policy, existing, next.answers);
+    if (existing) ticket = await enrichTicket(tx, this.deps.policy, existing, next.answers, this.deps.alerts);
     else if (result.effects.some((e) => e.type === 'create_ticket')) {
-      ticket = await createTicket(tx, this.deps.policy, owner, next.answers);
+      ticket = await createTicket(tx, this.deps.policy, owner, next.answers, this.deps.alerts);
       next = { ...next, ticketRef: ticket.ref };
     }
 
     return { state: next, record, replies: await this.renderFor(tx, msg, next, [...prefix, ...result.out], {}, ticket) };
+  }
+
+  /**
+   * The open ticket a free message belongs to, if any: the person's newest open case once their
+   * conversation has ended, or the conversation's own case when the last thing said in the chat
+   * was a staff member's message (the person is answering them, not the pending question).
+   */
+  private async caseToMessage(tx: Tx, sessionId: string, msg: InboundMessage, state: SessionState): Promise<TicketRecord | undefined> {
+    if (state.ended) return (await tx.ticketsOfUser(msg.channel, msg.userId)).find((t) => t.status !== 'closed');
+    if (!state.ticketRef) return undefined;
+    const last = (await tx.lastOutbound(sessionId)) as { from?: unknown } | undefined;
+    if (typeof last?.from !== 'string' || !last.from.startsWith('staff:')) return undefined;
+    const ticket = await tx.getTicket(state.ticketRef);
+    return ticket && ticket.status !== 'closed' ? ticket : undefined;
+  }
+
+  /**
+   * Adds a message to the case's transcript (files to its attachments), marks the ticket as
+   * updated by the reporter for staff, and says so. A conversation in progress then goes on with
+   * its question; an ended one stays ended, and says how to start a new report.
+   */
+  private async toCase(tx: Tx, msg: InboundMessage, sessionId: string, state: SessionState, ticket: TicketRecord, content: Exclude<InboundMessage['content'], { type: 'choice' | 'unsupported' }>) {
+    let record: unknown;
+    if (content.type === 'media') {
+      const id = randomUUID();
+      await tx.addAttachment({ id, sessionId, channel: msg.channel, messageId: msg.messageId ?? null, ...content.file });
+      await tx.linkAttachments(sessionId, ticket.ref);
+      record = { attachment: id, mime: content.file.mime, size: content.file.size };
+    } else if (content.type === 'location') record = { location: { lat: content.lat, lon: content.lon, text: content.text } };
+    else record = { text: content.text };
+    await tx.setReporterUpdate(ticket.ref, true);
+    // What they wrote stays in the transcript; the audit trail says only that they wrote.
+    await tx.audit({ ticketRef: ticket.ref, actor: 'reporter', action: 'reporter.wrote', detail: { type: content.type } });
+    const out: Out[] = state.ended ? [] : reask(this.deps.flows, state);
+    const ack = this.deps.translations.t(state.lang)(state.ended ? 'update.added_to_case' : 'update.added_to_case_short', { ref: ticket.ref });
+    return { state, record, replies: [{ text: ack }, ...(await this.renderFor(tx, msg, state, out))] };
   }
 
   private async command(tx: Tx, msg: InboundMessage, state: SessionState, command: Exclude<Command, 'exit' | 'start'>) {

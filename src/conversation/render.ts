@@ -111,7 +111,7 @@ function renderBlock(block: Block, ctx: RenderContext): Reply[] {
     case 'status': {
       const tickets = ctx.tickets();
       if (!tickets.length) return [{ text: t('status.none') }];
-      const lines = tickets.slice(0, 5).map((tk) => t('status.line', { ref: tk.ref, status: t(`status.value.${tk.status}`), date: tk.createdAt.slice(0, 10) }));
+      const lines = tickets.slice(0, 5).map((tk) => t('status.line', { ref: tk.ref, status: t(`status.value.${shownStatus(tk)}`), date: tk.createdAt.slice(0, 10) }));
       return [{ text: `${t('status.title')}\n${lines.join('\n')}`, ticket: { ref: tickets[0]!.ref } }];
     }
     case 'languages':
@@ -138,6 +138,15 @@ export function valueText(key: string, def: KeyDef, value: AnswerValue, t: TFunc
   }
   if (def.type === 'choice' || def.type === 'yesno') return t(`${prefix}.${value}`);
   return String(value);
+}
+
+/**
+ * The stage a reporter is shown. An agency that accepted the case is handling it, whatever the
+ * ticket's own working status says: the reporter was told so (issue 6), and /status must agree.
+ */
+function shownStatus(ticket: TicketRecord): TicketRecord['status'] {
+  const early = ticket.status === 'new' || ticket.status === 'triaged';
+  return early && ticket.referrals.some((r) => r.status === 'accepted') ? 'in_progress' : ticket.status;
 }
 
 function str(v: AnswerValue | undefined): string | undefined {

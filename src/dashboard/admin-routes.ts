@@ -6,7 +6,7 @@ import { ALL_AGENCIES } from './access.ts';
 import { actorOf, type Dashboard, formOf, requirePermission, sendPage, staffOf, viewOf } from './dashboard-context.ts';
 import { dashboardLanguage } from './dashboard-text.ts';
 import { MIN_PASSWORD_LENGTH } from './passwords.ts';
-import { createStaffAccount, newStaffProblem } from './staff-accounts.ts';
+import { createStaffAccount, newStaffProblem, TELEGRAM_USER_ID } from './staff-accounts.ts';
 import { adminView } from './views/admin-view.ts';
 
 
@@ -45,6 +45,21 @@ export function registerAdminRoutes(app: FastifyInstance, d: Dashboard): void {
     if (disabled) await store.deleteStaffSessionsOf(user.id);
     await store.transaction((tx) => tx.audit({ ticketRef: null, actor: actorOf(req).audit, action: disabled ? 'staff.disabled' : 'staff.enabled', detail: { id: user.id } }));
     return reply.redirect('/staff/admin', 303);
+  });
+
+  // Links an account to a Telegram user id (alerts' claim button, escalations); empty unlinks.
+  app.post<{ Params: { id: string } }>('/admin/users/:id/telegram', async (req, reply) => {
+    requirePermission(req, 'manage_staff');
+    const user = await store.getStaff(req.params.id);
+    if (!user) throw new RequestError(404, 'not_found', 'No such account.');
+    const text = viewOf(d, req).text;
+    const value = String(formOf(req).telegram_user_id ?? '').trim();
+    if (value && !TELEGRAM_USER_ID.test(value)) return sendPage(reply, await show(req, { error: text.t('admin_telegram.invalid') }), 400);
+    const other = value ? await store.findStaffByTelegram(value) : undefined;
+    if (other && other.id !== user.id) return sendPage(reply, await show(req, { error: text.t('admin_telegram.taken') }), 409);
+    await store.updateStaff(user.id, { telegramUserId: value || null });
+    await store.transaction((tx) => tx.audit({ ticketRef: null, actor: actorOf(req).audit, action: value ? 'staff.telegram_linked' : 'staff.telegram_unlinked', detail: { id: user.id } }));
+    return sendPage(reply, await show(req, { done: text.t('admin_telegram.saved') }));
   });
 
   app.post('/admin/tokens', async (req, reply) => {

@@ -5,7 +5,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../app.ts';
 import { RequestError } from '../core/errors.ts';
-import { TicketActions, type Actor } from '../tickets/ticket-actions.ts';
+import type { Actor, TicketActions } from '../tickets/ticket-actions.ts';
 import { AccessService, can, type Permission } from './access.ts';
 import { DashboardText, type DashboardLanguage } from './dashboard-text.ts';
 import type { SafeHtml } from './html.ts';
@@ -30,7 +30,7 @@ export function createDashboard(services: Services): Dashboard {
   return {
     services,
     access: new AccessService(store),
-    actions: new TicketActions(store, definitions.directory, clock),
+    actions: services.actions,
     auth: new StaffAuth(store, clock, config.PUBLIC_BASE_URL?.startsWith('https:') ?? false),
     targets: targetsFrom(config),
     text(lang) {

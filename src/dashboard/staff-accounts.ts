@@ -11,6 +11,9 @@ export const ROLES: readonly StaffRole[] = ['admin', 'supervisor', 'agent'];
 /** Login names: letters (any script), digits and . _ - , easy to type and to read in the audit trail. */
 export const STAFF_NAME = /^[\p{L}\p{N}._-]{2,60}$/u;
 
+/** A Telegram user id: a positive number (user ids, unlike group chat ids, are never negative). */
+export const TELEGRAM_USER_ID = /^[1-9]\d{0,19}$/;
+
 /** A new account as asked for. Admins see every agency, so their agency is ignored. */
 export interface NewStaff {
   name: string;

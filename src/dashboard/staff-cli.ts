@@ -7,7 +7,7 @@
 import type { Directory } from '../directory/directory.ts';
 import type { Store } from '../store/store.ts';
 import { MIN_PASSWORD_LENGTH } from './passwords.ts';
-import { createStaffAccount, newStaffProblem, ROLES } from './staff-accounts.ts';
+import { createStaffAccount, newStaffProblem, ROLES, TELEGRAM_USER_ID } from './staff-accounts.ts';
 
 const PROBLEMS: Record<string, string> = {
   invalid_name: '--name must be 2 to 60 letters, digits, dots, dashes or underscores',
@@ -94,5 +94,32 @@ export async function staffCreateCommand(store: Store, directory: Directory, opt
   const id = await createStaffAccount(store, account);
   await store.transaction((tx) => tx.audit({ ticketRef: null, actor: 'cli', action: 'staff.created', detail: { id, role: account.role } }));
   console.error(`Created ${account.role} "${account.name}". Log in at /staff/login.`);
+  return 0;
+}
+
+/**
+ * Runs `staff link-telegram --name <n> --telegram-user <id|none>`: links an account to a Telegram
+ * user, so that the "claim" button of alerts works for them and escalations reach them.
+ */
+export async function staffLinkTelegramCommand(store: Store, opts: { name?: string; 'telegram-user'?: string }): Promise<number> {
+  const user = opts.name ? await store.findStaffByName(opts.name.trim()) : undefined;
+  if (!user) {
+    console.error('--name must be an existing login name.\nusage: npm run cli -- staff link-telegram --name <name> --telegram-user <numeric id|none>');
+    return 2;
+  }
+  const value = opts['telegram-user'];
+  if (value === undefined || (value !== 'none' && !TELEGRAM_USER_ID.test(value))) {
+    console.error('--telegram-user must be the numeric Telegram user id (e.g. from @userinfobot), or "none" to unlink');
+    return 2;
+  }
+  const id = value === 'none' ? null : value;
+  const other = id ? await store.findStaffByTelegram(id) : undefined;
+  if (other && other.id !== user.id) {
+    console.error(`That Telegram user is linked to "${other.name}" already; unlink it there first.`);
+    return 2;
+  }
+  await store.updateStaff(user.id, { telegramUserId: id });
+  await store.transaction((tx) => tx.audit({ ticketRef: null, actor: 'cli', action: id ? 'staff.telegram_linked' : 'staff.telegram_unlinked', detail: { id: user.id } }));
+  console.error(id ? `Linked "${user.name}" to Telegram user ${id}. They must start a chat with the bot once, so that it may write to them.` : `Unlinked "${user.name}" from Telegram.`);
   return 0;
 }

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RequestError } from '../core/errors.ts';
+import { exportEvidence } from '../evidence/evidence-export.ts';
 import type { TicketRecord, TicketStatus } from '../store/store.ts';
 import { mayWriteToReporter } from '../tickets/ticket-actions.ts';
 import { ALL_AGENCIES, canSee } from './access.ts';
@@ -68,7 +69,13 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
     const ticket = await ticketOr404(req);
     const done = (req.query as Record<string, string | undefined>).done;
     // Who looked at a case is recorded; the page shown right after one's own action adds nothing to that.
-    if (!done) await store.transaction((tx) => tx.audit({ ticketRef: ticket.ref, actor: actorOf(req).audit, action: 'ticket.viewed', detail: { via: 'dashboard' } }));
+    // Opening it also marks the reporter's new messages as seen (this page still shows the mark).
+    if (!done) {
+      await store.transaction(async (tx) => {
+        await tx.audit({ ticketRef: ticket.ref, actor: actorOf(req).audit, action: 'ticket.viewed', detail: { via: 'dashboard' } });
+        if (ticket.updatedByReporterAt) await tx.setReporterUpdate(ticket.ref, false);
+      });
+    }
     return showTicket(req, reply, ticket, done && /^[a-z_]{1,30}$/.test(done) ? { done } : {});
   });
 
@@ -87,6 +94,32 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
       .header('content-security-policy', "default-src 'none'; img-src 'self'; sandbox")
       .header('x-content-type-options', 'nosniff')
       .send(bytes);
+  });
+
+  // The evidence package: a download, not a redirect. A refusal (no consent to go abroad, a
+  // changed file) re-renders the page with the reason, like the other actions.
+  app.post<RefParams>('/tickets/:ref/evidence', async (req, reply) => {
+    const ticket = await ticketOr404(req);
+    requirePermission(req, 'export_evidence');
+    const { user } = staffOf(req);
+    let pkg;
+    try {
+      pkg = await exportEvidence(
+        { store, files, directory: definitions.directory, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock },
+        { ...actorOf(req), name: user.name },
+        ticket,
+        String(formOf(req).destination ?? ''),
+      );
+    } catch (err) {
+      if (!(err instanceof RequestError) || err.status === 404 || err.status === 403) throw err;
+      const text = viewOf(d, req).text;
+      return showTicket(req, reply, ticket, { status: err.status, error: text.t(`error.${err.code}`, { defaultValue: err.message }) });
+    }
+    return reply
+      .type('application/zip')
+      .header('content-disposition', contentDisposition('attachment', pkg.fileName))
+      .header('x-evidence-manifest-sha256', pkg.manifestSha256)
+      .send(Buffer.from(pkg.zip));
   });
 
   /** Runs an action; a refusal re-renders the page with the reason, success redirects (POST-redirect-GET). */

@@ -128,11 +128,13 @@ export class OutboxDispatcher {
       return;
     }
     await store.markFailed(row.id, e.message);
-    if (e.failure === 'unreachable') await store.setUnreachable(channel, row.recipient, true);
-    // Staff see on the ticket that the person did not get this message.
+    // An alert's recipient is a staff group or a webhook, not a reporter's chat.
+    const alertRef = row.kind === 'notify' ? (row.payload as { ticketRef?: unknown })?.ticketRef : undefined;
+    if (e.failure === 'unreachable' && row.kind !== 'notify') await store.setUnreachable(channel, row.recipient, true);
+    // Staff see on the ticket that the person (or the agency, for an alert) did not get this message.
     await store.transaction(async (tx) => {
-      const ticket = (await tx.ticketsOfUser(channel, row.recipient))[0];
-      await tx.audit({ ticketRef: ticket?.ref ?? null, actor: 'system', action: 'outbox.failed', detail: { ...where, error: e.message } });
+      const ref = typeof alertRef === 'string' ? alertRef : (await tx.ticketsOfUser(channel, row.recipient))[0]?.ref;
+      await tx.audit({ ticketRef: ref ?? null, actor: 'system', action: 'outbox.failed', detail: { ...where, kind: row.kind, error: e.message } });
     });
     log.error({ ...where, error: e.message }, 'delivery given up');
   }

@@ -53,6 +53,9 @@ const CODE_KEYS = [
   'words.lang',
   'words.help',
   'meta.name',
+  // Reporter updates and the evidence package (issue 6).
+  ...['staff_prefix', 'accepted', 'referred', 'closed', 'added_to_case', 'added_to_case_short'].map((k) => `update.${k}`),
+  ...['title', 'received', 'priority', 'case_type', 'answers', 'files'].map((k) => `evidence.${k}`),
 ];
 
 /** LINE's limit on a quick-reply label (UTF-16 units). */

@@ -9,11 +9,14 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { type Clock, systemClock } from '../core/clock.ts';
 import type {
+  AgencyAlertConfig,
   ApiToken,
   Attachment,
   InboundRow,
+  LineGroup,
   Note,
   OutboxMessage,
+  PendingReferral,
   Referral,
   SessionRecord,
   StaffRole,
@@ -191,6 +194,16 @@ class SqliteStore implements Store {
         .prepare('INSERT INTO audit (ticket_ref, actor, action, detail, at) VALUES (?, ?, ?, ?, ?)')
         .run(e.ticketRef, e.actor, e.action, e.detail ? json(e.detail) : null, this.now());
     },
+    agencyAlerts: async (agency) => this.agencyAlertsOf(agency),
+    setReporterUpdate: async (ref, updated) => {
+      this.db.prepare('UPDATE tickets SET updated_by_reporter_at = ? WHERE ref = ?').run(updated ? this.now() : null, ref);
+    },
+    advanceEscalation: async (ref, agency, from, to) =>
+      this.db.prepare('UPDATE referrals SET escalation_level = ? WHERE ticket_ref = ? AND agency = ? AND escalation_level = ?').run(to, ref, agency, from).changes === 1,
+    lastOutbound: async (sessionId) => {
+      const row = this.db.prepare(`SELECT body FROM transcript WHERE session_id = ? AND direction = 'out' ORDER BY id DESC LIMIT 1`).get(sessionId) as Row | undefined;
+      return row ? (JSON.parse(row.body as string) as unknown) : undefined;
+    },
     enqueue: async (m, opts) => {
       const now = this.now();
       const delivered = opts?.delivered ?? false;
@@ -277,7 +290,7 @@ class SqliteStore implements Store {
   async listStaff(): Promise<StaffUser[]> {
     return (this.db.prepare('SELECT * FROM staff_users ORDER BY name').all() as Row[]).map(toStaff);
   }
-  async updateStaff(id: string, p: { role?: StaffRole; agency?: string; lang?: string; disabled?: boolean; passwordHash?: string }): Promise<void> {
+  async updateStaff(id: string, p: { role?: StaffRole; agency?: string; lang?: string; disabled?: boolean; passwordHash?: string; telegramUserId?: string | null }): Promise<void> {
     const sets: string[] = [];
     const args: unknown[] = [];
     if (p.role !== undefined) (sets.push('role = ?'), args.push(p.role));
@@ -285,7 +298,70 @@ class SqliteStore implements Store {
     if (p.lang !== undefined) (sets.push('lang = ?'), args.push(p.lang));
     if (p.disabled !== undefined) (sets.push('disabled_at = ?'), args.push(p.disabled ? this.now() : null));
     if (p.passwordHash !== undefined) (sets.push('password_hash = ?'), args.push(p.passwordHash));
+    if (p.telegramUserId !== undefined) (sets.push('telegram_user_id = ?'), args.push(p.telegramUserId));
     this.db.prepare(`UPDATE staff_users SET ${[...sets, 'updated_at = ?'].join(', ')} WHERE id = ?`).run(...args, this.now(), id);
+  }
+
+  async findStaffByTelegram(telegramUserId: string): Promise<StaffUser | undefined> {
+    const row = this.db.prepare('SELECT * FROM staff_users WHERE telegram_user_id = ?').get(telegramUserId) as Row | undefined;
+    return row && toStaff(row);
+  }
+
+  private agencyAlertsOf(agency: string): AgencyAlertConfig | undefined {
+    const row = this.db.prepare('SELECT * FROM agency_alerts WHERE agency = ?').get(agency) as Row | undefined;
+    return row && toAgencyAlerts(row);
+  }
+  async setAgencyAlerts(agency: string, p: Partial<Omit<AgencyAlertConfig, 'agency' | 'updatedAt'>>): Promise<void> {
+    return this.queued(() => {
+      const now = this.now();
+      this.db.prepare('INSERT OR IGNORE INTO agency_alerts (agency, updated_at) VALUES (?, ?)').run(agency, now);
+      const columns: Record<string, unknown> = {
+        telegram_chat: p.telegramChat,
+        line_group: p.lineGroup,
+        webhook_url: p.webhookUrl,
+        webhook_secret: p.webhookSecret,
+        lang: p.lang,
+      };
+      const set = Object.entries(columns).filter(([, v]) => v !== undefined);
+      this.db
+        .prepare(`UPDATE agency_alerts SET ${[...set.map(([k]) => `${k} = ?`), 'updated_at = ?'].join(', ')} WHERE agency = ?`)
+        .run(...set.map(([, v]) => v), now, agency);
+    });
+  }
+  async listAgencyAlerts(): Promise<AgencyAlertConfig[]> {
+    return (this.db.prepare('SELECT * FROM agency_alerts ORDER BY agency').all() as Row[]).map(toAgencyAlerts);
+  }
+  async recordLineGroup(groupId: string, joined: boolean): Promise<void> {
+    return this.queued(() => {
+      if (joined) {
+        this.db
+          .prepare('INSERT INTO line_groups (group_id, joined_at) VALUES (?, ?) ON CONFLICT (group_id) DO UPDATE SET joined_at = excluded.joined_at, left_at = NULL')
+          .run(groupId, this.now());
+      } else this.db.prepare('UPDATE line_groups SET left_at = ? WHERE group_id = ?').run(this.now(), groupId);
+    });
+  }
+  async listLineGroups(): Promise<LineGroup[]> {
+    return (this.db.prepare('SELECT * FROM line_groups ORDER BY joined_at DESC').all() as Row[]).map((r) => ({
+      groupId: r.group_id as string,
+      joinedAt: r.joined_at as string,
+      leftAt: (r.left_at as string | null) ?? null,
+    }));
+  }
+  async pendingReferrals(): Promise<PendingReferral[]> {
+    return (
+      this.db
+        .prepare(
+          `SELECT r.ticket_ref, r.agency, r.created_at, r.escalation_level, t.priority FROM referrals r JOIN tickets t ON t.ref = r.ticket_ref
+           WHERE r.status = 'pending' AND t.status <> 'closed' ORDER BY r.created_at`,
+        )
+        .all() as Row[]
+    ).map((r) => ({
+      ref: r.ticket_ref as string,
+      agency: r.agency as string,
+      priority: r.priority as string,
+      createdAt: r.created_at as string,
+      escalationLevel: r.escalation_level as number,
+    }));
   }
 
   async createStaffSession(s: { idHash: string; userId: string; csrf: string; expiresAt: string }): Promise<void> {
@@ -524,6 +600,7 @@ function toTicket(r: Row, referrals: Referral[]): TicketRecord {
     assignee: (r.assignee as string | null) ?? null,
     duplicateOf: (r.duplicate_of as string | null) ?? null,
     firstActionAt: (r.first_action_at as string | null) ?? null,
+    updatedByReporterAt: (r.updated_by_reporter_at as string | null) ?? null,
     createdAt: r.created_at as string,
     updatedAt: r.updated_at as string,
     referrals,
@@ -553,7 +630,20 @@ function toStaff(r: Row): StaffUser {
     agency: r.agency as string,
     lang: r.lang as string,
     disabled: r.disabled_at !== null && r.disabled_at !== undefined,
+    telegramUserId: (r.telegram_user_id as string | null) ?? null,
     createdAt: r.created_at as string,
+  };
+}
+
+function toAgencyAlerts(r: Row): AgencyAlertConfig {
+  return {
+    agency: r.agency as string,
+    telegramChat: (r.telegram_chat as string | null) ?? null,
+    lineGroup: (r.line_group as string | null) ?? null,
+    webhookUrl: (r.webhook_url as string | null) ?? null,
+    webhookSecret: (r.webhook_secret as string | null) ?? null,
+    lang: r.lang as string,
+    updatedAt: r.updated_at as string,
   };
 }
 

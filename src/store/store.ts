@@ -46,6 +46,8 @@ export interface TicketRecord {
   duplicateOf: string | null;
   /** When staff first acted on it (claim, status, message, referral decision): response times. */
   firstActionAt: string | null;
+  /** The reporter wrote after the screening (a message to the case) and no staff member has looked since. */
+  updatedByReporterAt: string | null;
   createdAt: string;
   updatedAt: string;
   referrals: Referral[];
@@ -128,6 +130,8 @@ export interface StaffUser {
   agency: string;
   lang: string;
   disabled: boolean;
+  /** The linked Telegram user id (alerts' claim button, escalations), if any. */
+  telegramUserId: string | null;
   createdAt: string;
 }
 
@@ -164,6 +168,43 @@ export interface TicketFacts {
   status: TicketStatus;
   firstActionAt: string | null;
   agencies: string[];
+}
+
+/**
+ * Where an agency's alerts go. Lives in the database (set with `npm run cli -- alerts set`), never
+ * in the YAML files in git, because of the webhook secret.
+ */
+export interface AgencyAlertConfig {
+  agency: string;
+  /** A Telegram group's chat id. */
+  telegramChat: string | null;
+  /** A LINE group id the bot has joined. */
+  lineGroup: string | null;
+  /** The https:// endpoint of a case-management system. */
+  webhookUrl: string | null;
+  /** The HMAC-SHA256 key that signs webhook bodies. */
+  webhookSecret: string | null;
+  /** The language of chat alerts: th or en. */
+  lang: string;
+  updatedAt: string;
+}
+
+/** A LINE group the bot was added to. */
+export interface LineGroup {
+  groupId: string;
+  joinedAt: string;
+  leftAt: string | null;
+}
+
+/** A referral still waiting for its agency's answer, with what escalation needs. */
+export interface PendingReferral {
+  ref: string;
+  agency: string;
+  priority: string;
+  /** When the referral was made: its response target counts from here. */
+  createdAt: string;
+  /** 0 nothing sent yet, 1 reminded, 2 escalated. */
+  escalationLevel: number;
 }
 
 export interface ApiToken {
@@ -207,6 +248,14 @@ export interface Tx {
   addNote(ref: string, author: string, body: string): Promise<void>;
 
   audit(entry: AuditEntry): Promise<void>;
+  /** Where an agency's alerts go, if it said. */
+  agencyAlerts(agency: string): Promise<AgencyAlertConfig | undefined>;
+  /** Marks that the reporter wrote to an existing case (or, with `false`, that staff have seen it). */
+  setReporterUpdate(ref: string, updated: boolean): Promise<void>;
+  /** Moves a referral's escalation level from `from` to `to`; false when it was not at `from` (done already). */
+  advanceEscalation(ref: string, agency: string, from: number, to: number): Promise<boolean>;
+  /** The newest message sent in a session (by the bot or staff), if any. */
+  lastOutbound(sessionId: string): Promise<unknown>;
   enqueue(msg: Omit<OutboxMessage, 'id' | 'attempts'>, opts?: { delivered?: boolean }): Promise<number>;
 }
 
@@ -265,7 +314,18 @@ export interface Store {
   findStaffByName(name: string): Promise<(StaffUser & { passwordHash: string }) | undefined>;
   getStaff(id: string): Promise<StaffUser | undefined>;
   listStaff(): Promise<StaffUser[]>;
-  updateStaff(id: string, patch: { role?: StaffRole; agency?: string; lang?: string; disabled?: boolean; passwordHash?: string }): Promise<void>;
+  updateStaff(id: string, patch: { role?: StaffRole; agency?: string; lang?: string; disabled?: boolean; passwordHash?: string; telegramUserId?: string | null }): Promise<void>;
+  /** The (enabled or not) staff member linked to a Telegram user id. */
+  findStaffByTelegram(telegramUserId: string): Promise<StaffUser | undefined>;
+
+  /** Sets where an agency's alerts go; absent fields stay, null clears. */
+  setAgencyAlerts(agency: string, patch: Partial<Omit<AgencyAlertConfig, 'agency' | 'updatedAt'>>): Promise<void>;
+  listAgencyAlerts(): Promise<AgencyAlertConfig[]>;
+  /** Records that the bot joined (or left) a LINE group. */
+  recordLineGroup(groupId: string, joined: boolean): Promise<void>;
+  listLineGroups(): Promise<LineGroup[]>;
+  /** Referrals not yet accepted or declined, on tickets that are not closed. */
+  pendingReferrals(): Promise<PendingReferral[]>;
 
   createStaffSession(s: { idHash: string; userId: string; csrf: string; expiresAt: string }): Promise<void>;
   /** A session that has not expired; touches its last-seen time. */

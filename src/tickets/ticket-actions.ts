@@ -7,9 +7,11 @@
  * Audit details carry ids and codes only, never what anyone wrote: notes, reasons and messages
  * live in their own rows, so the audit trail can be shown and exported without personal data.
  */
+import type { AgencyAlerts } from '../alerts/agency-alerts.ts';
 import { RequestError } from '../core/errors.ts';
 import type { Directory } from '../directory/directory.ts';
 import type { ReferralStatus, Store, TicketRecord, TicketStatus } from '../store/store.ts';
+import type { ReporterUpdates } from './reporter-updates.ts';
 
 /** How a closed ticket ended; closing requires one. Labels are in the dashboard locales. */
 export const OUTCOMES = ['assisted', 'referred_elsewhere', 'returned_home', 'no_contact', 'not_trafficking', 'duplicate', 'other'] as const;
@@ -53,12 +55,19 @@ export function mayWriteToReporter(ticket: TicketRecord, lastInboundAt: string |
   return lastInboundAt !== undefined && now.getTime() - Date.parse(lastInboundAt) <= REPLY_WINDOW_MS;
 }
 
+/** What the actions tell others: agencies of new referrals, and the reporter of their case's progress. */
+export interface ActionHooks {
+  alerts?: AgencyAlerts;
+  updates?: ReporterUpdates;
+}
+
 /** The staff actions, over the shared store. */
 export class TicketActions {
   constructor(
     private readonly store: Store,
     private readonly directory: Directory,
     private readonly clock: () => Date,
+    private readonly hooks: ActionHooks = {},
   ) {}
 
   /** Takes the ticket for oneself; a new ticket becomes triaged. */
@@ -85,6 +94,7 @@ export class TicketActions {
     await this.store.transaction(async (tx) => {
       await tx.updateTicketWork(ticket.ref, { status, outcome: next });
       await tx.audit({ ticketRef: ticket.ref, actor: actor.audit, action: 'ticket.status_changed', detail: { from: ticket.status, to: status, ...(next ? { outcome: next } : {}) } });
+      if (status === 'closed' && ticket.status !== 'closed') await this.hooks.updates?.notify(tx, ticket, 'closed');
     });
   }
 
@@ -92,10 +102,13 @@ export class TicketActions {
   async decideReferral(actor: Actor, ticket: TicketRecord, agency: string, decision: Extract<ReferralStatus, 'accepted' | 'declined'>, reason: string): Promise<void> {
     if (!ticket.referrals.some((r) => r.agency === agency)) throw invalid('no_referral', 'This ticket has no referral to that agency.');
     if (decision === 'declined' && !reason.trim()) throw invalid('reason_required', 'Declining a referral needs a reason.');
+    // An agency that accepts again after changing its mind is not news to the reporter.
+    const acceptedBefore = (await this.store.auditOf(ticket.ref)).some((e) => e.action === 'referral.accepted' && e.detail?.agency === agency);
     await this.store.transaction(async (tx) => {
       await tx.setReferralStatus(ticket.ref, agency, decision, reason.trim() || null);
       await tx.updateTicketWork(ticket.ref, {});
       await tx.audit({ ticketRef: ticket.ref, actor: actor.audit, action: `referral.${decision}`, detail: { agency } });
+      if (decision === 'accepted' && !acceptedBefore) await this.hooks.updates?.notify(tx, ticket, 'accepted', agency);
     });
   }
 
@@ -120,6 +133,10 @@ export class TicketActions {
         await tx.updateTicketWork(ticket.ref, {});
         await tx.audit({ ticketRef: ticket.ref, actor: actor.audit, action: 'referral.created', detail: { agency } });
       }
+      // The new agency's alert commits with its referral.
+      const updated = (await tx.getTicket(ticket.ref))!;
+      await this.hooks.alerts?.referred(tx, updated, [agency]);
+      await this.hooks.updates?.notify(tx, updated, 'referred', agency);
     });
   }
 
@@ -136,7 +153,9 @@ export class TicketActions {
       throw new RequestError(409, 'no_contact_consent', 'The reporter did not agree to be contacted first, and has not written in the last 24 hours.');
     }
     await this.store.transaction(async (tx) => {
-      await tx.enqueue({ channel: ticket.channel, recipient: ticket.userId, kind: 'reply', payload: { text: body } });
+      // The reporter sees who writes: a hotline's words, not the bot's questions.
+      const text = this.hooks.updates ? this.hooks.updates.staffMessage(ticket, body) : body;
+      await tx.enqueue({ channel: ticket.channel, recipient: ticket.userId, kind: 'reply', payload: { text } });
       await tx.addTranscript(ticket.sessionId, 'out', { text: body, from: actor.audit });
       await tx.updateTicketWork(ticket.ref, {});
       await tx.audit({ ticketRef: ticket.ref, actor: actor.audit, action: 'message.sent', detail: { channel: ticket.channel, length: body.length } });

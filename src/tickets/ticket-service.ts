@@ -3,6 +3,7 @@
  * The policy decides priority, case type and agencies; referrals are only ever added, never removed,
  * so an agency that was told of a case keeps it when later answers change the routing.
  */
+import type { AgencyAlerts } from '../alerts/agency-alerts.ts';
 import type { Answers } from '../flow/types.ts';
 import { assess, type Policy } from '../policy/policy.ts';
 import type { TicketAssessment, TicketRecord, Tx } from '../store/store.ts';
@@ -33,8 +34,8 @@ export function assessmentOf(policy: Policy, answers: Answers): TicketAssessment
   };
 }
 
-/** Creates a ticket with one referral per routed agency, and its audit rows. */
-export async function createTicket(tx: Tx, policy: Policy, owner: TicketOwner, answers: Answers): Promise<TicketRecord> {
+/** Creates a ticket with one referral per routed agency, its audit rows and the agencies' alerts. */
+export async function createTicket(tx: Tx, policy: Policy, owner: TicketOwner, answers: Answers, alerts?: AgencyAlerts): Promise<TicketRecord> {
   let ref = newReference();
   while (await tx.getTicket(ref)) ref = newReference();
   const { agencies, routes, priorityBecause, ...assessment } = assessmentOf(policy, answers);
@@ -50,11 +51,14 @@ export async function createTicket(tx: Tx, policy: Policy, owner: TicketOwner, a
     await tx.audit({ ticketRef: ref, actor: 'bot', action: 'referral.created', detail: { agency } });
   }
   await tx.linkAttachments(owner.sessionId, ref);
-  return (await tx.getTicket(ref))!;
+  const ticket = (await tx.getTicket(ref))!;
+  // In this transaction: the referral and its alert commit together or not at all.
+  await alerts?.referred(tx, ticket, agencies);
+  return ticket;
 }
 
-/** Brings a ticket up to date with new answers; audits what changed. */
-export async function enrichTicket(tx: Tx, policy: Policy, ticket: TicketRecord, answers: Answers): Promise<TicketRecord> {
+/** Brings a ticket up to date with new answers; audits what changed and alerts newly referred agencies. */
+export async function enrichTicket(tx: Tx, policy: Policy, ticket: TicketRecord, answers: Answers, alerts?: AgencyAlerts): Promise<TicketRecord> {
   if (JSON.stringify(ticket.answers) === JSON.stringify(answers)) {
     await tx.linkAttachments(ticket.sessionId, ticket.ref);
     return ticket;
@@ -65,9 +69,15 @@ export async function enrichTicket(tx: Tx, policy: Policy, ticket: TicketRecord,
   if (assessment.priority !== ticket.priority) changed.priority = { from: ticket.priority, to: assessment.priority, because: priorityBecause };
   if (assessment.caseType !== ticket.caseType) changed.caseType = { from: ticket.caseType, to: assessment.caseType };
   if (Object.keys(changed).length) await tx.audit({ ticketRef: ticket.ref, actor: 'bot', action: 'ticket.reassessed', detail: { ...changed, routes } });
+  const added: string[] = [];
   for (const agency of agencies) {
-    if (await tx.addReferral(ticket.ref, agency)) await tx.audit({ ticketRef: ticket.ref, actor: 'bot', action: 'referral.created', detail: { agency } });
+    if (await tx.addReferral(ticket.ref, agency)) {
+      added.push(agency);
+      await tx.audit({ ticketRef: ticket.ref, actor: 'bot', action: 'referral.created', detail: { agency } });
+    }
   }
   await tx.linkAttachments(ticket.sessionId, ticket.ref);
-  return (await tx.getTicket(ticket.ref))!;
+  const updated = (await tx.getTicket(ticket.ref))!;
+  if (added.length) await alerts?.referred(tx, updated, added);
+  return updated;
 }

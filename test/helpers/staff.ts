@@ -57,6 +57,14 @@ export class StaffClient {
     return this.request('POST', path, { _csrf: this.csrf, ...form });
   }
 
+  /** Posts a form with the current CSRF token and returns the raw bytes (a download). */
+  async postBytes(path: string, form: Record<string, string> = {}): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const res = await fetch(this.base + path, { method: 'POST', headers, redirect: 'manual', body: new URLSearchParams({ _csrf: this.csrf, ...form }).toString() });
+    return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
+  }
+
   /** Logs in through the form; returns the POST's response. */
   async login(name: string, password = PASSWORD): Promise<Page> {
     await this.get('/staff/login');

@@ -70,8 +70,14 @@ export async function handleLineEvent(deps: LineInboundDeps, row: InboundRow): P
         if (await tx.claimEvent(LINE_CHANNEL, row.eventId)) await tx.deleteTranscriptMessage(lineSessionId(userId), event.unsend.messageId);
       });
       return;
+    case 'join':
+    case 'leave':
+      // The bot was added to (or removed from) a staff group: remember its id so that an admin can
+      // send an agency's alerts there (`npm run cli -- alerts groups`). The bot says nothing in groups.
+      if (event.source?.type === 'group') await store.recordLineGroup(event.source.groupId, event.type === 'join');
+      return;
     default:
-      // join, leave, beacon, ...: nothing for a one-to-one screening chat.
+      // beacon, member events, ...: nothing for a one-to-one screening chat.
       return;
   }
 }

@@ -39,12 +39,17 @@ export function registerLineWebhook(app: FastifyInstance, opts: { channelSecret:
   });
 }
 
-/** One event as an inbox row; events not from a one-to-one chat are not ours to handle. */
+/**
+ * One event as an inbox row. Events not from a one-to-one chat are not ours to handle, except the
+ * bot being added to or removed from a group (a staff group that receives agency alerts).
+ */
 function toInbound(event: webhook.Event): { channel: string; eventId: string; userKey: string; payload: unknown }[] {
   if (!event || typeof event !== 'object' || typeof event.type !== 'string') return [];
   const source = event.source;
-  if (source?.type !== 'user' || typeof source.userId !== 'string' || !source.userId) return [];
+  const groupEvent = (event.type === 'join' || event.type === 'leave') && source?.type === 'group' && typeof source.groupId === 'string' && source.groupId !== '';
+  if (!groupEvent && (source?.type !== 'user' || typeof source.userId !== 'string' || !source.userId)) return [];
+  const key = source?.type === 'group' ? source.groupId : source?.type === 'user' ? source.userId! : '';
   // Every current event has a webhookEventId; a hash of the event keeps an older one de-duplicable.
   const eventId = typeof event.webhookEventId === 'string' && event.webhookEventId ? event.webhookEventId : `h:${createHash('sha256').update(JSON.stringify(event)).digest('hex')}`;
-  return [{ channel: LINE_CHANNEL, eventId, userKey: source.userId, payload: event }];
+  return [{ channel: LINE_CHANNEL, eventId, userKey: key, payload: event }];
 }

@@ -5,6 +5,7 @@
 import { Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { FastifyInstance } from 'fastify';
+import { claimFromAlert } from '../../alerts/alert-claim.ts';
 import type { Services } from '../../app.ts';
 import type { ChannelSender } from '../../delivery/channel-sender.ts';
 import type { DeliveryLog } from '../../delivery/outbox-dispatcher.ts';
@@ -37,7 +38,10 @@ export function setUpTelegram(app: FastifyInstance, services: Services, queue: I
   const token = config.TELEGRAM_BOT_TOKEN!;
   const bot = createBot(token, config.TELEGRAM_API_ROOT);
 
-  queue.handle(TELEGRAM_CHANNEL, (row) => handleTelegramUpdate({ config, token, conversation, store, files, api: bot.api }, row));
+  // The claim button of an alert runs the same ticket action as the dashboard's.
+  const claimDeps = { store, actions: services.actions, translations: definitions.translations, dictionary: definitions.flows.dictionary };
+  const claim = (userId: string, ref: string, languageCode: string | undefined) => claimFromAlert(claimDeps, userId, ref, languageCode);
+  queue.handle(TELEGRAM_CHANNEL, (row) => handleTelegramUpdate({ config, token, conversation, store, files, api: bot.api, claim }, row));
   const sender = new TelegramSender(bot.api, store, services.clock);
 
   if (config.TELEGRAM_MODE === 'webhook') {

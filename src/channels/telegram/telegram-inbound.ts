@@ -9,6 +9,7 @@ import type { ConversationService } from '../../conversation/conversation-servic
 import type { InboundContent } from '../../conversation/reply.ts';
 import type { FileStore } from '../../store/file-store.ts';
 import type { InboundRow, Store } from '../../store/store.ts';
+import { parseClaim } from '../../alerts/alert-claim.ts';
 import { ACCEPTED_MIME, readCapped, sniffMime } from '../media.ts';
 import { parseCallback } from './telegram-messages.ts';
 import { TELEGRAM_CHANNEL } from './telegram-sender.ts';
@@ -27,13 +28,19 @@ export interface TelegramInboundDeps {
   store: Store;
   files: FileStore;
   api: Pick<Api, 'getFile' | 'answerCallbackQuery'>;
+  /** Claims a ticket from an alert's button; returns the text to show the person who tapped. */
+  claim?: (telegramUserId: string, ref: string, languageCode: string | undefined) => Promise<string>;
 }
 
-/** The user an update comes from, when it is from a private chat (the only kind handled). */
+/**
+ * The user an update comes from, when it is from a private chat (the only kind handled), or a tap
+ * on an alert's claim button (in a staff group too).
+ */
 export function updateUser(update: Update): string | undefined {
   const chat = update.message?.chat ?? update.callback_query?.message?.chat ?? update.my_chat_member?.chat;
   const from = update.message?.from ?? update.callback_query?.from ?? update.my_chat_member?.from;
-  if (!from || (chat && chat.type !== 'private')) return undefined;
+  const claim = parseClaim(update.callback_query?.data) !== undefined;
+  if (!from || (chat && chat.type !== 'private' && !claim)) return undefined;
   return String(from.id);
 }
 
@@ -43,6 +50,14 @@ export async function handleTelegramUpdate(deps: TelegramInboundDeps, row: Inbou
   const userId = row.userKey;
   const base = { channel: TELEGRAM_CHANNEL, userId, eventId: row.eventId };
 
+  if (update.callback_query && parseClaim(update.callback_query.data)) {
+    const q = update.callback_query;
+    // Handled once, like any event; a redelivered tap would claim again and audit twice.
+    if (!(await deps.store.transaction((tx) => tx.claimEvent(TELEGRAM_CHANNEL, row.eventId)))) return;
+    const text = deps.claim ? await deps.claim(String(q.from.id), parseClaim(q.data)!, q.from.language_code) : undefined;
+    await deps.api.answerCallbackQuery(q.id, text ? { text: text.slice(0, 200), show_alert: true } : {}).catch(() => undefined);
+    return;
+  }
   if (update.callback_query) {
     const q = update.callback_query;
     // Stops the button's spinner; too late or twice is harmless, so errors are ignored.

@@ -1,5 +1,7 @@
 /** Delivers outbox rows to Telegram with sendMessage, mapping Bot API errors for the dispatcher. */
 import { type Api, GrammyError, HttpError } from 'grammy';
+import type { AlertPayload } from '../../alerts/alert-message.ts';
+import { CLAIM_PREFIX } from '../../alerts/alert-claim.ts';
 import type { Reply } from '../../conversation/reply.ts';
 import { type ChannelSender, DeliveryError } from '../../delivery/channel-sender.ts';
 import type { Clock } from '../../core/clock.ts';
@@ -25,6 +27,7 @@ export class TelegramSender implements ChannelSender {
   async send(recipient: string, rows: OutboxMessage[], delivered: (id: number) => Promise<void>): Promise<void> {
     for (const row of rows) {
       if (row.kind === 'erase') await this.erase(recipient, (row.payload as { userMessageIds?: string[] }).userMessageIds ?? []);
+      else if (row.kind === 'notify') await this.alert(recipient, row.payload as AlertPayload);
       else {
         for (const m of toTelegramMessages(row.payload as Reply)) {
           try {
@@ -36,6 +39,20 @@ export class TelegramSender implements ChannelSender {
         }
       }
       await delivered(row.id);
+    }
+  }
+
+  /**
+   * An agency alert, in a staff group or a supervisor's private chat, with a "claim" button. Its
+   * message id is not recorded: a quick exit concerns reporters' chats only.
+   */
+  private async alert(recipient: string, alert: AlertPayload): Promise<void> {
+    const markup = alert.claim ? { reply_markup: { inline_keyboard: [[{ text: alert.claimLabel ?? 'Claim', callback_data: `${CLAIM_PREFIX}${alert.claim}` }]] } } : {};
+    try {
+      // Links stay plain text: no preview card that would fetch the ticket page.
+      await this.api.sendMessage(recipient, alert.text.slice(0, 4096), { ...markup, link_preview_options: { is_disabled: true } });
+    } catch (err) {
+      throw toDeliveryError(err);
     }
   }
 

@@ -16,11 +16,16 @@ ${notice('error', d.error)}
 ${notice('ok', d.done)}
 ${d.newToken ? html`<div class="card token" role="status"><p>${text.t('admin.token_once')}</p><p><code class="token-value">${d.newToken}</code></p></div>` : ''}
 <section class="card" aria-labelledby="users-h"><h2 id="users-h">${text.t('admin.users')}</h2>
-<table><thead><tr><th scope="col">${text.t('admin.name')}</th><th scope="col">${text.t('admin.role')}</th><th scope="col">${text.t('field.agency')}</th><th scope="col">${text.t('admin.state')}</th><th scope="col">${text.t('admin.change')}</th></tr></thead>
+<table><thead><tr><th scope="col">${text.t('admin.name')}</th><th scope="col">${text.t('admin.role')}</th><th scope="col">${text.t('field.agency')}</th><th scope="col">${text.t('admin.state')}</th><th scope="col">${text.t('admin.change')}</th><th scope="col">${text.t('admin_telegram.title')}</th></tr></thead>
 <tbody>${d.users.map((u) => html`<tr><td>${u.name}</td><td>${text.t(`role.${u.role}`)}</td><td>${u.agency === '*' ? text.t('admin.all_agencies') : text.agency(u.agency)}</td><td>${u.disabled ? text.t('admin.disabled') : text.t('admin.active')}</td>
 <td><form method="post" action="/staff/admin/users/${u.id}" class="inline">${csrf}
 <input type="hidden" name="disabled" value="${u.disabled ? '0' : '1'}">
-<button type="submit">${u.disabled ? text.t('admin.enable') : text.t('admin.disable')}</button></form></td></tr>`)}</tbody></table>
+<button type="submit">${u.disabled ? text.t('admin.enable') : text.t('admin.disable')}</button></form></td>
+<td><form method="post" action="/staff/admin/users/${u.id}/telegram" class="inline">${csrf}
+<label for="tg-${u.id}" class="visually-hidden">${text.t('admin_telegram.title')} · ${u.name}</label>
+<input id="tg-${u.id}" name="telegram_user_id" value="${u.telegramUserId ?? ''}" inputmode="numeric" maxlength="20" autocomplete="off" size="12">
+<button type="submit">${text.t('admin_telegram.save')}</button></form></td></tr>`)}</tbody></table>
+<p class="hint">${text.t('admin_telegram.hint')}</p>
 </section>
 <section class="card" aria-labelledby="new-h"><h2 id="new-h">${text.t('admin.new_user')}</h2>
 <form method="post" action="/staff/admin/users">${csrf}

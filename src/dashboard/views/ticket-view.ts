@@ -186,6 +186,23 @@ export function ticketView(ctx: ViewContext, d: TicketPageData): SafeHtml {
   <button type="submit">${text.t('action.mark_duplicate')}</button></form>`);
   }
 
+  // Forwarding evidence: every agency but the ticket's own; abroad only with the reporter's consent.
+  const evidence = can(role, 'export_evidence')
+    ? html`<section aria-labelledby="ev-h" class="card">
+  <h2 id="ev-h">${text.t('evidence.title')}</h2>
+  <form method="post" action="${action('evidence')}">${csrf}
+  <p class="field"><label for="ev-dest">${text.t('evidence.destination')}</label>
+  <select id="ev-dest" name="destination">${d.directory.agencies.map((ag: Agency) => {
+    const abroad = isCrossBorder(d.directory, ag.id);
+    const consent = a.consent_cross_border === 'yes';
+    return html`<option value="${ag.id}"${abroad && !consent ? html` disabled` : ''}>${text.agency(ag.id)}${abroad ? ` (${text.t(consent ? 'action.cross_border' : 'action.cross_border_no_consent')})` : ''}</option>`;
+  })}</select></p>
+  ${a.consent_cross_border !== 'yes' ? html`<p class="hint">${text.t('evidence.cross_border_hint')}</p>` : ''}
+  <p class="hint">${text.t('evidence.hint')}</p>
+  <button type="submit">${text.t('evidence.export')}</button></form>
+</section>`
+    : '';
+
   const message = html`<section aria-labelledby="msg-h" class="card">
   <h2 id="msg-h">${text.t('ticket.write')}</h2>
   ${d.mayWrite && can(role, 'work')
@@ -247,6 +264,7 @@ export function ticketView(ctx: ViewContext, d: TicketPageData): SafeHtml {
     t.ref,
     html`<p><a href="/staff">← ${text.t('ticket.back')}</a></p>
 <h1>${text.t('ticket.title', { ref: t.ref })}</h1>
+${t.updatedByReporterAt ? html`<p class="notice reporter-update">✉ ${text.t('reporter_update.badge')} · <time datetime="${t.updatedByReporterAt}">${text.date(t.updatedByReporterAt)}</time></p>` : ''}
 ${notice('error', d.error)}
 ${notice('ok', d.done)}
 <div class="ticket-grid">
@@ -259,6 +277,7 @@ ${notice('ok', d.done)}
   <div class="col-side">
     <section aria-labelledby="act-h" class="card actions-card"><h2 id="act-h">${text.t('ticket.actions')}</h2>${actions}</section>
     ${message}
+    ${evidence}
     ${referrals}
     ${notes}
   </div>

@@ -1,0 +1,64 @@
+/**
+ * Escalation of referrals nobody accepted in time. Past its priority's response target a referral
+ * alerts its agency again (level 1); past twice the target it escalates to the agency's
+ * supervisors and the deployment's fallback (level 2). A timer in main calls {@link tick} every
+ * minute; tests call it with a controllable time.
+ *
+ * Idempotent: each level is claimed with a compare-and-set on the referral's escalation_level in
+ * the same transaction as its alert rows, so a tick run twice, or two processes, send each level once.
+ */
+import type { Targets } from '../dashboard/targets.ts';
+import type { Store } from '../store/store.ts';
+import type { AgencyAlerts } from './agency-alerts.ts';
+
+/** Escalation levels of a referral. */
+export const REMINDED = 1;
+export const ESCALATED = 2;
+
+/** What the service needs. */
+export interface EscalationDeps {
+  store: Store;
+  alerts: AgencyAlerts;
+  targets: Targets;
+}
+
+/** Sends reminders and escalations that are due. */
+export class EscalationService {
+  constructor(private readonly deps: EscalationDeps) {}
+
+  /** The target of a priority; one without its own takes the loosest (as the queue does). */
+  private targetOf(priority: string): number {
+    return this.deps.targets[priority] ?? Math.max(...Object.values(this.deps.targets));
+  }
+
+  /** Sends what is due at `now`; returns how many levels were sent. */
+  async tick(now: Date): Promise<number> {
+    const { store, alerts } = this.deps;
+    let sent = 0;
+    for (const p of await store.pendingReferrals()) {
+      const targetMs = this.targetOf(p.priority);
+      const waitedMs = now.getTime() - Date.parse(p.createdAt);
+      const due = waitedMs >= 2 * targetMs ? ESCALATED : waitedMs >= targetMs ? REMINDED : 0;
+      // After a long stop both levels may be due: the reminder first, then the escalation.
+      for (let level = p.escalationLevel + 1; level <= due; level++) {
+        const done = await store.transaction(async (tx) => {
+          if (!(await tx.advanceEscalation(p.ref, p.agency, level - 1, level))) return false;
+          const ticket = await tx.getTicket(p.ref);
+          // Accepted or closed since the list was read: nothing to chase.
+          if (!ticket || ticket.status === 'closed' || ticket.referrals.find((r) => r.agency === p.agency)?.status !== 'pending') return false;
+          const overdue = { waitedMs, targetMs };
+          if (level === REMINDED) {
+            await alerts.reminder(tx, ticket, p.agency, overdue);
+            await tx.audit({ ticketRef: p.ref, actor: 'system', action: 'referral.reminded', detail: { agency: p.agency, waitedMinutes: Math.round(waitedMs / 60_000) } });
+          } else {
+            const supervisors = (await store.listStaff()).filter((s) => s.role === 'supervisor' && s.agency === p.agency && !s.disabled);
+            await alerts.escalated(tx, ticket, p.agency, overdue, supervisors);
+          }
+          return true;
+        });
+        if (done) sent++;
+      }
+    }
+    return sent;
+  }
+}

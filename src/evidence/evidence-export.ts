@@ -1,0 +1,89 @@
+/**
+ * Exporting a ticket's evidence package for a destination agency: the rules (cross-border needs
+ * the reporter's consent; stored files must still match the hashes recorded when they arrived),
+ * the package, and its audit row. The caller has checked that the staff member may see the ticket
+ * and may export (supervisors and admins).
+ */
+import { readFile } from 'node:fs/promises';
+import type { Clock } from '../core/clock.ts';
+import { RequestError } from '../core/errors.ts';
+import type { Directory } from '../directory/directory.ts';
+import type { Dictionary } from '../flow/types.ts';
+import type { Translations } from '../i18n/locales.ts';
+import type { FileStore } from '../store/file-store.ts';
+import type { Store, TicketRecord } from '../store/store.ts';
+import { isCrossBorder, type Actor } from '../tickets/ticket-actions.ts';
+import { buildPackage, sha256 } from './evidence-package.ts';
+
+/** The language of a destination's own authorities, when there is a locale for it. */
+const COUNTRY_LANGUAGE: Record<string, string> = { KH: 'km', MM: 'my', LA: 'lo', VN: 'vi', CN: 'zh' };
+
+/** What an export needs. */
+export interface EvidenceDeps {
+  store: Store;
+  files: FileStore;
+  directory: Directory;
+  translations: Translations;
+  dictionary: Dictionary;
+  clock: Clock;
+}
+
+/** A built package, ready to download. */
+export interface EvidenceExport {
+  zip: Uint8Array;
+  fileName: string;
+  manifestSha256: string;
+}
+
+/**
+ * The country whose authorities receive the package: the directory's country, or the one an id
+ * names (a foreign embassy in Bangkok, `mm-embassy-bkk`, answers to Myanmar).
+ */
+function destinationCountry(directory: Directory, agency: string): string {
+  const prefix = /^([a-z]{2})-/.exec(agency)?.[1]?.toUpperCase();
+  const country = directory.byId.get(agency)?.country ?? 'OTHER';
+  return prefix && prefix !== country && COUNTRY_LANGUAGE[prefix] ? prefix : country;
+}
+
+/** Builds the package of `ticket` for `destination`, and records the export in the audit trail. */
+export async function exportEvidence(deps: EvidenceDeps, actor: Actor & { name: string }, ticket: TicketRecord, destination: string): Promise<EvidenceExport> {
+  const { store, files, directory } = deps;
+  if (!directory.byId.has(destination)) throw new RequestError(400, 'unknown_agency', 'Pick an agency from the list.');
+  const crossBorder = isCrossBorder(directory, destination);
+  if (crossBorder && ticket.answers.consent_cross_border !== 'yes') {
+    throw new RequestError(409, 'no_cross_border_consent', 'The reporter did not agree to share details across borders; this agency is abroad or a foreign authority.');
+  }
+  const attachments = [];
+  for (const attachment of await store.attachmentsOf(ticket.ref)) {
+    const bytes = await readFile(files.resolve(attachment.path));
+    // A file that no longer matches the hash taken when it arrived is not evidence any more: say so.
+    if (sha256(bytes) !== attachment.sha256) throw new RequestError(409, 'evidence_file_changed', 'A stored file no longer matches the hash recorded when it arrived; the package was not made.');
+    attachments.push({ attachment, bytes });
+  }
+  const country = destinationCountry(directory, destination);
+  const destinationLanguage = COUNTRY_LANGUAGE[country];
+  const languages = ['th', 'en', ...(destinationLanguage && deps.translations.languages.includes(destinationLanguage) ? [destinationLanguage] : [])];
+  const now = deps.clock();
+  const staff = new Map((await store.listStaff()).map((u) => [`staff:${u.id}`, u.name]));
+  // The chain of custody ends with this export (its audit row is written below, with the hash).
+  const custody = [
+    ...(await store.auditOf(ticket.ref)).map((e) => ({ ...e, actorName: staff.get(e.actor) ?? null })),
+    { ticketRef: ticket.ref, actor: actor.audit, actorName: actor.name, action: 'evidence.exported', detail: { destination }, at: now.toISOString() },
+  ];
+  const { zip, manifestSha256 } = buildPackage({
+    ticket,
+    attachments,
+    custody,
+    destination: { agency: destination, country, crossBorder },
+    languages,
+    exportedAt: now,
+    exportedBy: { actor: actor.audit, name: actor.name },
+    translations: deps.translations,
+    dictionary: deps.dictionary,
+  });
+  await store.transaction((tx) =>
+    tx.audit({ ticketRef: ticket.ref, actor: actor.audit, action: 'evidence.exported', detail: { destination, crossBorder, files: attachments.length, manifestSha256 } }),
+  );
+  const stamp = now.toISOString().slice(0, 10);
+  return { zip, manifestSha256, fileName: `evidence-${ticket.ref}-${destination}-${stamp}.zip` };
+}

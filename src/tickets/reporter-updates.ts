@@ -1,0 +1,30 @@
+/**
+ * Short messages to the reporter about their case, in their language, through the outbox of the
+ * chat they wrote from: when an agency takes the case on, when it is passed to another agency,
+ * and when it is closed. Only to a reporter who agreed that staff may write first
+ * (contact_ok=yes): an unexpected message on a watched phone can put someone in danger.
+ */
+import type { Translations } from '../i18n/locales.ts';
+import type { TicketRecord, Tx } from '../store/store.ts';
+
+/** What happened to the case. */
+export type CaseUpdate = 'accepted' | 'referred' | 'closed';
+
+/** Writes reporter updates inside the caller's transaction. */
+export class ReporterUpdates {
+  constructor(private readonly translations: Translations) {}
+
+  /** Queues the update (and its transcript line) when the reporter agreed to be contacted. */
+  async notify(tx: Tx, ticket: TicketRecord, update: CaseUpdate, agency?: string): Promise<void> {
+    if (ticket.answers.contact_ok !== 'yes') return;
+    const t = this.translations.t(ticket.language ?? undefined);
+    const text = t(`update.${update}`, { ref: ticket.ref, agency: agency ? t(`agency.${agency}`) : '' });
+    await tx.enqueue({ channel: ticket.channel, recipient: ticket.userId, kind: 'reply', payload: { text } });
+    await tx.addTranscript(ticket.sessionId, 'out', { text, update });
+  }
+
+  /** A staff member's message as the reporter sees it: a line saying who writes, then the message. */
+  staffMessage(ticket: TicketRecord, body: string): string {
+    return `${this.translations.t(ticket.language ?? undefined)('update.staff_prefix')}\n${body}`;
+  }
+}
