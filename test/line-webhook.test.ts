@@ -3,11 +3,9 @@
  * outbox, tickets and files in the store.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { databasePath } from '../src/app.ts';
 import { lineEvent, startFakeLine, type FakeLine } from './fakes/fake-line.ts';
-import { type ChannelApp, lineEnv, pngBytes, postLine, startChannelApp, type Step, waitFor } from './helpers/channel-app.ts';
+import { type ChannelApp, lineEnv, pngBytes, postLine, startChannelApp, type Step, waitFor, queryDb } from './helpers/channel-app.ts';
 import { playToTicket } from './helpers/play.ts';
 
 let fake: FakeLine;
@@ -38,12 +36,7 @@ function stepEvent(user: string, step: Step, image?: Buffer): Record<string, unk
 }
 
 function query<T>(sql: string, ...args: unknown[]): T[] {
-  const db = new Database(databasePath(ctx.services.config), { readonly: true });
-  try {
-    return db.prepare(sql).all(...args) as T[];
-  } finally {
-    db.close();
-  }
+  return queryDb<T>(ctx, sql, ...args);
 }
 
 describe('LINE webhook', () => {

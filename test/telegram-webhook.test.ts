@@ -4,13 +4,11 @@
  * the CLI's set-webhook with the command menu.
  */
 import { createHash } from 'node:crypto';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { databasePath } from '../src/app.ts';
 import { setTelegramWebhook } from '../src/channels/telegram/telegram-admin.ts';
 import { loadConfig } from '../src/config/env.ts';
 import { type FakeTelegram, startFakeTelegram, tgCallback, tgMessage } from './fakes/fake-telegram.ts';
-import { type ChannelApp, pngBytes, startChannelApp, TELEGRAM_SECRET, TELEGRAM_TOKEN } from './helpers/channel-app.ts';
+import { type ChannelApp, pngBytes, startChannelApp, TELEGRAM_SECRET, TELEGRAM_TOKEN, queryDb } from './helpers/channel-app.ts';
 
 let fake: FakeTelegram;
 let ctx: ChannelApp;
@@ -47,12 +45,7 @@ async function post(update: unknown, secret: string | null = TELEGRAM_SECRET): P
 }
 
 function query<T>(sql: string, ...args: unknown[]): T[] {
-  const db = new Database(databasePath(ctx.services.config), { readonly: true });
-  try {
-    return db.prepare(sql).all(...args) as T[];
-  } finally {
-    db.close();
-  }
+  return queryDb<T>(ctx, sql, ...args);
 }
 
 describe('Telegram webhook', () => {

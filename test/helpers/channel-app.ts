@@ -6,8 +6,9 @@ import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
-import { createApp, createServices, type Services } from '../../src/app.ts';
+import { createApp, createServices, databasePath, type Services } from '../../src/app.ts';
 import { channelRuntime } from '../../src/channels/channels.ts';
 import { loadConfig } from '../../src/config/env.ts';
 import type { Reply } from '../../src/conversation/reply.ts';
@@ -133,4 +134,14 @@ export function answerFor(q: Reply, opts: { media?: boolean } = {}): Step {
 export function pngBytes(tag = 'tangrod'): Buffer {
   const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
   return Buffer.concat([png, Buffer.from(tag)]);
+}
+
+/** Reads the app's database directly, read-only, as an operator would with sqlite3. */
+export function queryDb<T>(ctx: Pick<ChannelApp, 'services'>, sql: string, ...args: unknown[]): T[] {
+  const db = new Database(databasePath(ctx.services.config), { readonly: true });
+  try {
+    return db.prepare(sql).all(...args) as T[];
+  } finally {
+    db.close();
+  }
 }

@@ -2,14 +2,11 @@
  * Starts the real server on a free port with a temporary data folder, as a newcomer's `npm start`
  * would, and gives tests small helpers to talk to it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createApiToken } from '../../src/api/tokens.ts';
-import { createApp, createServices, type Services } from '../../src/app.ts';
-import { loadConfig } from '../../src/config/env.ts';
+import type { Services } from '../../src/app.ts';
 import type { Reply } from '../../src/conversation/reply.ts';
+import { startChannelApp } from './channel-app.ts';
 
 export interface TestServer {
   url: string;
@@ -26,18 +23,13 @@ export interface TestServer {
 }
 
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'tangrod-test-'));
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', ...env });
-  const services = createServices(config);
-  const app = await createApp(services);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const base = await startChannelApp(env);
+  const { url, services } = base;
   return {
     url,
-    app,
+    app: base.app,
     services,
-    dataDir,
+    dataDir: base.dataDir,
     async sim(body) {
       const res = await fetch(`${url}/api/sim/messages`, {
         method: 'POST',
@@ -53,11 +45,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
       const res = await fetch(`${url}${p}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
       return { status: res.status, body: await res.json() };
     },
-    async close() {
-      await app.close();
-      await services.store.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    close: () => base.close(),
   };
 }
 
