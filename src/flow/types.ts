@@ -108,6 +108,11 @@ export interface SessionState {
   ticketRef?: string;
   /** The user asked to change language; the next choice picks one. Conversation layer only. */
   choosingLanguage?: boolean;
+  /**
+   * How Burmese replies are encoded for this person's phone: `zawgyi` once they typed Zawgyi,
+   * `unicode` once they asked for it. Conversation layer only; what is stored stays Unicode.
+   */
+  myanmarFont?: 'zawgyi' | 'unicode';
 }
 
 /** A user's input as the engine sees it: channel-neutral. */

@@ -4,6 +4,7 @@
  * lists), and calls of at most 5 messages.
  */
 import type { messagingApi } from '@line/bot-sdk';
+import { forDisplay } from '../../conversation/display.ts';
 import type { Choice, Reply } from '../../conversation/reply.ts';
 import { cutLabel, splitText } from '../split-text.ts';
 
@@ -47,7 +48,8 @@ export function choicePage(choices: Choice[], page: number): { choices: Choice[]
 }
 
 /** Turns one reply into LINE text messages; the quick replies ride on the last one. */
-export function toLineMessages(reply: LineReply, moreLabel: string): messagingApi.TextMessage[] {
+export function toLineMessages(stored: LineReply, moreLabel: string): messagingApi.TextMessage[] {
+  const reply = forDisplay(stored);
   const texts = splitText(reply.text || ' ', LINE_LIMITS.text);
   const messages: messagingApi.TextMessage[] = texts.map((text) => ({ type: 'text', text }));
   if (reply.choices?.length) {
