@@ -4,9 +4,19 @@
  * names; a change of language says the welcome and safety notice again; a person who types Zawgyi
  * reads Zawgyi, with a one-tap switch to Unicode and back, while everything stored stays Unicode.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toLineMessages } from '../src/channels/line/line-messages.ts';
+import { toTelegramMessages } from '../src/channels/telegram/telegram-messages.ts';
 import type { Reply } from '../src/conversation/reply.ts';
-import { isZawgyi, toZawgyi } from '../src/i18n/zawgyi.ts';
+import { DefinitionError } from '../src/core/errors.ts';
+import { loadLatinWords } from '../src/i18n/detect.ts';
+import { LanguageNames } from '../src/i18n/language-names.ts';
+import { flatten } from '../src/i18n/locales.ts';
+import { isZawgyi, toUnicode, toZawgyi } from '../src/i18n/zawgyi.ts';
+import { addStaff, StaffClient } from './helpers/staff.ts';
 import { question, startServer, type TestServer, texts } from './helpers/server.ts';
 
 let server: TestServer;
@@ -122,6 +132,8 @@ describe('the language menu takes a typed language name', () => {
     ['ພາສາລາວ', 'lo'],
     ['ລາວ', 'lo'],
     ['tiếng Lào', 'lo'],
+    ['tiếng Miên', 'km'],
+    ['tiếng Miến', 'my'],
     ['Vietnamese', 'vi'],
     ['tiếng Việt', 'vi'],
     ['Tieng Viet', 'vi'],
@@ -256,5 +268,72 @@ describe('a person who types Zawgyi reads Zawgyi', () => {
     const again = await say(user, { text: '/start' });
     expect(texts(again)).toContain(toZawgyi(my('entry.welcome')));
     expect((await session(user))?.myanmarFont).toBe('zawgyi');
+  });
+});
+
+describe('what a Zawgyi phone receives outside the conversation, and on LINE and Telegram', () => {
+  const my = (key: string) => t('my')(key);
+
+  it('a staff message reaches a Zawgyi reporter in Zawgyi, and stays Unicode in the case', async () => {
+    const user = newUser('zg-staff');
+    await say(user, { text: 'ကၽြန္ေတာ္ အကူအညီလိုပါတယ္' });
+    await say(user, { choice: 'yes' });
+    const emergency = await say(user, { choice: 'TH' });
+    const ref = emergency.find((r) => r.ticket)!.ticket!.ref;
+    await addStaff(server, 'ld-admin', 'admin');
+    const admin = new StaffClient(server.url);
+    await admin.login('ld-admin');
+    await admin.get(`/staff/tickets/${ref}`);
+    const body = 'အခု လုံခြုံရဲ့လား';
+    expect((await admin.post(`/staff/tickets/${ref}/message`, { message: body })).status).toBe(303);
+    const later: Reply[] = (await fetch(`${server.url}/api/sim/messages?user=${user}`).then((r) => r.json())).replies;
+    expect(later).toEqual([{ text: toZawgyi(`${my('update.staff_prefix')}\n${body}`) }]);
+    const transcript = await server.services.store.transcriptOf(`sim:${user}`);
+    expect(transcript.at(-1)).toMatchObject({ direction: 'out', body: { text: body } });
+  });
+
+  it('LINE and Telegram messages of a marked reply are in Zawgyi, buttons included', () => {
+    const reply: Reply = { text: my('entry.ask_danger'), choices: [{ id: 'yes', label: my('value.yesno.yes') }], expects: { key: 'in_danger_now', type: 'choice' }, script: 'zawgyi' };
+    const [line] = toLineMessages(reply, 'More');
+    expect(line!.text).toBe(toZawgyi(my('entry.ask_danger')));
+    expect(line!.quickReply!.items![0]!.action).toMatchObject({ label: toZawgyi(my('value.yesno.yes')), data: 'c=yes' });
+    const [telegram] = toTelegramMessages(reply);
+    expect(telegram!.text).toBe(toZawgyi(my('entry.ask_danger')));
+    expect(telegram!.reply_markup!.inline_keyboard[0]![0]!.text).toBe(toZawgyi(my('value.yesno.yes')));
+    // Unmarked replies go out as they are.
+    expect(toTelegramMessages({ ...reply, script: undefined })[0]!.text).toBe(my('entry.ask_danger'));
+  });
+});
+
+describe('the language data', () => {
+  const translations = () => server.services.definitions.translations;
+
+  it('no name is shared by two languages', () => {
+    expect(new LanguageNames(translations()).clashes).toEqual([]);
+  });
+
+  it('the new Burmese strings are Unicode, not Zawgyi', () => {
+    const flat = flatten(translations().resources.my!.bot as Record<string, unknown>);
+    for (const [key, value] of flat) {
+      // Short names are the same bytes in both encodings; what matters is that they are left as typed.
+      if (key.startsWith('language_names.')) for (const name of String(value).split('|')) expect(toUnicode(name), key).toBe(name);
+      if (key.startsWith('font.') && String(value).length > 20) expect(isZawgyi(String(value)), key).toBe(false);
+    }
+  });
+
+  it('a broken word list names its file and entry', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'latin-words-'));
+    writeFileSync(path.join(dir, 'latin-words.yaml'), 'answer: [en, xx]\nwords:\n  en: [hello, "two words"]\n');
+    const problems = () => {
+      try {
+        loadLatinWords(dir, ['en', 'th']);
+      } catch (err) {
+        return (err as DefinitionError).problems;
+      }
+      return [];
+    };
+    expect(problems()).toEqual([expect.objectContaining({ file: path.join(dir, 'latin-words.yaml'), path: 'words.en.1' })]);
+    writeFileSync(path.join(dir, 'latin-words.yaml'), 'answer: [en, xx]\nwords:\n  en: [hello]\n');
+    expect(problems()).toEqual([expect.objectContaining({ path: 'answer.1', message: expect.stringContaining('"xx"') })]);
   });
 });

@@ -4,6 +4,7 @@
  * Unicode and staff always read Unicode.
  */
 import { toZawgyi } from '../i18n/zawgyi.ts';
+import type { Tx } from '../store/store.ts';
 import type { Reply } from './reply.ts';
 
 /** A reply as the person's phone should receive it: in Zawgyi when marked so, without the mark. */
@@ -17,4 +18,13 @@ export function forDisplay<R extends Reply>(reply: R): R {
     ...(rest.choices ? { choices: rest.choices.map((c) => ({ ...c, label: toZawgyi(c.label) })) } : {}),
     ...(inputLabels ? { inputLabels } : {}),
   } as R;
+}
+
+/**
+ * The mark for a message sent to a chat outside a conversation turn (a staff member writing, a case
+ * update): Zawgyi when the person's session says their phone shows it.
+ */
+export async function displayMark(tx: Pick<Tx, 'getSession'>, sessionId: string): Promise<Pick<Reply, 'script'>> {
+  const session = await tx.getSession(sessionId);
+  return session?.state.myanmarFont === 'zawgyi' ? { script: 'zawgyi' } : {};
 }

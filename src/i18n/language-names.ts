@@ -7,47 +7,48 @@
 import type { Translations } from './locales.ts';
 
 /**
- * Folds a name for comparison: width and case, Vietnamese marks ("Việt" = "viet"), spaces and
- * punctuation ("ภาษา ไทย" = "ภาษาไทย"). Only the combining marks of Latin letters go: Thai, Lao,
- * Khmer and Myanmar vowel signs are letters of their own blocks and stay.
+ * Folds a name for comparison: width, case, spaces and punctuation ("ภาษา ไทย" = "ภาษาไทย"). With
+ * `loose`, Vietnamese marks go too ("tieng viet" = "tiếng Việt"); only the combining marks of Latin
+ * letters go: Thai, Lao, Khmer and Myanmar vowel signs are letters of their own blocks and stay.
  */
-export function foldName(text: string): string {
-  return text
-    .normalize('NFKD')
-    .toLowerCase()
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/[\s\p{P}\p{S}]+/gu, '')
-    .normalize('NFC');
+export function foldName(text: string, loose = true): string {
+  const folded = text.normalize('NFKD').toLowerCase();
+  return (loose ? folded.replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd') : folded).replace(/[\s\p{P}\p{S}]+/gu, '').normalize('NFC');
 }
 
 /** The names of the languages, in every language. */
 export class LanguageNames {
-  private readonly names = new Map<string, string>();
-  /** Names that two languages share (none today); they are left out rather than guessed. */
+  private readonly exact = new Map<string, string>();
+  private readonly loose = new Map<string, string>();
+  /** Names, as written, that two languages share (none today); they are left out rather than guessed. */
   readonly clashes: { name: string; langs: string[] }[] = [];
 
   constructor(translations: Translations) {
-    const seen = new Map<string, Set<string>>();
+    const exact = new Map<string, Set<string>>();
+    const loose = new Map<string, Set<string>>();
+    const add = (map: Map<string, Set<string>>, name: string, lang: string) => name && map.set(name, (map.get(name) ?? new Set()).add(lang));
     for (const locale of translations.languages) {
       for (const lang of translations.languages) {
         const label = translations.raw(locale, `language.${lang}`) ?? '';
         // "ไทย (Thai)": the whole label, and each of its two names.
         const parts = [label, ...label.split(/[()（）]/), ...(translations.raw(locale, `language_names.${lang}`)?.split('|') ?? [])];
         for (const part of parts) {
-          const name = foldName(part);
-          if (name) seen.set(name, (seen.get(name) ?? new Set()).add(lang));
+          add(exact, foldName(part, false), lang);
+          add(loose, foldName(part), lang);
         }
       }
     }
-    for (const [name, langs] of seen) {
-      if (langs.size === 1) this.names.set(name, [...langs][0]!);
+    for (const [name, langs] of exact) {
+      if (langs.size === 1) this.exact.set(name, [...langs][0]!);
       else this.clashes.push({ name, langs: [...langs] });
     }
+    // Without marks, Vietnamese "Miên" (Khmer) and "Miến" (Burmese) meet: such a name is only
+    // understood as written.
+    for (const [name, langs] of loose) if (langs.size === 1) this.loose.set(name, [...langs][0]!);
   }
 
-  /** The language a whole message names, if it names one. */
+  /** The language a whole message names, if it names one: as written first, then without marks. */
   match(text: string): string | undefined {
-    return this.names.get(foldName(text));
+    return this.exact.get(foldName(text, false)) ?? this.loose.get(foldName(text));
   }
 }

@@ -4,6 +4,7 @@
  * and when it is closed. Only to a reporter who agreed that staff may write first
  * (contact_ok=yes): an unexpected message on a watched phone can put someone in danger.
  */
+import { displayMark } from '../conversation/display.ts';
 import type { Translations } from '../i18n/locales.ts';
 import type { TicketRecord, Tx } from '../store/store.ts';
 
@@ -19,7 +20,7 @@ export class ReporterUpdates {
     if (ticket.answers.contact_ok !== 'yes') return;
     const t = this.translations.t(ticket.language ?? undefined);
     const text = t(`update.${update}`, { ref: ticket.ref, agency: agency ? t(`agency.${agency}`) : '' });
-    await tx.enqueue({ channel: ticket.channel, recipient: ticket.userId, kind: 'reply', payload: { text } });
+    await tx.enqueue({ channel: ticket.channel, recipient: ticket.userId, kind: 'reply', payload: { text, ...(await displayMark(tx, ticket.sessionId)) } });
     await tx.addTranscript(ticket.sessionId, 'out', { text, update });
   }
 

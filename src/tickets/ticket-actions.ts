@@ -8,6 +8,7 @@
  * live in their own rows, so the audit trail can be shown and exported without personal data.
  */
 import type { AgencyAlerts } from '../alerts/agency-alerts.ts';
+import { displayMark } from '../conversation/display.ts';
 import { RequestError } from '../core/errors.ts';
 import type { Directory } from '../directory/directory.ts';
 import type { ReferralStatus, Store, TicketRecord, TicketStatus } from '../store/store.ts';
@@ -155,7 +156,7 @@ export class TicketActions {
     await this.store.transaction(async (tx) => {
       // The reporter sees who writes: a hotline's words, not the bot's questions.
       const text = this.hooks.updates ? this.hooks.updates.staffMessage(ticket, body) : body;
-      await tx.enqueue({ channel: ticket.channel, recipient: ticket.userId, kind: 'reply', payload: { text } });
+      await tx.enqueue({ channel: ticket.channel, recipient: ticket.userId, kind: 'reply', payload: { text, ...(await displayMark(tx, ticket.sessionId)) } });
       await tx.addTranscript(ticket.sessionId, 'out', { text: body, from: actor.audit });
       await tx.updateTicketWork(ticket.ref, {});
       await tx.audit({ ticketRef: ticket.ref, actor: actor.audit, action: 'message.sent', detail: { channel: ticket.channel, length: body.length } });
