@@ -100,6 +100,18 @@ describe('a first message in Latin letters', () => {
     }
   });
 
+  it.each([
+    ['hello I need help', 'en', true],
+    ['sawasdee krub', 'th', true],
+    ['toi can giup do', 'vi', true],
+    ['Thai', 'th', false],
+    ['สวัสดีครับ', 'th', false],
+    ['Tôi cần giúp đỡ', 'vi', false],
+  ])('%s: says first how to change the language when it was a guess (%s, %s)', async (text, lang, told) => {
+    const replies = await say(newUser('hint'), { text });
+    expect(replies[0]!.text === t(lang)('language_switch.change_hint')).toBe(told);
+  });
+
   it('an English phone does not decide Latin text of no clear language; a Thai one does', async () => {
     const menu = await server.services.conversation.handle({ channel: 'sim', userId: newUser('hint'), eventId: 'hint-1', languageHint: 'en-US', content: { type: 'text', text: 'som chuoy' } }, { synchronous: true });
     expectMenu(menu.replies);

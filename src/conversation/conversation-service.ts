@@ -15,7 +15,7 @@ import type { Policy } from '../policy/policy.ts';
 import type { Store, TicketRecord, Tx } from '../store/store.ts';
 import { createTicket, enrichTicket } from '../tickets/ticket-service.ts';
 import { type Command, CommandMatcher } from './commands.ts';
-import { LanguageChoice, WELCOME_OUT } from './language-choice.ts';
+import { CHANGE_HINT_KEY, LanguageChoice, WELCOME_OUT } from './language-choice.ts';
 import { type MyanmarFont, MyanmarFonts } from './myanmar-font.ts';
 import { render } from './render.ts';
 import type { InboundMessage, Reply } from './reply.ts';
@@ -179,15 +179,17 @@ export class ConversationService {
 
     // A new conversation starts in the language its first words are written in.
     let current = state?.choosingLanguage ? { ...state, choosingLanguage: false } : state;
+    const prefix: Out[] = [];
     if (!current || current.ended) {
       // "/lang" outside a conversation starts one at the language question.
-      const guessed = command === 'lang' ? undefined : this.languages.opening(content.type === 'text' && !command ? content.text : undefined, msg.languageHint, lang);
-      current = { ...initialState(flows, guessed ? { lang: guessed } : {}), ended: false };
+      const opening = command === 'lang' ? {} : this.languages.opening(content.type === 'text' && !command ? content.text : undefined, msg.languageHint, lang);
+      current = { ...initialState(flows, opening.lang ? { lang: opening.lang } : {}), ended: false };
       input = { type: 'start' };
+      // A language guessed from Latin words or the phone says first how to change it.
+      if (opening.unsure) prefix.push({ kind: 'say', key: CHANGE_HINT_KEY });
     }
 
     let result;
-    const prefix: Out[] = [];
     try {
       result = step(flows, current, input, this.deps.lexicon);
     } catch (err) {

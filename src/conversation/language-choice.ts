@@ -20,6 +20,9 @@ export const WELCOME_KEYS = ['entry.welcome', 'entry.safety'] as const;
 /** The welcome lines, as engine output. */
 export const WELCOME_OUT: Out[] = WELCOME_KEYS.map((key) => ({ kind: 'say', key }));
 
+/** Said first when the language was a guess: how to change it. */
+export const CHANGE_HINT_KEY = 'language_switch.change_hint';
+
 /** Language choice over the locales' languages. */
 export class LanguageChoice {
   private readonly names: LanguageNames;
@@ -37,17 +40,18 @@ export class LanguageChoice {
   /**
    * The language of a new conversation: one the first message names ("Thai", "ภาษาไทย"), or is
    * written in, else the platform's hint or the last conversation's language. Latin text of no clear
-   * language leads to the menu (undefined) rather than to English: a phone set to English says
-   * little about its owner, so an English hint does not decide it.
+   * language leads to the menu (no language) rather than to English: a phone set to English says
+   * little about its owner, so an English hint does not decide it. `unsure` when the language was
+   * not named nor shown by its script: the person is told how to change it.
    */
-  opening(text: string | undefined, hint: string | undefined, previous: string | undefined): string | undefined {
+  opening(text: string | undefined, hint: string | undefined, previous: string | undefined): { lang?: string; unsure?: boolean } {
     const named = text ? this.names.match(text) : undefined;
-    if (named) return named;
+    if (named) return { lang: named };
     const found = text ? detect(text, this.langs, this.latin) : undefined;
-    if (found && 'lang' in found) return found.lang;
+    if (found && 'lang' in found) return { lang: found.lang, unsure: found.by === 'words' };
     const hinted = languageFromHint(hint, this.langs);
-    if (found?.menu) return previous ?? (hinted === 'en' ? undefined : hinted);
-    return hinted ?? previous;
+    const lang = found?.menu ? (previous ?? (hinted === 'en' ? undefined : hinted)) : (hinted ?? previous);
+    return lang ? { lang, unsure: true } : {};
   }
 
   /**

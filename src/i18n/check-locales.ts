@@ -59,6 +59,7 @@ const CODE_KEYS = [
   // Language switch and Zawgyi replies (issue 9): the welcome said again, the font switch.
   'entry.welcome',
   'entry.safety',
+  'language_switch.change_hint',
   ...['zawgyi_notice', 'now_unicode', 'now_zawgyi', 'to_unicode', 'to_zawgyi', 'words_unicode', 'words_zawgyi'].map((k) => `font.${k}`),
 ];
 

@@ -33,8 +33,8 @@ export const LATIN_WORDS_FILE = 'latin-words.yaml';
 
 /** What a message's script and words say about its language. */
 export type Detected =
-  /** Written in this language. */
-  | { lang: string }
+  /** Written in this language, as its script (or Vietnamese marks) shows, or as its words suggest. */
+  | { lang: string; by: 'script' | 'words' }
   /** Latin letters, but not clearly a language we answer in straight away: offer the menu. */
   | { menu: true }
   /** Nothing to go by (digits, emoji, a sticker). */
@@ -98,7 +98,7 @@ function fromLatinWords(text: string, latin: LatinWords, supported: readonly str
   const [best, second] = counts;
   // Most of the words are the language's, and more of them than of any other.
   if (!best || best[1] * 2 < tokens.length || best[1] === (second?.[1] ?? 0)) return { menu: true };
-  return latin.answer.includes(best[0]) && supported.includes(best[0]) ? { lang: best[0] } : { menu: true };
+  return latin.answer.includes(best[0]) && supported.includes(best[0]) ? { lang: best[0], by: 'words' } : { menu: true };
 }
 
 /**
@@ -107,7 +107,7 @@ function fromLatinWords(text: string, latin: LatinWords, supported: readonly str
  */
 export function detect(text: string, supported: readonly string[], latin?: LatinWords): Detected {
   const script = SCRIPTS.find(([re]) => re.test(text))?.[1] ?? (VIETNAMESE.test(text.normalize('NFD')) ? 'vi' : undefined);
-  if (script) return supported.includes(script) ? { lang: script } : undefined;
+  if (script) return supported.includes(script) ? { lang: script, by: 'script' } : undefined;
   if (!LATIN.test(text)) return undefined;
   return latin ? fromLatinWords(text, latin, supported) : { menu: true };
 }
