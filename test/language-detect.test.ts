@@ -312,6 +312,9 @@ describe('what a Zawgyi phone receives outside the conversation, and on LINE and
     const [telegram] = toTelegramMessages(reply);
     expect(telegram!.text).toBe(toZawgyi(my('entry.ask_danger')));
     expect(telegram!.reply_markup!.inline_keyboard[0]![0]!.text).toBe(toZawgyi(my('value.yesno.yes')));
+    // LINE's "more" button of a long list too.
+    const many = { ...reply, choices: Array.from({ length: 20 }, (_, i) => ({ id: `c${i}`, label: my('value.yesno.yes') })) };
+    expect(toLineMessages(many, my('channel.more'))[0]!.quickReply!.items!.at(-1)!.action).toMatchObject({ label: toZawgyi(my('channel.more')) });
     // Unmarked replies go out as they are.
     expect(toTelegramMessages({ ...reply, script: undefined })[0]!.text).toBe(my('entry.ask_danger'));
   });
