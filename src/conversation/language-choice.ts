@@ -27,14 +27,14 @@ export const CHANGE_HINT_KEY = 'language_switch.change_hint';
 export class LanguageChoice {
   private readonly names: LanguageNames;
   private readonly langs: readonly string[];
+  private readonly flows: FlowSet;
+  private readonly latin: LatinWords | undefined;
 
-  constructor(
-    translations: Translations,
-    private readonly flows: FlowSet,
-    private readonly latin?: LatinWords,
-  ) {
+  constructor(translations: Translations, flows: FlowSet, latin?: LatinWords) {
     this.names = new LanguageNames(translations);
     this.langs = translations.languages;
+    this.flows = flows;
+    this.latin = latin;
   }
 
   /**

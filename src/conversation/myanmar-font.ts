@@ -23,8 +23,10 @@ export const FONT_KEYS = ['zawgyi_notice', 'now_unicode', 'now_zawgyi', 'to_unic
 /** What a message means for the font: a switch the person asked for, or Zawgyi typed. */
 export class MyanmarFonts {
   private readonly words = new Map<string, MyanmarFont>();
+  private readonly translations: Translations;
 
-  constructor(private readonly translations: Translations) {
+  constructor(translations: Translations) {
+    this.translations = translations;
     for (const lang of translations.languages) {
       for (const font of ['unicode', 'zawgyi'] as const) {
         for (const w of translations.raw(lang, `font.words_${font}`)?.split('|') ?? []) if (foldName(w)) this.words.set(foldName(w), font);
