@@ -44,7 +44,11 @@ export interface AgencyAlertsDeps {
 export class AgencyAlerts {
   private readonly texts = new Map<DashboardLanguage, DashboardText>();
 
-  constructor(private readonly deps: AgencyAlertsDeps) {}
+  private readonly deps: AgencyAlertsDeps;
+
+  constructor(deps: AgencyAlertsDeps) {
+    this.deps = deps;
+  }
 
   private get telegramOn(): boolean {
     return Boolean(this.deps.config.TELEGRAM_BOT_TOKEN);

@@ -24,7 +24,11 @@ export interface EscalationDeps {
 
 /** Sends reminders and escalations that are due. */
 export class EscalationService {
-  constructor(private readonly deps: EscalationDeps) {}
+  private readonly deps: EscalationDeps;
+
+  constructor(deps: EscalationDeps) {
+    this.deps = deps;
+  }
 
   /** The target of a priority; one without its own takes the loosest (as the queue does). */
   private targetOf(priority: string): number {

@@ -53,7 +53,10 @@ export interface HandleOptions {
 export class ConversationService {
   private readonly commands: CommandMatcher;
 
-  constructor(private readonly deps: ConversationDeps) {
+  private readonly deps: ConversationDeps;
+
+  constructor(deps: ConversationDeps) {
+    this.deps = deps;
     this.commands = new CommandMatcher(deps.translations);
   }
 

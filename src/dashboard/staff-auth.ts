@@ -43,11 +43,18 @@ export class StaffAuth {
   /** The cookie's name; the `__Host-` prefix makes browsers insist on Secure, Path=/ and no Domain. */
   readonly cookieName: string;
 
+  private readonly store: Store;
+  private readonly clock: Clock;
+  readonly secure: boolean;
+
   constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
-    readonly secure: boolean,
+    store: Store,
+    clock: Clock,
+    secure: boolean,
   ) {
+    this.store = store;
+    this.clock = clock;
+    this.secure = secure;
     this.cookieName = secure ? '__Host-tangrod_staff' : 'tangrod_staff';
   }
 

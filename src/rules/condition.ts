@@ -43,11 +43,14 @@ export interface ConditionContext {
 
 /** A condition that cannot be compiled; `path` names where it is. */
 export class ConditionError extends Error {
+  readonly path: string;
+
   constructor(
-    readonly path: string,
+    path: string,
     message: string,
   ) {
     super(`${path}: ${message}`);
+    this.path = path;
     this.name = 'ConditionError';
   }
 }

@@ -63,12 +63,22 @@ export interface ActionHooks {
 
 /** The staff actions, over the shared store. */
 export class TicketActions {
+  private readonly store: Store;
+  private readonly directory: Directory;
+  private readonly clock: () => Date;
+  private readonly hooks: ActionHooks;
+
   constructor(
-    private readonly store: Store,
-    private readonly directory: Directory,
-    private readonly clock: () => Date,
-    private readonly hooks: ActionHooks = {},
-  ) {}
+    store: Store,
+    directory: Directory,
+    clock: () => Date,
+    hooks: ActionHooks = {},
+  ) {
+    this.store = store;
+    this.directory = directory;
+    this.clock = clock;
+    this.hooks = hooks;
+  }
 
   /** Takes the ticket for oneself; a new ticket becomes triaged. */
   async claim(actor: Actor, ticket: TicketRecord): Promise<void> {

@@ -27,7 +27,11 @@ export class StaffClient {
   /** The CSRF token of the last page that had one. */
   csrf = '';
 
-  constructor(readonly base: string) {}
+  readonly base: string;
+
+  constructor(base: string) {
+    this.base = base;
+  }
 
   async request(method: 'GET' | 'POST', path: string, form?: Record<string, string>): Promise<Page> {
     const headers: Record<string, string> = {};
