@@ -13,7 +13,7 @@
  *   evidence verify <zip>                              checks an evidence package's hashes ("ok", exit 0)
  */
 import { parseArgs } from 'node:util';
-import { databasePath } from './app.ts';
+import { databasePath } from './services.ts';
 import { ALL_AGENCIES, createApiToken } from './api/tokens.ts';
 import { loadConfig } from './config/env.ts';
 import { alertsGroupsCommand, alertsListCommand, alertsSetCommand } from './alerts/alerts-cli.ts';

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices, type Services } from '../src/app.ts';
+import { createServices, type Services } from '../src/services.ts';
 import { loadConfig } from '../src/config/env.ts';
 import type { InboundContent } from '../src/conversation/reply.ts';
 import { createStaffAccount } from '../src/dashboard/staff-accounts.ts';

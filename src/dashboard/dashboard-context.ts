@@ -3,7 +3,7 @@
  * and the staff member of the current request.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Services } from '../app.ts';
+import type { Services } from '../services.ts';
 import { RequestError } from '../core/errors.ts';
 import type { Actor, TicketActions } from '../tickets/ticket-actions.ts';
 import { AccessService, can, type Permission } from './access.ts';
