@@ -17,7 +17,7 @@ import type { TestServer } from './helpers/server.ts';
 import { IN_DANGER, PASSWORD } from './helpers/staff.ts';
 
 const T0 = Date.parse('2026-03-01T02:00:00.000Z');
-let now = T0;
+const now = T0;
 const clock = () => new Date(now);
 const minutes = (m: number) => new Date(T0 + m * 60_000);
 

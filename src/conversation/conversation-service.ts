@@ -167,7 +167,7 @@ export class ConversationService {
       input = { type: 'start' };
     }
 
-    let result;
+    let result: ReturnType<typeof step>;
     const prefix: Out[] = [];
     try {
       result = step(flows, current, input, this.deps.lexicon);

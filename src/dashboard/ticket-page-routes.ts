@@ -102,7 +102,7 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
     const ticket = await ticketOr404(req);
     requirePermission(req, 'export_evidence');
     const { user } = staffOf(req);
-    let pkg;
+    let pkg: Awaited<ReturnType<typeof exportEvidence>>;
     try {
       pkg = await exportEvidence(
         { store, files, directory: definitions.directory, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock },
