@@ -10,7 +10,7 @@ import { EscalationService } from './alerts/escalation-service.ts';
 import type { Config } from './config/env.ts';
 import { type Clock, systemClock } from './core/clock.ts';
 import { ConversationService } from './conversation/conversation-service.ts';
-import { targetsFrom } from './dashboard/targets.ts';
+import { targetsFrom } from './tickets/targets.ts';
 import { type Definitions, loadDefinitions } from './definitions.ts';
 import { TranslationLexicon } from './i18n/lexicon.ts';
 import { FileStore } from './store/file-store.ts';

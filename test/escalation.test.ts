@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../src/services.ts';
 import { loadConfig } from '../src/config/env.ts';
 import type { InboundContent } from '../src/conversation/reply.ts';
-import { createStaffAccount } from '../src/dashboard/staff-accounts.ts';
+import { createStaffAccount } from '../src/staff/staff-accounts.ts';
 import { playScript } from './helpers/script.ts';
 import type { TestServer } from './helpers/server.ts';
 import { IN_DANGER, PASSWORD } from './helpers/staff.ts';

@@ -7,7 +7,7 @@
  * Idempotent: each level is claimed with a compare-and-set on the referral's escalation_level in
  * the same transaction as its alert rows, so a tick run twice, or two processes, send each level once.
  */
-import type { Targets } from '../dashboard/targets.ts';
+import type { Targets } from '../tickets/targets.ts';
 import type { Store } from '../store/store.ts';
 import type { AgencyAlerts } from './agency-alerts.ts';
 

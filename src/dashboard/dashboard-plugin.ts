@@ -10,7 +10,7 @@ import { RequestError } from '../core/errors.ts';
 import { registerAdminRoutes } from './admin-routes.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
 import { createDashboard, type Dashboard, sendPage, setStaff, staffOf } from './dashboard-context.ts';
-import { dashboardLanguage } from './dashboard-text.ts';
+import { dashboardLanguage } from '../staff/staff-text.ts';
 import { html } from './html.ts';
 import { registerQueueRoutes } from './queue-routes.ts';
 import { sameToken } from './staff-auth.ts';

@@ -7,7 +7,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../core/clock.ts';
 import type { StaffSession, StaffUser, Store } from '../store/store.ts';
 import { parseCookies } from './cookies.ts';
-import { dummyHash, verifyPassword } from './passwords.ts';
+import { dummyHash, verifyPassword } from '../staff/passwords.ts';
 
 /** A session lasts a working shift at most, and ends after two idle hours (shared computers). */
 export const SESSION_MAX_MS = 12 * 60 * 60 * 1000;

@@ -2,7 +2,7 @@
  * Dashboard test helpers: staff accounts, a cookie-keeping HTTP client that fills in CSRF tokens,
  * and tickets created by playing conversations through the simulator.
  */
-import { createStaffAccount } from '../../src/dashboard/staff-accounts.ts';
+import { createStaffAccount } from '../../src/staff/staff-accounts.ts';
 import { playScript, type ScriptAnswer } from './script.ts';
 import type { TestServer } from './server.ts';
 
