@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toLineMessages } from '../src/channels/line/line-messages.ts';
 import { toTelegramMessages } from '../src/channels/telegram/telegram-messages.ts';
 import type { Reply } from '../src/conversation/reply.ts';
-import { DefinitionError } from '../src/core/errors.ts';
+import type { DefinitionError } from '../src/core/errors.ts';
 import { loadLatinWords } from '../src/i18n/detect.ts';
 import { LanguageNames } from '../src/i18n/language-names.ts';
 import { flatten } from '../src/i18n/locales.ts';

@@ -59,7 +59,10 @@ export class ConversationService {
   private readonly languages: LanguageChoice;
   private readonly fonts: MyanmarFonts;
 
-  constructor(private readonly deps: ConversationDeps) {
+  private readonly deps: ConversationDeps;
+
+  constructor(deps: ConversationDeps) {
+    this.deps = deps;
     this.commands = new CommandMatcher(deps.translations);
     this.languages = new LanguageChoice(deps.translations, deps.flows, deps.latinWords);
     this.fonts = new MyanmarFonts(deps.translations);
@@ -189,7 +192,7 @@ export class ConversationService {
       if (opening.unsure) prefix.push({ kind: 'say', key: CHANGE_HINT_KEY });
     }
 
-    let result;
+    let result: ReturnType<typeof step>;
     try {
       result = step(flows, current, input, this.deps.lexicon);
     } catch (err) {
