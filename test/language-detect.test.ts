@@ -265,9 +265,9 @@ describe('a person who types Zawgyi reads Zawgyi', () => {
     expect(question(back)?.choices?.at(-1)?.id).toBe('font_unicode');
   });
 
-  it('a person who types Unicode Burmese gets Unicode and no switch', async () => {
+  it.each(['ကျွန်တော် အကူအညီလိုပါတယ်', 'အကူအညီလိုသူ', 'ကျော်မယ်'])('a person who types Unicode Burmese (%s) gets Unicode and no switch', async (text) => {
     const user = newUser('uni');
-    const replies = await say(user, { text: 'ကျွန်တော် အကူအညီလိုပါတယ်' });
+    const replies = await say(user, { text });
     expect(texts(replies)).toContain(my('entry.welcome'));
     expect(texts(replies)).not.toContain(my('font.zawgyi_notice'));
     expect(question(replies)?.choices?.some((c) => c.id.startsWith('font_'))).toBe(false);

@@ -8,7 +8,7 @@
 import type { SessionState } from '../flow/types.ts';
 import { foldName } from '../i18n/language-names.ts';
 import type { Translations } from '../i18n/locales.ts';
-import { isZawgyi } from '../i18n/zawgyi.ts';
+import { toUnicode } from '../i18n/zawgyi.ts';
 import type { InboundContent, Reply } from './reply.ts';
 
 /** How Burmese replies are encoded for this person. */
@@ -46,7 +46,9 @@ export class MyanmarFonts {
    */
   onArrival(current: MyanmarFont | undefined, content: InboundContent): MyanmarFont | undefined {
     if (current) return current;
-    return content.type === 'text' && isZawgyi(content.text) ? 'zawgyi' : undefined;
+    // The same test as the conversion of input: short Unicode words can score as Zawgyi, and are
+    // only taken for it when converting them reads as less Zawgyi-like.
+    return content.type === 'text' && toUnicode(content.text) !== content.text ? 'zawgyi' : undefined;
   }
 
   /**
