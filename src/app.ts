@@ -17,6 +17,8 @@ import { registerDashboard } from './dashboard/dashboard-plugin.ts';
 import { targetsFrom } from './dashboard/targets.ts';
 import { type Definitions, loadDefinitions } from './definitions.ts';
 import { TranslationLexicon } from './i18n/lexicon.ts';
+import { registerOps } from './ops/ops-plugin.ts';
+import { requestLogOptions } from './ops/request-log.ts';
 import { FileStore } from './store/file-store.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 import type { Store } from './store/store.ts';
@@ -67,7 +69,8 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
 export async function createApp(services: Services): Promise<FastifyInstance> {
   const { config } = services;
   const app = Fastify({
-    logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL },
+    // A request id on every line; no query strings or client addresses (src/ops/request-log.ts).
+    ...requestLogOptions(config.LOG_LEVEL),
     // Base64 images come through the simulator; keep some room above the upload limit.
     bodyLimit: Math.ceil(config.MAX_UPLOAD_BYTES * 1.4) + 64 * 1024,
   });
@@ -91,7 +94,8 @@ export async function createApp(services: Services): Promise<FastifyInstance> {
   });
   app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}.` }));
 
-  app.get('/healthz', async () => ({ ok: true }));
+  // /healthz, /readyz, /metrics, /api/openapi.json; first, so that the OpenAPI document sees the routes.
+  await registerOps(app, services, { databaseFile: databasePath(config) });
   if (config.SIMULATOR) registerSimulator(app, services);
   registerTicketRoutes(app, services);
   await registerDashboard(app, services);
