@@ -10,7 +10,8 @@ import { latestMigration } from '../src/ops/ops-db.ts';
 import { lineEvent, startFakeLine, type FakeLine } from './fakes/fake-line.ts';
 import { type ChannelApp, lineEnv, postLine, startChannelApp, waitFor } from './helpers/channel-app.ts';
 import { sample } from './helpers/metrics.ts';
-import { question, startServer, type TestServer } from './helpers/server.ts';
+import { startServer, type TestServer } from './helpers/server.ts';
+import { dangerTicket } from './helpers/sim-ticket.ts';
 
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
 
@@ -23,20 +24,6 @@ afterEach(async () => {
   await fake?.close();
   server = ctx = fake = undefined;
 });
-
-/** Plays a reporter in danger in Cambodia through the simulator until the bot gives a reference. */
-async function dangerTicket(s: TestServer, user: string): Promise<string> {
-  let replies = (await s.sim({ user, text: 'hello' })).body.replies;
-  for (let i = 0; i < 20; i++) {
-    const ref = replies.find((r) => r.ticket)?.ticket?.ref;
-    if (ref) return ref;
-    const q = question(replies)!;
-    const ids = (q.choices ?? []).map((c) => c.id);
-    const answer = q.expects!.key === 'in_danger_now' ? 'yes' : q.expects!.key === 'current_country' ? 'KH' : (ids.find((id) => id === 'en') ?? ids[0]);
-    replies = (await s.sim(answer ? { user, choice: answer } : { user, text: 'not sure' })).body.replies;
-  }
-  throw new Error('no ticket');
-}
 
 describe('/healthz and /readyz', () => {
   it('answer 200 when the server is up, with every readiness check ok', async () => {

@@ -90,3 +90,16 @@ export async function spawnServer(env: Record<string, string>, opts: { cwd?: str
     exited,
   };
 }
+
+/** Runs `npm run cli -- <args>` the way package.json says, without npm; resolves with its exit code and output. */
+export async function runCli(args: string[], env: Record<string, string>, cwd = ROOT): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const cli = (JSON.parse(readFileSync(path.join(cwd, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.cli ?? '';
+  const nodeArgs = cli.startsWith('node ') ? cli.split(/\s+/).slice(1) : ['--import', 'tsx', 'src/cli.ts'];
+  const proc = spawn(process.execPath, [...nodeArgs, ...args], { cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout!.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+  const code = await new Promise<number | null>((resolve) => proc.once('exit', resolve));
+  return { code, stdout, stderr };
+}
