@@ -121,33 +121,29 @@ describe('/metrics counters', () => {
     expect(after).not.toContain('hello');
   });
 
-  it('show messages waiting in the outbox while LINE is down, with retries counted', async () => {
+  /** LINE answering every call with `status`; one message from `user`; the first scrape where `counter` has moved. */
+  async function whileLineAnswers(status: number, user: string, counter: string): Promise<string> {
     fake = await startFakeLine();
-    fake.replyStatus = 500;
-    fake.pushFailures.push(...Array.from({ length: 50 }, () => ({ status: 500 })));
+    fake.replyStatus = status;
+    fake.pushFailures.push(...Array.from({ length: 50 }, () => ({ status })));
     ctx = await startChannelApp({ ...lineEnv(fake.origin) });
-    await postLine(ctx.url, { destination: 'Ubot', events: [lineEvent('Umetrics2', { type: 'message', message: { id: 'm2', type: 'text', text: 'hello', quoteToken: 'q' } })] });
+    await postLine(ctx.url, { destination: 'Ubot', events: [lineEvent(user, { type: 'message', message: { id: `${user}-m`, type: 'text', text: 'hello', quoteToken: 'q' } })] });
     await ctx.idle();
-    const text = await waitFor(async () => {
+    return waitFor(async () => {
       const t = await (await fetch(`${ctx!.url}/metrics`)).text();
-      return (sample(t, 'tangrod_delivery_retries_total', { channel: 'line' }) ?? 0) >= 1 ? t : undefined;
-    }, 10_000, 'a retry');
+      return (sample(t, counter, { channel: 'line' }) ?? 0) >= 1 ? t : undefined;
+    }, 10_000, counter);
+  }
+
+  it('show messages waiting in the outbox while LINE is down, with retries counted', async () => {
+    const text = await whileLineAnswers(500, 'Umetrics2', 'tangrod_delivery_retries_total');
     expect(sample(text, 'tangrod_queue_depth', { queue: 'outbox', channel: 'line' })).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'tangrod_queue_oldest_age_seconds', { queue: 'outbox', channel: 'line' })).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'tangrod_deliveries_total', { channel: 'line' }) ?? 0).toBe(0);
   });
 
   it('count a message given up when LINE refuses it for good', async () => {
-    fake = await startFakeLine();
-    fake.replyStatus = 400;
-    fake.pushFailures.push(...Array.from({ length: 50 }, () => ({ status: 400 })));
-    ctx = await startChannelApp({ ...lineEnv(fake.origin) });
-    await postLine(ctx.url, { destination: 'Ubot', events: [lineEvent('Umetrics3', { type: 'message', message: { id: 'm3', type: 'text', text: 'hello', quoteToken: 'q' } })] });
-    await ctx.idle();
-    const text = await waitFor(async () => {
-      const t = await (await fetch(`${ctx!.url}/metrics`)).text();
-      return (sample(t, 'tangrod_delivery_failures_total', { channel: 'line' }) ?? 0) >= 1 ? t : undefined;
-    }, 10_000, 'a failure');
+    const text = await whileLineAnswers(400, 'Umetrics3', 'tangrod_delivery_failures_total');
     expect(sample(text, 'tangrod_inbound_events_handled_total', { channel: 'line' })).toBe(1);
     expect(sample(text, 'tangrod_deliveries_total', { channel: 'line' }) ?? 0).toBe(0);
   });

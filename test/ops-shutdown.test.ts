@@ -92,6 +92,15 @@ function count(dir: string, sql: string): number {
   }
 }
 
+/** Sends SIGTERM once a push is on its way to LINE; the exit code and how long the exit took. */
+async function terminateDuringPush(p: ServerProcess): Promise<{ code: number | null; took: number }> {
+  await waitFor(() => line!.started > 0, 10_000, 'a push in flight');
+  const signalled = Date.now();
+  p.proc.kill('SIGTERM');
+  const { code } = await p.exited;
+  return { code, took: Date.now() - signalled };
+}
+
 describe('SIGTERM', () => {
   it('during delivery: exits 0 within the deadline, and after a restart every accepted message has its answer, none twice', async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'tangrod-sigterm-'));
@@ -100,11 +109,7 @@ describe('SIGTERM', () => {
     const users = ['Usig1', 'Usig2', 'Usig3', 'Usig4', 'Usig5', 'Usig6'];
     for (const u of users) expect((await postLine(proc.url, { destination: 'Ubot', events: [textEvent(u, 'hello')] })).status).toBe(200);
     // Some answers are on their way to LINE (which takes 400 ms each) when the signal comes.
-    await waitFor(() => line!.started > 0, 10_000, 'a push in flight');
-    const signalled = Date.now();
-    proc.proc.kill('SIGTERM');
-    const { code } = await proc.exited;
-    const took = Date.now() - signalled;
+    const { code, took } = await terminateDuringPush(proc);
     expect(code).toBe(0);
     expect(took).toBeLessThan(8000);
     expect(proc.output()).toContain('stopped cleanly');
@@ -127,11 +132,7 @@ describe('SIGTERM', () => {
     line.hang = true;
     proc = await spawnServer(env(dataDir, line.origin, { SHUTDOWN_TIMEOUT_MS: '1500' }));
     expect((await postLine(proc.url, { destination: 'Ubot', events: [textEvent('Uhang1', 'hello')] })).status).toBe(200);
-    await waitFor(() => line!.started > 0, 10_000, 'a push in flight');
-    const signalled = Date.now();
-    proc.proc.kill('SIGTERM');
-    const { code } = await proc.exited;
-    const took = Date.now() - signalled;
+    const { code, took } = await terminateDuringPush(proc);
     expect(code).toBe(1);
     expect(took).toBeGreaterThanOrEqual(1400);
     // The deadline, plus at most a second for closing the database, plus the process's own exit.
