@@ -156,6 +156,23 @@ describe('/metrics counters', () => {
     await dangerTicket(server, 'metrics-danger-2');
     const after = await (await fetch(`${server.url}/metrics`)).text();
     expect(sample(after, 'tangrod_tickets', { priority: 'P1', status: 'new' })).toBe(2);
-    expect(sample(after, 'tangrod_escalations_total', { level: 'escalated' })).toBe(0);
+  });
+
+  it('count reminders and escalations of referrals nobody accepted in time', async () => {
+    server = await startServer({ ESCALATION_TELEGRAM_CHAT: '-100999' });
+    await dangerTicket(server, 'metrics-escalate-1');
+    const scrape = async () => (await fetch(`${server!.url}/metrics`)).text();
+    const levels = async () => {
+      const t = await scrape();
+      return { reminded: sample(t, 'tangrod_escalations_total', { level: 'reminded' }), escalated: sample(t, 'tangrod_escalations_total', { level: 'escalated' }) };
+    };
+    expect(await levels()).toEqual({ reminded: 0, escalated: 0 });
+    // P1's target is 15 minutes: past it the agencies are reminded, past twice it the referral escalates.
+    await server.services.escalation.tick(new Date(Date.now() + 16 * 60_000));
+    const reminded = await levels();
+    expect(reminded.reminded).toBeGreaterThanOrEqual(1);
+    expect(reminded.escalated).toBe(0);
+    await server.services.escalation.tick(new Date(Date.now() + 31 * 60_000));
+    expect((await levels()).escalated).toBeGreaterThanOrEqual(1);
   });
 });

@@ -10,9 +10,13 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { OpsFigures } from './ops-db.ts';
 
-/** What the metrics observe; see `observeRuntime` in ops-plugin.ts for the wiring. */
+/** What the metrics observe (wired in ops-plugin.ts), and the scrape. */
 export interface Metrics {
+  /** This app's metrics (without the process's). */
   registry: Registry;
+  /** The Prometheus text of this app's metrics and the process's. */
+  scrape(): Promise<string>;
+  contentType: string;
   inboundAccepted: Counter<'channel'>;
   inboundHandled: Counter<'channel'>;
   inboundDropped: Counter<'channel'>;
@@ -31,10 +35,23 @@ export interface MetricsOptions {
   now: () => Date;
 }
 
-/** Builds the registry with every Tangrod metric and Node's process metrics. */
+let processRegistry: Registry | undefined;
+
+/**
+ * Node's process metrics (memory, CPU, event-loop lag, GC), once per process: they describe the
+ * process, not an app, and each collector starts observers that are never stopped.
+ */
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+/** Builds the registry with every Tangrod metric; the scrape adds Node's process metrics. */
 export function createMetrics(opts: MetricsOptions): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
   const counter = (name: string, help: string) => new Counter({ name, help, labelNames: ['channel'] as const, registers: [registry] });
   const { figures } = opts;
 
@@ -88,6 +105,8 @@ export function createMetrics(opts: MetricsOptions): Metrics {
 
   return {
     registry,
+    scrape: () => Registry.merge([processMetrics(), registry]).metrics(),
+    contentType: registry.contentType,
     inboundAccepted: counter('tangrod_inbound_events_accepted_total', 'Platform events stored by a webhook or a poll (before the platform is answered).'),
     inboundHandled: counter('tangrod_inbound_events_handled_total', 'Platform events the conversation handled.'),
     inboundDropped: counter('tangrod_inbound_events_dropped_total', 'Platform events given up after repeated failures (each leaves an inbound.dropped audit row).'),

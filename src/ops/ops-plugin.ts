@@ -104,7 +104,7 @@ export async function registerOps(app: FastifyInstance, services: Services, opts
 
   app.get('/metrics', async (req, reply) => {
     if (!metricsAllowed(req, config.METRICS_TOKEN, reply)) return reply;
-    return reply.header('content-type', metrics.registry.contentType).header('cache-control', 'no-store').send(await metrics.registry.metrics());
+    return reply.header('content-type', metrics.contentType).header('cache-control', 'no-store').send(await metrics.scrape());
   });
 
   app.get(OPENAPI_PATH, async () => app.swagger());
