@@ -4,7 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { databasePath } from '../src/app.ts';
+import { databasePath } from '../src/services.ts';
 import { channelRuntime } from '../src/channels/channels.ts';
 import { latestMigration } from '../src/ops/ops-db.ts';
 import { lineEvent, startFakeLine, type FakeLine } from './fakes/fake-line.ts';

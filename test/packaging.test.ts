@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ROOT, type ServerProcess, spawnServer, startsWithPlainNode } from './helpers/process.ts';
+import { ROOT, type ServerProcess, serverArgs, spawnServer } from './helpers/process.ts';
 
 /** The parts of the Dockerfile that the test repeats. */
 interface DockerSteps {
@@ -54,15 +54,14 @@ describe('Dockerfile', () => {
     expect(steps.env.DATA_DIR).toBe('/data');
     expect(steps.healthcheck).toContain('/healthz');
     expect(steps.cmd).toEqual(['node', 'src/main.ts']);
+    // What `npm start` runs, less its Node version check (the image's Node is 24).
+    expect(steps.cmd.slice(1)).toEqual(serverArgs());
     expect(steps.install).toEqual(expect.arrayContaining(['npm', 'ci', '--omit=dev']));
     // Draining must end before Docker's default 10 s stop timeout sends SIGKILL.
     expect(Number(steps.env.SHUTDOWN_TIMEOUT_MS)).toBeLessThan(10_000);
   });
 
-  // The Dockerfile runs `node src/main.ts` on plain Node (type stripping, issue 11 item 2). Until
-  // package.json's start script does the same, that command cannot run on this branch: the lead
-  // enables this test by landing item 2 (it turns itself on when `npm start` is `node ...`).
-  it.runIf(startsWithPlainNode())(
+  it(
     'in a clean folder: the COPY files, its npm ci --omit=dev, then its CMD answer /healthz and /readyz, and stop on SIGTERM',
     async () => {
       const steps = readDockerfile();

@@ -53,7 +53,10 @@ export interface HandleOptions {
 export class ConversationService {
   private readonly commands: CommandMatcher;
 
-  constructor(private readonly deps: ConversationDeps) {
+  private readonly deps: ConversationDeps;
+
+  constructor(deps: ConversationDeps) {
+    this.deps = deps;
     this.commands = new CommandMatcher(deps.translations);
   }
 
@@ -164,7 +167,7 @@ export class ConversationService {
       input = { type: 'start' };
     }
 
-    let result;
+    let result: ReturnType<typeof step>;
     const prefix: Out[] = [];
     try {
       result = step(flows, current, input, this.deps.lexicon);

@@ -63,7 +63,10 @@ export class Translations {
   private readonly i18n: i18n;
   private readonly fixed = new Map<string, Translate>();
 
-  constructor(readonly resources: Resources) {
+  readonly resources: Resources;
+
+  constructor(resources: Resources) {
+    this.resources = resources;
     this.languages = Object.keys(resources);
     this.i18n = createInstance();
     void this.i18n.init({

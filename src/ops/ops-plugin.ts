@@ -6,7 +6,7 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
-import type { Services } from '../app.ts';
+import type { Services } from '../services.ts';
 import { channelRuntime } from '../channels/channels.ts';
 import { safeEqual } from '../channels/constant-time.ts';
 import { createMetrics, type Metrics } from './metrics.ts';

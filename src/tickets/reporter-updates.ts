@@ -12,7 +12,11 @@ export type CaseUpdate = 'accepted' | 'referred' | 'closed';
 
 /** Writes reporter updates inside the caller's transaction. */
 export class ReporterUpdates {
-  constructor(private readonly translations: Translations) {}
+  private readonly translations: Translations;
+
+  constructor(translations: Translations) {
+    this.translations = translations;
+  }
 
   /** Queues the update (and its transcript line) when the reporter agreed to be contacted. */
   async notify(tx: Tx, ticket: TicketRecord, update: CaseUpdate, agency?: string): Promise<void> {

@@ -2,7 +2,7 @@
  * What staff do to a ticket: claim, assign, change status, decide on a referral, refer or transfer,
  * write to the reporter, mark a duplicate, add a note. Each action runs in one transaction and
  * writes one audit row saying who did it (the store stamps when). The caller has already checked
- * that the ticket is within the actor's reach (see dashboard/access.ts) and that the role may act.
+ * that the ticket is within the actor's reach (see access/access.ts) and that the role may act.
  *
  * Audit details carry ids and codes only, never what anyone wrote: notes, reasons and messages
  * live in their own rows, so the audit trail can be shown and exported without personal data.
@@ -63,12 +63,22 @@ export interface ActionHooks {
 
 /** The staff actions, over the shared store. */
 export class TicketActions {
+  private readonly store: Store;
+  private readonly directory: Directory;
+  private readonly clock: () => Date;
+  private readonly hooks: ActionHooks;
+
   constructor(
-    private readonly store: Store,
-    private readonly directory: Directory,
-    private readonly clock: () => Date,
-    private readonly hooks: ActionHooks = {},
-  ) {}
+    store: Store,
+    directory: Directory,
+    clock: () => Date,
+    hooks: ActionHooks = {},
+  ) {
+    this.store = store;
+    this.directory = directory;
+    this.clock = clock;
+    this.hooks = hooks;
+  }
 
   /** Takes the ticket for oneself; a new ticket becomes triaged. */
   async claim(actor: Actor, ticket: TicketRecord): Promise<void> {

@@ -11,17 +11,20 @@ import path from 'node:path';
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /**
- * How `npm start` runs the server, without npm in between (npm would stand between the signal
- * and the server): `node src/main.ts` once package.json says so, else through tsx's loader.
+ * The node arguments of an npm script's last `node ...` command, without npm in between (npm
+ * would stand between the signal and the server): "node scripts/require-node.mjs && node src/main.ts"
+ * gives ["src/main.ts"].
  */
-export function serverArgs(root = ROOT): string[] {
-  const start = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
-  return start.startsWith('node ') ? start.split(/\s+/).slice(1) : ['--import', 'tsx', 'src/main.ts'];
+export function nodeArgsOf(script: string, root = ROOT): string[] {
+  const command = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts[script] ?? '';
+  const last = command.split('&&').map((c) => c.trim()).filter((c) => c.startsWith('node ')).at(-1);
+  if (!last) throw new Error(`npm run ${script} does not run node: ${command}`);
+  return last.split(/\s+/).slice(1);
 }
 
-/** True when `npm start` runs plain Node (no tsx), as the Dockerfile does. */
-export function startsWithPlainNode(root = ROOT): boolean {
-  return serverArgs(root)[0] !== '--import';
+/** How `npm start` runs the server. */
+export function serverArgs(root = ROOT): string[] {
+  return nodeArgsOf('start', root);
 }
 
 /** A port that was free a moment ago. */
@@ -93,9 +96,7 @@ export async function spawnServer(env: Record<string, string>, opts: { cwd?: str
 
 /** Runs `npm run cli -- <args>` the way package.json says, without npm; resolves with its exit code and output. */
 export async function runCli(args: string[], env: Record<string, string>, cwd = ROOT): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const cli = (JSON.parse(readFileSync(path.join(cwd, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.cli ?? '';
-  const nodeArgs = cli.startsWith('node ') ? cli.split(/\s+/).slice(1) : ['--import', 'tsx', 'src/cli.ts'];
-  const proc = spawn(process.execPath, [...nodeArgs, ...args], { cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...nodeArgsOf('cli', cwd), ...args], { cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   proc.stdout!.on('data', (d: Buffer) => (stdout += d.toString('utf8')));

@@ -2,7 +2,7 @@
  * Dashboard test helpers: staff accounts, a cookie-keeping HTTP client that fills in CSRF tokens,
  * and tickets created by playing conversations through the simulator.
  */
-import { createStaffAccount } from '../../src/dashboard/staff-accounts.ts';
+import { createStaffAccount } from '../../src/staff/staff-accounts.ts';
 import { playScript, type ScriptAnswer } from './script.ts';
 import type { TestServer } from './server.ts';
 
@@ -27,7 +27,11 @@ export class StaffClient {
   /** The CSRF token of the last page that had one. */
   csrf = '';
 
-  constructor(readonly base: string) {}
+  readonly base: string;
+
+  constructor(base: string) {
+    this.base = base;
+  }
 
   async request(method: 'GET' | 'POST', path: string, form?: Record<string, string>): Promise<Page> {
     const headers: Record<string, string> = {};

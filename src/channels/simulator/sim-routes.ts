@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Services } from '../../app.ts';
+import type { Services } from '../../services.ts';
 import { RequestError } from '../../core/errors.ts';
 import type { InboundContent, Reply } from '../../conversation/reply.ts';
 

@@ -7,10 +7,10 @@ import type { AnswerValue } from '../../flow/types.ts';
 import type { AuditEntry, Attachment, Note, StaffUser, TicketRecord } from '../../store/store.ts';
 import { isCrossBorder, OUTCOMES, STATUSES } from '../../tickets/ticket-actions.ts';
 import type { Directory } from '../../directory/directory.ts';
-import { ALL_AGENCIES, can } from '../access.ts';
-import type { DashboardText } from '../dashboard-text.ts';
+import { ALL_AGENCIES, can } from '../../access/access.ts';
+import type { DashboardText } from '../../staff/staff-text.ts';
 import { html, type SafeHtml } from '../html.ts';
-import type { Timing } from '../targets.ts';
+import type { Timing } from '../../tickets/targets.ts';
 import { csrfField, notice, page, priorityBadge, type ViewContext } from './layout.ts';
 import { timingBadge } from './queue-view.ts';
 

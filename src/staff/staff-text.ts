@@ -25,11 +25,16 @@ export class DashboardText {
   private readonly bot: Translate;
   private readonly dates: Intl.DateTimeFormat;
 
+  readonly lang: DashboardLanguage;
+  private readonly dictionary: Dictionary;
+
   constructor(
     translations: Translations,
-    readonly lang: DashboardLanguage,
-    private readonly dictionary: Dictionary,
+    lang: DashboardLanguage,
+    dictionary: Dictionary,
   ) {
+    this.lang = lang;
+    this.dictionary = dictionary;
     this.bot = translations.t(lang);
     this.dates = new Intl.DateTimeFormat(lang === 'th' ? 'th-TH' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE });
   }
