@@ -33,22 +33,26 @@ export function installShutdown(opts: ShutdownOptions): void {
     }
     stopping = true;
     const started = Date.now();
+    let current = '';
     opts.log.info({ signal, deadlineMs: opts.deadlineMs }, 'shutting down: finishing work in flight');
     const deadline = setTimeout(async () => {
-      opts.log.error({ deadlineMs: opts.deadlineMs }, 'shutdown deadline passed; work left is resumed at the next start');
+      opts.log.error({ deadlineMs: opts.deadlineMs, waitingFor: current }, 'shutdown deadline passed; work left is resumed at the next start');
       // The database may itself be what waits: give closing it a second, no more.
       await Promise.race([opts.onDeadline?.().catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
       exit(1);
     }, opts.deadlineMs);
     deadline.unref();
     try {
-      for (const step of opts.steps) await step.run();
+      for (const step of opts.steps) {
+        current = step.name;
+        await step.run();
+      }
       clearTimeout(deadline);
       opts.log.info({ ms: Date.now() - started }, 'stopped cleanly');
       exit(0);
     } catch (err) {
       clearTimeout(deadline);
-      opts.log.error({ err: { message: (err as Error).message } }, 'shutdown failed; work left is resumed at the next start');
+      opts.log.error({ step: current, err: { message: (err as Error).message } }, 'shutdown failed; work left is resumed at the next start');
       exit(1);
     }
   };
