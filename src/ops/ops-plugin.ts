@@ -9,20 +9,13 @@ import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-pro
 import type { Services } from '../services.ts';
 import { channelRuntime } from '../channels/channels.ts';
 import { safeEqual } from '../channels/constant-time.ts';
-import { createMetrics, type Metrics } from './metrics.ts';
+import { createMetrics } from './metrics.ts';
 import { latestMigration, openOpsFigures } from './ops-db.ts';
 import { checkReadiness } from './readiness.ts';
 import { echoRequestId } from './request-log.ts';
 
 /** Where the OpenAPI document is served. */
 export const OPENAPI_PATH = '/api/openapi.json';
-
-const metricsOf = new WeakMap<FastifyInstance, Metrics>();
-
-/** The metrics of an app built by `createApp` (for tests and the CLI). */
-export function appMetrics(app: FastifyInstance): Metrics | undefined {
-  return metricsOf.get(app);
-}
 
 /** True for 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6. */
 export function isLoopback(address: string | undefined): boolean {
@@ -50,7 +43,6 @@ export async function registerOps(app: FastifyInstance, services: Services, opts
     ...(config.TELEGRAM_BOT_TOKEN ? ['telegram'] : []),
   ];
   const metrics = createMetrics({ figures, channels: { inbound: platforms, outbox: [...platforms, 'webhook'] }, now: clock });
-  metricsOf.set(app, metrics);
   const schemaVersion = latestMigration();
 
   echoRequestId(app);
