@@ -67,6 +67,11 @@ export const envSchema = z.object({
   ESCALATION_LINE_GROUP: z.string().regex(/^C[0-9a-f]{32}$/, 'must be a LINE group id (C followed by 32 hex digits; see `npm run cli -- alerts groups`)').optional(),
   ESCALATION_WEBHOOK_URL: z.url().optional(),
   ESCALATION_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters (e.g. `openssl rand -hex 32`)').optional(),
+
+  // Operations (docs/operations.md): /metrics from elsewhere than this machine needs this bearer token.
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. `openssl rand -hex 32`)').optional(),
+  // How long SIGTERM waits for work in flight before closing the database and exiting anyway.
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
 }).superRefine((env, ctx) => {
   // Half a LINE configuration is a mistake, not a wish to have LINE off: say so rather than stay silent.
   if (Boolean(env.LINE_CHANNEL_SECRET) !== Boolean(env.LINE_CHANNEL_ACCESS_TOKEN)) {
