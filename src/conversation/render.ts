@@ -21,6 +21,8 @@ export interface RenderContext {
   ticket?: TicketRecord;
   /** All tickets of this chat, newest first (for the status block). */
   tickets: () => TicketRecord[];
+  /** Keys whose answers were read from typed words, not tapped: the summary marks them. */
+  typed?: readonly string[];
 }
 
 const EXPECTS: Record<KeyDef['type'], ExpectType> = {
@@ -55,6 +57,19 @@ export function render(out: Out[], ctx: RenderContext): Reply[] {
       case 'show':
         replies.push(...renderBlock(line.block, ctx));
         break;
+      case 'confirm': {
+        // What was understood, with the key's values as buttons: the same one confirms, another corrects.
+        const def = ctx.dictionary[line.key]!;
+        const prefix = labelPrefix(line.key, def);
+        const answer = valueText(line.key, def, line.value, t);
+        const ids = [...choiceIds(def), ...(line.required ? [] : [SKIP])];
+        replies.push({
+          text: t(line.doubtful ? 'confirm.doubtful' : 'confirm.read_back', { answer }),
+          choices: ids.map((id) => ({ id, label: id === SKIP ? t(`choice.${SKIP}`) : t(`${prefix}.${id}`) })),
+          expects: { key: line.key, type: EXPECTS[def.type] },
+        });
+        break;
+      }
       case 'ask': {
         const def = ctx.dictionary[line.key]!;
         const prefix = labelPrefix(line.key, def);
@@ -120,11 +135,12 @@ function renderBlock(block: Block, ctx: RenderContext): Reply[] {
 }
 
 /** One line per answered question, in dictionary order, with the value in words. */
-export function summaryLines(ctx: Pick<RenderContext, 't' | 'dictionary' | 'answers'>): string[] {
+export function summaryLines(ctx: Pick<RenderContext, 't' | 'dictionary' | 'answers' | 'typed'>): string[] {
   const { t, dictionary, answers } = ctx;
+  const typed = new Set(ctx.typed ?? []);
   return Object.entries(dictionary)
     .filter(([key, def]) => answers[key] !== undefined && key !== 'lang' && def.summary !== false)
-    .map(([key, def]) => `• ${t(`summary.label.${key}`)}: ${valueText(key, def, answers[key]!, t)}`);
+    .map(([key, def]) => `• ${t(`summary.label.${key}`)}: ${valueText(key, def, answers[key]!, t)}${typed.has(key) ? ` ${t('summary.typed')}` : ''}`);
 }
 
 /** An answer in words: labels for choices, the text itself, coordinates, a count of files. */
