@@ -98,3 +98,126 @@ describe('typed answers through the simulator: what is stored, and what the pers
     expect(state.typed).toContain(key);
   });
 });
+
+describe('reading back what was understood', () => {
+  it('a typed "yes" at the danger question: emergency numbers and ticket first, the read-back after, and a correction re-triages', async () => {
+    const user = 'readback-danger';
+    await server.sim({ user, text: 'hello' });
+    const first = await server.sim({ user, text: 'yes' });
+    // Nothing comes between "yes" and the danger path: the next question is where they are.
+    expect(question(first.body.replies)?.expects?.key).toBe('current_country');
+    const numbers = await server.sim({ user, choice: 'TH' });
+    const replies = numbers.body.replies;
+    const at191 = replies.findIndex((r) => r.text.includes('191'));
+    const ref = replies.find((r) => r.ticket)?.ticket?.ref;
+    const readBack = replies.findIndex((r) => r.expects?.key === 'in_danger_now');
+    expect(at191).toBeGreaterThanOrEqual(0);
+    expect(ref).toBeDefined();
+    expect(readBack).toBeGreaterThan(at191);
+    expect(replies[readBack]!.text).toContain('I understood: Yes');
+    const token = await server.token('all');
+    expect((await server.api(`/api/tickets/${ref}`, token)).body.priority).toBe('P1');
+
+    // "No" corrects it: the ticket is re-triaged, and the menu comes next.
+    const corrected = await server.sim({ user, choice: 'no' });
+    expect(question(corrected.body.replies)?.expects?.key).toBe('menu');
+    const ticket = (await server.api(`/api/tickets/${ref}`, token)).body;
+    expect(ticket.answers.in_danger_now).toBe('no');
+    expect(ticket.priority).toBe('P3');
+  });
+
+  it('a typed "no" at the danger question is read back before the menu; tapping it confirms', async () => {
+    const user = 'readback-no';
+    await server.sim({ user, text: 'สวัสดีครับ' });
+    const res = await server.sim({ user, text: 'ครับ ไม่มี' });
+    const q = question(res.body.replies)!;
+    expect(q.expects).toEqual({ key: 'in_danger_now', type: 'choice' });
+    expect(q.text).toContain('ไม่ใช่');
+    const next = await server.sim({ user, choice: 'no' });
+    expect(question(next.body.replies)?.expects?.key).toBe('menu');
+    const state = await session(user);
+    expect(state.answers.in_danger_now).toBe('no');
+    expect(state.typed ?? []).not.toContain('in_danger_now');
+  });
+
+  it('a doubtful typed consent is a no until the person taps yes', async () => {
+    const user = 'readback-consent';
+    await reach(user, 'en', 'consent_share');
+    const doubtful = await server.sim({ user, text: 'yes I think' });
+    const q = question(doubtful.body.replies)!;
+    expect(q.expects?.key).toBe('consent_share');
+    expect(q.text).toContain('I am not sure I understood');
+    expect(q.text).toContain('No');
+    expect(q.choices?.map((c) => c.id)).toEqual(['yes', 'no']);
+    expect((await session(user)).answers.consent_share).toBe('no');
+    // Nothing goes on until the tap.
+    const tapped = await server.sim({ user, choice: 'yes' });
+    expect(question(tapped.body.replies)?.expects?.key).not.toBe('consent_share');
+    expect((await session(user)).answers.consent_share).toBe('yes');
+  });
+
+  it('a typed "yes" to consent is read back too, and only a tap (or the same clear yes again) settles it', async () => {
+    const user = 'readback-consent-yes';
+    await reach(user, 'vi', 'consent_share');
+    const res = await server.sim({ user, text: 'dạ đồng ý' });
+    expect(question(res.body.replies)?.expects?.key).toBe('consent_share');
+    const again = await server.sim({ user, text: 'có' });
+    expect(question(again.body.replies)?.expects?.key).not.toBe('consent_share');
+    expect((await session(user)).answers.consent_share).toBe('yes');
+  });
+
+  it('words typed at a read-back are read again: another answer is read back again', async () => {
+    const user = 'readback-retype';
+    await reach(user, 'zh', 'free_to_leave');
+    await server.sim({ user, text: '走不了' });
+    const res = await server.sim({ user, text: '可以走' });
+    const q = question(res.body.replies)!;
+    expect(q.expects?.key).toBe('free_to_leave');
+    expect(q.text).toContain('是');
+    expect((await session(user)).answers.free_to_leave).toBe('yes');
+  });
+
+  it('help during a read-back comes back to the read-back', async () => {
+    const user = 'readback-help';
+    await reach(user, 'en', 'free_to_leave');
+    await server.sim({ user, text: 'no' });
+    const res = await server.sim({ user, text: '/help' });
+    expect(question(res.body.replies)?.expects?.key).toBe('free_to_leave');
+    expect(question(res.body.replies)?.text).toContain('I understood: No');
+  });
+
+  it('a typed Lao answer "she is in Cambodia" is Cambodia, read back in Lao', async () => {
+    const user = 'readback-lao';
+    await reach(user, 'lo', 'current_country');
+    const res = await server.sim({ user, text: 'ລາວຢູ່ກຳປູເຈຍ' });
+    expect(question(res.body.replies)?.text).toContain(translations.t('lo')('country.KH'));
+    expect((await session(user)).answers.current_country).toBe('KH');
+  });
+
+  it('the summary marks the answers that came from typed words', async () => {
+    const user = 'summary-typed';
+    await reach(user, 'th', 'wages_withheld');
+    await server.sim({ user, text: 'ไม่เคยได้เงินเลยครับ' });
+    let res = await server.sim({ user, choice: 'skip' });
+    for (let turn = 0; turn < 30 && question(res.body.replies)?.expects?.key !== 'confirm_send'; turn++) {
+      const key = question(res.body.replies)!.expects!.key;
+      res = await server.sim({ user, choice: ROUTE[key] ?? 'skip' });
+    }
+    const summary = res.body.replies.find((r) => r.text.includes(translations.t('th')('summary.title')))!.text;
+    const line = summary.split('\n').find((l) => l.includes(translations.t('th')('summary.label.wages_withheld')))!;
+    expect(line).toContain(translations.t('th')('summary.typed'));
+    const menuLine = summary.split('\n').find((l) => l.includes(translations.t('th')('summary.label.consent_share')))!;
+    expect(menuLine).not.toContain(translations.t('th')('summary.typed'));
+  });
+});
+
+describe('quick exit words', () => {
+  it.each(Object.keys(HELLO))('%s: EXIT and the traditional Chinese 離開 end the chat', async (lang) => {
+    for (const word of ['EXIT', '離開']) {
+      const user = `exit-${lang}-${word}`;
+      await server.sim({ user, text: HELLO[lang] });
+      const res = await server.sim({ user, text: word });
+      expect(res.body.replies.map((r) => r.text)).toEqual([translations.t(lang)('exit.erased')]);
+    }
+  });
+});
