@@ -192,7 +192,9 @@ function readChoice(text: string, def: KeyDef, ids: readonly string[], prefix: s
     }
     for (const id of words?.ids ?? []) found.add(id);
     const meaning = CAUTION.find((m) => found.has(m));
-    if (meaning && yn[meaning]) return answer(yn[meaning]!, found.size === 1 && !own.rest && !(words?.rest ?? false));
+    // Clear when one meaning was found and every word was read, by the labels or the yes/no words.
+    const allRead = !own.rest || (words !== undefined && !words.rest);
+    if (meaning && yn[meaning]) return answer(yn[meaning]!, found.size === 1 && allRead);
     return { kind: 'miss', reason: own.fillerOnly ? 'not_an_answer' : 'unknown_choice' };
   }
 
