@@ -31,6 +31,53 @@ describe('typed answers read whole, per language (the pure reader)', () => {
   });
 });
 
+describe('the lexicon reads the whole message', () => {
+  const COUNTRIES = flows.dictionary.current_country!.values!;
+  const NEEDS = flows.dictionary.needs!.values!;
+  const YN = ['yes', 'no', 'unsure'] as const;
+  // [language, text, ids, label prefix, ids found (last mention last), fillers only, words left over]
+  const READS: [string, string, readonly string[], string, string[], boolean, boolean][] = [
+    ['th', 'ครับ', YN, 'value.yesno', [], true, false],
+    ['th', 'ครับ ไม่มี', YN, 'value.yesno', ['no'], false, false],
+    ['th', 'ไม่แน่ใจครับ', YN, 'value.yesno', ['unsure'], false, false],
+    ['th', 'อาจารย์บอก', YN, 'value.yesno', [], false, true],
+    ['km', 'នៅប្រទេសថៃ', YN, 'value.yesno', [], false, true],
+    ['km', 'នៅប្រទេសថៃ', COUNTRIES, 'country', ['TH'], false, true],
+    ['lo', 'ລາວຢູ່ກຳປູເຈຍ', COUNTRIES, 'country', ['KH'], false, true],
+    ['lo', 'ລາວຢູ່ລາວ', COUNTRIES, 'country', ['LA'], false, true],
+    ['lo', 'ລາວ', COUNTRIES, 'country', ['LA'], false, false],
+    ['my', 'ဟုတ်ကဲ့ မရှိပါဘူး', YN, 'value.yesno', ['yes', 'no'], false, false],
+    ['my', 'ဆေးကုသမှု၊ အိမ်ပြန်ရန်', NEEDS, 'value.needs', ['medical', 'go_home'], false, false],
+    ['vi', 'dạ', YN, 'value.yesno', [], true, false],
+    ['vi', 'k', YN, 'value.yesno', ['no'], false, false],
+    ['en', 'k', YN, 'value.yesno', [], true, false],
+    ['en', 'know', YN, 'value.yesno', [], false, true],
+    ['en', 'from Myanmar, now in Thailand', COUNTRIES, 'country', ['MM', 'TH'], false, true],
+    ['zh', '沒有', YN, 'value.yesno', ['no'], false, false],
+    ['zh', '对不起，不知道', YN, 'value.yesno', ['unsure'], false, false],
+    ['zh', '看病和回家', NEEDS, 'value.needs', ['medical', 'go_home'], false, false],
+  ];
+  it.each(READS)('%s "%s"', (lang, text, ids, prefix, found, fillerOnly, rest) => {
+    expect(lexicon.read(text, ids, prefix, lang)).toMatchObject({ ids: found, fillerOnly, rest });
+  });
+
+  it.each([
+    ['th', '๑๕ ปี', [15]],
+    ['lo', '໑໖', [16]],
+    ['km', '១៧ ឆ្នាំ', [17]],
+    ['my', '၁၅ နှစ်', [15]],
+    ['zh', '１６岁', [16]],
+  ])('%s digits: "%s"', (lang, text, numbers) => {
+    expect(lexicon.read(text, ['child', 'adult', 'unknown'], 'value.age_group', lang).numbers).toEqual(numbers);
+  });
+
+  it('a whole message matches whole words only, the conversation language first', () => {
+    expect(lexicon.match('Cambodia', COUNTRIES, 'country', 'en', { whole: true })).toBe('KH');
+    expect(lexicon.match('I am in Cambodia', COUNTRIES, 'country', 'en', { whole: true })).toBeUndefined();
+    expect(lexicon.match('ภาษาไทย', ['th', 'en', 'km', 'my', 'lo', 'vi', 'zh'], 'language', 'en')).toBe('th');
+  });
+});
+
 let server: TestServer;
 beforeAll(async () => {
   server = await startServer();
