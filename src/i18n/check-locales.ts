@@ -38,6 +38,8 @@ const CODE_KEYS = [
   'summary.title',
   'summary.files',
   'summary.typed',
+  'format.list',
+  'format.label',
   'confirm.read_back',
   'confirm.doubtful',
   'match.filler',
