@@ -15,7 +15,7 @@ import { question, startServer, type TestServer, texts } from './helpers/server.
 const flows = loadFlows('flows');
 const translations = new Translations(readLocales('locales'));
 const lexicon = new TranslationLexicon(translations);
-const rows = Object.entries(TYPED).flatMap(([lang, list]) => list.map(([key, typed, stored]) => ({ lang, key, typed, stored })));
+const rows = Object.entries(TYPED).flatMap(([lang, list]) => list.map(([key, typed, stored, menu]) => ({ lang, key, typed, stored, menu: menu ?? 'help_me' })));
 
 describe('the table', () => {
   it.each(Object.keys(HELLO))('%s has at least 15 rows', (lang) => expect(TYPED[lang]!.length).toBeGreaterThanOrEqual(15));
@@ -92,22 +92,22 @@ async function session(user: string): Promise<SessionState> {
   return rec!.state as SessionState;
 }
 
-/** Starts a conversation in `lang` and taps through until the bot asks `key`. */
-async function reach(user: string, lang: string, key: string) {
+/** Starts a conversation in `lang` and taps through (from the menu's `menu`) until the bot asks `key`. */
+async function reach(user: string, lang: string, key: string, menu = 'help_me') {
   let res = await server.sim({ user, text: HELLO[lang] });
   for (let turn = 0; turn < 40; turn++) {
     const q = question(res.body.replies);
     if (!q?.expects) throw new Error(`the conversation ended before ${key} was asked`);
     if (q.expects.key === key) return;
-    res = await server.sim({ user, choice: ROUTE[q.expects.key] ?? 'skip' });
+    res = await server.sim({ user, choice: q.expects.key === 'menu' ? menu : (ROUTE[q.expects.key] ?? 'skip') });
   }
   throw new Error(`${key} was not asked within 40 turns`);
 }
 
 describe('typed answers through the simulator: what is stored, and what the person sees', () => {
-  it.each(rows.map((r, i) => ({ ...r, i })))('$lang $key: "$typed" -> $stored', async ({ lang, key, typed, stored, i }) => {
+  it.each(rows.map((r, i) => ({ ...r, i })))('$lang $key: "$typed" -> $stored', async ({ lang, key, typed, stored, menu, i }) => {
     const user = `typed-${lang}-${i}`;
-    await reach(user, lang, key);
+    await reach(user, lang, key, menu);
     const t = translations.t(lang);
     const res = await server.sim({ user, text: typed });
     expect(res.status).toBe(200);
