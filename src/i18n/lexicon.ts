@@ -110,6 +110,12 @@ export class TranslationLexicon implements Lexicon {
         i += entry.takes;
         continue;
       }
+      const han = hanNumber(s, i);
+      if (han) {
+        numbers.push(han.value);
+        i += han.length;
+        continue;
+      }
       if (/\d/.test(ch)) {
         const digits = /^\d+/.exec(s.slice(i))![0];
         numbers.push(Number(digits));
@@ -174,4 +180,21 @@ function best(candidates: Entry[] | undefined, s: string, i: number, lang: strin
     if (hit.lang === lang) return hit;
   }
   return hit;
+}
+
+const HAN_DIGITS: Record<string, number> = { 零: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+
+/**
+ * A number written in Chinese numerals at `i` ("十六", "二十五岁"), up to 99. Only with 十 or before
+ * 岁, so that words such as 一定 ("surely") are not read as numbers.
+ */
+function hanNumber(s: string, i: number): { value: number; length: number } | undefined {
+  const run = /^[零一二两三四五六七八九十]+/.exec(s.slice(i))?.[0];
+  if (!run || !(run.includes('十') || s[i + run.length] === '岁')) return undefined;
+  const m = /^([一二两三四五六七八九])?(十)?([一二三四五六七八九])?$/.exec(run);
+  if (!m || (!m[2] && m[1] && m[3])) return undefined;
+  const tens = m[2] ? (m[1] ? HAN_DIGITS[m[1]]! : 1) : 0;
+  const ones = m[2] ? (m[3] ? HAN_DIGITS[m[3]]! : 0) : HAN_DIGITS[m[1] ?? m[3] ?? '']!;
+  if (ones === undefined) return undefined;
+  return { value: tens * 10 + ones, length: run.length };
 }
