@@ -42,9 +42,9 @@ describe('the lexicon reads the whole message', () => {
     ['th', 'ไม่แน่ใจครับ', YN, 'value.yesno', ['unsure'], false, false],
     ['th', 'อาจารย์บอก', YN, 'value.yesno', [], false, true],
     ['km', 'នៅប្រទេសថៃ', YN, 'value.yesno', [], false, true],
-    ['km', 'នៅប្រទេសថៃ', COUNTRIES, 'country', ['TH'], false, true],
-    ['lo', 'ລາວຢູ່ກຳປູເຈຍ', COUNTRIES, 'country', ['KH'], false, true],
-    ['lo', 'ລາວຢູ່ລາວ', COUNTRIES, 'country', ['LA'], false, true],
+    ['km', 'នៅប្រទេសថៃ', COUNTRIES, 'country', ['TH'], false, false],
+    ['lo', 'ລາວຢູ່ກຳປູເຈຍ', COUNTRIES, 'country', ['KH'], false, false],
+    ['lo', 'ລາວຢູ່ລາວ', COUNTRIES, 'country', ['LA'], false, false],
     ['lo', 'ລາວ', COUNTRIES, 'country', ['LA'], false, false],
     ['my', 'ဟုတ်ကဲ့ မရှိပါဘူး', YN, 'value.yesno', ['yes', 'no'], false, false],
     ['my', 'ဆေးကုသမှု၊ အိမ်ပြန်ရန်', NEEDS, 'value.needs', ['medical', 'go_home'], false, false],
@@ -52,7 +52,7 @@ describe('the lexicon reads the whole message', () => {
     ['vi', 'k', YN, 'value.yesno', ['no'], false, false],
     ['en', 'k', YN, 'value.yesno', [], true, false],
     ['en', 'know', YN, 'value.yesno', [], false, true],
-    ['en', 'from Myanmar, now in Thailand', COUNTRIES, 'country', ['MM', 'TH'], false, true],
+    ['en', 'from Myanmar, now in Thailand', COUNTRIES, 'country', ['MM', 'TH'], false, false],
     ['zh', '沒有', YN, 'value.yesno', ['no'], false, false],
     ['zh', '对不起，不知道', YN, 'value.yesno', ['unsure'], false, false],
     ['zh', '看病和回家', NEEDS, 'value.needs', ['medical', 'go_home'], false, false],
@@ -171,6 +171,23 @@ describe('reading back what was understood', () => {
     const ticket = (await server.api(`/api/tickets/${ref}`, token)).body;
     expect(ticket.answers.in_danger_now).toBe('no');
     expect(ticket.priority).toBe('P3');
+  });
+
+  it('on the danger path a typed country is read back after the numbers; a corrected country gets its own numbers', async () => {
+    const user = 'readback-danger-country';
+    await server.sim({ user, text: 'hello' });
+    await server.sim({ user, text: 'yes' });
+    const shown = await server.sim({ user, text: 'I am in Cambodia' });
+    // Cambodia's numbers at once, then the two read-backs, danger first.
+    expect(texts(shown.body.replies)).toContain('117');
+    expect(question(shown.body.replies)?.expects?.key).toBe('in_danger_now');
+    const country = await server.sim({ user, choice: 'yes' });
+    expect(question(country.body.replies)?.expects?.key).toBe('current_country');
+    expect(question(country.body.replies)?.text).toContain('I understood: Cambodia');
+    const corrected = await server.sim({ user, choice: 'TH' });
+    expect(texts(corrected.body.replies)).toContain('191');
+    expect(question(corrected.body.replies)?.expects?.key).toBe('menu');
+    expect((await session(user)).answers).toMatchObject({ in_danger_now: 'yes', current_country: 'TH' });
   });
 
   it('a typed "no" at the danger question is read back before the menu; tapping it confirms', async () => {

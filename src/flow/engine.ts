@@ -4,7 +4,7 @@
  */
 import { evaluate } from '../rules/condition.ts';
 import { choiceIds, confirmsTyped, DONE, interpret, type Lexicon, SKIP } from './interpret.ts';
-import type { Effect, FlowNode, FlowSet, Input, Out, ReadBack, SessionState, Target } from './types.ts';
+import type { Block, Effect, FlowNode, FlowSet, Input, Out, ReadBack, SessionState, Target } from './types.ts';
 
 /** Raised when a flow misbehaves at run time (the meaning checks should make this unreachable). */
 export class FlowRuntimeError extends Error {
@@ -65,7 +65,7 @@ export function step(flows: FlowSet, state: SessionState | undefined, given: Inp
   if (!node.ask) throw new FlowRuntimeError(here, 'the state waits at a node that asks nothing');
   if (isLeaveMessage(input) && state.misses >= MISSES_BEFORE_OFFER && flows.flows.has(MESSAGE_FLOW)) {
     const target = { flow: MESSAGE_FLOW, node: flows.flows.get(MESSAGE_FLOW)!.start };
-    return { state: run(flows, { ...state, misses: 0 }, target, out, effects), out, effects };
+    return { state: run(flows, { ...settle(state), misses: 0 }, target, out, effects), out, effects };
   }
   if (state.confirming) return { state: readBackStep(flows, state, input, lexicon, out, effects), out, effects };
   const def = flows.dictionary[node.ask]!;
@@ -187,6 +187,10 @@ function readBackStep(flows: FlowSet, state: SessionState, input: Input, lexicon
     out.push({ kind: 'miss', reason }, readBackOut(c));
     return { ...state, misses: state.misses + 1 };
   }
+  // The numbers shown on the way were for the country understood: a corrected country gets its own.
+  if (c.key === 'current_country' && settled.answers.current_country !== c.value && settled.answers.in_danger_now === 'yes' && settled.emergencyShown) {
+    out.push({ kind: 'show', block: 'emergency_numbers' });
+  }
   const here: Target = { flow: state.flow, node: state.node };
   const node = nodeAt(flows, here);
   if (c.resume === 'next') return run(flows, settled, exit(node, settled, here), out, effects);
@@ -195,8 +199,13 @@ function readBackStep(flows: FlowSet, state: SessionState, input: Input, lexicon
     out.push(readBackOut(held.readBack));
     return held.state;
   }
+  // The question the read-back came before, with its lines (which may be the emergency numbers).
   speak(node, out);
-  return settled;
+  return shows(node, 'emergency_numbers') ? { ...settled, emergencyShown: true } : settled;
+}
+
+function shows(node: FlowNode, block: Block): boolean {
+  return node.say.some((item) => 'show' in item && item.show === block);
 }
 
 /** The next held read-back, once nothing urgent is on the way, with the state that asks it. */
@@ -220,7 +229,8 @@ function run(flows: FlowSet, state: SessionState, target: Target, out: Out[], ef
       // A held read-back comes before the next question (whose lines are said after it).
       const held = node.ask ? takeDue(state) : undefined;
       if (!held) speak(node, out, { withoutQuestion: true });
-      if (node.say.some((item) => 'show' in item && item.show === 'emergency_numbers')) state = { ...state, emergencyShown: true };
+      // Numbers held back with the node's lines (for a read-back) are shown when they are said.
+      if (!held && shows(node, 'emergency_numbers')) state = { ...state, emergencyShown: true };
       for (const action of node.do) {
         if (action === 'create_ticket') effects.push({ type: 'create_ticket' });
       }
