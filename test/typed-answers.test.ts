@@ -258,6 +258,17 @@ describe('reading back what was understood', () => {
     expect((await session(user)).answers.current_country).toBe('KH');
   });
 
+  it.each([
+    ['ဟုတ္ကဲ့ မရွိပါဘူး', 'in_danger_now', 'no'],
+    ['ဟုတ္ကဲ့ မသိပါဘူး', 'in_danger_now', 'unsure'],
+    ['ထြက္လို႔မရဘူး', 'free_to_leave', 'no'],
+  ])('Burmese typed in Zawgyi is read the same: "%s" -> %s %s', async (zawgyi, key, stored) => {
+    const user = `zawgyi-${key}-${stored}`;
+    await reach(user, 'my', key);
+    await server.sim({ user, text: zawgyi });
+    expect((await session(user)).answers[key]).toBe(stored);
+  });
+
   it('the summary marks the answers that came from typed words', async () => {
     const user = 'summary-typed';
     await reach(user, 'th', 'wages_withheld');
