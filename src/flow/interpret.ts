@@ -187,7 +187,8 @@ function readChoice(text: string, def: KeyDef, ids: readonly string[], prefix: s
   if (yn) {
     const found = new Set<string>();
     for (const id of own.ids) {
-      const meaning = CAUTION.find((m) => yn[m] === id);
+      // A value stands for the meaning of its own name first (consent's "no" is no, not "unsure").
+      const meaning = CAUTION.find((m) => m === id && yn[m] === id) ?? CAUTION.find((m) => yn[m] === id);
       if (meaning) found.add(meaning);
     }
     for (const id of words?.ids ?? []) found.add(id);
