@@ -296,3 +296,19 @@ describe('quick exit words', () => {
     }
   });
 });
+
+describe('a typed consent is taken only from a clear yes', () => {
+  const consent = flows.dictionary.consent_share!;
+  it.each([
+    ['en', 'yes', 'yes', true],
+    ['en', 'no thanks', 'no', true],
+    ['en', 'yes I think', 'no', false],
+    ['th', 'ได้เลย', 'yes', true],
+    ['th', 'ครับ ไม่ได้', 'no', true],
+    ['zh', '可以吧', 'yes', true],
+    ['zh', '可能可以', 'no', false],
+    ['vi', 'dạ không', 'no', true],
+  ])('%s "%s" -> %s (clear: %s)', (lang, text, value, clear) => {
+    expect(interpret('consent_share', consent, true, { type: 'text', text }, lexicon, lang)).toEqual({ kind: 'answer', value, typed: { clear } });
+  });
+});
