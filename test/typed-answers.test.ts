@@ -41,6 +41,7 @@ describe('the lexicon reads the whole message', () => {
     ['th', 'ครับ ไม่มี', YN, 'value.yesno', ['no'], false, false],
     ['th', 'ไม่แน่ใจครับ', YN, 'value.yesno', ['unsure'], false, false],
     ['th', 'อาจารย์บอก', YN, 'value.yesno', [], false, true],
+    ['th', 'เมีย', YN, 'value.yesno', [], false, true],
     ['km', 'នៅប្រទេសថៃ', YN, 'value.yesno', [], false, true],
     ['km', 'នៅប្រទេសថៃ', COUNTRIES, 'country', ['TH'], false, false],
     ['lo', 'ລາວຢູ່ກຳປູເຈຍ', COUNTRIES, 'country', ['KH'], false, false],

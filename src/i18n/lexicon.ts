@@ -55,13 +55,15 @@ const WORD_CHAR = /[\p{Script=Latin}\p{N}]/u;
 const MARK = /\p{M}/u;
 /** Khmer coeng and Myanmar virama: the next consonant is stacked under this one. */
 const STACKER = /[\u17D2\u1039]/;
+/** Thai and Lao vowels written before the consonant they follow in speech (เมีย holds no มี). */
+const LEADING_VOWEL = /[\u0E40-\u0E44\u0EC0-\u0EC4]/;
 
 /** Whether `word` may match `s` at `i` without cutting a Latin word or a cluster. */
 function fits(s: string, i: number, word: string): boolean {
   if (!s.startsWith(word, i)) return false;
   const before = s[i - 1];
   const after = s[i + word.length];
-  if (before && STACKER.test(before)) return false;
+  if (before && (STACKER.test(before) || LEADING_VOWEL.test(before))) return false;
   if (before && WORD_CHAR.test(word[0]!) && WORD_CHAR.test(before)) return false;
   if (after && WORD_CHAR.test(word.at(-1)!) && WORD_CHAR.test(after)) return false;
   return !(after && MARK.test(after));
