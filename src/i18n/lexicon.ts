@@ -119,7 +119,8 @@ export class TranslationLexicon implements Lexicon {
         continue;
       }
       if (/\d/.test(ch)) {
-        const digits = /^\d+/.exec(s.slice(i))![0];
+        DIGIT_RUN.lastIndex = i;
+        const digits = DIGIT_RUN.exec(s)![0];
         numbers.push(Number(digits));
         i += digits.length;
         continue;
@@ -184,6 +185,8 @@ function best(candidates: Entry[] | undefined, s: string, i: number, lang: strin
   return hit;
 }
 
+const DIGIT_RUN = /\d+/y;
+const HAN_RUN = /[零一二两三四五六七八九十]+/y;
 const HAN_DIGITS: Record<string, number> = { 零: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 
 /**
@@ -191,7 +194,8 @@ const HAN_DIGITS: Record<string, number> = { 零: 0, 一: 1, 二: 2, 两: 2, 三
  * 岁, so that words such as 一定 ("surely") are not read as numbers.
  */
 function hanNumber(s: string, i: number): { value: number; length: number } | undefined {
-  const run = /^[零一二两三四五六七八九十]+/.exec(s.slice(i))?.[0];
+  HAN_RUN.lastIndex = i;
+  const run = HAN_RUN.exec(s)?.[0];
   if (!run || !(run.includes('十') || s[i + run.length] === '岁')) return undefined;
   const m = /^([一二两三四五六七八九])?(十)?([一二三四五六七八九])?$/.exec(run);
   if (!m || (!m[2] && m[1] && m[3])) return undefined;
