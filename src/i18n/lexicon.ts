@@ -72,8 +72,11 @@ function fits(s: string, i: number, word: string): boolean {
 /** A lexicon built from the translations. */
 export class TranslationLexicon implements Lexicon {
   private readonly cache = new Map<string, Map<string, Entry[]>>();
+  private readonly translations: Translations;
 
-  constructor(private readonly translations: Translations) {}
+  constructor(translations: Translations) {
+    this.translations = translations;
+  }
 
   match(text: string, ids: readonly string[], labelPrefix: string, lang: string | undefined, opts: { whole?: boolean } = {}): string | undefined {
     const typed = normalize(text);
