@@ -57,6 +57,9 @@ describe('the lexicon reads the whole message', () => {
     ['zh', '沒有', YN, 'value.yesno', ['no'], false, false],
     ['zh', '对不起，不知道', YN, 'value.yesno', ['unsure'], false, false],
     ['zh', '看病和回家', NEEDS, 'value.needs', ['medical', 'go_home'], false, false],
+    // 打 is "hit" at the violence question, but 打电话 is a phone call.
+    ['zh', '他们打电话给我家', YN, 'key.threats_or_violence', [], false, true],
+    ['zh', '他们打我', YN, 'key.threats_or_violence', ['yes'], false, true],
   ];
   it.each(READS)('%s "%s"', (lang, text, ids, prefix, found, fillerOnly, rest) => {
     expect(lexicon.read(text, ids, prefix, lang)).toMatchObject({ ids: found, fillerOnly, rest });

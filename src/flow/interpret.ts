@@ -13,6 +13,9 @@ export const DONE = 'done';
 /** Yes/no questions take these values (the dictionary's `yesno`). */
 export const YESNO_VALUES = ['yes', 'no', 'unsure'] as const;
 
+/** The locale prefix of words that answer one question only: `match.key.<key>.<value>`. */
+export const KEY_PREFIX = 'key';
+
 /** The locale prefix of the yes/no words, which also answer keys that read as yes/no (age_group). */
 export const YESNO_PREFIX = 'value.yesno';
 
@@ -121,7 +124,7 @@ export function interpret(key: string, def: KeyDef, required: boolean, input: In
         case 'multi':
           return readMulti(text, ids, prefix, lexicon, lang);
         default:
-          return readChoice(text, def, ids, prefix, lexicon, lang);
+          return readChoice(key, text, def, ids, prefix, lexicon, lang);
       }
     }
   }
@@ -161,7 +164,7 @@ function yesnoValues(def: KeyDef, ids: readonly string[]): Partial<Record<(typeo
 }
 
 /** A typed answer to a choice or yes/no question, read whole. */
-function readChoice(text: string, def: KeyDef, ids: readonly string[], prefix: string, lexicon: Lexicon, lang: string | undefined): Interpretation {
+function readChoice(key: string, text: string, def: KeyDef, ids: readonly string[], prefix: string, lexicon: Lexicon, lang: string | undefined): Interpretation {
   const answer = (value: string, clear: boolean): Interpretation => {
     // A typed consent is only ever taken from a clear yes: anything less is a no until confirmed.
     if (def.consent && !clear && ids.includes('no')) return { kind: 'answer', value: 'no', typed: { clear: false } };
@@ -176,6 +179,8 @@ function readChoice(text: string, def: KeyDef, ids: readonly string[], prefix: s
   const own = lexicon.read(text, ids, prefix, lang);
   const yn = yesnoValues(def, ids);
   const words = yn && (prefix !== YESNO_PREFIX || ids.length < YESNO_VALUES.length) ? lexicon.read(text, YESNO_VALUES, YESNO_PREFIX, lang) : undefined;
+  // Words that answer this question only (`match.key.<key>.<value>`: "took my passport", "ถูกขัง").
+  const phrases = yn ? lexicon.read(text, ids, `${KEY_PREFIX}.${key}`, lang) : undefined;
 
   // A typed age answers "are you under 18?": "15", "15 ปี", "១៥ ឆ្នាំ", "16岁".
   const ages = own.numbers.filter((n) => n <= 120);
@@ -186,7 +191,7 @@ function readChoice(text: string, def: KeyDef, ids: readonly string[], prefix: s
 
   if (yn) {
     const found = new Set<string>();
-    for (const id of own.ids) {
+    for (const id of [...own.ids, ...(phrases?.ids ?? [])]) {
       // A value stands for the meaning of its own name first (consent's "no" is no, not "unsure").
       const meaning = CAUTION.find((m) => m === id && yn[m] === id) ?? CAUTION.find((m) => yn[m] === id);
       if (meaning) found.add(meaning);
@@ -194,7 +199,7 @@ function readChoice(text: string, def: KeyDef, ids: readonly string[], prefix: s
     for (const id of words?.ids ?? []) found.add(id);
     const meaning = CAUTION.find((m) => found.has(m));
     // Clear when one meaning was found and every word was read, by the labels or the yes/no words.
-    const allRead = !own.rest || (words !== undefined && !words.rest);
+    const allRead = [own, words, phrases].some((r) => r !== undefined && !r.rest);
     if (meaning && yn[meaning]) return answer(yn[meaning]!, found.size === 1 && allRead);
     return { kind: 'miss', reason: own.fillerOnly ? 'not_an_answer' : 'unknown_choice' };
   }
