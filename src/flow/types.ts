@@ -108,6 +108,11 @@ export interface SessionState {
   ticketRef?: string;
   /** The user asked to change language; the next choice picks one. Conversation layer only. */
   choosingLanguage?: boolean;
+  /**
+   * This report's id, new at every fresh start: a chat may hold several reports, and each ticket
+   * shows only its own. Set by the conversation layer; the engine drops it when it starts afresh.
+   */
+  conversationId?: string;
 }
 
 /** A user's input as the engine sees it: channel-neutral. */

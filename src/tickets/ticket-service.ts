@@ -14,6 +14,8 @@ export interface TicketOwner {
   sessionId: string;
   channel: string;
   userId: string;
+  /** The conversation (one report of the chat) the ticket comes from. */
+  conversationId?: string;
 }
 
 /** Derives the stored assessment of a ticket from answers. */
@@ -50,7 +52,7 @@ export async function createTicket(tx: Tx, policy: Policy, owner: TicketOwner, a
     await tx.addReferral(ref, agency);
     await tx.audit({ ticketRef: ref, actor: 'bot', action: 'referral.created', detail: { agency } });
   }
-  await tx.linkAttachments(owner.sessionId, ref);
+  await tx.linkAttachments(owner.sessionId, ref, owner.conversationId);
   const ticket = (await tx.getTicket(ref))!;
   // In this transaction: the referral and its alert commit together or not at all.
   await alerts?.referred(tx, ticket, agencies);
@@ -60,7 +62,7 @@ export async function createTicket(tx: Tx, policy: Policy, owner: TicketOwner, a
 /** Brings a ticket up to date with new answers; audits what changed and alerts newly referred agencies. */
 export async function enrichTicket(tx: Tx, policy: Policy, ticket: TicketRecord, answers: Answers, alerts?: AgencyAlerts): Promise<TicketRecord> {
   if (JSON.stringify(ticket.answers) === JSON.stringify(answers)) {
-    await tx.linkAttachments(ticket.sessionId, ticket.ref);
+    await tx.linkAttachments(ticket.sessionId, ticket.ref, ticket.conversationId);
     return ticket;
   }
   const { agencies, routes, priorityBecause, ...assessment } = assessmentOf(policy, answers);
@@ -76,7 +78,7 @@ export async function enrichTicket(tx: Tx, policy: Policy, ticket: TicketRecord,
       await tx.audit({ ticketRef: ticket.ref, actor: 'bot', action: 'referral.created', detail: { agency } });
     }
   }
-  await tx.linkAttachments(ticket.sessionId, ticket.ref);
+  await tx.linkAttachments(ticket.sessionId, ticket.ref, ticket.conversationId);
   const updated = (await tx.getTicket(ticket.ref))!;
   if (added.length) await alerts?.referred(tx, updated, added);
   return updated;
