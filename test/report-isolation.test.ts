@@ -22,6 +22,7 @@ let boat: string;
 const USER = 'two-reports';
 const WAGES_WORDS = 'Sunrise Garment Factory, Lane 9';
 const BOAT_WORDS = 'Mahachai pier, boat Sea Star 7';
+const PRIVATE_WORDS = 'my uncle house in Ranong';
 const image = (tag: string) => ({ image: { name: `${tag}.png`, mime: 'image/png', base64: pngBytes(tag).toString('base64') } });
 
 /** Plays one report from the chat (the first starts with "hello", later ones with /start). */
@@ -42,6 +43,9 @@ beforeAll(async () => {
   policeLead = new StaffClient(server.url);
   await Promise.all([labour.login('doe-lead'), police.login('atp-agent'), policeLead.login('atp-lead')]);
   wages = await report('hello', { ...UNPAID, location: { text: WAGES_WORDS }, evidence: image('payslip') });
+  // A report in between that the person chose not to share: no ticket, and its photo goes nowhere.
+  const { replies } = await playScript(server, USER, '/start', { ...FISHING_BOAT, location: { text: PRIVATE_WORDS }, evidence: image('not-shared'), consent_share: { choice: 'no' } } as Record<string, ScriptAnswer>);
+  expect(replies.some((r) => r.ticket)).toBe(false);
   boat = await report('/start', { ...FISHING_BOAT, location: { text: BOAT_WORDS }, evidence: image('boat-contract') });
 });
 afterAll(async () => server?.close());
@@ -71,6 +75,11 @@ describe('two reports from one chat (issue 10 item 1)', () => {
     expect(policePage.text).not.toContain(wages);
     expect(policePage.text).not.toContain(WAGES_WORDS);
     expect(policePage.text).not.toContain('payslip');
+    // The report that was not shared is on no ticket page.
+    for (const page of [labourPage, policePage]) {
+      expect(page.text).not.toContain(PRIVATE_WORDS);
+      expect(page.text).not.toContain('not-shared');
+    }
   });
 
   it('the API gives each agency its own ticket and only its files', async () => {
