@@ -44,7 +44,7 @@ beforeAll(async () => {
   await Promise.all([labour.login('doe-lead'), police.login('atp-agent'), policeLead.login('atp-lead')]);
   wages = await report('hello', { ...UNPAID, location: { text: WAGES_WORDS }, evidence: image('payslip') });
   // A report in between that the person chose not to share: no ticket, and its photo goes nowhere.
-  const { replies } = await playScript(server, USER, '/start', { ...FISHING_BOAT, location: { text: PRIVATE_WORDS }, evidence: image('not-shared'), consent_share: { choice: 'no' } } as Record<string, ScriptAnswer>);
+  const { replies } = await playScript(server, USER, '/start', { ...FISHING_BOAT, location: { text: PRIVATE_WORDS }, evidence: image('not-shared'), consent_share: { choice: 'no' } } as unknown as Record<string, ScriptAnswer>);
   expect(replies.some((r) => r.ticket)).toBe(false);
   boat = await report('/start', { ...FISHING_BOAT, location: { text: BOAT_WORDS }, evidence: image('boat-contract') });
 });
