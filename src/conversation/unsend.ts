@@ -18,6 +18,17 @@ export interface Unsent {
   messageId: string;
 }
 
+/** What replaces an unsent answer where the bot had read it back. */
+const WITHDRAWN = '…';
+/** Shorter texts ("no", "12") could match other words: they are left alone. */
+const MIN_REDACT = 3;
+
+/** The words a person's message carried (a text, a place's name). */
+function wordsOf(body: unknown): string[] {
+  const b = body as { text?: unknown; location?: { text?: unknown } };
+  return [b.text, b.location?.text].filter((v): v is string => typeof v === 'string');
+}
+
 const without = (answers: Answers, keys: string[]): Answers => Object.fromEntries(Object.entries(answers).filter(([k]) => !keys.includes(k)));
 
 /** Withdraws the message in one transaction; returns the files to delete after commit. */
@@ -29,6 +40,10 @@ export async function withdrawUnsent(deps: { store: Store; policy: Policy }, eve
     if (rows.length === 0 && files.length === 0) return files;
     const keys = [...new Set(rows.flatMap((r) => ((r.body as { answered?: unknown }).answered as string[] | undefined) ?? []))];
     const conversationId = rows.find((r) => r.conversationId)?.conversationId ?? null;
+    // The summary read the answer back: it goes from the bot's messages of that report too.
+    if (conversationId && keys.length) {
+      for (const said of rows.flatMap((r) => wordsOf(r.body))) if (said.length >= MIN_REDACT) await tx.redactOutbound(sessionId, conversationId, said, WITHDRAWN);
+    }
     const session = await tx.getSession(sessionId);
     const sameConversation = session !== undefined && conversationId !== null && session.state.conversationId === conversationId;
     if (sameConversation && keys.length) {

@@ -140,6 +140,13 @@ class SqliteStore implements Store {
       this.db.prepare('DELETE FROM attachments WHERE session_id = ? AND message_id = ?').run(sessionId, messageId);
       return { rows, files };
     },
+    redactOutbound: async (sessionId, conversationId, text, by) => {
+      // Inside a JSON string the text appears escaped; so is its replacement.
+      const inJson = (v: string) => JSON.stringify(v).slice(1, -1);
+      this.db
+        .prepare(`UPDATE transcript SET body = replace(body, ?, ?) WHERE session_id = ? AND conversation_id = ? AND direction = 'out' AND instr(body, ?) > 0`)
+        .run(inJson(text), inJson(by), sessionId, conversationId, inJson(text));
+    },
     setReporterLeft: async (channel, userId, left) => {
       if (left) this.db.prepare('UPDATE tickets SET reporter_left_at = ? WHERE channel = ? AND user_id = ?').run(this.now(), channel, userId);
       else this.db.prepare('UPDATE tickets SET reporter_left_at = NULL WHERE channel = ? AND user_id = ? AND reporter_left_at IS NOT NULL').run(channel, userId);

@@ -259,6 +259,8 @@ export interface Tx {
    * the rows' bodies and links (what the message answered) and the files to delete after commit.
    */
   unsendMessage(sessionId: string, messageId: string): Promise<{ rows: (TranscriptLink & { body: unknown })[]; files: string[] }>;
+  /** Replaces `text` with `by` in the bot's messages of one conversation (an unsent answer read back). */
+  redactOutbound(sessionId: string, conversationId: string, text: string, by: string): Promise<void>;
   /** Marks (or clears) the quick exit on every ticket of a chat. */
   setReporterLeft(channel: string, userId: string, left: boolean): Promise<void>;
   /** Deletes every message to a chat not yet delivered (quick exit); returns how many. */
