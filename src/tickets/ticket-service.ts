@@ -59,6 +59,21 @@ export async function createTicket(tx: Tx, policy: Policy, owner: TicketOwner, a
   return ticket;
 }
 
+/**
+ * Once the nationality becomes known, the bot takes back its own referrals that were made while it
+ * was unknown and no longer apply (IOM for someone who turns out to be Thai), if nobody acted on
+ * them yet; each is audited. Referrals that staff made, or that an agency answered, stay.
+ */
+async function withdrawStale(tx: Tx, policy: Policy, ticket: TicketRecord, answers: Answers, routed: string[]): Promise<void> {
+  if (ticket.answers.nationality !== undefined || answers.nationality === undefined) return;
+  const before = assessmentOf(policy, ticket.answers).agencies;
+  for (const r of ticket.referrals) {
+    if (r.status !== 'pending' || !before.includes(r.agency) || routed.includes(r.agency)) continue;
+    await tx.setReferralStatus(ticket.ref, r.agency, 'withdrawn', null);
+    await tx.audit({ ticketRef: ticket.ref, actor: 'bot', action: 'referral.withdrawn', detail: { agency: r.agency, because: 'nationality_known' } });
+  }
+}
+
 /** Brings a ticket up to date with new answers; audits what changed and alerts newly referred agencies. */
 export async function enrichTicket(tx: Tx, policy: Policy, ticket: TicketRecord, answers: Answers, alerts?: AgencyAlerts): Promise<TicketRecord> {
   if (JSON.stringify(ticket.answers) === JSON.stringify(answers)) {
@@ -67,6 +82,7 @@ export async function enrichTicket(tx: Tx, policy: Policy, ticket: TicketRecord,
   }
   const { agencies, routes, priorityBecause, ...assessment } = assessmentOf(policy, answers);
   await tx.updateAssessment(ticket.ref, assessment);
+  await withdrawStale(tx, policy, ticket, answers, agencies);
   const changed: Record<string, unknown> = {};
   if (assessment.priority !== ticket.priority) changed.priority = { from: ticket.priority, to: assessment.priority, because: priorityBecause };
   if (assessment.caseType !== ticket.caseType) changed.caseType = { from: ticket.caseType, to: assessment.caseType };
