@@ -125,6 +125,30 @@ describe('two reports from one chat (issue 10 item 1)', () => {
   });
 });
 
+describe('an answer to staff of an earlier report', () => {
+  it('goes to that report, even while a new one is being screened', async () => {
+    const user = 'answers-old-case';
+    const { replies } = await playScript(server, user, 'hello', FISHING_BOAT);
+    const first = replies.find((r) => r.ticket)!.ticket!.ref;
+    // A new report starts; before it has a ticket, staff of the first case write.
+    await server.sim({ user, text: '/start' });
+    await police.get(`/staff/tickets/${first}`);
+    expect((await police.post(`/staff/tickets/${first}/message`, { message: 'Are you still on the boat?' })).status).toBe(303);
+    const res = await server.sim({ user, text: 'No, I got off at the pier last night' });
+    expect(res.body.replies[0]!.text).toContain(first);
+    expect((await police.get(`/staff/tickets/${first}`)).text).toContain('I got off at the pier');
+    // The new report goes on with its own question, and its ticket will not carry the answer.
+    expect(res.body.replies.at(-1)!.expects).toBeDefined();
+    const next = await playScript(server, user, 'no', UNPAID);
+    const second = next.replies.find((r) => r.ticket)!.ticket!.ref;
+    expect(second).not.toBe(first);
+    const page = await labour.get(`/staff/tickets/${second}`);
+    expect(page.status).toBe(200);
+    expect(page.text).not.toContain('I got off at the pier');
+    expect(page.text).not.toContain(first);
+  });
+});
+
 describe('an agency that declined a referral (issue 10 item 18)', () => {
   it('keeps what it saw, but not what the reporter sends afterwards', async () => {
     const user = 'declined-later';

@@ -219,17 +219,21 @@ export class ConversationService {
   }
 
   /**
-   * The open ticket a free message belongs to, if any: the person's newest open case once their
-   * conversation has ended, or the conversation's own case when the last thing said in the chat
-   * was a staff member's message (the person is answering them, not the pending question).
+   * The open ticket a free message belongs to, if any: the case a staff member wrote from when
+   * theirs was the last thing said in the chat (the person is answering them, not the pending
+   * question, and it may be an earlier report than this one), else the person's newest open case
+   * once their conversation has ended.
    */
   private async caseToMessage(tx: Tx, sessionId: string, msg: InboundMessage, state: SessionState): Promise<TicketRecord | undefined> {
+    const last = await tx.lastOutboundRow(sessionId);
+    const from = (last?.body as { from?: unknown } | undefined)?.from;
+    if (typeof from === 'string' && from.startsWith('staff:')) {
+      const ref = last?.ticketRef ?? state.ticketRef;
+      const ticket = ref ? await tx.getTicket(ref) : undefined;
+      if (ticket && ticket.status !== 'closed') return ticket;
+    }
     if (state.ended) return (await tx.ticketsOfUser(msg.channel, msg.userId)).find((t) => t.status !== 'closed');
-    if (!state.ticketRef) return undefined;
-    const last = (await tx.lastOutbound(sessionId)) as { from?: unknown } | undefined;
-    if (typeof last?.from !== 'string' || !last.from.startsWith('staff:')) return undefined;
-    const ticket = await tx.getTicket(state.ticketRef);
-    return ticket && ticket.status !== 'closed' ? ticket : undefined;
+    return undefined;
   }
 
   /**

@@ -230,6 +230,10 @@ class SqliteStore implements Store {
       const row = this.db.prepare(`SELECT body FROM transcript WHERE session_id = ? AND direction = 'out' ORDER BY id DESC LIMIT 1`).get(sessionId) as Row | undefined;
       return row ? (JSON.parse(row.body as string) as unknown) : undefined;
     },
+    lastOutboundRow: async (sessionId) => {
+      const row = this.db.prepare(`SELECT body, ticket_ref FROM transcript WHERE session_id = ? AND direction = 'out' ORDER BY id DESC LIMIT 1`).get(sessionId) as Row | undefined;
+      return row ? { body: JSON.parse(row.body as string) as unknown, ticketRef: (row.ticket_ref as string | null) ?? null } : undefined;
+    },
     enqueue: async (m, opts) => {
       const now = this.now();
       const delivered = opts?.delivered ?? false;

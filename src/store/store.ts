@@ -294,6 +294,8 @@ export interface Tx {
   advanceEscalation(ref: string, agency: string, from: number, to: number): Promise<boolean>;
   /** The newest message sent in a session (by the bot or staff), if any. */
   lastOutbound(sessionId: string): Promise<unknown>;
+  /** The newest message sent in a session, with the case it was written to (staff, case updates). */
+  lastOutboundRow(sessionId: string): Promise<{ body: unknown; ticketRef: string | null } | undefined>;
   enqueue(msg: Omit<OutboxMessage, 'id' | 'attempts'>, opts?: { delivered?: boolean }): Promise<number>;
 }
 
