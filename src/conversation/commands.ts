@@ -9,8 +9,11 @@ export type Command = 'exit' | 'status' | 'lang' | 'help' | 'start';
 
 const SLASH: Record<string, Command> = { exit: 'exit', stop: 'exit', status: 'status', lang: 'lang', language: 'lang', help: 'help', start: 'start' };
 
-/** A command is a word or two ("/start abc" from a Telegram link); anything longer is not one. */
-export const MAX_COMMAND_LENGTH = 64;
+/**
+ * A command is a word or two: "/start" with a Telegram deep-link payload (at most 64 characters)
+ * fits; anything longer is not a command.
+ */
+export const MAX_COMMAND_LENGTH = 80;
 
 /**
  * Whether a text is a broken command: "/word" that is no command, or a command with a page of text
