@@ -47,6 +47,9 @@ beforeAll(async () => {
   const { replies } = await playScript(server, USER, '/start', { ...FISHING_BOAT, location: { text: PRIVATE_WORDS }, evidence: image('not-shared'), consent_share: { choice: 'no' } } as unknown as Record<string, ScriptAnswer>);
   expect(replies.some((r) => r.ticket)).toBe(false);
   boat = await report('/start', { ...FISHING_BOAT, location: { text: BOAT_WORDS }, evidence: image('boat-contract') });
+  // /status names both cases: its answer belongs to neither report.
+  const status = await server.sim({ user: USER, text: '/status' });
+  expect(status.body.replies.map((r) => r.text).join('\n')).toContain(wages);
 });
 afterAll(async () => server?.close());
 

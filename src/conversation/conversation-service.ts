@@ -80,8 +80,9 @@ export class ConversationService {
         }
       }
       if (turn.state) await tx.saveSession({ id: sessionId, channel: msg.channel, userId: msg.userId, state: turn.state });
-      // Writing again after a quick exit lets staff and case updates reach the chat again.
-      if (!traceless && !turn.exited) await tx.setReporterLeft(msg.channel, msg.userId, false);
+      // Writing again after a quick exit, whatever they write, lets staff and case updates reach
+      // the chat again.
+      if (!turn.exited) await tx.setReporterLeft(msg.channel, msg.userId, false);
       return { duplicate: false, replies: turn.replies };
     });
     if (filesToDelete.length && this.deps.deleteFiles) await this.deps.deleteFiles(filesToDelete);
@@ -122,10 +123,11 @@ export class ConversationService {
     // "/start" with a page of text after it, or "/something" unknown: bad input, answered with help.
     if (content.type === 'text' && isBadCommand(content.text, command)) return { replies: await this.renderFor(tx, msg, state, [{ kind: 'say', key: 'help.text' }, ...this.again(state)]) };
     if (command && command !== 'start' && state && !state.ended) return this.command(tx, msg, state, command);
-    // Outside a conversation (before one, or after it ended) status and help answer on their own.
+    // Outside a conversation (before one, or after it ended) status and help answer on their own,
+    // and belong to no report: /status names every case of the chat, so it stays off all of them.
     if (command === 'status' || command === 'help') {
       const out: Out[] = [command === 'status' ? { kind: 'show', block: 'status' } : { kind: 'say', key: 'help.text' }];
-      return { ...(state ? { state } : {}), replies: await this.renderFor(tx, msg, state, out) };
+      return { replies: await this.renderFor(tx, msg, state, out) };
     }
 
     // A message for an open case (after the screening ended, or in answer to staff) goes to the
@@ -261,10 +263,11 @@ export class ConversationService {
   private async command(tx: Tx, msg: InboundMessage, state: SessionState, command: Exclude<Command, 'exit' | 'start'>) {
     const { flows } = this.deps;
     switch (command) {
+      // Answers that change nothing stay off the report: /status names every case of the chat.
       case 'status':
-        return { state, replies: await this.renderFor(tx, msg, state, [{ kind: 'show', block: 'status' }, ...reask(flows, state)]) };
+        return { state, quiet: true, replies: await this.renderFor(tx, msg, state, [{ kind: 'show', block: 'status' }, ...reask(flows, state)]) };
       case 'help':
-        return { state, replies: await this.renderFor(tx, msg, state, [{ kind: 'say', key: 'help.text' }, ...reask(flows, state)]) };
+        return { state, quiet: true, replies: await this.renderFor(tx, msg, state, [{ kind: 'say', key: 'help.text' }, ...reask(flows, state)]) };
       case 'lang': {
         const next = { ...state, choosingLanguage: true };
         const replies = await this.renderFor(tx, msg, next, [{ kind: 'say', key: 'language.prompt' }, { kind: 'ask', key: 'lang', required: false }]);
