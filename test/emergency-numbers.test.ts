@@ -24,8 +24,8 @@ const DANGER: { country: string; shows: string[]; none: boolean; hides?: string[
   { country: 'KH', shows: ['117'], none: false },
   { country: 'LA', shows: ['191', '1362'], none: false },
   { country: 'VN', shows: ['113', '115'], none: false },
+  { country: 'MY', shows: ['999'], none: false },
   // No official source found: the numbers stay unverified and hidden, and the person is told so.
-  { country: 'MY', shows: [], none: true, hides: ['999'] },
   { country: 'CN', shows: [], none: true, hides: ['110', '120'] },
   { country: 'MM', shows: [], none: true, hides: ['199', '02-233-2237'] },
   { country: 'OTHER', shows: [], none: true },
