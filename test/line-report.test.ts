@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lineEvent, startFakeLine, type FakeLine } from './fakes/fake-line.ts';
-import { type ChannelApp, lastQuestion, lineEnv, postLine, startChannelApp, type Step, waitFor } from './helpers/channel-app.ts';
+import { type ChannelApp, lastQuestion, lineEnv, postLine, queryDb, startChannelApp, type Step, waitFor } from './helpers/channel-app.ts';
 import { playToTicket } from './helpers/play.ts';
 
 let fake: FakeLine;
@@ -53,6 +53,38 @@ describe('the quick exit on LINE (issue 10 item 4d)', () => {
     const bye = await waitFor(() => fake.texts().at(-1) === en()('exit_line.closed') && fake.texts().at(-1), 5000, 'the goodbye');
     expect(bye).not.toContain(ticket.ref);
     expect(bye).toContain('Delete');
+  });
+});
+
+describe('the quick exit on LINE while LINE is down (issue 10 item 4a)', () => {
+  it('cancels the replies still waiting: after recovery only the goodbye arrives', async () => {
+    const user = 'Uexit-pending';
+    await send(lineEvent(user, { type: 'follow', follow: { isUnblocked: false } }));
+    await send(tap(user, 'no'));
+    await send(tap(user, 'missing'));
+    for (let i = 0; i < 5 && (await lastQuestion(ctx.services, `line:${user}`))?.expects?.key !== 'missing_name'; i++) {
+      const q = (await lastQuestion(ctx.services, `line:${user}`))!;
+      await send(tap(user, q.choices?.[0]?.id ?? 'skip'));
+    }
+    expect((await lastQuestion(ctx.services, `line:${user}`))?.expects?.key).toBe('missing_name');
+
+    // LINE stops accepting messages: the answers to what the person writes now wait in the outbox.
+    fake.replyStatus = 500;
+    fake.pushFailures.push(...Array.from({ length: 1000 }, () => ({ status: 500 })));
+    const before = fake.delivered().length;
+    await postLine(ctx.url, { destination: 'Ubot', events: [text(user, 'Ko Aung Min')] });
+    await waitFor(() => queryDb(ctx, `SELECT 1 FROM outbox WHERE recipient = ? AND status = 'pending'`, user).length > 0, 5000, 'a waiting reply');
+    await postLine(ctx.url, { destination: 'Ubot', events: [text(user, 'EXIT')] });
+    await waitFor(() => queryDb(ctx, 'SELECT 1 FROM sessions WHERE id = ?', `line:${user}`).length === 0, 5000, 'the exit');
+
+    // LINE is back: the goodbye goes out, and nothing that was waiting before the exit.
+    fake.replyStatus = 200;
+    fake.pushFailures.length = 0;
+    await waitFor(() => fake.texts().includes(en()('exit_line.erased')), 20_000, 'the goodbye');
+    await ctx.idle();
+    const after = fake.delivered().slice(before).flatMap((c) => c.messages.map((m) => m.text));
+    expect(after).toEqual([en()('exit_line.erased')]);
+    expect(queryDb(ctx, `SELECT 1 FROM outbox WHERE recipient = ? AND status = 'pending'`, user)).toEqual([]);
   });
 });
 
