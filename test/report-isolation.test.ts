@@ -163,9 +163,16 @@ describe('an agency that declined a referral (issue 10 item 18)', () => {
     await new Promise((r) => setTimeout(r, 5));
     await server.sim({ user, text: 'They moved us to a boat yesterday' });
     await server.sim({ user, ...image('after-decline') });
+    // The queue does not flag a new message it will not show.
+    const queue = await labour.get('/staff?status=all');
+    const row = queue.text.split('<tr').find((r) => r.includes(ref)) ?? '';
+    expect(row).toContain(ref);
+    expect(row).not.toContain('reporter-update');
     const page = await labour.get(`/staff/tickets/${ref}`);
     expect(page.status).toBe(200);
     expect(page.text).not.toContain('moved us to a boat');
+    // Opening it does not mark the new message as seen for those who can read it.
+    expect((await server.services.store.getTicket(ref))!.updatedByReporterAt).not.toBeNull();
     expect(page.text).not.toContain('after-decline');
     const doe = await server.token('th-doe-1694');
     expect((await server.api(`/api/tickets/${ref}`, doe)).body.attachments).toEqual([]);

@@ -46,6 +46,15 @@ export function visibleUntil(viewer: Viewer, ticket: TicketRecord): string | und
   return own && (own.status === 'declined' || own.status === 'done' || own.status === 'withdrawn') ? own.updatedAt : undefined;
 }
 
+/**
+ * The ticket as a viewer may see it: for an agency that declined or transferred it, the reporter's
+ * later messages are not there, so neither is the "new message from the reporter" mark.
+ */
+export function asSeenBy(viewer: Viewer, ticket: TicketRecord): TicketRecord {
+  const until = visibleUntil(viewer, ticket);
+  return until && ticket.updatedByReporterAt && ticket.updatedByReporterAt > until ? { ...ticket, updatedByReporterAt: null } : ticket;
+}
+
 /** Ticket look-ups filtered by the viewer's scope. */
 export class AccessService {
   constructor(private readonly store: Store) {}

@@ -8,7 +8,7 @@ import { RequestError } from '../core/errors.ts';
 import { exportEvidence } from '../evidence/evidence-export.ts';
 import type { TicketRecord, TicketStatus } from '../store/store.ts';
 import { mayWriteToReporter, reporterActivity } from '../tickets/ticket-actions.ts';
-import { ALL_AGENCIES, canSee, visibleUntil } from './access.ts';
+import { ALL_AGENCIES, asSeenBy, canSee, visibleUntil } from './access.ts';
 import { actorOf, type Dashboard, formOf, requirePermission, sendPage, staffOf, viewOf } from './dashboard-context.ts';
 import { timingOf } from './targets.ts';
 import { ticketView } from './views/ticket-view.ts';
@@ -75,7 +75,8 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
     if (!done) {
       await store.transaction(async (tx) => {
         await tx.audit({ ticketRef: ticket.ref, actor: actorOf(req).audit, action: 'ticket.viewed', detail: { via: 'dashboard' } });
-        if (ticket.updatedByReporterAt) await tx.setReporterUpdate(ticket.ref, false);
+        // Only someone who can see the reporter's new messages has seen them.
+        if (asSeenBy(staffOf(req).user, ticket).updatedByReporterAt) await tx.setReporterUpdate(ticket.ref, false);
       });
     }
     return showTicket(req, reply, ticket, done && /^[a-z_]{1,30}$/.test(done) ? { done } : {});
