@@ -7,8 +7,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RequestError } from '../core/errors.ts';
 import { exportEvidence } from '../evidence/evidence-export.ts';
 import type { TicketRecord, TicketStatus } from '../store/store.ts';
-import { mayWriteToReporter } from '../tickets/ticket-actions.ts';
-import { ALL_AGENCIES, canSee } from '../access/access.ts';
+import { mayWriteToReporter, reporterActivity } from '../tickets/ticket-actions.ts';
+import { ALL_AGENCIES, asSeenBy, canSee, visibleUntil } from '../access/access.ts';
 import { actorOf, type Dashboard, formOf, requirePermission, sendPage, staffOf, viewOf } from './dashboard-context.ts';
 import { timingOf } from '../tickets/targets.ts';
 import { ticketView } from './views/ticket-view.ts';
@@ -34,13 +34,14 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
 
   const showTicket = async (req: FastifyRequest<RefParams>, reply: FastifyReply, ticket: TicketRecord, opts: { status?: number; error?: string; done?: string } = {}) => {
     const ctx = viewOf(d, req);
+    const viewer = staffOf(req).user;
     const [transcript, attachments, notes, audit, staffList, lastIn] = await Promise.all([
-      store.transcriptOf(ticket.sessionId),
-      store.attachmentsOf(ticket.ref),
+      access.transcript(viewer, ticket),
+      access.attachments(viewer, ticket),
       store.notesOf(ticket.ref),
       store.auditOf(ticket.ref),
       store.listStaff(),
-      store.lastInboundAt(ticket.sessionId),
+      reporterActivity(store, ticket),
     ]);
     const now = clock();
     return sendPage(
@@ -58,6 +59,7 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
         // Navigation keys (the menu, the confirmation) are not answers: the summary skips them too.
         keys: Object.entries(definitions.flows.dictionary).filter(([, def]) => def.summary !== false).map(([key]) => key),
         mayWrite: mayWriteToReporter(ticket, lastIn, now),
+        reporterLeftAt: ticket.reporterLeftAt,
         ...(opts.error ? { error: opts.error } : {}),
         ...(opts.done ? { done: ctx.text.t(`done.${opts.done}`, { defaultValue: '' }) || undefined } : {}),
       }),
@@ -73,7 +75,8 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
     if (!done) {
       await store.transaction(async (tx) => {
         await tx.audit({ ticketRef: ticket.ref, actor: actorOf(req).audit, action: 'ticket.viewed', detail: { via: 'dashboard' } });
-        if (ticket.updatedByReporterAt) await tx.setReporterUpdate(ticket.ref, false);
+        // Only someone who can see the reporter's new messages has seen them.
+        if (asSeenBy(staffOf(req).user, ticket).updatedByReporterAt) await tx.setReporterUpdate(ticket.ref, false);
       });
     }
     return showTicket(req, reply, ticket, done && /^[a-z_]{1,30}$/.test(done) ? { done } : {});
@@ -109,6 +112,7 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
         { ...actorOf(req), name: user.name },
         ticket,
         String(formOf(req).destination ?? ''),
+        visibleUntil(user, ticket),
       );
     } catch (err) {
       if (!(err instanceof RequestError) || err.status === 404 || err.status === 403) throw err;

@@ -30,6 +30,8 @@ export interface TicketPageData {
   /** Dictionary keys in order, for the answers table. */
   keys: string[];
   mayWrite: boolean;
+  /** When the reporter used the quick exit, if they have not written since. */
+  reporterLeftAt?: string | null;
   error?: string;
   done?: string;
 }
@@ -211,7 +213,9 @@ export function ticketView(ctx: ViewContext, d: TicketPageData): SafeHtml {
   <textarea id="message" name="message" rows="3" required maxlength="2000"></textarea></p>
   <p class="hint">${text.t('action.message_hint')}</p>
   <button type="submit" class="primary">${text.t('action.send')}</button></form>`
-    : html`<p class="hint">${text.t('action.message_not_allowed')}</p>`}
+    : d.reporterLeftAt
+      ? html`<p class="notice reporter-left" role="status">${text.t('reporter_left.notice', { date: text.date(d.reporterLeftAt) })}</p>`
+      : html`<p class="hint">${text.t('action.message_not_allowed')}</p>`}
 </section>`;
 
   const answers = html`<section aria-labelledby="ans-h" class="card">
