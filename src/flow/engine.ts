@@ -3,8 +3,9 @@
  * No I/O, no SDK, no clock: the conversation layer does all of that around it.
  */
 import { evaluate } from '../rules/condition.ts';
+import { impliedAnswers } from './implies.ts';
 import { choiceIds, DONE, interpret, type Lexicon, SKIP } from './interpret.ts';
-import type { Effect, FlowNode, FlowSet, Input, Out, SessionState, Target } from './types.ts';
+import type { Answers, Effect, FlowNode, FlowSet, Input, Out, SessionState, StepResult, Target } from './types.ts';
 
 /** Raised when a flow misbehaves at run time (the meaning checks should make this unreachable). */
 export class FlowRuntimeError extends Error {
@@ -19,6 +20,8 @@ export class FlowRuntimeError extends Error {
 
 /** The flow that takes a message for staff in the user's own words, when it exists. */
 export const MESSAGE_FLOW = 'message';
+/** The flow a message that says the person is in danger goes to, from any step. */
+export const DANGER_FLOW = 'danger';
 /** The choice id that opens it. */
 export const LEAVE_MESSAGE = 'leave_message';
 /** Unusable answers in a row before the bot offers it. */
@@ -98,12 +101,36 @@ export function step(flows: FlowSet, state: SessionState | undefined, given: Inp
   const next: SessionState = { ...rest, misses: 0, answers: { ...state.answers }, skipped: state.skipped.filter((k) => k !== node.ask) };
   if (result.kind === 'answer') {
     next.answers[node.ask] = result.value;
+    Object.assign(next.answers, impliedAnswers(def, result.value));
     if (node.ask === 'lang' && typeof result.value === 'string') next.lang = result.value;
   } else {
     delete next.answers[node.ask];
     next.skipped.push(node.ask);
   }
-  return { state: run(flows, next, exit(node, next, here), out, effects), out, effects };
+  const leaving = leave(node, next, here);
+  return { state: run(flows, leaving.state, leaving.target, out, effects), out, effects };
+}
+
+/**
+ * Interrupts a conversation at once (danger in the person's own words): records `set`, runs from
+ * `target`, and keeps `resume` (the question to come back to) for the first node marked `resume`.
+ * An ended conversation comes alive again; without `resume`, the flow's `next` goes on.
+ */
+export function divert(flows: FlowSet, state: SessionState, target: Target, opts: { set?: Answers; resume?: Target } = {}): StepResult {
+  const out: Out[] = [];
+  const effects: Effect[] = [];
+  const { resume: _old, picking: _p, ...rest } = state;
+  const next: SessionState = { ...rest, ended: false, misses: 0, answers: { ...state.answers, ...opts.set }, ...(opts.resume ? { resume: opts.resume } : {}) };
+  return { state: run(flows, next, target, out, effects), out, effects };
+}
+
+/** Where a node goes: back to the interrupted question at a `resume` node, else its `next`. */
+function leave(node: FlowNode, state: SessionState, at: Target): { state: SessionState; target: Target } {
+  if (node.resume && state.resume) {
+    const { resume, ...rest } = state;
+    return { state: rest, target: resume };
+  }
+  return { state, target: exit(node, state, at) };
 }
 
 /** Walks from `target` until a node waits for the user or the conversation ends. */
@@ -129,7 +156,9 @@ function run(flows: FlowSet, state: SessionState, target: Target, out: Out[], ef
         return { ...state, flow: at.flow, node: at.node, ended: true };
       }
     }
-    at = exit(node, state, at);
+    const leaving = leave(node, state, at);
+    state = leaving.state;
+    at = leaving.target;
   }
   throw new FlowRuntimeError(at, `more than ${MAX_HOPS} nodes without waiting for the user`);
 }

@@ -17,6 +17,8 @@ export const keyDefSchema = z
     max: z.number().optional(),
     sensitive: z.boolean().optional(),
     summary: z.boolean().optional(),
+    /** value -> answers it stands for, e.g. `cannot_leave: { free_to_leave: 'no' }`. */
+    implies: z.record(z.string(), z.record(id, z.string())).optional(),
   })
   .strict()
   .refine((d) => (d.type === 'choice' || d.type === 'multi') === (d.values !== undefined), {
@@ -46,6 +48,8 @@ export const nodeSchema = z
     do: z.array(z.enum(['create_ticket'])).default([]),
     next: z.union([target, z.array(branch).min(1)]).optional(),
     end: z.boolean().default(false),
+    /** Back to the question the danger path interrupted (when there is one); else `next`. */
+    resume: z.boolean().default(false),
   })
   .strict();
 

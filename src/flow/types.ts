@@ -31,6 +31,11 @@ export interface KeyDef {
   sensitive?: boolean;
   /** False for navigation keys (a menu, a confirmation) that the summary does not read back. */
   summary?: boolean;
+  /**
+   * Answers that a value stands for: picking `cannot_leave` in "which of these happened?" records
+   * `free_to_leave: no`. Unpicked values record nothing (not "no").
+   */
+  implies?: Record<string, Record<string, string>>;
 }
 
 /** The data dictionary, by key. */
@@ -74,6 +79,8 @@ export interface FlowNode {
   do: Action[];
   next: Branch[];
   end: boolean;
+  /** Go back to the question a diversion (danger in the person's words) interrupted, instead of `next`. */
+  resume: boolean;
 }
 
 /** A validated flow. */
@@ -108,6 +115,8 @@ export interface SessionState {
   ticketRef?: string;
   /** The user asked to change language; the next choice picks one. Conversation layer only. */
   choosingLanguage?: boolean;
+  /** Where a diversion (the danger path) goes back to, at a node marked `resume`. */
+  resume?: Target;
 }
 
 /** A user's input as the engine sees it: channel-neutral. */
