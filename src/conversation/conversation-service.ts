@@ -15,6 +15,7 @@ import type { Policy } from '../policy/policy.ts';
 import type { Store, TicketRecord, Tx } from '../store/store.ts';
 import { createTicket, enrichTicket } from '../tickets/ticket-service.ts';
 import { type Command, CommandMatcher } from './commands.ts';
+import { Distress } from './distress.ts';
 import { render } from './render.ts';
 import type { InboundMessage, Reply } from './reply.ts';
 
@@ -52,9 +53,11 @@ export interface HandleOptions {
 /** Runs conversations. */
 export class ConversationService {
   private readonly commands: CommandMatcher;
+  private readonly distress: Distress;
 
   constructor(private readonly deps: ConversationDeps) {
     this.commands = new CommandMatcher(deps.translations);
+    this.distress = new Distress(deps.flows, deps.translations);
   }
 
   /** Handles one inbound event; safe to call again with the same event id. */
@@ -114,11 +117,15 @@ export class ConversationService {
       return { ...(state ? { state } : {}), replies: await this.renderFor(tx, msg, state, out) };
     }
 
+    // Danger in the person's own words, at any step, goes down the danger path at once (distress.ts).
+    const danger = !command && content.type === 'text' && this.distress.says(content.text, state);
+
     // A message for an open case (after the screening ended, or in answer to staff) goes to the
-    // case, not into a new screening; commands above keep working.
+    // case, not into a new screening; commands above keep working. Danger goes to the case too.
+    let open: TicketRecord | undefined;
     if (!command && state && content.type !== 'choice') {
-      const open = await this.caseToMessage(tx, sessionId, msg, state);
-      if (open) return this.toCase(tx, msg, sessionId, state, open, content);
+      open = await this.caseToMessage(tx, sessionId, msg, state);
+      if (open && !danger) return this.toCase(tx, msg, sessionId, state, open, content);
     }
 
     let input: Input;
@@ -146,13 +153,14 @@ export class ConversationService {
     }
 
     // The language switch answers here, outside the flow, and returns to the same question.
-    if (state?.choosingLanguage && !state.ended) {
+    if (state?.choosingLanguage && !state.ended && !danger) {
       const picked = this.pickLanguage(input, state);
       const next = { ...state, choosingLanguage: false, ...(picked ? { lang: picked, answers: { ...state.answers, lang: picked } } : {}) };
       return { state: next, record, replies: await this.renderFor(tx, msg, next, reask(flows, next)) };
     }
 
     // A new conversation starts in the language its first words are written in.
+    const given = input;
     let current = state;
     if (!current || current.ended) {
       // "/lang" outside a conversation starts one at the language question.
@@ -165,9 +173,12 @@ export class ConversationService {
     }
 
     let result;
+    let noted: string | undefined;
     const prefix: Out[] = [];
     try {
-      result = step(flows, current, input, this.deps.lexicon);
+      if (danger && given.type === 'text') result = this.distress.divert(state, current, given, this.deps.lexicon, open);
+      else if (current === state) ({ result, noted } = this.distress.noteSigns(current, input, step(flows, current, input, this.deps.lexicon)));
+      else result = step(flows, current, input, this.deps.lexicon);
     } catch (err) {
       if (!(err instanceof FlowRuntimeError)) throw err;
       // The flows changed under a live conversation: start again rather than fail.
@@ -182,12 +193,14 @@ export class ConversationService {
     const owner = { sessionId, channel: msg.channel, userId: msg.userId };
     const existing = next.ticketRef ? await tx.getTicket(next.ticketRef) : undefined;
     if (existing) ticket = await enrichTicket(tx, this.deps.policy, existing, next.answers, this.deps.alerts);
+    // Staff see that the person wrote of danger in a case they already have.
+    if (danger && existing) await tx.setReporterUpdate(existing.ref, true);
     else if (result.effects.some((e) => e.type === 'create_ticket')) {
       ticket = await createTicket(tx, this.deps.policy, owner, next.answers, this.deps.alerts);
       next = { ...next, ticketRef: ticket.ref };
     }
 
-    return { state: next, record, replies: await this.renderFor(tx, msg, next, [...prefix, ...result.out], {}, ticket) };
+    return { state: next, record, replies: await this.renderFor(tx, msg, next, [...prefix, ...result.out], noted ? { noted } : {}, ticket) };
   }
 
   /**

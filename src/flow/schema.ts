@@ -19,6 +19,8 @@ export const keyDefSchema = z
     summary: z.boolean().optional(),
     /** value -> answers it stands for, e.g. `cannot_leave: { free_to_leave: 'no' }`. */
     implies: z.record(z.string(), z.record(id, z.string())).optional(),
+    /** Free text read for the indicators it describes (a message to staff, a witness's account). */
+    signs: z.boolean().optional(),
   })
   .strict()
   .refine((d) => (d.type === 'choice' || d.type === 'multi') === (d.values !== undefined), {

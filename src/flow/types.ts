@@ -36,6 +36,8 @@ export interface KeyDef {
    * `free_to_leave: no`. Unpicked values record nothing (not "no").
    */
   implies?: Record<string, Record<string, string>>;
+  /** The person's own words (a message to staff): read for the indicators they describe. */
+  signs?: boolean;
 }
 
 /** The data dictionary, by key. */

@@ -1,0 +1,109 @@
+/**
+ * Danger in the person's own words, at any step (issue 9): a message that says the person is in
+ * danger now goes to the danger flow at once, whether it is the first message, an answer to a
+ * question, a message to staff, or a message after the screening ended. And free text that describes
+ * indicators records them, so that a message to staff is never filed as `unclear` when its words say
+ * otherwise. The words are read by {@link SignalReader} (phrase data in the locales); the danger
+ * path itself is data too (`flows/danger.flow.yaml`).
+ */
+import { DANGER_FLOW, divert, step } from '../flow/engine.ts';
+import type { Lexicon } from '../flow/interpret.ts';
+import type { Answers, FlowSet, Input, Out, SessionState, StepResult, Target } from '../flow/types.ts';
+import type { Translations } from '../i18n/locales.ts';
+import { valueText } from './render.ts';
+import { type Reading, SignalReader } from '../i18n/signals.ts';
+import type { TicketRecord } from '../store/store.ts';
+
+/** Key types whose answer is the person's own words: the text is stored first, then the danger path. */
+const WORDS = new Set(['text', 'location']);
+
+/** What the conversation layer needs from a turn that went down the danger path. */
+export interface Diversion extends StepResult {
+  /** The open case that a message after the screening belongs to; it gets the new urgency. */
+  ticket?: TicketRecord;
+}
+
+/** Reads messages for danger and indicators, and sends the conversation down the danger path. */
+export class Distress {
+  readonly reader: SignalReader;
+
+  constructor(
+    private readonly flows: FlowSet,
+    private readonly translations: Translations,
+  ) {
+    this.reader = new SignalReader(translations);
+  }
+
+  /**
+   * Whether `text` says the person is in danger now and should go down the danger path. Not at the
+   * danger flow's own questions, where the words answer the question instead (the engine reads them).
+   */
+  says(text: string, state: SessionState | undefined): boolean {
+    if (!this.flows.flows.has(DANGER_FLOW)) return false;
+    if (state && !state.ended && state.flow === DANGER_FLOW) return false;
+    return this.reader.read(text).danger;
+  }
+
+  /**
+   * The danger path from where the conversation is. `state` is the stored one (maybe ended);
+   * `fresh` is the new conversation the pipeline would start; `open` the person's open case.
+   */
+  divert(state: SessionState | undefined, fresh: SessionState, input: Extract<Input, { type: 'text' }>, lexicon: Lexicon, open?: TicketRecord): Diversion {
+    const set: Answers = { in_danger_now: 'yes' };
+    const reading = this.reader.read(input.text);
+    // A conversation in progress: words at a question that takes words are its answer, kept.
+    if (state && !state.ended) {
+      let from = state;
+      const asked = this.flows.flows.get(state.flow)?.nodes.get(state.node)?.ask;
+      const def = asked ? this.flows.dictionary[asked] : undefined;
+      if (def && WORDS.has(def.type)) from = step(this.flows, state, input, lexicon).state;
+      const withSigns = { ...from, answers: { ...from.answers, ...this.unanswered(from.answers, reading) } };
+      // Past the danger question: back to the question after the danger path. Still before it (a
+      // new conversation): the welcome and the menu follow instead, the danger now answered.
+      const resume: Target | undefined = from.ended || state.answers.in_danger_now === undefined ? undefined : { flow: from.flow, node: from.node };
+      return divert(this.flows, withSigns, { flow: DANGER_FLOW, node: this.start() }, { set, ...(resume ? { resume } : {}) });
+    }
+    // After the screening, with an open case: that case gets the danger, and the chat ends again.
+    if (state?.ended && open) {
+      const base: SessionState = { ...state, answers: { ...open.answers }, ticketRef: open.ref };
+      const result = divert(this.flows, base, { flow: DANGER_FLOW, node: this.start() }, { set, resume: { flow: state.flow, node: state.node } });
+      return { ...result, ticket: open };
+    }
+    // A new conversation: in the language of the words when nothing else told it.
+    const lang = fresh.lang ?? reading.languages[0];
+    const start: SessionState = lang ? { ...fresh, lang, answers: { ...fresh.answers, lang, ...this.unanswered(fresh.answers, reading) } } : { ...fresh, answers: { ...fresh.answers, ...this.unanswered(fresh.answers, reading) } };
+    return divert(this.flows, start, { flow: DANGER_FLOW, node: this.start() }, { set });
+  }
+
+  /**
+   * After a step that stored the person's own words for a key marked `signs` in the dictionary (a
+   * message to staff, a witness's account): the indicators the words describe, for the keys not
+   * answered yet, and a line that reads them back (never a silent guess). `before` is the state the
+   * step started from.
+   */
+  noteSigns(before: SessionState, input: Input, result: StepResult): { result: StepResult; noted?: string } {
+    if (input.type !== 'text') return { result };
+    const asked = this.flows.flows.get(before.flow)?.nodes.get(before.node)?.ask;
+    if (!asked || !this.flows.dictionary[asked]?.signs || result.state.answers[asked] === undefined) return { result };
+    const found = this.unanswered(result.state.answers, this.reader.read(input.text));
+    if (!Object.keys(found).length) return { result };
+    const state = { ...result.state, answers: { ...result.state.answers, ...found } };
+    const t = this.translations.t(state.lang);
+    const noted = Object.entries(found)
+      .map(([k, v]) => `${t(`summary.label.${k}`)}: ${valueText(k, this.flows.dictionary[k]!, v!, t)}`)
+      .join(', ');
+    const out: Out[] = [{ kind: 'say', key: 'danger.noted' }, ...result.out];
+    return { result: { ...result, state, out }, noted };
+  }
+
+  /** The answers a reading gives for keys not answered yet (a person's tap always wins over words). */
+  private unanswered(answers: Answers, reading: Reading): Answers {
+    const out: Answers = {};
+    for (const [key, value] of Object.entries(reading.answers)) if (answers[key] === undefined && this.flows.dictionary[key]) out[key] = value;
+    return out;
+  }
+
+  private start(): string {
+    return this.flows.flows.get(DANGER_FLOW)!.start;
+  }
+}
