@@ -193,12 +193,12 @@ export class ConversationService {
     const owner = { sessionId, channel: msg.channel, userId: msg.userId };
     const existing = next.ticketRef ? await tx.getTicket(next.ticketRef) : undefined;
     if (existing) ticket = await enrichTicket(tx, this.deps.policy, existing, next.answers, this.deps.alerts);
-    // Staff see that the person wrote of danger in a case they already have.
-    if (danger && existing) await tx.setReporterUpdate(existing.ref, true);
     else if (result.effects.some((e) => e.type === 'create_ticket')) {
       ticket = await createTicket(tx, this.deps.policy, owner, next.answers, this.deps.alerts);
       next = { ...next, ticketRef: ticket.ref };
     }
+    // Staff see that the person wrote of danger in a case they already have.
+    if (danger && existing) await tx.setReporterUpdate(existing.ref, true);
 
     return { state: next, record, replies: await this.renderFor(tx, msg, next, [...prefix, ...result.out], noted ? { noted } : {}, ticket) };
   }
