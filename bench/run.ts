@@ -4,7 +4,11 @@
  *
  * - engine: pure `step` calls per second over the shipped flows (target: > 20,000/s);
  * - conversation: whole screenings through ConversationService on a temporary SQLite database,
- *   one transaction per message, as the simulator runs them (target: p95 of one message < 20 ms).
+ *   one transaction per message, as the simulator runs them (target: p95 of one message < 20 ms);
+ * - taps: the shipped scenario set (test/helpers/scenario-table.ts) played through the simulator's
+ *   HTTP API, taps from the first message to the reference and to the end of the screening, per
+ *   scenario and the median (target: median to the reference <= 12; issue 9). A multi-select counts
+ *   one tap per item and one for Done, as on LINE and Telegram.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +20,8 @@ import type { InboundContent } from '../src/conversation/reply.ts';
 import { initialState, step } from '../src/flow/engine.ts';
 import type { Input, SessionState } from '../src/flow/types.ts';
 import { TranslationLexicon } from '../src/i18n/lexicon.ts';
+import { LANG_IDS, median, playScenario, scenarios } from '../test/helpers/scenario-table.ts';
+import { startServer } from '../test/helpers/server.ts';
 
 const ENGINE_STEPS = 50_000;
 const CONVERSATIONS = 200;
@@ -25,16 +31,14 @@ const SCRIPT: Input[] = [
   { type: 'choice', ids: ['no'] },
   { type: 'choice', ids: ['help_me'] },
   { type: 'choice', ids: ['TH'] },
-  { type: 'text', text: 'Samut Sakhon, fishing port' },
   { type: 'choice', ids: ['MM'] },
   { type: 'choice', ids: ['adult'] },
-  ...Array.from({ length: 10 }, (): Input => ({ type: 'choice', ids: ['yes'] })),
+  { type: 'choice', ids: ['deceived', 'documents', 'cannot_leave', 'unpaid', 'long_hours'] },
+  { type: 'choice', ids: ['abroad_too'] },
+  { type: 'choice', ids: ['yes'] },
   { type: 'choice', ids: ['shelter', 'go_home'] },
+  { type: 'text', text: 'Samut Sakhon, fishing port' },
   { type: 'choice', ids: ['skip'] },
-  { type: 'choice', ids: ['yes'] },
-  { type: 'choice', ids: ['yes'] },
-  { type: 'choice', ids: ['yes'] },
-  { type: 'choice', ids: ['send'] },
 ];
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'tangrod-bench-'));
@@ -81,4 +85,25 @@ try {
   console.log(`               ${tickets} tickets created`);
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
+}
+
+// Taps: the scenario set through the simulator's HTTP API, on the real server.
+const server = await startServer();
+try {
+  const toRef: number[] = [];
+  const toEnd: number[] = [];
+  console.log('\ntaps per scenario (to the reference / to the end of the screening):');
+  for (const [i, s] of scenarios.entries()) {
+    const lang = LANG_IDS[i % LANG_IDS.length]!;
+    const played = await playScenario(server, `bench-taps-${i}`, s, lang);
+    const ref = played.tapsToTicket;
+    if (ref !== undefined) {
+      toRef.push(ref);
+      toEnd.push(played.taps);
+    }
+    console.log(`  ${String(ref ?? '-').padStart(3)} / ${String(played.taps).padStart(3)}  ${lang}: ${s.name}`);
+  }
+  console.log(`taps:          median ${median(toRef)} to the reference (target <= 12), ${median(toEnd)} to the end, over ${toRef.length} scenarios with a ticket`);
+} finally {
+  await server.close();
 }
