@@ -17,6 +17,9 @@ import type { TicketRecord } from '../store/store.ts';
 /** Key types whose answer is the person's own words: the text is stored first, then the danger path. */
 const WORDS = new Set(['text', 'location']);
 
+/** The entry flow's questions that come before the menu, which the danger path answers itself. */
+const BEFORE_THE_MENU = new Set(['lang', 'in_danger_now', 'current_country']);
+
 /** What the conversation layer needs from a turn that went down the danger path. */
 export interface Diversion extends StepResult {
   /** The open case that a message after the screening belongs to; it gets the new urgency. */
@@ -58,9 +61,10 @@ export class Distress {
       const def = asked ? this.flows.dictionary[asked] : undefined;
       if (def && WORDS.has(def.type)) from = step(this.flows, state, input, lexicon).state;
       const withSigns = { ...from, answers: { ...from.answers, ...this.unanswered(from.answers, reading) } };
-      // Past the danger question: back to the question after the danger path. Still before it (a
-      // new conversation): the welcome and the menu follow instead, the danger now answered.
-      const resume: Target | undefined = from.ended || state.answers.in_danger_now === undefined ? undefined : { flow: from.flow, node: from.node };
+      // Back to the question the person was at after the danger path; but not to the entry flow's
+      // questions that the danger path has just answered (language, danger, country): the welcome
+      // and the menu follow instead.
+      const resume: Target | undefined = from.ended || this.answeredByDangerPath(from) ? undefined : { flow: from.flow, node: from.node };
       return divert(this.flows, withSigns, { flow: DANGER_FLOW, node: this.start() }, { set, ...(resume ? { resume } : {}) });
     }
     // After the screening, with an open case: that case gets the danger, and the chat ends again.
@@ -101,6 +105,11 @@ export class Distress {
     const out: Answers = {};
     for (const [key, value] of Object.entries(reading.answers)) if (answers[key] === undefined && this.flows.dictionary[key]) out[key] = value;
     return out;
+  }
+
+  private answeredByDangerPath(at: SessionState): boolean {
+    const asked = this.flows.flows.get(at.flow)?.nodes.get(at.node)?.ask;
+    return at.flow === this.flows.entry && (asked === undefined || BEFORE_THE_MENU.has(asked));
   }
 
   private start(): string {

@@ -1,0 +1,169 @@
+/**
+ * Danger in the person's own words (issue 9 item 3), through the simulator's HTTP API: a message that
+ * says the person is in danger now, in each of the 7 languages, at the first message, in the middle
+ * of the screening and as a free message to staff, gets the emergency numbers in the very next reply
+ * and a ticket that staff can read. Negations ("I am not in danger") do not. And a free message that
+ * describes indicators is not filed as `unclear` P3.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignalReader } from '../src/i18n/signals.ts';
+import { LANGS } from './helpers/scenario-table.ts';
+import { question, startServer, type TestServer, texts } from './helpers/server.ts';
+
+let server: TestServer;
+let token: string;
+beforeAll(async () => {
+  server = await startServer();
+  token = await server.token('all');
+});
+afterAll(async () => server?.close());
+
+/** Per language: messages in danger now, and messages that must not be read as danger. */
+const WORDS: Record<string, { danger: string[]; calm: string[] }> = {
+  en: { danger: ['they took my phone, I am locked in a room in Myawaddy', 'help me now', 'he threatened to kill me'], calm: ['I am not in danger', 'they did not beat me', 'Samut Sakhon, fishing port'] },
+  th: { danger: ['ช่วยด้วย ถูกขังอยู่ในห้อง', 'พวกเขาขู่จะฆ่าฉัน', 'ฉันไม่ปลอดภัย'], calm: ['ฉันไม่ได้ถูกขัง', 'ฉันไม่ได้อยู่ในอันตราย', 'สวัสดีค่ะ'] },
+  km: { danger: ['ជួយខ្ញុំផង គេចាក់សោខ្ញុំក្នុងបន្ទប់', 'គេវាយខ្ញុំរាល់ថ្ងៃ'], calm: ['ខ្ញុំមិនមានគ្រោះថ្នាក់ទេ', 'ជំរាបសួរ'] },
+  my: { danger: ['ကယ်ပါ အခန်းထဲမှာ ပိတ်ထားတယ်', 'သူတို့ ကျွန်တော့်ကို သတ်မယ်လို့ ပြောတယ်'], calm: ['ပိတ်မထားဘူး', 'အန္တရာယ်မရှိပါဘူး', 'မင်္ဂလာပါ'] },
+  lo: { danger: ['ຊ່ວຍແດ່ ຂ້ອຍຖືກຂັງ', 'ເຂົາຂູ່ຈະຂ້າຂ້ອຍ'], calm: ['ຂ້ອຍບໍ່ມີອັນຕະລາຍ', 'ສະບາຍດີ'] },
+  vi: { danger: ['cứu tôi với, tôi bị nhốt trong phòng', 'họ đánh tôi mỗi ngày'], calm: ['tôi không gặp nguy hiểm', 'Xin chào'] },
+  zh: { danger: ['救命，我被关在房间里', '他们说要杀了我'], calm: ['我没有危险', '你好'] },
+};
+
+/** The emergency title in each language, read from the locales the bot uses. */
+const title = (lang: string) => server.services.definitions.translations.t(lang)('emergency.title');
+
+/** The ticket a reply gave, read back through the staff API. */
+async function ticketOf(replies: { ticket?: { ref: string } }[]) {
+  const ref = replies.find((r) => r.ticket)?.ticket?.ref;
+  expect(ref, 'a reply gives the reference').toBeDefined();
+  const { status, body } = await server.api(`/api/tickets/${ref}`, token);
+  expect(status).toBe(200);
+  return body;
+}
+
+const casesOf = (u: string) => server.services.store.transaction((tx) => tx.ticketsOfUser('sim', u));
+
+let n = 0;
+const user = (what: string) => `distress-${what}-${n++}`;
+
+describe('the words are read by meaning, with negation', () => {
+  const reader = () => new SignalReader(server.services.definitions.translations);
+  const rows = Object.entries(WORDS).flatMap(([lang, w]) => [...w.danger.map((t) => ({ lang, text: t, danger: true })), ...w.calm.map((t) => ({ lang, text: t, danger: false }))]);
+  it.each(rows)('$lang: "$text" -> danger $danger', ({ text, danger }) => {
+    expect(reader().read(text).danger).toBe(danger);
+  });
+});
+
+describe.each(Object.keys(WORDS))('danger in the words, in %s', (lang) => {
+  const words = WORDS[lang]!.danger;
+
+  it('as the first message: every country’s numbers at once, the ticket, then the country', async () => {
+    const u = user(`first-${lang}`);
+    const res = await server.sim({ user: u, text: words[0]! });
+    const shown = texts(res.body.replies);
+    expect(shown).toContain(title(lang));
+    expect(shown).toContain('191');
+    expect(shown).toContain('117');
+    const ticket = await ticketOf(res.body.replies);
+    expect(ticket).toMatchObject({ priority: 'P1', language: lang, basis: 'vital_interest' });
+    expect(ticket.answers.in_danger_now).toBe('yes');
+    // Then the country, its numbers, and one tap to confirm.
+    expect(question(res.body.replies)?.expects?.key).toBe('current_country');
+    const country = await server.sim({ user: u, choice: 'KH' });
+    expect(texts(country.body.replies)).toContain('117');
+    expect(question(country.body.replies)?.expects).toEqual({ key: 'in_danger_now', type: 'choice' });
+    const confirmed = await server.sim({ user: u, choice: 'yes' });
+    expect(question(confirmed.body.replies)?.expects?.key).toBe('menu');
+  });
+
+  it('in the middle of the screening: the country’s numbers in the next reply, then back to the question', async () => {
+    const u = user(`mid-${lang}`);
+    await server.sim({ user: u, text: LANGS[lang]!.hello });
+    await server.sim({ user: u, choice: 'no' });
+    await server.sim({ user: u, choice: 'help_me' });
+    const before = await server.sim({ user: u, choice: 'TH' });
+    expect(question(before.body.replies)?.expects?.key).toBe('nationality');
+
+    const res = await server.sim({ user: u, text: words[1] ?? words[0]! });
+    const shown = texts(res.body.replies);
+    expect(shown).toContain(title(lang));
+    for (const number of ['191', '1155', '1300']) expect(shown).toContain(number);
+    const ticket = await ticketOf(res.body.replies);
+    expect(ticket).toMatchObject({ priority: 'P1', language: lang });
+    expect(ticket.answers).toMatchObject({ in_danger_now: 'yes', current_country: 'TH', role: 'self' });
+
+    expect(question(res.body.replies)?.expects?.key).toBe('in_danger_now');
+    const back = await server.sim({ user: u, choice: 'yes' });
+    expect(question(back.body.replies)?.expects?.key).toBe('nationality');
+  });
+
+  it('in a free message to staff: numbers, a ticket holding the message, then consent', async () => {
+    const u = user(`free-${lang}`);
+    await server.sim({ user: u, text: LANGS[lang]!.hello });
+    await server.sim({ user: u, choice: 'x' });
+    const offer = await server.sim({ user: u, choice: 'y' });
+    expect(question(offer.body.replies)?.choices?.map((c) => c.id)).toContain('leave_message');
+    const ask = await server.sim({ user: u, choice: 'leave_message' });
+    expect(question(ask.body.replies)?.expects?.key).toBe('free_message');
+
+    const res = await server.sim({ user: u, text: words[0]! });
+    expect(texts(res.body.replies)).toContain(title(lang));
+    const ticket = await ticketOf(res.body.replies);
+    expect(ticket).toMatchObject({ priority: 'P1' });
+    expect(ticket.answers.free_message).toBe(words[0]);
+    await server.sim({ user: u, choice: 'TH' });
+    const back = await server.sim({ user: u, choice: 'yes' });
+    expect(question(back.body.replies)?.expects?.key).toMatch(/^consent_(share|scope)$/);
+  });
+
+  it('words that deny the danger do not open the danger path', async () => {
+    const u = user(`calm-${lang}`);
+    const res = await server.sim({ user: u, text: WORDS[lang]!.calm[0]! });
+    expect(texts(res.body.replies)).not.toContain(title(lang));
+    expect(res.body.replies.some((r) => r.ticket)).toBe(false);
+  });
+});
+
+describe('after the screening ended', () => {
+  it('danger in a later message makes the open case urgent and shows the numbers', async () => {
+    const u = user('after');
+    const answers: Record<string, string> = { in_danger_now: 'no', menu: 'help_me', current_country: 'KH', nationality: 'TH', happened: 'unpaid', consent_scope: 'thailand', contact_ok: 'yes' };
+    let res = await server.sim({ user: u, text: 'hello' });
+    for (let i = 0; i < 20 && question(res.body.replies)?.expects; i++) {
+      const key = question(res.body.replies)!.expects!.key;
+      res = await server.sim({ user: u, choice: answers[key] ?? (key === 'happened' ? 'done' : 'skip') });
+      if (key === 'happened' && question(res.body.replies)?.expects?.key === 'happened') res = await server.sim({ user: u, choice: 'done' });
+    }
+    const mine = (await casesOf(u))[0]!;
+    expect(mine.priority).toBe('P3');
+
+    const later = await server.sim({ user: u, text: 'they found me, they beat me again, help me now' });
+    const shown = texts(later.body.replies);
+    expect(shown).toContain('Call for help now');
+    expect(shown).toContain('117');
+    const ticket = (await server.api(`/api/tickets/${mine.ref}`, token)).body;
+    expect(ticket).toMatchObject({ priority: 'P1' });
+    // One case, not a second one; staff see that the reporter wrote.
+    expect(await casesOf(u)).toHaveLength(1);
+    expect((await casesOf(u))[0]!.updatedByReporterAt).not.toBeNull();
+  });
+});
+
+describe('a free message that describes indicators', () => {
+  it('records what the words say, reads it back, and is not filed as unclear P3', async () => {
+    const u = user('indicators');
+    await server.sim({ user: u, text: 'hello' });
+    await server.sim({ user: u, choice: 'x' });
+    await server.sim({ user: u, choice: 'y' });
+    await server.sim({ user: u, choice: 'leave_message' });
+    const res = await server.sim({ user: u, text: 'The agent keeps my passport and they make us scam people online' });
+    const shown = texts(res.body.replies);
+    expect(shown).toContain('From your message we noted');
+    expect(shown).toContain('Passport or ID kept by others: Yes');
+    expect(question(res.body.replies)?.expects?.key).toBe('consent_share');
+    const sent = await server.sim({ user: u, choice: 'yes' });
+    const ticket = await ticketOf(sent.body.replies);
+    expect(ticket).toMatchObject({ priority: 'P2', caseType: 'forced_criminality' });
+    expect(ticket.indicators).toEqual(expect.arrayContaining(['documents_taken', 'forced_criminality']));
+  });
+});
