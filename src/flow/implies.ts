@@ -18,17 +18,18 @@ export function impliedAnswers(def: KeyDef, value: AnswerValue): Answers {
 }
 
 /** Checks every `implies`: its values belong to the key, and what they imply are known keys and values. */
-export function impliesProblems(dictionary: Dictionary, fileOf: (key: string) => string): Problem[] {
+export function impliesProblems(dictionary: Dictionary, where: (key: string) => { file: string; path: string }): Problem[] {
   const problems: Problem[] = [];
   for (const [key, def] of Object.entries(dictionary)) {
     for (const [value, answers] of Object.entries(def.implies ?? {})) {
-      const at = `keys.${key}.implies.${value}`;
-      if (!choiceIds(def).includes(value)) problems.push({ file: fileOf(key), path: at, message: `"${value}" is not a value of ${key}` });
+      const { file, path } = where(key);
+      const at = `${path}keys.${key}.implies.${value}`;
+      if (!choiceIds(def).includes(value)) problems.push({ file, path: at, message: `"${value}" is not a value of ${key}` });
       for (const [k, v] of Object.entries(answers)) {
         const target = dictionary[k];
-        if (!target) problems.push({ file: fileOf(key), path: `${at}.${k}`, message: `unknown key "${k}"` });
-        else if (!['choice', 'yesno'].includes(target.type) || !choiceIds(target).includes(v)) problems.push({ file: fileOf(key), path: `${at}.${k}`, message: `"${v}" is not a value of ${k}` });
-        else if (k === key) problems.push({ file: fileOf(key), path: `${at}.${k}`, message: 'a key cannot imply itself' });
+        if (!target) problems.push({ file, path: `${at}.${k}`, message: `unknown key "${k}"` });
+        else if (!['choice', 'yesno'].includes(target.type) || !choiceIds(target).includes(v)) problems.push({ file, path: `${at}.${k}`, message: `"${v}" is not a value of ${k}` });
+        else if (k === key) problems.push({ file, path: `${at}.${k}`, message: 'a key cannot imply itself' });
       }
     }
   }

@@ -44,9 +44,13 @@ export function buildFlowSet(sources: FlowSource[], baseDictionary: Dictionary):
     }
   }
 
-  const keyFile = (key: string) =>
-    parsed.find((p) => key in p.flow.keys)?.file ?? (parsed[0] ? parsed[0].file.replace(/[^/\\]+$/, 'dictionary.yaml') : 'dictionary.yaml');
-  problems.push(...impliesProblems(dictionary, keyFile));
+  // A key declared by a flow is reported in its file; one of the dictionary in dictionary.yaml beside.
+  const keyAt = (key: string) => {
+    const declared = parsed.find((p) => key in p.flow.keys);
+    if (declared) return { file: declared.file, path: `flow ${declared.flow.id}, ` };
+    return { file: parsed[0] ? parsed[0].file.replace(/[^/\\]+$/, 'dictionary.yaml') : 'dictionary.yaml', path: 'dictionary, ' };
+  };
+  problems.push(...impliesProblems(dictionary, keyAt));
 
   const flowIds = new Map<string, string>();
   for (const { file, flow } of parsed) {
