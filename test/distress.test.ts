@@ -167,3 +167,28 @@ describe('a free message that describes indicators', () => {
     expect(ticket.indicators).toEqual(expect.arrayContaining(['documents_taken', 'forced_criminality']));
   });
 });
+
+describe('a first message that already says what happened', () => {
+  it.each([
+    { lang: 'en', text: 'hello, the agent keeps my passport and they do not pay me', keys: { documents_taken: 'yes', wages_withheld: 'yes' } },
+    { lang: 'th', text: 'สวัสดีครับ นายจ้างยึดพาสปอร์ตผม', keys: { documents_taken: 'yes' } },
+    { lang: 'zh', text: '你好，他们收走护照，不给工资', keys: { documents_taken: 'yes', wages_withheld: 'yes' } },
+    { lang: 'vi', text: 'Xin chào, công ty giữ hộ chiếu của tôi', keys: { documents_taken: 'yes' } },
+  ])('$lang: the answers are kept, and read back before the first question', async ({ lang, text, keys }) => {
+    const u = user(`first-words-${lang}`);
+    const res = await server.sim({ user: u, text });
+    const noted = server.services.definitions.translations.t(lang)('danger.noted', { noted: '' }).split(':')[0]!;
+    expect(texts(res.body.replies)).toContain(noted.split('：')[0]!);
+    expect(question(res.body.replies)?.expects?.key).toBe('in_danger_now');
+    const session = await server.services.store.transaction((tx) => tx.getSession(`sim:${u}`));
+    expect(session?.state.answers).toMatchObject(keys);
+  });
+
+  it('a denied indicator is not noted', async () => {
+    const u = user('first-words-denied');
+    const res = await server.sim({ user: u, text: 'hello, they did not take my passport' });
+    expect(texts(res.body.replies)).not.toContain('From your message we noted');
+    const session = await server.services.store.transaction((tx) => tx.getSession(`sim:${u}`));
+    expect(session?.state.answers.documents_taken).toBeUndefined();
+  });
+});

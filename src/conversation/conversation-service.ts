@@ -178,7 +178,7 @@ export class ConversationService {
     try {
       if (danger && given.type === 'text') result = this.distress.divert(state, current, given, this.deps.lexicon, open);
       else if (current === state) ({ result, noted } = this.distress.noteSigns(current, input, step(flows, current, input, this.deps.lexicon)));
-      else result = step(flows, current, input, this.deps.lexicon);
+      else ({ result, noted } = this.distress.noteFirst(given, step(flows, current, input, this.deps.lexicon)));
     } catch (err) {
       if (!(err instanceof FlowRuntimeError)) throw err;
       // The flows changed under a live conversation: start again rather than fail.

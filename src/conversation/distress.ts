@@ -92,12 +92,34 @@ export class Distress {
     const found = this.unanswered(result.state.answers, this.reader.read(input.text));
     if (!Object.keys(found).length) return { result };
     const state = { ...result.state, answers: { ...result.state.answers, ...found } };
+    const out: Out[] = [{ kind: 'say', key: 'danger.noted' }, ...result.out];
+    return { result: { ...result, state, out }, noted: this.noted(state, found) };
+  }
+
+  /**
+   * A first message that already describes what happened ("hello, the agent keeps my passport"):
+   * those answers are kept and read back before the first question, so that the screening does not
+   * ask the person to tap what they already wrote.
+   */
+  noteFirst(input: Input, result: StepResult): { result: StepResult; noted?: string } {
+    if (input.type !== 'text') return { result };
+    const found = this.unanswered(result.state.answers, this.reader.read(input.text));
+    if (!Object.keys(found).length) return { result };
+    const state = { ...result.state, answers: { ...result.state.answers, ...found } };
+    // Before the question's own words (the danger question comes last).
+    const out = [...result.out];
+    let ask = out.length - 1;
+    while (ask >= 0 && out[ask]!.kind !== 'ask') ask--;
+    const at = ask > 0 && out[ask - 1]!.kind === 'say' ? ask - 1 : out.length;
+    out.splice(at, 0, { kind: 'say', key: 'danger.noted' });
+    return { result: { ...result, state, out }, noted: this.noted(state, found) };
+  }
+
+  private noted(state: SessionState, found: Answers): string {
     const t = this.translations.t(state.lang);
-    const noted = Object.entries(found)
+    return Object.entries(found)
       .map(([k, v]) => `${t(`summary.label.${k}`)}: ${valueText(k, this.flows.dictionary[k]!, v!, t)}`)
       .join(', ');
-    const out: Out[] = [{ kind: 'say', key: 'danger.noted' }, ...result.out];
-    return { result: { ...result, state, out }, noted };
   }
 
   /** The answers a reading gives for keys not answered yet (a person's tap always wins over words). */
