@@ -64,6 +64,8 @@ describe.each(Object.keys(WORDS))('danger in the words, in %s', (lang) => {
     expect(shown).toContain(title(lang));
     expect(shown).toContain('191');
     expect(shown).toContain('117');
+    // A new conversation: the quick exit is taught in the same reply (the phone may be checked).
+    expect(shown).toContain(server.services.definitions.translations.t(lang)('entry.safety'));
     const ticket = await ticketOf(res.body.replies);
     expect(ticket).toMatchObject({ priority: 'P1', language: lang, basis: 'vital_interest' });
     expect(ticket.answers.in_danger_now).toBe('yes');

@@ -349,13 +349,13 @@ describe('the danger path, from any step', () => {
   it('asks the country after every country’s numbers when it is not known', () => {
     const fresh = initialState(flows, { lang: 'en' });
     const d = divert(flows, fresh, danger, { set: { in_danger_now: 'yes' } });
-    expect(said(d.out)).toEqual(['danger.understood', '[emergency_numbers]', 'emergency.stay_safe', '[ticket]', 'danger.ask_country', '?current_country']);
+    expect(said(d.out)).toEqual(['danger.understood', '[emergency_numbers]', 'emergency.stay_safe', 'entry.safety', '[ticket]', 'danger.ask_country', '?current_country']);
     const local = step(flows, d.state, pick('KH'), lexicon);
     expect(said(local.out)).toEqual(['[emergency_numbers]', 'danger.confirm', '?in_danger_now']);
     // A new conversation: the welcome and the menu follow, the danger question already answered.
     const after = step(flows, local.state, no, lexicon);
     expect(`${after.state.flow}/${after.state.node}`).toBe('entry/ask_menu');
-    expect(said(after.out)).toEqual(['entry.welcome', 'entry.safety', 'entry.ask_menu', '?menu']);
+    expect(said(after.out)).toEqual(['entry.welcome', 'entry.ask_menu', '?menu']);
     expect(after.state.answers.in_danger_now).toBe('no');
   });
 
