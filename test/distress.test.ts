@@ -74,8 +74,11 @@ describe.each(Object.keys(WORDS))('danger in the words, in %s', (lang) => {
     const country = await server.sim({ user: u, choice: 'KH' });
     expect(texts(country.body.replies)).toContain('117');
     expect(question(country.body.replies)?.expects).toEqual({ key: 'in_danger_now', type: 'choice' });
-    const confirmed = await server.sim({ user: u, choice: 'yes' });
+    // Words that say it again confirm it, as a tap would.
+    const confirmed = await server.sim({ user: u, text: words.at(-1)! });
     expect(question(confirmed.body.replies)?.expects?.key).toBe('menu');
+    const stored = await server.services.store.transaction((tx) => tx.getSession(`sim:${u}`));
+    expect(stored?.state.answers.in_danger_now).toBe('yes');
   });
 
   it('in the middle of the screening: the country’s numbers in the next reply, then back to the question', async () => {

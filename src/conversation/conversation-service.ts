@@ -152,6 +152,8 @@ export class ConversationService {
       }
     }
 
+    input = this.distress.asAnswer(state, input);
+
     // The language switch answers here, outside the flow, and returns to the same question.
     if (state?.choosingLanguage && !state.ended && !danger) {
       const picked = this.pickLanguage(input, state);

@@ -48,6 +48,16 @@ export class Distress {
   }
 
   /**
+   * At the danger path's own confirm ("are you in danger right now?"), words that say so are a yes:
+   * "help me, they are coming" must never get "Sorry, I did not understand".
+   */
+  asAnswer(state: SessionState | undefined, input: Input): Input {
+    if (input.type !== 'text' || !state || state.ended || state.flow !== DANGER_FLOW) return input;
+    const asked = this.flows.flows.get(state.flow)?.nodes.get(state.node)?.ask;
+    return asked === 'in_danger_now' && this.reader.read(input.text).danger ? { type: 'choice', ids: ['yes'] } : input;
+  }
+
+  /**
    * The danger path from where the conversation is. `state` is the stored one (maybe ended);
    * `fresh` is the new conversation the pipeline would start; `open` the person's open case.
    */
