@@ -197,3 +197,34 @@ describe('a first message that already says what happened', () => {
     expect(session?.state.answers.documents_taken).toBeUndefined();
   });
 });
+
+describe('words misread as danger', () => {
+  it('a person who says they are not in danger and do not consent leaves no open case', async () => {
+    const u = user('misread');
+    const first = await server.sim({ user: u, text: 'help me now' });
+    const ref = first.body.replies.find((r) => r.ticket)!.ticket!.ref;
+    await server.sim({ user: u, choice: 'KH' });
+    const safe = await server.sim({ user: u, choice: 'no' });
+    expect(question(safe.body.replies)?.expects?.key).toBe('menu');
+    let res = await server.sim({ user: u, choice: 'help_me' });
+    for (let i = 0; i < 6 && question(res.body.replies)?.expects?.key !== 'consent_scope'; i++) res = await server.sim({ user: u, choice: 'skip' });
+    await server.sim({ user: u, choice: 'no' });
+    const ticket = (await server.api(`/api/tickets/${ref}`, token)).body;
+    expect(ticket).toMatchObject({ status: 'closed', basis: 'vital_interest' });
+    expect(ticket.answers).toMatchObject({ in_danger_now: 'no', consent_share: 'no' });
+    expect((await server.services.store.auditOf(ref)).map((a) => a.action)).toContain('ticket.withdrawn');
+  });
+
+  it('a person in danger who does not consent keeps the alert open', async () => {
+    const u = user('danger-no-consent');
+    const first = await server.sim({ user: u, text: 'help me now' });
+    const ref = first.body.replies.find((r) => r.ticket)!.ticket!.ref;
+    await server.sim({ user: u, choice: 'KH' });
+    await server.sim({ user: u, choice: 'yes' });
+    let res = await server.sim({ user: u, choice: 'help_me' });
+    for (let i = 0; i < 6 && question(res.body.replies)?.expects?.key !== 'consent_scope'; i++) res = await server.sim({ user: u, choice: 'skip' });
+    const declined = await server.sim({ user: u, choice: 'no' });
+    expect(texts(declined.body.replies)).toContain(server.services.definitions.translations.t('en')('consent.declined_emergency'));
+    expect((await server.api(`/api/tickets/${ref}`, token)).body).toMatchObject({ status: 'new', priority: 'P1' });
+  });
+});

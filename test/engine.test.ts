@@ -234,7 +234,8 @@ const cases: Case[] = [
     inputs: [no, pick('help_me'), ...Array(4).fill(pick('skip')), no],
     at: 'ended',
     out: ['consent.declined', '[hotlines]', 'safety.fake_helpers', 'end.goodbye'],
-    effects: ['end'],
+    // Not in danger and no consent: a ticket opened on words read as danger would be closed.
+    effects: ['withdraw_ticket', 'end'],
   },
   {
     name: 'a Thai in Thailand is asked yes or no, not about other countries',
@@ -270,7 +271,7 @@ const cases: Case[] = [
     inputs: [no, pick('help_me'), pick('KH'), pick('TH'), pick('skip'), pick('skip'), pick('no')],
     at: 'ended',
     answers: { consent_share: 'no' },
-    effects: ['end'],
+    effects: ['withdraw_ticket', 'end'],
   },
   {
     name: 'the summary is read back with the consent question, before anything is sent',

@@ -13,7 +13,7 @@ import type { Translations } from '../i18n/locales.ts';
 import { toUnicode } from '../i18n/zawgyi.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { Store, TicketRecord, Tx } from '../store/store.ts';
-import { createTicket, enrichTicket } from '../tickets/ticket-service.ts';
+import { createTicket, enrichTicket, withdrawTicket } from '../tickets/ticket-service.ts';
 import { type Command, CommandMatcher } from './commands.ts';
 import { Distress } from './distress.ts';
 import { render } from './render.ts';
@@ -199,6 +199,7 @@ export class ConversationService {
       ticket = await createTicket(tx, this.deps.policy, owner, next.answers, this.deps.alerts);
       next = { ...next, ticketRef: ticket.ref };
     }
+    if (ticket && result.effects.some((e) => e.type === 'withdraw_ticket')) await withdrawTicket(tx, ticket, next.answers);
     // Staff see that the person wrote of danger in a case they already have.
     if (danger && existing) await tx.setReporterUpdate(existing.ref, true);
 

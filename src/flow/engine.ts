@@ -145,7 +145,7 @@ function run(flows: FlowSet, state: SessionState, target: Target, out: Out[], ef
       if (Object.keys(node.set).length) state = { ...state, answers: { ...state.answers, ...node.set } };
       speak(node, out, { withoutQuestion: true });
       for (const action of node.do) {
-        if (action === 'create_ticket') effects.push({ type: 'create_ticket' });
+        effects.push({ type: action });
       }
       if (node.ask) {
         out.push({ kind: 'ask', key: node.ask, required: node.required });

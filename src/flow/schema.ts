@@ -47,7 +47,7 @@ export const nodeSchema = z
     skip_if_answered: z.boolean().default(false),
     /** Answers to record when the node is passed (e.g. an age group derived from an age). */
     set: z.record(id, z.string()).default({}),
-    do: z.array(z.enum(['create_ticket'])).default([]),
+    do: z.array(z.enum(['create_ticket', 'withdraw_ticket'])).default([]),
     next: z.union([target, z.array(branch).min(1)]).optional(),
     end: z.boolean().default(false),
     /** Back to the question the danger path interrupted (when there is one); else `next`. */

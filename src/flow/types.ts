@@ -50,7 +50,12 @@ export type Block = 'emergency_numbers' | 'summary' | 'ticket' | 'hotlines' | 's
 export type SayItem = { text: string } | { show: Block };
 
 /** What a node does besides talking. */
-export type Action = 'create_ticket';
+/**
+ * `create_ticket` creates the ticket (or enriches it); `withdraw_ticket` closes a ticket that exists
+ * only on the vital-interest basis once the person has said they are not in danger and do not
+ * consent (words misread as danger must not leave an open case behind).
+ */
+export type Action = 'create_ticket' | 'withdraw_ticket';
 
 /** One branch of a node's exit. */
 export interface Branch {
@@ -141,7 +146,7 @@ export type Out =
   | { kind: 'picked'; key: string; ids: string[] };
 
 /** Something the conversation layer must do in the same transaction. */
-export type Effect = { type: 'create_ticket' } | { type: 'end' };
+export type Effect = { type: 'create_ticket' } | { type: 'withdraw_ticket' } | { type: 'end' };
 
 /** The result of one step. */
 export interface StepResult {
