@@ -91,9 +91,9 @@ export class Distress {
 
   /**
    * After a step that stored the person's own words for a key marked `signs` in the dictionary (a
-   * message to staff, a witness's account): the indicators the words describe, for the keys not
-   * answered yet, and a line that reads them back (never a silent guess). `before` is the state the
-   * step started from.
+   * message to staff, a witness's account; asked before consent): the indicators the words describe,
+   * for the keys not answered yet, and a line that reads them back (never a silent guess; the
+   * consent question reads everything back again). `before` is the state the step started from.
    */
   noteSigns(before: SessionState, input: Input, result: StepResult): { result: StepResult; noted?: string } {
     if (input.type !== 'text') return { result };
