@@ -37,8 +37,9 @@ interface Phrase {
   /** By part: it may be the start of a longer word (`threaten*`). */
   prefix: boolean[];
   lang: string;
-  /** `danger` or `<key>=<value>`. */
-  means: string;
+  /** The dictionary key and value the phrase describes; none for a danger phrase. */
+  key?: string;
+  value?: string;
 }
 
 interface Cues {
@@ -91,14 +92,15 @@ export class SignalReader {
       for (const [key, value] of flat) {
         if (typeof value !== 'string') continue;
         const [group, ...rest] = key.split('.');
-        const means = group === 'danger' ? 'danger' : group === 'indicator' && rest.length === 2 ? `${rest[0]}=${rest[1]}` : undefined;
-        if (!means) continue;
+        const danger = group === 'danger';
+        if (!danger && !(group === 'indicator' && rest.length === 2)) continue;
+        const means = danger ? {} : { key: rest[0]!, value: rest[1]! };
         for (const raw of value.split('|')) {
           const raws = raw.split('~').map((p) => p.trim()).filter(Boolean);
           if (!raws.length || raws[0] === '-') continue;
           const prefix = raws.map((r) => r.endsWith('*'));
           const parts = raws.map((r) => fold(r.replace(/\*$/, '')).trim());
-          this.phrases.push({ parts, words: LATIN.test(raw), prefix, lang, means });
+          this.phrases.push({ parts, words: LATIN.test(raw), prefix, lang, ...means });
         }
       }
     }
@@ -111,14 +113,12 @@ export class SignalReader {
     let danger = false;
     for (const clause of this.clauses(text)) {
       for (const p of this.phrases) {
-        if (p.means !== 'danger' && answers[p.means.split('=')[0]!] !== undefined) continue;
-        if (!this.found(clause, p)) continue;
+        if (p.key === undefined ? danger : answers[p.key] !== undefined) continue;
+        // Most phrases are not in the message at all: one native search rules them out.
+        if (!clause.includes(p.parts[0]!) || !this.found(clause, p)) continue;
         hits.set(p.lang, (hits.get(p.lang) ?? 0) + 1);
-        if (p.means === 'danger') danger = true;
-        else {
-          const [key, value] = p.means.split('=') as [string, string];
-          answers[key] = value;
-        }
+        if (p.key === undefined) danger = true;
+        else answers[p.key] = p.value!;
       }
     }
     const languages = [...hits.entries()].sort((a, b) => b[1] - a[1]).map(([l]) => l);
