@@ -5,6 +5,7 @@
  * - engine: pure `step` calls per second over the shipped flows (target: > 20,000/s);
  * - conversation: whole screenings through ConversationService on a temporary SQLite database,
  *   one transaction per message, as the simulator runs them (target: p95 of one message < 20 ms);
+ * - signals: reading one message for danger and indicators in every language (target < 200 µs);
  * - taps: the shipped scenario set (test/helpers/scenario-table.ts) played through the simulator's
  *   HTTP API, taps from the first message to the reference and to the end of the screening, per
  *   scenario and the median (target: median to the reference <= 12; issue 9). A multi-select counts
@@ -20,6 +21,7 @@ import type { InboundContent } from '../src/conversation/reply.ts';
 import { initialState, step } from '../src/flow/engine.ts';
 import type { Input, SessionState } from '../src/flow/types.ts';
 import { TranslationLexicon } from '../src/i18n/lexicon.ts';
+import { SignalReader } from '../src/i18n/signals.ts';
 import { LANG_IDS, median, playScenario, scenarios } from '../test/helpers/scenario-table.ts';
 import { startServer } from '../test/helpers/server.ts';
 
@@ -58,6 +60,13 @@ try {
   }
   const engineRate = ENGINE_STEPS / ((performance.now() - t0) / 1000);
 
+  // Reading whole messages (every text message goes through it).
+  const reader = new SignalReader(translations);
+  const messages = ['Samut Sakhon, fishing port', 'they took my phone, I am locked in a room in Myawaddy', 'ช่วยด้วย ถูกขังอยู่ในห้อง พวกเขายึดพาสปอร์ต', '救命，我被关在房间里'];
+  const r0 = performance.now();
+  for (let n = 0; n < 4000; n++) reader.read(messages[n % messages.length]!);
+  const readMicros = ((performance.now() - r0) / 4000) * 1000;
+
   // Whole conversations through the pipeline and the database.
   const times: number[] = [];
   const c0 = performance.now();
@@ -80,6 +89,7 @@ try {
   await services.store.close();
 
   console.log(`engine:        ${Math.round(engineRate).toLocaleString('en')} steps/s (target > 20,000)`);
+  console.log(`signals:       ${readMicros.toFixed(0)} µs to read one message (target < 200 µs)`);
   console.log(`conversation:  ${CONVERSATIONS} screenings, ${times.length} messages in ${seconds.toFixed(1)} s = ${(times.length / seconds).toFixed(0)} messages/s`);
   console.log(`               per message p50 ${pct(50)} ms, p95 ${pct(95)} ms, p99 ${pct(99)} ms (target p95 < 20 ms)`);
   console.log(`               ${tickets} tickets created`);
