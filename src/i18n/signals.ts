@@ -37,6 +37,8 @@ interface Phrase {
   /** By part: it may be the start of a longer word (`threaten*`). */
   prefix: boolean[];
   lang: string;
+  /** The script of its first letter: only phrases of scripts the message uses are tried. */
+  script: string;
   /** The dictionary key and value the phrase describes; none for a danger phrase. */
   key?: string;
   value?: string;
@@ -58,6 +60,21 @@ const WINDOW = 10;
 const HAN_WINDOW = 3;
 /** Words before or after a Latin phrase that a negation may take up. */
 const WORD_WINDOW = 2;
+
+const SCRIPTS: [string, RegExp][] = [
+  ['latin', /\p{Script=Latin}/u],
+  ['thai', /\p{Script=Thai}/u],
+  ['khmer', /\p{Script=Khmer}/u],
+  ['myanmar', /\p{Script=Myanmar}/u],
+  ['lao', /\p{Script=Lao}/u],
+  ['han', /\p{Script=Han}/u],
+];
+
+/** The script of a phrase's first letter (`other` for digits and the rest). */
+function scriptOf(phrase: string): string {
+  const first = [...phrase].find((c) => /\p{L}/u.test(c)) ?? '';
+  return SCRIPTS.find(([, re]) => re.test(first))?.[0] ?? 'other';
+}
 
 /** Folds case, width and punctuation other than clause marks. */
 function fold(text: string): string {
@@ -100,7 +117,7 @@ export class SignalReader {
           if (!raws.length || raws[0] === '-') continue;
           const prefix = raws.map((r) => r.endsWith('*'));
           const parts = raws.map((r) => fold(r.replace(/\*$/, '')).trim());
-          this.phrases.push({ parts, words: LATIN.test(raw), prefix, lang, ...means });
+          this.phrases.push({ parts, words: LATIN.test(raw), prefix, lang, script: scriptOf(parts[0]!), ...means });
         }
       }
     }
@@ -111,8 +128,11 @@ export class SignalReader {
     const answers: Record<string, string> = {};
     const hits = new Map<string, number>();
     let danger = false;
+    const folded = fold(text);
+    const scripts = new Set(['other', ...SCRIPTS.filter(([, re]) => re.test(folded)).map(([name]) => name)]);
+    const phrases = this.phrases.filter((p) => scripts.has(p.script));
     for (const clause of this.clauses(text)) {
-      for (const p of this.phrases) {
+      for (const p of phrases) {
         if (p.key === undefined ? danger : answers[p.key] !== undefined) continue;
         // Most phrases are not in the message at all: one native search rules them out.
         if (!clause.includes(p.parts[0]!) || !this.found(clause, p)) continue;
