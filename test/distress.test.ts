@@ -129,6 +129,14 @@ describe.each(Object.keys(WORDS))('danger in the words, in %s', (lang) => {
   });
 });
 
+describe('the language of the words', () => {
+  it('Vietnamese without accents, in danger, is answered in Vietnamese', async () => {
+    const res = await server.sim({ user: user('vi-latin'), text: 'cuu toi voi, toi bi nhot' });
+    expect(texts(res.body.replies)).toContain(title('vi'));
+    expect((await ticketOf(res.body.replies)).language).toBe('vi');
+  });
+});
+
 describe('after the screening ended', () => {
   it('danger in a later message makes the open case urgent and shows the numbers', async () => {
     const u = user('after');

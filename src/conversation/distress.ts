@@ -83,8 +83,10 @@ export class Distress {
       const result = divert(this.flows, base, { flow: DANGER_FLOW, node: this.start() }, { set, resume: { flow: state.flow, node: state.node } });
       return { ...result, ticket: open };
     }
-    // A new conversation: in the language of the words when nothing else told it.
-    const lang = fresh.lang ?? reading.languages[0];
+    // A new conversation: in the language of the words when nothing else told it, or when the only
+    // sign was Latin letters ("cuu toi voi, toi bi nhot" is Vietnamese written without accents).
+    const worded = reading.languages[0];
+    const lang = worded && (!fresh.lang || (fresh.lang === 'en' && !reading.languages.includes('en'))) ? worded : fresh.lang;
     const start: SessionState = lang ? { ...fresh, lang, answers: { ...fresh.answers, lang, ...this.unanswered(fresh.answers, reading) } } : { ...fresh, answers: { ...fresh.answers, ...this.unanswered(fresh.answers, reading) } };
     return divert(this.flows, start, { flow: DANGER_FLOW, node: this.start() }, { set });
   }
