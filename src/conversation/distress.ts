@@ -66,10 +66,11 @@ export class Distress {
     const reading = this.reader.read(input.text);
     // A conversation in progress: words at a question that takes words are its answer, kept.
     if (state && !state.ended) {
-      let from = state;
+      // Danger wins over a language menu that was open.
+      let from: SessionState = { ...state, choosingLanguage: false };
       const asked = this.flows.flows.get(state.flow)?.nodes.get(state.node)?.ask;
       const def = asked ? this.flows.dictionary[asked] : undefined;
-      if (def && WORDS.has(def.type)) from = step(this.flows, state, input, lexicon).state;
+      if (def && WORDS.has(def.type)) from = step(this.flows, from, input, lexicon).state;
       const withSigns = { ...from, answers: { ...from.answers, ...this.unanswered(from.answers, reading) } };
       // Back to the question the person was at after the danger path; but not to the entry flow's
       // questions that the danger path has just answered (language, danger, country): the welcome
