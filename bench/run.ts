@@ -7,6 +7,11 @@
  *   one transaction per message, as the simulator runs them (target: p95 of one message < 20 ms);
  * - start-up and memory: the real server process, from spawn to first answer, and its RSS with
  *   10,000 live sessions (bench/startup.ts).
+ * - signals: reading one message for danger and indicators in every language (target < 200 µs);
+ * - taps: the shipped scenario set (test/helpers/scenario-table.ts) played through the simulator's
+ *   HTTP API, taps from the first message to the reference and to the end of the screening, per
+ *   scenario and the median (target: median to the reference <= 12; issue 9). A multi-select counts
+ *   one tap per item and one for Done, as on LINE and Telegram.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +24,9 @@ import { initialState, step } from '../src/flow/engine.ts';
 import type { Input, SessionState } from '../src/flow/types.ts';
 import { TranslationLexicon } from '../src/i18n/lexicon.ts';
 import { benchStartup } from './startup.ts';
+import { SignalReader } from '../src/i18n/signals.ts';
+import { LANG_IDS, median, playScenario, scenarios } from '../test/helpers/scenario-table.ts';
+import { startServer } from '../test/helpers/server.ts';
 
 const ENGINE_STEPS = 50_000;
 const CONVERSATIONS = 200;
@@ -28,16 +36,14 @@ const SCRIPT: Input[] = [
   { type: 'choice', ids: ['no'] },
   { type: 'choice', ids: ['help_me'] },
   { type: 'choice', ids: ['TH'] },
-  { type: 'text', text: 'Samut Sakhon, fishing port' },
   { type: 'choice', ids: ['MM'] },
   { type: 'choice', ids: ['adult'] },
-  ...Array.from({ length: 10 }, (): Input => ({ type: 'choice', ids: ['yes'] })),
+  { type: 'choice', ids: ['deceived', 'documents', 'cannot_leave', 'unpaid', 'long_hours'] },
+  { type: 'choice', ids: ['abroad_too'] },
+  { type: 'choice', ids: ['yes'] },
   { type: 'choice', ids: ['shelter', 'go_home'] },
+  { type: 'text', text: 'Samut Sakhon, fishing port' },
   { type: 'choice', ids: ['skip'] },
-  { type: 'choice', ids: ['yes'] },
-  { type: 'choice', ids: ['yes'] },
-  { type: 'choice', ids: ['yes'] },
-  { type: 'choice', ids: ['send'] },
 ];
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'tangrod-bench-'));
@@ -56,6 +62,13 @@ try {
     i = state.ended || i >= SCRIPT.length ? 0 : i + 1;
   }
   const engineRate = ENGINE_STEPS / ((performance.now() - t0) / 1000);
+
+  // Reading whole messages (every text message goes through it).
+  const reader = new SignalReader(translations);
+  const messages = ['Samut Sakhon, fishing port', 'they took my phone, I am locked in a room in Myawaddy', 'ช่วยด้วย ถูกขังอยู่ในห้อง พวกเขายึดพาสปอร์ต', '救命，我被关在房间里'];
+  const r0 = performance.now();
+  for (let n = 0; n < 4000; n++) reader.read(messages[n % messages.length]!);
+  const readMicros = ((performance.now() - r0) / 4000) * 1000;
 
   // Whole conversations through the pipeline and the database.
   const times: number[] = [];
@@ -79,6 +92,7 @@ try {
   await services.store.close();
 
   console.log(`engine:        ${Math.round(engineRate).toLocaleString('en')} steps/s (target > 20,000)`);
+  console.log(`signals:       ${readMicros.toFixed(0)} µs to read one message (target < 200 µs)`);
   console.log(`conversation:  ${CONVERSATIONS} screenings, ${times.length} messages in ${seconds.toFixed(1)} s = ${(times.length / seconds).toFixed(0)} messages/s`);
   console.log(`               per message p50 ${pct(50)} ms, p95 ${pct(95)} ms, p99 ${pct(99)} ms (target p95 < 20 ms)`);
   console.log(`               ${tickets} tickets created`);
@@ -86,3 +100,24 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 for (const line of await benchStartup()) console.log(line);
+
+// Taps: the scenario set through the simulator's HTTP API, on the real server.
+const server = await startServer();
+try {
+  const toRef: number[] = [];
+  const toEnd: number[] = [];
+  console.log('\ntaps per scenario (to the reference / to the end of the screening):');
+  for (const [i, s] of scenarios.entries()) {
+    const lang = LANG_IDS[i % LANG_IDS.length]!;
+    const played = await playScenario(server, `bench-taps-${i}`, s, lang);
+    const ref = played.tapsToTicket;
+    if (ref !== undefined) {
+      toRef.push(ref);
+      toEnd.push(played.taps);
+    }
+    console.log(`  ${String(ref ?? '-').padStart(3)} / ${String(played.taps).padStart(3)}  ${lang}: ${s.name}`);
+  }
+  console.log(`taps:          median ${median(toRef)} to the reference (target <= 12), ${median(toEnd)} to the end, over ${toRef.length} scenarios with a ticket`);
+} finally {
+  await server.close();
+}

@@ -87,7 +87,8 @@ describe('messages the bot cannot use are answered and change nothing', () => {
     const wrong = await server.sim({ user, text: 'twenty' });
     expect(texts(wrong.body.replies)).toContain('write a number');
     const right = await server.sim({ user, text: '๑๗' });
-    expect(question(right.body.replies)?.expects?.key).toBe('relationship');
+    // What decides routing comes first: the country (relationship and last contact come after consent).
+    expect(question(right.body.replies)?.expects?.key).toBe('current_country');
     const { session } = await stored(user);
     expect(session?.answers).toMatchObject({ missing_age: 17, age_group: 'child' });
   });

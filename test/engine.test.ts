@@ -3,7 +3,7 @@
  * asked, what it stored and which effects it asked for. Runs on the shipped flows, with no I/O.
  */
 import { describe, expect, it } from 'vitest';
-import { initialState, step } from '../src/flow/engine.ts';
+import { DANGER_FLOW, divert, initialState, step } from '../src/flow/engine.ts';
 import { loadFlows } from '../src/flow/load.ts';
 import type { Answers, Effect, Input, Out, SessionState } from '../src/flow/types.ts';
 import { TranslationLexicon } from '../src/i18n/lexicon.ts';
@@ -123,128 +123,182 @@ const cases: Case[] = [
     name: 'the country given in an emergency is not asked again',
     lang: 'en',
     inputs: [yes, pick('TH'), pick('help_me')],
-    at: 'victim/ask_location',
+    at: 'victim/ask_nationality',
   },
   { name: 'a family member is asked for the missing person', lang: 'en', inputs: [no, pick('missing')], at: 'family/ask_missing_name' },
   {
     name: 'an age under 18 makes the missing person a child',
     lang: 'en',
     inputs: [no, pick('missing'), text('Somchai'), text('16')],
-    at: 'family/ask_relationship',
+    at: 'family/ask_country',
     answers: { missing_name: 'Somchai', missing_age: 16, age_group: 'child' },
   },
   {
     name: 'an adult age',
     lang: 'en',
     inputs: [no, pick('missing'), text('Somchai'), text('34 years')],
-    at: 'family/ask_relationship',
+    at: 'family/ask_country',
     answers: { missing_age: 34, age_group: 'adult' },
   },
   {
-    name: 'a ransom demand gets advice before the next question',
+    name: 'a ransom demand picked in the list gets advice before consent',
     lang: 'en',
-    inputs: [no, pick('missing'), ...Array(8).fill(pick('skip')), yes],
+    inputs: [no, pick('missing'), ...Array(4).fill(pick('skip')), pick('ransom', 'deceived')],
+    at: 'finish/ask_consent',
+    outIncludes: ['family.ransom_advice', '[summary]', '?consent_share'],
+    answers: { ransom_demanded: 'yes', deceived_about_job: 'yes' },
+  },
+  {
+    name: 'a ransom demand answered one by one gets advice before the next question',
+    lang: 'en',
+    inputs: [no, pick('missing'), ...Array(4).fill(pick('skip')), pick('one_by_one'), pick('done'), yes],
     at: 'family/ask_deceived',
     outIncludes: ['family.ransom_advice', '?deceived_about_job'],
   },
   {
+    name: 'what decides priority and routing comes first, then the list of what happened',
+    lang: 'en',
+    inputs: [no, pick('help_me'), pick('TH'), pick('MM')],
+    at: 'victim/ask_age',
+  },
+  {
+    name: 'each picked item records its key; what is not picked records nothing',
+    lang: 'en',
+    inputs: [no, pick('help_me'), pick('TH'), pick('MM'), pick('adult'), pick('documents', 'cannot_leave')],
+    at: 'finish/ask_consent_scope',
+    answers: { documents_taken: 'yes', free_to_leave: 'no', happened: ['documents', 'cannot_leave'] },
+  },
+  {
+    name: 'one by one asks the yes/no questions, passing those already picked',
+    lang: 'en',
+    inputs: [no, pick('help_me'), pick('TH'), pick('MM'), pick('adult'), pick('documents', 'one_by_one'), yes],
+    at: 'victim/ask_free_to_leave',
+    answers: { deceived_about_job: 'yes', documents_taken: 'yes' },
+  },
+  {
     name: 'a skip word inside an answer is part of the answer',
     lang: 'th',
-    inputs: [no, pick('help_me'), pick('MM'), text('ข้ามไปฝั่งพม่า ที่เมียวดี')],
-    at: 'victim/ask_nationality',
+    inputs: [no, pick('help_me'), pick('MM'), pick('skip'), pick('skip'), pick('skip'), pick('thailand'), pick('skip'), pick('skip'), text('ข้ามไปฝั่งพม่า ที่เมียวดี')],
+    at: 'finish/ask_evidence',
     answers: { location: { text: 'ข้ามไปฝั่งพม่า ที่เมียวดี' } },
   },
-  { name: 'a typed skip word alone skips', lang: 'th', inputs: [no, pick('help_me'), pick('MM'), text('ข้าม')], at: 'victim/ask_nationality', answers: { current_country: 'MM' } },
-  { name: '"yes" to "are you under 18?" means a child', lang: 'en', inputs: [no, pick('help_me'), pick('TH'), pick('skip'), pick('skip'), text('yes'), pick('child')], at: 'victim/ask_deceived', answers: { age_group: 'child' } },
+  { name: 'a typed skip word alone skips', lang: 'th', inputs: [no, pick('help_me'), pick('MM'), pick('skip'), pick('skip'), pick('skip'), pick('thailand'), pick('skip'), pick('skip'), text('ข้าม')], at: 'finish/ask_evidence', answers: { current_country: 'MM' } },
+  { name: '"yes" to "are you under 18?" means a child', lang: 'en', inputs: [no, pick('help_me'), pick('TH'), pick('skip'), text('yes'), pick('child')], at: 'victim/ask_happened', answers: { age_group: 'child' } },
   { name: 'skip records nothing and moves on', lang: 'en', inputs: [pick('skip')], at: 'entry/ask_menu', answers: { lang: 'en' } },
   { name: 'an unknown choice is a miss, and the question is asked again', lang: 'en', inputs: [pick('maybe-later')], at: 'entry/ask_danger', out: ['!unknown_choice', 'entry.ask_danger', '?in_danger_now'], misses: 1 },
   { name: 'two misses in a row are counted', lang: 'en', inputs: [pick('x'), text('purple')], at: 'entry/ask_danger', misses: 2 },
   { name: 'a good answer resets the misses', lang: 'en', inputs: [pick('x'), no], at: 'entry/ask_menu', misses: 0 },
   { name: 'a photo where yes/no is asked is the wrong type', lang: 'en', inputs: [{ type: 'media', attachmentId: 'a1' }], at: 'entry/ask_danger', outIncludes: ['!wrong_type'] },
   {
-    name: 'a shared location answers the place',
+    name: 'a shared location answers the place, after consent',
     lang: 'en',
-    inputs: [no, pick('help_me'), pick('TH'), { type: 'location', lat: 13.5, lon: 100.27 }],
-    at: 'victim/ask_nationality',
+    inputs: [no, pick('help_me'), pick('TH'), ...Array(3).fill(pick('skip')), yes, pick('skip'), pick('skip'), { type: 'location', lat: 13.5, lon: 100.27 }],
+    at: 'finish/ask_evidence',
     answers: { location: { lat: 13.5, lon: 100.27 } },
   },
   {
     name: 'needs are a multi-select, typed or tapped',
     lang: 'en',
-    inputs: [no, pick('help_me'), ...Array(14).fill(pick('skip')), text('shelter, To go home'), pick('done')],
-    at: 'victim/ask_evidence',
+    inputs: [no, pick('help_me'), ...Array(4).fill(pick('skip')), yes, pick('skip'), text('shelter, To go home'), pick('done')],
+    at: 'finish/ask_location',
     answers: { needs: ['shelter', 'go_home'] },
   },
   {
     name: 'a multi-select tapped one at a time: each tap is added and the rest offered',
     lang: 'en',
-    inputs: [no, pick('help_me'), ...Array(14).fill(pick('skip')), pick('shelter'), pick('food')],
-    at: 'victim/ask_needs',
+    inputs: [no, pick('help_me'), ...Array(4).fill(pick('skip')), yes, pick('skip'), pick('shelter'), pick('food')],
+    at: 'finish/ask_needs',
     out: ['+shelter,food', 'victim.ask_needs', '?needs(shelter,food)'],
   },
   {
     name: '"done" answers the multi-select with what was tapped',
     lang: 'en',
-    inputs: [no, pick('help_me'), ...Array(14).fill(pick('skip')), pick('shelter'), pick('food'), pick('done')],
-    at: 'victim/ask_evidence',
+    inputs: [no, pick('help_me'), ...Array(4).fill(pick('skip')), yes, pick('skip'), pick('shelter'), pick('food'), pick('done')],
+    at: 'finish/ask_location',
     answers: { needs: ['shelter', 'food'] },
   },
   {
     name: 'the same tap twice counts once',
     lang: 'en',
-    inputs: [no, pick('help_me'), ...Array(14).fill(pick('skip')), pick('go_home'), pick('go_home'), pick('done')],
-    at: 'victim/ask_evidence',
+    inputs: [no, pick('help_me'), ...Array(4).fill(pick('skip')), yes, pick('skip'), pick('go_home'), pick('go_home'), pick('done')],
+    at: 'finish/ask_location',
     answers: { needs: ['go_home'] },
   },
   {
     name: 'consent cannot be skipped',
     lang: 'en',
-    inputs: [no, pick('help_me'), ...Array(16).fill(pick('skip')), pick('skip')],
+    inputs: [no, pick('help_me'), ...Array(4).fill(pick('skip')), pick('skip')],
     at: 'finish/ask_consent',
     outIncludes: ['!required', '?consent_share'],
   },
   {
     name: 'no consent: numbers to call, no ticket, the end',
     lang: 'en',
-    inputs: [no, pick('help_me'), ...Array(16).fill(pick('skip')), no],
+    inputs: [no, pick('help_me'), ...Array(4).fill(pick('skip')), no],
     at: 'ended',
     out: ['consent.declined', '[hotlines]', 'safety.fake_helpers', 'end.goodbye'],
-    effects: ['end'],
+    // Not in danger and no consent: a ticket opened on words read as danger would be closed.
+    effects: ['withdraw_ticket', 'end'],
   },
   {
-    name: 'a Thai in Thailand is not asked about sharing across borders',
+    name: 'a Thai in Thailand is asked yes or no, not about other countries',
     lang: 'en',
-    inputs: [no, pick('help_me'), pick('TH'), pick('skip'), pick('TH'), ...Array(13).fill(pick('skip')), yes],
+    inputs: [no, pick('help_me'), pick('TH'), pick('TH'), pick('skip'), pick('skip')],
+    at: 'finish/ask_consent',
+  },
+  {
+    name: 'a Thai abroad is asked one consent question with three answers',
+    lang: 'en',
+    inputs: [no, pick('help_me'), pick('KH'), pick('TH'), pick('skip'), pick('skip')],
+    at: 'finish/ask_consent_scope',
+    out: ['[summary]', 'quick.ask_scope', '?consent_scope'],
+  },
+  {
+    name: '"also the other country" sets both consents',
+    lang: 'en',
+    inputs: [no, pick('help_me'), pick('KH'), pick('TH'), pick('skip'), pick('skip'), pick('abroad_too')],
     at: 'finish/ask_contact',
+    answers: { consent_share: 'yes', consent_cross_border: 'yes' },
+    effects: ['create_ticket'],
   },
   {
-    name: 'a Thai abroad is asked about sharing across borders',
+    name: '"in Thailand" shares in Thailand only',
     lang: 'en',
-    inputs: [no, pick('help_me'), pick('KH'), pick('skip'), pick('TH'), ...Array(13).fill(pick('skip')), yes],
-    at: 'finish/ask_cross_border',
+    inputs: [no, pick('help_me'), pick('KH'), pick('TH'), pick('skip'), pick('skip'), pick('thailand')],
+    at: 'finish/ask_contact',
+    answers: { consent_share: 'yes', consent_cross_border: 'no' },
   },
   {
-    name: 'the summary is read back before anything is sent',
+    name: '"no" of the three shares nothing',
     lang: 'en',
-    inputs: [no, pick('help_me'), ...Array(16).fill(pick('skip')), yes, pick('skip')],
-    at: 'finish/summary',
-    out: ['[summary]', 'summary.ask_confirm', '?confirm_send'],
+    inputs: [no, pick('help_me'), pick('KH'), pick('TH'), pick('skip'), pick('skip'), pick('no')],
+    at: 'ended',
+    answers: { consent_share: 'no' },
+    effects: ['withdraw_ticket', 'end'],
+  },
+  {
+    name: 'the summary is read back with the consent question, before anything is sent',
+    lang: 'en',
+    inputs: [no, pick('help_me'), ...Array(4).fill(pick('skip'))],
+    at: 'finish/ask_consent',
+    out: ['[summary]', 'consent.ask_share', '?consent_share'],
     effects: [],
   },
   {
-    name: 'sending creates the ticket and ends',
+    name: 'consent creates the ticket at once; what follows enriches it',
     lang: 'en',
-    inputs: [no, pick('help_me'), ...Array(16).fill(pick('skip')), yes, pick('skip'), pick('send')],
-    at: 'ended',
-    out: ['[ticket]', 'ticket.next_steps', 'safety.fake_helpers', 'end.goodbye'],
-    effects: ['create_ticket', 'end'],
+    inputs: [no, pick('help_me'), ...Array(4).fill(pick('skip')), yes],
+    at: 'finish/ask_contact',
+    out: ['[ticket]', 'quick.more', 'consent.ask_contact', '?contact_ok'],
+    effects: ['create_ticket'],
   },
   {
-    name: 'cancelling sends nothing',
+    name: 'the screening ends after the last question',
     lang: 'en',
-    inputs: [no, pick('help_me'), ...Array(16).fill(pick('skip')), yes, pick('skip'), pick('cancel')],
+    inputs: [no, pick('help_me'), ...Array(4).fill(pick('skip')), yes, ...Array(4).fill(pick('skip'))],
     at: 'ended',
-    effects: ['end'],
+    out: ['ticket.next_steps', 'safety.fake_helpers', 'end.goodbye'],
+    effects: ['create_ticket', 'end'],
   },
 ];
 
@@ -265,7 +319,7 @@ describe('flow engine', () => {
   });
 
   it('an ended conversation starts again on the next input, keeping the language', () => {
-    const ended = play([no, pick('help_me'), ...Array(16).fill(pick('skip')), no], 'th').state;
+    const ended = play([no, pick('help_me'), ...Array(4).fill(pick('skip')), no], 'th').state;
     const again = step(flows, ended, text('hello'), lexicon);
     expect(`${again.state.flow}/${again.state.node}`).toBe('entry/ask_danger');
     expect(again.state.lang).toBe('th');
@@ -277,5 +331,48 @@ describe('flow engine', () => {
     const copy = structuredClone(before);
     step(flows, before, pick('help_me'), lexicon);
     expect(before).toEqual(copy);
+  });
+});
+
+describe('the danger path, from any step', () => {
+  const danger = { flow: DANGER_FLOW, node: flows.flows.get(DANGER_FLOW)!.start };
+
+  it('shows the numbers and creates the ticket at once, confirms with one tap, and goes back to the question', () => {
+    const mid = play([no, pick('help_me'), pick('TH')], 'en').state;
+    expect(`${mid.flow}/${mid.node}`).toBe('victim/ask_nationality');
+    const d = divert(flows, mid, danger, { set: { in_danger_now: 'yes' }, resume: { flow: mid.flow, node: mid.node } });
+    expect(said(d.out)).toEqual(['danger.understood', '[emergency_numbers]', 'emergency.stay_safe', '[ticket]', 'danger.confirm', '?in_danger_now']);
+    expect(d.effects.map((e) => e.type)).toEqual(['create_ticket']);
+    expect(d.state.answers.in_danger_now).toBe('yes');
+    const back = step(flows, d.state, yes, lexicon);
+    expect(`${back.state.flow}/${back.state.node}`).toBe('victim/ask_nationality');
+    expect(said(back.out)).toEqual(['emergency.go_on', 'victim.ask_nationality', '?nationality']);
+    expect(back.state.resume).toBeUndefined();
+  });
+
+  it('asks the country after every country’s numbers when it is not known', () => {
+    const fresh = initialState(flows, { lang: 'en' });
+    const d = divert(flows, fresh, danger, { set: { in_danger_now: 'yes' } });
+    expect(said(d.out)).toEqual(['danger.understood', '[emergency_numbers]', 'emergency.stay_safe', 'entry.safety', '[ticket]', 'danger.ask_country', '?current_country']);
+    const local = step(flows, d.state, pick('KH'), lexicon);
+    expect(said(local.out)).toEqual(['[emergency_numbers]', 'danger.confirm', '?in_danger_now']);
+    // A new conversation: the welcome and the menu follow, the danger question already answered.
+    const after = step(flows, local.state, no, lexicon);
+    expect(`${after.state.flow}/${after.state.node}`).toBe('entry/ask_menu');
+    expect(said(after.out)).toEqual(['entry.welcome', 'entry.ask_menu', '?menu']);
+    expect(after.state.answers.in_danger_now).toBe('no');
+  });
+
+  it('an ended conversation comes alive for the danger path and ends again', () => {
+    const ended = play([no, pick('help_me'), ...Array(4).fill(pick('skip')), yes, ...Array(4).fill(pick('skip'))], 'en').state;
+    expect(ended.ended).toBe(true);
+    const d = divert(flows, ended, danger, { set: { in_danger_now: 'yes' }, resume: { flow: ended.flow, node: ended.node } });
+    expect(d.state.ended).toBe(false);
+    // The country was skipped before: asked now, skipped again; then the one-tap confirm.
+    const after = step(flows, d.state, pick('skip'), lexicon);
+    expect(`${after.state.flow}/${after.state.node}`).toBe('danger/confirm');
+    const confirmed = step(flows, after.state, yes, lexicon);
+    expect(confirmed.state.ended).toBe(true);
+    expect(said(confirmed.out)).toEqual(['emergency.go_on', 'end.goodbye']);
   });
 });

@@ -370,6 +370,42 @@ const broken: BrokenCase[] = [
     path: 'flow family, keys.confirm_send',
     message: 'already defined differently',
   },
+  // ---- implies: one question that stands for several keys
+  {
+    check: 'implies: a value the key does not have',
+    change: (f) => void (f.victim.keys = { ...f.victim.keys, happened: { type: 'multi', values: ['documents'], implies: { passport: { documents_taken: 'yes' } } } }),
+    file: FILES.victim,
+    path: 'flow victim, keys.happened.implies.passport',
+    message: '"passport" is not a value of happened',
+  },
+  {
+    check: 'implies: an unknown key',
+    change: (f) => void (f.victim.keys = { ...f.victim.keys, happened: { type: 'multi', values: ['documents'], implies: { documents: { passport_taken: 'yes' } } } }),
+    file: FILES.victim,
+    path: 'flow victim, keys.happened.implies.documents.passport_taken',
+    message: 'unknown key "passport_taken"',
+  },
+  {
+    check: 'implies: a value the implied key does not have',
+    change: (f) => void (f.victim.keys = { ...f.victim.keys, happened: { type: 'multi', values: ['documents'], implies: { documents: { documents_taken: 'maybe' } } } }),
+    file: FILES.victim,
+    path: 'flow victim, keys.happened.implies.documents.documents_taken',
+    message: '"maybe" is not a value of documents_taken',
+  },
+  {
+    check: 'implies: a text key cannot be implied',
+    change: (f) => void (f.victim.keys = { ...f.victim.keys, happened: { type: 'multi', values: ['documents'], implies: { documents: { missing_name: 'x' } } } }),
+    file: FILES.victim,
+    path: 'flow victim, keys.happened.implies.documents.missing_name',
+    message: '"x" is not a value of missing_name',
+  },
+  {
+    check: 'schema: resume must be true or false',
+    change: (f) => void (node(f.victim, 'done').resume = 'yes'),
+    file: FILES.victim,
+    path: 'flow victim, nodes[5].resume',
+    message: 'boolean',
+  },
   // ---- Reachability and loops (checked once everything else holds)
   {
     check: 'an unreachable node',
@@ -445,6 +481,18 @@ describe('buildFlowSet: the valid fixture', () => {
 
   it('a key declared the same way by two flows is fine', () => {
     const { problems } = build((f) => void (f.family.keys = { confirm_send: { type: 'choice', values: ['send', 'cancel'] } }));
+    expect(problems).toEqual([]);
+  });
+
+  it('the danger flow (opened by words at any step) is a root, not unreachable', () => {
+    const danger: FlowData = { id: 'danger', start: 'numbers', nodes: [{ id: 'numbers', say: [{ show: 'emergency_numbers' }], do: ['create_ticket'], resume: true, next: '@victim/done' }] };
+    const { set, problems } = build((f) => void (f.extra = danger));
+    expect(problems).toEqual([]);
+    expect(set!.flows.get('danger')!.nodes.get('numbers')!.resume).toBe(true);
+  });
+
+  it('implies that name known keys and values are fine', () => {
+    const { problems } = build((f) => void (f.victim.keys = { ...f.victim.keys, happened: { type: 'multi', values: ['documents', 'child'], implies: { documents: { documents_taken: 'yes' }, child: { age_group: 'child' } } } }));
     expect(problems).toEqual([]);
   });
 

@@ -9,7 +9,7 @@ import { loadFlows } from '../src/flow/load.ts';
 import type { SessionState } from '../src/flow/types.ts';
 import { TranslationLexicon } from '../src/i18n/lexicon.ts';
 import { readLocales, Translations } from '../src/i18n/locales.ts';
-import { AGAIN, HELLO, type Row, TYPED } from './data/typed-answers.ts';
+import { AGAIN, HELLO, TYPED } from './data/typed-answers.ts';
 import { question, startServer, type TestServer, texts } from './helpers/server.ts';
 
 const flows = loadFlows('flows');
@@ -89,7 +89,8 @@ beforeAll(async () => {
 afterAll(async () => server?.close());
 
 /** Taps that lead to any question: no danger, "I need help", consent; everything else skipped. */
-const ROUTE: Record<string, string> = { in_danger_now: 'no', menu: 'help_me', consent_share: 'yes', consent_cross_border: 'yes' };
+// "Which of these happened?" is answered "ask me one by one", so that each yes/no question is asked.
+const ROUTE: Record<string, string> = { in_danger_now: 'no', menu: 'help_me', consent_share: 'yes', consent_cross_border: 'yes', consent_scope: 'abroad_too', happened: 'one_by_one', family_signs: 'one_by_one' };
 
 async function session(user: string): Promise<SessionState> {
   const rec = await server.services.store.transaction((tx) => tx.getSession(`sim:${user}`));
@@ -103,7 +104,9 @@ async function reach(user: string, lang: string, key: string, menu = 'help_me') 
     const q = question(res.body.replies);
     if (!q?.expects) throw new Error(`the conversation ended before ${key} was asked`);
     if (q.expects.key === key) return;
-    res = await server.sim({ user, choice: q.expects.key === 'menu' ? menu : (ROUTE[q.expects.key] ?? 'skip') });
+    // "One by one" is a pick of the list like the others: "done" closes the list.
+    const picking = q.choices?.some((c) => c.id === 'done');
+    res = await server.sim({ user, choice: q.expects.key === 'menu' ? menu : picking ? 'done' : (ROUTE[q.expects.key] ?? 'skip') });
   }
   throw new Error(`${key} was not asked within 40 turns`);
 }
@@ -132,6 +135,13 @@ describe('typed answers through the simulator: what is stored, and what the pers
       for (const id of stored) expect(texts(res.body.replies)).toContain(t(`value.needs.${id}`));
       await server.sim({ user, choice: 'done' });
       expect([...((await session(user)).answers[key] as string[])].sort()).toEqual([...stored].sort());
+      return;
+    }
+    if (key !== 'in_danger_now' && state.answers.in_danger_now === 'yes') {
+      // Words that say the person is in danger now ("ถูกขังไว้", "被打了") take the danger path at
+      // once (issue 9 item 3): the emergency numbers come first; what the words described is kept.
+      expect(state.flow).toBe('danger');
+      expect(state.answers[key]).toBe(stored);
       return;
     }
     expect(state.answers[key]).toBe(stored);
@@ -278,15 +288,17 @@ describe('reading back what was understood', () => {
     await reach(user, 'th', 'wages_withheld');
     await server.sim({ user, text: 'ไม่เคยได้เงินเลยครับ' });
     let res = await server.sim({ user, choice: 'skip' });
-    for (let turn = 0; turn < 30 && question(res.body.replies)?.expects?.key !== 'confirm_send'; turn++) {
+    // The summary is read back with the consent question.
+    const title = translations.t('th')('summary.title');
+    for (let turn = 0; turn < 30 && !res.body.replies.some((r) => r.text.includes(title)); turn++) {
       const key = question(res.body.replies)!.expects!.key;
       res = await server.sim({ user, choice: ROUTE[key] ?? 'skip' });
     }
     const summary = res.body.replies.find((r) => r.text.includes(translations.t('th')('summary.title')))!.text;
     const line = summary.split('\n').find((l) => l.includes(translations.t('th')('summary.label.wages_withheld')))!;
     expect(line).toContain(translations.t('th')('summary.typed'));
-    const menuLine = summary.split('\n').find((l) => l.includes(translations.t('th')('summary.label.consent_share')))!;
-    expect(menuLine).not.toContain(translations.t('th')('summary.typed'));
+    const tappedLine = summary.split('\n').find((l) => l.includes(translations.t('th')('summary.label.in_danger_now')))!;
+    expect(tappedLine).not.toContain(translations.t('th')('summary.typed'));
   });
 });
 

@@ -13,8 +13,9 @@ import type { Translations } from '../i18n/locales.ts';
 import { toUnicode } from '../i18n/zawgyi.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { Store, TicketRecord, Tx } from '../store/store.ts';
-import { createTicket, enrichTicket } from '../tickets/ticket-service.ts';
+import { createTicket, enrichTicket, withdrawTicket } from '../tickets/ticket-service.ts';
 import { type Command, CommandMatcher, isBadCommand } from './commands.ts';
+import { Distress } from './distress.ts';
 import { CHANGE_HINT_KEY, LanguageChoice, WELCOME_OUT } from './language-choice.ts';
 import { type MyanmarFont, MyanmarFonts } from './myanmar-font.ts';
 import { quickExit } from './quick-exit.ts';
@@ -60,6 +61,7 @@ export class ConversationService {
   private readonly commands: CommandMatcher;
   private readonly languages: LanguageChoice;
   private readonly fonts: MyanmarFonts;
+  private readonly distress: Distress;
 
   private readonly deps: ConversationDeps;
 
@@ -68,6 +70,7 @@ export class ConversationService {
     this.commands = new CommandMatcher(deps.translations);
     this.languages = new LanguageChoice(deps.translations, deps.flows, deps.latinWords);
     this.fonts = new MyanmarFonts(deps.translations);
+    this.distress = new Distress(deps.flows, deps.translations);
   }
 
   /** Handles one inbound event; safe to call again with the same event id. */
@@ -150,11 +153,15 @@ export class ConversationService {
       return { replies: await this.renderFor(tx, msg, state, out) };
     }
 
+    // Danger in the person's own words, at any step, goes down the danger path at once (distress.ts).
+    const danger = !command && content.type === 'text' && this.distress.says(content.text, state);
+
     // A message for an open case (after the screening ended, or in answer to staff) goes to the
-    // case, not into a new screening; commands above keep working.
+    // case, not into a new screening; commands above keep working. Danger goes to the case too.
+    let open: TicketRecord | undefined;
     if (!command && state && content.type !== 'choice') {
-      const open = await this.caseToMessage(tx, sessionId, msg, state);
-      if (open) return this.toCase(tx, msg, sessionId, state, open, content);
+      open = await this.caseToMessage(tx, sessionId, msg, state);
+      if (open && !danger) return this.toCase(tx, msg, sessionId, state, open, content);
     }
 
     let input: Input;
@@ -189,9 +196,11 @@ export class ConversationService {
       if (picked) input = { type: 'choice', ids: [picked] };
     }
 
+    input = this.distress.asAnswer(state, input);
+
     // The language switch answers here, outside the flow, and returns to the same question; a new
     // language first says again what this service is and how to leave, in it.
-    if (state?.choosingLanguage && !state.ended && !this.languages.atLanguageQuestion(state)) {
+    if (state?.choosingLanguage && !state.ended && !danger && !this.languages.atLanguageQuestion(state)) {
       const picked = this.pickLanguage(input, state);
       const next = { ...state, choosingLanguage: false, ...(picked ? { lang: picked, answers: { ...state.answers, lang: picked } } : {}) };
       if (file) await tx.addAttachment({ ...file, conversationId: state.conversationId ?? null });
@@ -200,8 +209,10 @@ export class ConversationService {
     }
 
     // A new conversation starts in the language its first words are written in.
+    const given = input;
     let current = state?.choosingLanguage ? { ...state, choosingLanguage: false } : state;
     const prefix: Out[] = [];
+    const startsAfresh = !current || current.ended;
     if (!current || current.ended) {
       // "/lang" outside a conversation starts one at the language question.
       const opening = command === 'lang' ? {} : this.languages.opening(content.type === 'text' && !command ? content.text : undefined, msg.languageHint, lang);
@@ -212,8 +223,11 @@ export class ConversationService {
     }
 
     let result: ReturnType<typeof step>;
+    let noted: string | undefined;
     try {
-      result = step(flows, current, input, this.deps.lexicon);
+      if (danger && given.type === 'text') result = this.distress.divert(state, current, given, this.deps.lexicon, open);
+      else if (!startsAfresh) ({ result, noted } = this.distress.noteSigns(current, input, step(flows, current, input, this.deps.lexicon)));
+      else ({ result, noted } = this.distress.noteFirst(given, step(flows, current, input, this.deps.lexicon)));
     } catch (err) {
       if (!(err instanceof FlowRuntimeError)) throw err;
       // The flows changed under a live conversation: start again rather than fail.
@@ -243,8 +257,11 @@ export class ConversationService {
       ticket = await createTicket(tx, this.deps.policy, owner, next.answers, this.deps.alerts);
       next = { ...next, ticketRef: ticket.ref };
     }
+    if (ticket && result.effects.some((e) => e.type === 'withdraw_ticket')) await withdrawTicket(tx, ticket, next.answers);
+    // Staff see that the person wrote of danger in a case they already have.
+    if (danger && existing) await tx.setReporterUpdate(existing.ref, true);
 
-    return { state: next, record, replies: await this.renderFor(tx, msg, next, [...prefix, ...result.out], {}, ticket) };
+    return { state: next, record, replies: await this.renderFor(tx, msg, next, [...prefix, ...result.out], noted ? { noted } : {}, ticket) };
   }
 
   /**

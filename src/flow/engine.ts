@@ -3,8 +3,9 @@
  * No I/O, no SDK, no clock: the conversation layer does all of that around it.
  */
 import { evaluate } from '../rules/condition.ts';
+import { impliedAnswers } from './implies.ts';
 import { choiceIds, confirmsTyped, DONE, interpret, type Lexicon, SKIP } from './interpret.ts';
-import type { Block, Effect, FlowNode, FlowSet, Input, Out, ReadBack, SessionState, Target } from './types.ts';
+import type { Answers, Block, Effect, FlowNode, FlowSet, Input, Out, ReadBack, SessionState, StepResult, Target } from './types.ts';
 
 /** Raised when a flow misbehaves at run time (the meaning checks should make this unreachable). */
 export class FlowRuntimeError extends Error {
@@ -22,6 +23,8 @@ export class FlowRuntimeError extends Error {
 
 /** The flow that takes a message for staff in the user's own words, when it exists. */
 export const MESSAGE_FLOW = 'message';
+/** The flow a message that says the person is in danger goes to, from any step. */
+export const DANGER_FLOW = 'danger';
 /** The choice id that opens it. */
 export const LEAVE_MESSAGE = 'leave_message';
 /** Unusable answers in a row before the bot offers it. */
@@ -111,6 +114,7 @@ export function step(flows: FlowSet, state: SessionState | undefined, given: Inp
   next.typed = marked(state.typed, node.ask, result.kind === 'answer' && result.typed !== undefined);
   if (result.kind === 'answer') {
     next.answers[node.ask] = result.value;
+    Object.assign(next.answers, impliedAnswers(def, result.value));
     if (node.ask === 'lang' && typeof result.value === 'string') next.lang = result.value;
     // Never store a guess silently: a typed answer that changes priority, routing or consent is read
     // back with buttons, at once, or (on the way to the emergency numbers) right after them.
@@ -127,7 +131,30 @@ export function step(flows: FlowSet, state: SessionState | undefined, given: Inp
     delete next.answers[node.ask];
     next.skipped.push(node.ask);
   }
-  return { state: run(flows, next, exit(node, next, here), out, effects), out, effects };
+  const leaving = leave(node, next, here);
+  return { state: run(flows, leaving.state, leaving.target, out, effects), out, effects };
+}
+
+/**
+ * Interrupts a conversation at once (danger in the person's own words): records `set`, runs from
+ * `target`, and keeps `resume` (the question to come back to) for the first node marked `resume`.
+ * An ended conversation comes alive again; without `resume`, the flow's `next` goes on.
+ */
+export function divert(flows: FlowSet, state: SessionState, target: Target, opts: { set?: Answers; resume?: Target } = {}): StepResult {
+  const out: Out[] = [];
+  const effects: Effect[] = [];
+  const { resume: _old, picking: _p, ...rest } = state;
+  const next: SessionState = { ...rest, ended: false, misses: 0, answers: { ...state.answers, ...opts.set }, ...(opts.resume ? { resume: opts.resume } : {}) };
+  return { state: run(flows, next, target, out, effects), out, effects };
+}
+
+/** Where a node goes: back to the interrupted question at a `resume` node, else its `next`. */
+function leave(node: FlowNode, state: SessionState, at: Target): { state: SessionState; target: Target } {
+  if (node.resume && state.resume) {
+    const { resume, ...rest } = state;
+    return { state: rest, target: resume };
+  }
+  return { state, target: exit(node, state, at) };
 }
 
 /** `typed` with `key` marked as read from typed words, or unmarked (tapped, skipped). */
@@ -235,7 +262,7 @@ function run(flows: FlowSet, state: SessionState, target: Target, out: Out[], ef
       // Numbers held back with the node's lines (for a read-back) are shown when they are said.
       if (!held && shows(node, 'emergency_numbers')) state = { ...state, emergencyShown: true };
       for (const action of node.do) {
-        if (action === 'create_ticket') effects.push({ type: 'create_ticket' });
+        effects.push({ type: action });
       }
       if (held) {
         out.push(readBackOut(held.readBack));
@@ -250,7 +277,9 @@ function run(flows: FlowSet, state: SessionState, target: Target, out: Out[], ef
         return { ...state, flow: at.flow, node: at.node, ended: true };
       }
     }
-    at = exit(node, state, at);
+    const leaving = leave(node, state, at);
+    state = leaving.state;
+    at = leaving.target;
   }
   throw new FlowRuntimeError(at, `more than ${MAX_HOPS} nodes without waiting for the user`);
 }

@@ -21,6 +21,10 @@ export const keyDefSchema = z
     consent: z.boolean().optional(),
     yesno: z.union([z.tuple([z.string(), z.string()]), z.tuple([z.string(), z.string(), z.string()])]).optional(),
     age: z.object({ under: z.number().int().positive(), below: z.string(), from: z.string() }).strict().optional(),
+    /** value -> answers it stands for, e.g. `cannot_leave: { free_to_leave: 'no' }`. */
+    implies: z.record(z.string(), z.record(id, z.string())).optional(),
+    /** Free text read for the indicators it describes (a message to staff, a witness's account). */
+    signs: z.boolean().optional(),
   })
   .strict()
   .refine((d) => (d.type === 'choice' || d.type === 'multi') === (d.values !== undefined), {
@@ -51,9 +55,11 @@ export const nodeSchema = z
     skip_if_answered: z.boolean().default(false),
     /** Answers to record when the node is passed (e.g. an age group derived from an age). */
     set: z.record(id, z.string()).default({}),
-    do: z.array(z.enum(['create_ticket'])).default([]),
+    do: z.array(z.enum(['create_ticket', 'withdraw_ticket'])).default([]),
     next: z.union([target, z.array(branch).min(1)]).optional(),
     end: z.boolean().default(false),
+    /** Back to the question the danger path interrupted (when there is one); else `next`. */
+    resume: z.boolean().default(false),
   })
   .strict();
 

@@ -29,6 +29,13 @@ export interface KeyDef {
   yesno?: [string, string] | [string, string, string];
   /** A typed age answers the key: below `under` it is `below`, otherwise `from`. */
   age?: { under: number; below: string; from: string };
+  /**
+   * Answers that a value stands for: picking `cannot_leave` in "which of these happened?" records
+   * `free_to_leave: no`. Unpicked values record nothing (not "no").
+   */
+  implies?: Record<string, Record<string, string>>;
+  /** The person's own words (a message to staff): read for the indicators they describe. */
+  signs?: boolean;
 }
 
 /** The data dictionary, by key. */
@@ -41,7 +48,12 @@ export type Block = 'emergency_numbers' | 'summary' | 'ticket' | 'hotlines' | 's
 export type SayItem = { text: string } | { show: Block };
 
 /** What a node does besides talking. */
-export type Action = 'create_ticket';
+/**
+ * `create_ticket` creates the ticket (or enriches it); `withdraw_ticket` closes a ticket that exists
+ * only on the vital-interest basis once the person has said they are not in danger and do not
+ * consent (words misread as danger must not leave an open case behind).
+ */
+export type Action = 'create_ticket' | 'withdraw_ticket';
 
 /** One branch of a node's exit. */
 export interface Branch {
@@ -72,6 +84,8 @@ export interface FlowNode {
   do: Action[];
   next: Branch[];
   end: boolean;
+  /** Go back to the question a diversion (danger in the person's words) interrupted, instead of `next`. */
+  resume: boolean;
 }
 
 /** A validated flow. */
@@ -116,6 +130,8 @@ export interface SessionState {
    * shows only its own. Set by the conversation layer; the engine drops it when it starts afresh.
    */
   conversationId?: string;
+  /** Where a diversion (the danger path) goes back to, at a node marked `resume`. */
+  resume?: Target;
   /** Keys whose stored answer was read from typed words and not tapped since (the summary marks them). */
   typed?: string[];
   /** A typed answer read back: the bot waits for a tap that confirms or corrects it. */
@@ -163,7 +179,7 @@ export type Out =
   | { kind: 'confirm'; key: string; value: AnswerValue; doubtful?: boolean; required: boolean };
 
 /** Something the conversation layer must do in the same transaction. */
-export type Effect = { type: 'create_ticket' } | { type: 'end' };
+export type Effect = { type: 'create_ticket' } | { type: 'withdraw_ticket' } | { type: 'end' };
 
 /** The result of one step. */
 export interface StepResult {

@@ -6,7 +6,8 @@
 import type { Problem } from '../core/errors.ts';
 import { zodProblems } from '../core/errors.ts';
 import { type Condition, ConditionError, compileCondition, conditionRefs } from '../rules/condition.ts';
-import { MESSAGE_FLOW } from './engine.ts';
+import { DANGER_FLOW, MESSAGE_FLOW } from './engine.ts';
+import { impliesProblems } from './implies.ts';
 import { choiceIds } from './interpret.ts';
 import { flowFileSchema, type RawFlow } from './schema.ts';
 import type { Branch, Dictionary, Flow, FlowNode, FlowSet, SayItem, Target } from './types.ts';
@@ -42,6 +43,14 @@ export function buildFlowSet(sources: FlowSource[], baseDictionary: Dictionary):
       dictionary[key] = def;
     }
   }
+
+  // A key declared by a flow is reported in its file; one of the dictionary in dictionary.yaml beside.
+  const keyAt = (key: string) => {
+    const declared = parsed.find((p) => key in p.flow.keys);
+    if (declared) return { file: declared.file, path: `flow ${declared.flow.id}, ` };
+    return { file: parsed[0] ? parsed[0].file.replace(/[^/\\]+$/, 'dictionary.yaml') : 'dictionary.yaml', path: 'dictionary, ' };
+  };
+  problems.push(...impliesProblems(dictionary, keyAt));
 
   const flowIds = new Map<string, string>();
   for (const { file, flow } of parsed) {
@@ -120,6 +129,7 @@ export function buildFlowSet(sources: FlowSource[], baseDictionary: Dictionary):
         do: raw.do,
         next,
         end: raw.end,
+        resume: raw.resume,
       });
     });
     flows.set(flow.id, { id: flow.id, start: flow.start, file, nodes });
@@ -135,8 +145,9 @@ const nodeKey = (t: Target) => `${t.flow}/${t.node}`;
 /** Every node must be reachable from the entry flow's start. */
 function reachability(flows: Map<string, Flow>): Problem[] {
   const seen = new Set<string>();
-  // The message flow can be opened from any question (after two misses), so it is a root too.
-  const roots = [ENTRY_FLOW, MESSAGE_FLOW].filter((id) => flows.has(id));
+  // The message flow can be opened from any question (after two misses), and the danger flow by
+  // any message that says the person is in danger, so they are roots too.
+  const roots = [ENTRY_FLOW, MESSAGE_FLOW, DANGER_FLOW].filter((id) => flows.has(id));
   const queue: Target[] = roots.map((id) => ({ flow: id, node: flows.get(id)!.start }));
   while (queue.length) {
     const t = queue.pop()!;

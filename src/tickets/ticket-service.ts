@@ -74,6 +74,18 @@ async function withdrawStale(tx: Tx, policy: Policy, ticket: TicketRecord, answe
   }
 }
 
+/**
+ * Closes a ticket that rests on the vital-interest basis alone when the person said they are not in
+ * danger now and did not consent: nothing justifies keeping the case open. Audited; a ticket with
+ * consent, or whose person is in danger, is left as it is.
+ */
+export async function withdrawTicket(tx: Tx, ticket: TicketRecord, answers: Answers): Promise<boolean> {
+  if (ticket.status === 'closed' || answers.in_danger_now === 'yes' || answers.consent_share === 'yes' || ticket.basis !== 'vital_interest') return false;
+  await tx.updateTicketWork(ticket.ref, { status: 'closed', outcome: 'other' });
+  await tx.audit({ ticketRef: ticket.ref, actor: 'bot', action: 'ticket.withdrawn', detail: { because: 'not in danger, no consent' } });
+  return true;
+}
+
 /** Brings a ticket up to date with new answers; audits what changed and alerts newly referred agencies. */
 export async function enrichTicket(tx: Tx, policy: Policy, ticket: TicketRecord, answers: Answers, alerts?: AgencyAlerts): Promise<TicketRecord> {
   if (JSON.stringify(ticket.answers) === JSON.stringify(answers)) {

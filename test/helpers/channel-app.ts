@@ -13,6 +13,7 @@ import { createServices, databasePath, type Services } from '../../src/services.
 import { channelRuntime } from '../../src/channels/channels.ts';
 import { loadConfig } from '../../src/config/env.ts';
 import type { Reply } from '../../src/conversation/reply.ts';
+import { impliedChoice } from './quick-answers.ts';
 
 export const LINE_SECRET = 'test-line-secret';
 export const LINE_TOKEN = 'test-line-token';
@@ -122,6 +123,14 @@ export function answerFor(q: Reply, opts: { media?: boolean } = {}): Step {
   const type = q.expects!.type;
   const ids = (q.choices ?? []).map((c) => c.id);
   if (type === 'media' && (opts.media ?? true)) return { media: true };
+  // "Which of these happened?" and the three-way consent: what the script's keys say, one tap at a
+  // time as these channels send them (the items not yet picked, then Done).
+  const implied = impliedChoice(key, (k) => SCRIPT[k]);
+  if (implied && SCRIPT[key] === undefined) {
+    const next = implied.find((id) => ids.includes(id));
+    if (next) return { choice: next };
+    if (ids.includes('done')) return { choice: 'done' };
+  }
   const scripted = SCRIPT[key];
   if (scripted !== undefined && (type === 'text' || type === 'number' || type === 'location' || ids.includes(scripted))) {
     return ids.includes(scripted) ? { choice: scripted } : { text: scripted };
