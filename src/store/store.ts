@@ -85,6 +85,10 @@ export interface OutboxMessage {
   kind: 'reply' | 'notify' | 'erase';
   payload: unknown;
   attempts: number;
+  /** The inbound event this row answers (its reply token, on LINE), when it answers one. */
+  replyTo?: string | null;
+  /** The LINE push retry key fixed for this row before its first attempt (see {@link Store.setRetryKeys}). */
+  retryKey?: string | null;
 }
 
 /** A platform event accepted but not yet handled (see {@link Store.addInbound}). */
@@ -269,12 +273,20 @@ export interface Store {
   transcriptOf(sessionId: string): Promise<{ direction: 'in' | 'out'; body: unknown; createdAt: string }[]>;
   auditOf(ref: string): Promise<(AuditEntry & { at: string })[]>;
 
-  /** Pending outbox messages whose time has come, oldest first. */
-  dueOutbox(channel: string, now: Date, limit: number): Promise<OutboxMessage[]>;
+  /**
+   * Pending outbox messages whose time has come, oldest first; `skipRecipients` leaves out chats
+   * that are being served already, so that a busy chat's backlog cannot crowd out the others.
+   */
+  dueOutbox(channel: string, now: Date, limit: number, opts?: { skipRecipients?: string[] }): Promise<OutboxMessage[]>;
   /** Takes the pending messages of one recipient (the simulator's poll) and marks them sent. */
   takeOutbox(channel: string, recipient: string): Promise<OutboxMessage[]>;
   markSent(id: number): Promise<void>;
-  markRetry(id: number, error: string, nextAttemptAt: Date): Promise<void>;
+  /** Schedules another attempt; `outage` says the platform was down (not the row's fault): see {@link releaseOutage}. */
+  markRetry(id: number, error: string, nextAttemptAt: Date, opts?: { outage?: boolean }): Promise<void>;
+  /** A channel's platform answers again: the rows held by its outage become due now. Returns how many. */
+  releaseOutage(channel: string, now: Date): Promise<number>;
+  /** Fixes the retry keys of rows before their first push, durably (a restart must reuse them). */
+  setRetryKeys(keys: { id: number; key: string }[]): Promise<void>;
   markFailed(id: number, error: string): Promise<void>;
 
   /**
@@ -289,10 +301,10 @@ export interface Store {
   /** Counts a failed attempt at handling an event. */
   failInbound(id: number, error: string): Promise<void>;
 
-  /** Keeps the newest reply token of a chat, replacing an older one. */
-  saveReplyToken(channel: string, recipient: string, token: string): Promise<void>;
-  /** Takes (and deletes) the chat's reply token if it arrived at or after `notBefore`. */
-  takeReplyToken(channel: string, recipient: string, notBefore: Date): Promise<string | undefined>;
+  /** Keeps the reply token of one inbound event (LINE: each event has its own, single use). */
+  saveReplyToken(channel: string, recipient: string, eventId: string, token: string): Promise<void>;
+  /** Takes (and deletes) an event's reply token if it arrived at or after `notBefore`. */
+  takeReplyToken(channel: string, eventId: string, notBefore: Date): Promise<string | undefined>;
 
   /** Marks a chat as (un)reachable: the user blocked or unblocked the bot. */
   setUnreachable(channel: string, userId: string, unreachable: boolean): Promise<void>;

@@ -1,0 +1,24 @@
+-- Delivery under faults (issue 10, items 2, 3, 8, 9).
+--
+-- reply_to: the inbound event a reply answers. LINE gives every event its own single-use reply
+--   token; the reply to an event is sent with that event's token, never another's.
+-- retry_key: the X-Line-Retry-Key of the LINE push that carries this row, fixed (and committed)
+--   before the first attempt. Rows sent in one push share it; LINE drops a repeat of a key it has
+--   accepted, so a push that got through before a crash or a timeout is not shown twice.
+-- held_by_outage: the row waits because its platform was down (network error, timeout, 5xx), not
+--   because of anything about the row; when the platform answers again these go out at once.
+ALTER TABLE outbox ADD COLUMN reply_to TEXT;
+ALTER TABLE outbox ADD COLUMN retry_key TEXT;
+ALTER TABLE outbox ADD COLUMN held_by_outage INTEGER NOT NULL DEFAULT 0;
+
+-- One reply token per event (the old table kept one per chat, and each new event overwrote it).
+CREATE TABLE event_reply_tokens (
+  channel     TEXT NOT NULL,
+  event_id    TEXT NOT NULL,
+  recipient   TEXT NOT NULL,
+  token       TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  PRIMARY KEY (channel, event_id)
+);
+CREATE INDEX event_reply_tokens_age ON event_reply_tokens (received_at);
+DROP TABLE reply_tokens;
