@@ -19,10 +19,16 @@ export class TelegramSender implements ChannelSender {
   readonly channel = TELEGRAM_CHANNEL;
 
   constructor(
-    private readonly api: Pick<Api, 'sendMessage' | 'deleteMessages'>,
+    private readonly api: Pick<Api, 'sendMessage' | 'deleteMessages'> & Partial<Pick<Api, 'getMe'>>,
     private readonly store: Pick<Store, 'recordSentMessage' | 'takeSentMessages'>,
     private readonly clock: Clock,
   ) {}
+
+  /** Telegram answers getMe (sends nothing): used to tell when an outage is over. */
+  async probe(): Promise<void> {
+    if (!this.api.getMe) return;
+    await this.api.getMe();
+  }
 
   async send(recipient: string, rows: OutboxMessage[], delivered: (id: number) => Promise<void>): Promise<void> {
     for (const row of rows) {
