@@ -37,10 +37,17 @@ type Row = Record<string, unknown>;
 /** Options of {@link openSqliteStore}. */
 export interface SqliteOptions {
   /**
-   * FULL (the default) syncs the WAL at every commit: an event the platform was told we received
-   * survives a power cut, not only a crash. NORMAL is there for the bench to measure the cost.
+   * FULL (the default) syncs the WAL at every commit: an event the platform was told we received,
+   * a conversation's answer, a staff action survive a power cut, not only a crash.
    */
   synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * The delivery bookkeeping that follows (an event handled, a message marked sent, a reply
+   * token): NORMAL by default. Losing its last commits to a power cut (never to a crash) means
+   * an event handled again (de-duplicated) or a message sent again, which at-least-once delivery
+   * allows; syncing it would cost several disk flushes per message. The bench measures both.
+   */
+  bookkeeping?: 'FULL' | 'NORMAL';
 }
 
 /** Opens (creating when needed) the database at `file` and applies pending migrations. */
@@ -53,13 +60,14 @@ export function openSqliteStore(file: string, clock: Clock = systemClock, opts: 
   }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
+  const synchronous = opts.synchronous ?? 'FULL';
+  db.pragma(`synchronous = ${synchronous}`);
   // Deleted rows (an erased chat) are overwritten with zeros, not left in free pages.
   db.pragma('secure_delete = ON');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
-  return new SqliteStore(db, clock);
+  return new SqliteStore(db, clock, { durable: synchronous, bookkeeping: opts.bookkeeping ?? 'NORMAL' });
 }
 
 /** Applies `NNN-name.sql` files above the database's `user_version`, each in its own transaction. */
@@ -87,7 +95,19 @@ class SqliteStore implements Store {
   constructor(
     private readonly db: Database.Database,
     private readonly clock: Clock,
+    private readonly sync: { durable: 'FULL' | 'NORMAL'; bookkeeping: 'FULL' | 'NORMAL' } = { durable: 'FULL', bookkeeping: 'NORMAL' },
   ) {}
+
+  /** Runs `work` with the bookkeeping's synchronous level (set between transactions only). */
+  private asBookkeeping<T>(work: () => T): T {
+    if (this.sync.bookkeeping === this.sync.durable) return work();
+    this.db.pragma(`synchronous = ${this.sync.bookkeeping}`);
+    try {
+      return work();
+    } finally {
+      this.db.pragma(`synchronous = ${this.sync.durable}`);
+    }
+  }
 
   private now(): string {
     return this.clock().toISOString();
@@ -452,15 +472,24 @@ class SqliteStore implements Store {
     return this.transaction(async () => work());
   }
 
+  /** {@link queued} for delivery bookkeeping (see {@link SqliteOptions.bookkeeping}). */
+  private bookkeeping<T>(work: () => T): Promise<T> {
+    const run = async () => this.asBookkeeping(() => this.db.transaction(work).immediate());
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
   /**
-   * Runs one short write at once when no transaction is open on the connection (it cannot mix
-   * with one then), else in the queue. For what must be on disk right after a platform call (a
-   * row marked sent, a retry key fixed before a push), however many transactions are waiting.
+   * Runs one short bookkeeping write at once when no transaction is open on the connection (it
+   * cannot mix with one then), else in the queue. For what must be written right after a
+   * platform call (a row marked sent, a retry key fixed before a push), however many
+   * transactions are waiting: the window in which a crash would send a message twice.
    */
   private immediate<T>(work: () => T): Promise<T> {
-    if (this.db.inTransaction) return this.queued(work);
+    if (this.db.inTransaction) return this.bookkeeping(work);
     try {
-      return Promise.resolve(this.db.transaction(work)());
+      return Promise.resolve(this.asBookkeeping(() => this.db.transaction(work).immediate()));
     } catch (err) {
       return Promise.reject(err as Error);
     }
@@ -470,7 +499,7 @@ class SqliteStore implements Store {
     // A message waits while an earlier one to the same recipient waits for its retry: a chat's
     // messages go out in order.
     const skip = opts.skipRecipients ?? [];
-    return this.queued(() =>
+    return this.bookkeeping(() =>
       (
         this.db
           .prepare(
@@ -519,7 +548,7 @@ class SqliteStore implements Store {
     return this.immediate(() => this.markSentNow(id));
   }
   async markRetry(id: number, error: string, next: Date, opts: { outage?: boolean } = {}): Promise<void> {
-    return this.queued(() => {
+    return this.bookkeeping(() => {
       this.db
         .prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, held_by_outage = ? WHERE id = ?')
         .run(error.slice(0, 500), next.toISOString(), opts.outage ? 1 : 0, id);
@@ -550,18 +579,18 @@ class SqliteStore implements Store {
     return this.queued(() => (this.db.prepare('SELECT * FROM inbox ORDER BY id').all() as Row[]).map(toInbound));
   }
   async deleteInbound(id: number): Promise<void> {
-    return this.queued(() => {
+    return this.bookkeeping(() => {
       this.db.prepare('DELETE FROM inbox WHERE id = ?').run(id);
     });
   }
   async failInbound(id: number, error: string): Promise<void> {
-    return this.queued(() => {
+    return this.bookkeeping(() => {
       this.db.prepare('UPDATE inbox SET attempts = attempts + 1, last_error = ? WHERE id = ?').run(error.slice(0, 500), id);
     });
   }
 
   async saveReplyToken(channel: string, recipient: string, eventId: string, token: string): Promise<void> {
-    return this.queued(() => {
+    return this.bookkeeping(() => {
       const now = this.clock();
       this.db
         .prepare('INSERT OR IGNORE INTO event_reply_tokens (channel, event_id, recipient, token, received_at) VALUES (?, ?, ?, ?, ?)')
@@ -571,7 +600,7 @@ class SqliteStore implements Store {
     });
   }
   async takeReplyToken(channel: string, eventId: string, notBefore: Date): Promise<string | undefined> {
-    return this.queued(() => {
+    return this.bookkeeping(() => {
       const row = this.db.prepare('SELECT token, received_at FROM event_reply_tokens WHERE channel = ? AND event_id = ?').get(channel, eventId) as Row | undefined;
       if (!row) return undefined;
       this.db.prepare('DELETE FROM event_reply_tokens WHERE channel = ? AND event_id = ?').run(channel, eventId);
