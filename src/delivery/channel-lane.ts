@@ -64,9 +64,20 @@ export class ChannelLane {
     return typeof this.opts.sender.probe === 'function';
   }
 
+  /**
+   * Starts serving. Rows held by an outage before a restart are due at once: the platform may
+   * well be back, and if not, the first failures say so again.
+   */
   start(): void {
     this.stopped = false;
-    this.wake();
+    const { store, clock, log } = this.opts;
+    const released = this.watchesOutages
+      ? store.releaseOutage(this.channel, clock()).then(
+          () => undefined,
+          (err: Error) => log.error({ channel: this.channel, err: { message: err.message } }, 'outbox release failed'),
+        )
+      : Promise.resolve();
+    this.filling = released.then(() => this.fill()).finally(() => (this.filling = undefined));
   }
 
   /** Looks for due rows now (rows were written, a chat finished, or the poll came). */
