@@ -523,6 +523,12 @@ class SqliteStore implements Store {
     );
   }
 
+  async markPartsSent(id: number, parts: number): Promise<void> {
+    return this.immediate(() => {
+      this.db.prepare('UPDATE outbox SET parts_sent = MAX(parts_sent, ?) WHERE id = ?').run(parts, id);
+    });
+  }
+
   async setRetryKeys(keys: { id: number; key: string }[]): Promise<void> {
     if (keys.length === 0) return;
     return this.immediate(() => {
@@ -756,6 +762,7 @@ function toOutbox(r: Row): OutboxMessage {
     attempts: r.attempts as number,
     replyTo: (r.reply_to as string | null) ?? null,
     retryKey: (r.retry_key as string | null) ?? null,
+    partsSent: (r.parts_sent as number | undefined) ?? 0,
   };
 }
 

@@ -89,6 +89,8 @@ export interface OutboxMessage {
   replyTo?: string | null;
   /** The LINE push retry key fixed for this row before its first attempt (see {@link Store.setRetryKeys}). */
   retryKey?: string | null;
+  /** Of a row sent as several messages, how many the platform has taken already. */
+  partsSent?: number;
 }
 
 /** A platform event accepted but not yet handled (see {@link Store.addInbound}). */
@@ -287,6 +289,8 @@ export interface Store {
   releaseOutage(channel: string, now: Date): Promise<number>;
   /** Fixes the retry keys of rows before their first push, durably (a restart must reuse them). */
   setRetryKeys(keys: { id: number; key: string }[]): Promise<void>;
+  /** Records that the platform took the first `parts` messages of a row sent as several. */
+  markPartsSent(id: number, parts: number): Promise<void>;
   markFailed(id: number, error: string): Promise<void>;
 
   /**

@@ -12,7 +12,7 @@ export interface FakeTelegram {
   /** Messages accepted by sendMessage, in order. */
   sent: { chat_id: string; text: string; reply_markup?: any; at: number; message_id: number }[];
   /** Answers for the next sendMessage calls, used up in order (then success). */
-  sendFailures: { error_code: number; description: string; retry_after?: number }[];
+  sendFailures: ({ error_code: number; description: string; retry_after?: number } | null)[];
   /** Files by file_id: what getFile and the download serve. */
   files: Map<string, { bytes: Buffer; path: string }>;
   /** Messages deleted with deleteMessages. */

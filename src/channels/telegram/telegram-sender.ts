@@ -20,7 +20,7 @@ export class TelegramSender implements ChannelSender {
 
   constructor(
     private readonly api: Pick<Api, 'sendMessage' | 'deleteMessages'> & Partial<Pick<Api, 'getMe'>>,
-    private readonly store: Pick<Store, 'recordSentMessage' | 'takeSentMessages'>,
+    private readonly store: Pick<Store, 'recordSentMessage' | 'takeSentMessages' | 'markPartsSent'>,
     private readonly clock: Clock,
   ) {}
 
@@ -35,13 +35,19 @@ export class TelegramSender implements ChannelSender {
       if (row.kind === 'erase') await this.erase(recipient, (row.payload as { userMessageIds?: string[] }).userMessageIds ?? []);
       else if (row.kind === 'notify') await this.alert(recipient, row.payload as AlertPayload);
       else {
-        for (const m of toTelegramMessages(row.payload as Reply)) {
+        // Telegram has no retry key: each message is recorded the moment it is taken (at once,
+        // not behind other database work), and a retry of a long text sends only what is left.
+        const parts = toTelegramMessages(row.payload as Reply);
+        for (let i = row.partsSent ?? 0; i < parts.length; i++) {
+          const m = parts[i]!;
+          let sent;
           try {
-            const sent = await this.api.sendMessage(recipient, m.text, m.reply_markup ? { reply_markup: m.reply_markup } : {});
-            await this.store.recordSentMessage(TELEGRAM_CHANNEL, recipient, String(sent.message_id));
+            sent = await this.api.sendMessage(recipient, m.text, m.reply_markup ? { reply_markup: m.reply_markup } : {});
           } catch (err) {
             throw toDeliveryError(err);
           }
+          if (i < parts.length - 1) await this.store.markPartsSent(row.id, i + 1);
+          await this.store.recordSentMessage(TELEGRAM_CHANNEL, recipient, String(sent.message_id));
         }
       }
       await delivered(row.id);

@@ -7,9 +7,12 @@
 --   accepted, so a push that got through before a crash or a timeout is not shown twice.
 -- held_by_outage: the row waits because its platform was down (network error, timeout, 5xx), not
 --   because of anything about the row; when the platform answers again these go out at once.
+-- parts_sent: how many messages of a row split into several (a long text) the platform has taken,
+--   so that a retry (Telegram has no retry key) sends only the rest.
 ALTER TABLE outbox ADD COLUMN reply_to TEXT;
 ALTER TABLE outbox ADD COLUMN retry_key TEXT;
 ALTER TABLE outbox ADD COLUMN held_by_outage INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN parts_sent INTEGER NOT NULL DEFAULT 0;
 
 -- One reply token per event (the old table kept one per chat, and each new event overwrote it).
 CREATE TABLE event_reply_tokens (
