@@ -44,22 +44,29 @@ export class LineSender implements ChannelSender {
     if (rows.length === 0) return;
     const needsMore = rows.some((r) => ((r.payload as LineReply).choices?.length ?? 0) > LINE_LIMITS.quickReplyItems);
     const moreLabel = needsMore ? await this.deps.moreLabel(recipient) : '';
+    // The tokens of the events these rows answer, taken now (single use, whatever happens: taking
+    // deletes). Rows whose event has no fresh token go by push, several events' answers together.
+    const notBefore = new Date(clock().getTime() - REPLY_TOKEN_MAX_AGE_MS);
+    const tokens = new Map<string, string>();
+    for (const event of new Set(rows.filter((r) => !r.retryKey && r.replyTo).map((r) => r.replyTo!))) {
+      const token = await store.takeReplyToken(LINE_CHANNEL, event, notBefore);
+      if (token) tokens.set(event, token);
+    }
     const groups = planCalls(
-      rows.map((r) => ({ id: r.id, replyTo: r.replyTo ?? null, retryKey: r.retryKey ?? null, messages: toLineMessages(r.payload as LineReply, moreLabel) })),
+      rows.map((r) => ({
+        id: r.id,
+        replyTo: r.replyTo && tokens.has(r.replyTo) ? r.replyTo : null,
+        retryKey: r.retryKey ?? null,
+        messages: toLineMessages(r.payload as LineReply, moreLabel),
+      })),
     );
     // The keys are on disk before anything is sent: a retry after a crash must use the same ones.
     await store.setRetryKeys(groups.filter((g) => g.fresh).flatMap((g) => g.ids.map((id) => ({ id, key: g.key }))));
-    const notBefore = new Date(clock().getTime() - REPLY_TOKEN_MAX_AGE_MS);
-    const tokensTaken = new Set<string>();
 
     for (const group of groups) {
       for (const call of group.calls) {
-        let token: string | undefined;
-        if (group.replyTo && !tokensTaken.has(group.replyTo)) {
-          tokensTaken.add(group.replyTo);
-          // Single use, whatever happens: taking it deletes it.
-          token = await store.takeReplyToken(LINE_CHANNEL, group.replyTo, notBefore);
-        }
+        const token = group.replyTo ? tokens.get(group.replyTo) : undefined;
+        if (group.replyTo) tokens.delete(group.replyTo);
         let sent = false;
         if (token) {
           try {
