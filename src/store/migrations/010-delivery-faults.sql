@@ -25,3 +25,7 @@ CREATE TABLE event_reply_tokens (
 );
 CREATE INDEX event_reply_tokens_age ON event_reply_tokens (received_at);
 DROP TABLE reply_tokens;
+
+-- Each channel's due rows by themselves: a backlog on one channel (LINE down) must not make every
+-- look-up of another channel's rows scan it.
+CREATE INDEX outbox_channel_due ON outbox (channel, status, next_attempt_at);
