@@ -118,15 +118,13 @@ export class ChannelLane {
   }
 
   private async fillOnce(): Promise<void> {
-    if (this.inFlight.size >= this.width()) return;
+    const free = this.width() - this.inFlight.size;
+    if (free <= 0) return;
     const { store, clock } = this.opts;
-    const due = await store.dueOutbox(this.channel, clock(), 500, { skipRecipients: [...this.inFlight.keys()] });
-    const byRecipient = new Map<string, OutboxMessage[]>();
-    for (const m of due) byRecipient.set(m.recipient, [...(byRecipient.get(m.recipient) ?? []), m]);
-    for (const [recipient, rows] of byRecipient) {
+    for (const recipient of await store.dueRecipients(this.channel, clock(), free, [...this.inFlight.keys()])) {
       if (this.stopped || this.inFlight.size >= this.width()) return;
       if (this.inFlight.has(recipient)) continue;
-      const run = this.deliver(recipient, rows).finally(() => {
+      const run = this.serve(recipient).finally(() => {
         this.inFlight.delete(recipient);
         this.wake();
       });
@@ -134,7 +132,21 @@ export class ChannelLane {
     }
   }
 
-  private async deliver(recipient: string, rows: OutboxMessage[]): Promise<void> {
+  /** Serves one chat until it has nothing due: its rows in order, a batch at a time. */
+  private async serve(recipient: string): Promise<void> {
+    const { store, clock, log } = this.opts;
+    try {
+      while (!this.stopped && this.health !== 'down') {
+        const rows = await store.dueOutboxOf(this.channel, recipient, clock(), 100);
+        if (rows.length === 0 || !(await this.deliver(recipient, rows))) return;
+      }
+    } catch (err) {
+      log.error({ channel: this.channel, err: { message: (err as Error).message } }, 'outbox round failed');
+    }
+  }
+
+  /** Sends a chat's rows; true when all went. */
+  private async deliver(recipient: string, rows: OutboxMessage[]): Promise<boolean> {
     const { sender, store, log } = this.opts;
     const sent = new Set<number>();
     try {
@@ -143,15 +155,17 @@ export class ChannelLane {
         await store.markSent(id);
       });
       this.answered();
+      return true;
     } catch (err) {
       try {
         if (sent.size) this.answered();
         const failed = rows.find((r) => !sent.has(r.id));
-        // The rows after it wait behind it (see Store.dueOutbox), so the chat stays in order.
+        // The rows after it wait behind it (see Store.dueOutboxOf), so the chat stays in order.
         if (failed) await this.failed(failed, err);
       } catch (storeErr) {
         log.error({ channel: this.channel, err: { message: (storeErr as Error).message } }, 'outbox bookkeeping failed');
       }
+      return false;
     }
   }
 

@@ -514,6 +514,31 @@ class SqliteStore implements Store {
     );
   }
 
+  async dueRecipients(channel: string, now: Date, limit: number, skip: string[]): Promise<string[]> {
+    return this.bookkeeping(() =>
+      (
+        this.db
+          .prepare(
+            `SELECT o.recipient, MIN(o.id) AS first FROM outbox o
+             WHERE o.channel = ? AND o.status = 'pending' AND o.next_attempt_at <= ? AND o.recipient NOT IN (SELECT value FROM json_each(?))
+             GROUP BY o.recipient
+             HAVING first = (SELECT MIN(e.id) FROM outbox e WHERE e.channel = o.channel AND e.recipient = o.recipient AND e.status = 'pending')
+             ORDER BY first LIMIT ?`,
+          )
+          .all(channel, now.toISOString(), json(skip), limit) as Row[]
+      ).map((r) => r.recipient as string),
+    );
+  }
+
+  async dueOutboxOf(channel: string, recipient: string, now: Date, limit: number): Promise<OutboxMessage[]> {
+    return this.bookkeeping(() => {
+      const rows = this.db.prepare(`SELECT * FROM outbox WHERE channel = ? AND recipient = ? AND status = 'pending' ORDER BY id LIMIT ?`).all(channel, recipient, limit) as Row[];
+      const at = now.toISOString();
+      const waiting = rows.findIndex((r) => (r.next_attempt_at as string) > at);
+      return (waiting === -1 ? rows : rows.slice(0, waiting)).map(toOutbox);
+    });
+  }
+
   async releaseOutage(channel: string, now: Date): Promise<number> {
     return this.immediate(
       () =>

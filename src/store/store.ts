@@ -280,6 +280,13 @@ export interface Store {
    * that are being served already, so that a busy chat's backlog cannot crowd out the others.
    */
   dueOutbox(channel: string, now: Date, limit: number, opts?: { skipRecipients?: string[] }): Promise<OutboxMessage[]>;
+  /**
+   * Chats of a channel whose oldest pending message is due, oldest first, leaving out `skip`
+   * (chats being served already).
+   */
+  dueRecipients(channel: string, now: Date, limit: number, skip: string[]): Promise<string[]>;
+  /** One chat's pending messages that may go now, in order: up to the first that waits for a retry. */
+  dueOutboxOf(channel: string, recipient: string, now: Date, limit: number): Promise<OutboxMessage[]>;
   /** Takes the pending messages of one recipient (the simulator's poll) and marks them sent. */
   takeOutbox(channel: string, recipient: string): Promise<OutboxMessage[]>;
   markSent(id: number): Promise<void>;
