@@ -495,10 +495,9 @@ class SqliteStore implements Store {
     }
   }
 
-  async dueOutbox(channel: string, now: Date, limit: number, opts: { skipRecipients?: string[] } = {}): Promise<OutboxMessage[]> {
+  async dueOutbox(channel: string, now: Date, limit: number): Promise<OutboxMessage[]> {
     // A message waits while an earlier one to the same recipient waits for its retry: a chat's
     // messages go out in order.
-    const skip = opts.skipRecipients ?? [];
     return this.bookkeeping(() =>
       (
         this.db
@@ -506,10 +505,9 @@ class SqliteStore implements Store {
             `SELECT * FROM outbox o WHERE o.channel = ? AND o.status = 'pending' AND o.next_attempt_at <= ?
                AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.channel = o.channel AND e.recipient = o.recipient
                                AND e.status = 'pending' AND e.id < o.id AND e.next_attempt_at > ?)
-               ${skip.length ? 'AND o.recipient NOT IN (SELECT value FROM json_each(?))' : ''}
              ORDER BY o.id LIMIT ?`,
           )
-          .all(channel, now.toISOString(), now.toISOString(), ...(skip.length ? [json(skip)] : []), limit) as Row[]
+          .all(channel, now.toISOString(), now.toISOString(), limit) as Row[]
       ).map(toOutbox),
     );
   }

@@ -275,11 +275,8 @@ export interface Store {
   transcriptOf(sessionId: string): Promise<{ direction: 'in' | 'out'; body: unknown; createdAt: string }[]>;
   auditOf(ref: string): Promise<(AuditEntry & { at: string })[]>;
 
-  /**
-   * Pending outbox messages whose time has come, oldest first; `skipRecipients` leaves out chats
-   * that are being served already, so that a busy chat's backlog cannot crowd out the others.
-   */
-  dueOutbox(channel: string, now: Date, limit: number, opts?: { skipRecipients?: string[] }): Promise<OutboxMessage[]>;
+  /** Pending outbox messages whose time has come, oldest first. */
+  dueOutbox(channel: string, now: Date, limit: number): Promise<OutboxMessage[]>;
   /**
    * Chats of a channel whose oldest pending message is due, oldest first, leaving out `skip`
    * (chats being served already).
