@@ -7,7 +7,7 @@
  * Each channel is served by its own {@link ChannelLane}: a platform that hangs or is down holds
  * back only its own messages, and within a channel every chat is served by itself. Messages of
  * one chat go out in order: a row that waits for a retry holds back the later ones (see
- * `Store.dueOutbox`).
+ * `Store.dueOutboxOf`).
  */
 import type { Clock } from '../core/clock.ts';
 import type { Store } from '../store/store.ts';
