@@ -76,6 +76,16 @@ describe('delivery under faults', () => {
     expect(line.delivered().some((c) => c.to === 'Ustalled')).toBe(false);
   });
 
+  it('gives up a push LINE never answers after PLATFORM_TIMEOUT_MS and sends it again', async () => {
+    line = await startFakeLine();
+    line.hangIf = (call) => call.kind === 'push';
+    ctx = await startChannelApp({ ...lineEnv(line.origin), PLATFORM_TIMEOUT_MS: '300', OUTBOX_PROBE_MAX_MS: '100', SIMULATOR: 'off' });
+    await postLine(ctx.url, { destination: 'Ubot', events: [linePushEvent('Uslow', 'hello')] });
+    await waitFor(() => (line!.received.push ?? 0) >= 2, 10_000, 'the push timed out and tried again');
+    line.hangIf = undefined;
+    await waitFor(() => line!.delivered().some((c) => c.to === 'Uslow'), 10_000, 'the answer after LINE answers again');
+  });
+
   it('sends what waited during a LINE outage promptly once LINE is back, in order per chat', async () => {
     line = await startFakeLine();
     line.down = true;
