@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lineEvent, startFakeLine, type FakeLine } from './fakes/fake-line.ts';
 import { type FakeTelegram, startFakeTelegram, tgMessage } from './fakes/fake-telegram.ts';
-import { type ChannelApp, lineEnv, postLine, startChannelApp, TELEGRAM_SECRET, TELEGRAM_TOKEN, waitFor } from './helpers/channel-app.ts';
+import { type ChannelApp, lineEnv, pngBytes, postLine, startChannelApp, TELEGRAM_SECRET, TELEGRAM_TOKEN, waitFor } from './helpers/channel-app.ts';
 
 let line: FakeLine | undefined;
 let telegram: FakeTelegram | undefined;
@@ -121,3 +121,16 @@ async function pendingChats(app: ChannelApp): Promise<number> {
   const due = await app.services.store.dueOutbox('line', new Date(Date.now() + 3_600_000), 1000);
   return new Set(due.map((r) => r.recipient)).size;
 }
+
+describe('Telegram calls under a deadline', () => {
+  it.each(['getFile', 'file'])('answers a photo whose %s never answers, instead of waiting for it', async (hung) => {
+    telegram = await startFakeTelegram(TELEGRAM_TOKEN);
+    telegram.hang.add(hung);
+    telegram.files.set('ph1', { bytes: pngBytes('hang'), path: 'photos/hang.png' });
+    ctx = await startChannelApp({ ...telegramEnv(telegram.apiRoot), PLATFORM_TIMEOUT_MS: '300', PLATFORM_DOWNLOAD_TIMEOUT_MS: '300', SIMULATOR: 'off' });
+    expect(await postTelegram(tgMessage(1, 950, { photo: [{ file_id: 'ph1', file_unique_id: 'u1', width: 1, height: 1, file_size: 80 }] }, 'en'))).toBe(200);
+    // Two tries, each given up at its deadline, then the person is told it did not work.
+    await waitFor(() => telegram!.sent.some((m) => m.chat_id === '950'), 10_000, 'an answer to the photo');
+    expect(telegram.calls.filter((c) => c.method === 'getFile').length).toBeGreaterThanOrEqual(hung === 'getFile' ? 2 : 1);
+  });
+});
