@@ -134,3 +134,17 @@ describe('Telegram calls under a deadline', () => {
     expect(telegram.calls.filter((c) => c.method === 'getFile').length).toBeGreaterThanOrEqual(hung === 'getFile' ? 2 : 1);
   });
 });
+
+describe('LINE calls under a deadline', () => {
+  it.each([
+    ['a photo whose content download', 'content', (user: string) => lineEvent(user, { type: 'message', message: { id: 'img-hang', type: 'image', contentProvider: { type: 'line' }, quoteToken: 'q' } })],
+    ['a new friend whose profile look-up', 'profile', (user: string) => lineEvent(user, { type: 'follow', follow: { isUnblocked: false } })],
+  ] as const)('answers %s never answers', async (_what, kind, event) => {
+    line = await startFakeLine();
+    line.hangIf = (call) => call.kind === kind;
+    line.content.set('img-hang', { bytes: pngBytes('hang'), type: 'image/png' });
+    ctx = await startChannelApp({ ...lineEnv(line.origin), PLATFORM_TIMEOUT_MS: '300', PLATFORM_DOWNLOAD_TIMEOUT_MS: '300', SIMULATOR: 'off' });
+    expect((await postLine(ctx.url, { destination: 'Ubot', events: [event('Udeadline')] })).status).toBe(200);
+    await waitFor(() => line!.delivered().length > 0, 10_000, 'an answer');
+  });
+});
