@@ -132,3 +132,52 @@ describe('outbox dispatcher', () => {
     expect(retryDelay(30, DEFAULT_RETRY_POLICY, undefined, () => 0.5)).toBe(DEFAULT_RETRY_POLICY.maxDelayMs);
   });
 });
+
+describe('outbox dispatcher during an outage', () => {
+  /** A sender whose platform is down until `up` is set: sends and probes fail like a network error. */
+  function flakySender() {
+    const state = { up: false, sends: 0, probes: 0, delivered: [] as string[] };
+    const sender: ChannelSender = {
+      channel: 'test',
+      async send(_recipient, rows, done) {
+        for (const row of rows) {
+          state.sends += 1;
+          if (!state.up) throw new DeliveryError('test: network error', 'transient');
+          state.delivered.push((row.payload as { text: string }).text);
+          await done(row.id);
+        }
+      },
+      async probe() {
+        state.probes += 1;
+        if (!state.up) throw new Error('down');
+      },
+    };
+    return { state, sender };
+  }
+
+  it('spends no attempts while the platform is down, probes it instead, and sends everything once it is back', async () => {
+    const { state, sender } = flakySender();
+    for (const chat of ['a', 'b', 'c']) for (const n of [1, 2]) await enqueue(chat, `${chat}${n}`);
+    const d = new OutboxDispatcher({ store, senders: [sender], clock: () => new Date(), log: silent, retry: { baseDelayMs: 50, maxDelayMs: 100, maxAttempts: 12 }, pollMs: 10, probeMaxMs: 40 });
+    d.start();
+    await until(() => state.probes >= 5);
+    // Down: the rows wait on the probes, not on their own retries.
+    const sendsWhileDown = state.sends;
+    await until(() => state.probes >= 10);
+    expect(state.sends).toBe(sendsWhileDown);
+    expect(sendsWhileDown).toBeLessThanOrEqual(3);
+
+    state.up = true;
+    await until(() => state.delivered.length === 6);
+    await d.stop();
+    for (const chat of ['a', 'b', 'c']) expect(state.delivered.filter((t) => t.startsWith(chat))).toEqual([`${chat}1`, `${chat}2`]);
+    const db = new Database(path.join(dir, 'db.sqlite'), { readonly: true });
+    try {
+      // Nothing came near being given up.
+      expect((db.prepare(`SELECT MAX(attempts) AS n FROM outbox`).get() as { n: number }).n).toBeLessThanOrEqual(3);
+      expect(db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE status <> 'sent'`).get()).toEqual({ n: 0 });
+    } finally {
+      db.close();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 /** LINE message building: quick-reply paging, label and text limits, calls of five. */
 import { describe, expect, it } from 'vitest';
-import { choicePage, LINE_LIMITS, packCalls, parsePostback, toLineMessages } from '../src/channels/line/line-messages.ts';
+import { planCalls, partKey } from '../src/channels/line/line-calls.ts';
+import { choicePage, LINE_LIMITS, parsePostback, toLineMessages } from '../src/channels/line/line-messages.ts';
 import { splitText } from '../src/channels/split-text.ts';
 import { toTelegramMessages } from '../src/channels/telegram/telegram-messages.ts';
 
@@ -50,17 +51,41 @@ describe('LINE quick replies', () => {
     expect(messages[1]!.quickReply?.items).toHaveLength(2);
   });
 
-  it('packs rows into calls of at most five messages, in order', () => {
+  it('groups rows into calls of at most five messages, in order, one event per group', () => {
     const m = (n: number) => Array.from({ length: n }, (_, i) => ({ type: 'text' as const, text: `${n}-${i}` }));
-    const calls = packCalls([
-      { id: 1, messages: m(2) },
-      { id: 2, messages: m(2) },
-      { id: 3, messages: m(2) },
-      { id: 4, messages: m(7) },
+    let k = 0;
+    const groups = planCalls(
+      [
+        { id: 1, replyTo: 'e1', retryKey: null, messages: m(2) },
+        { id: 2, replyTo: 'e1', retryKey: null, messages: m(2) },
+        { id: 3, replyTo: 'e1', retryKey: null, messages: m(2) },
+        { id: 4, replyTo: 'e1', retryKey: null, messages: m(7) },
+        { id: 5, replyTo: 'e2', retryKey: null, messages: m(1) },
+      ],
+      () => `key-${++k}`,
+    );
+    expect(groups.map((g) => g.ids)).toEqual([[1, 2], [3], [4], [5]]);
+    expect(groups.map((g) => g.calls.map((c) => c.messages.length))).toEqual([[4], [2], [5, 2], [1]]);
+    expect(groups.map((g) => g.replyTo)).toEqual(['e1', 'e1', 'e1', 'e2']);
+    // The second call of a long row has its own key, derived from the row's: the same on a retry.
+    expect(groups[2]!.calls[1]!.retryKey).toBe(partKey('key-3', 1));
+    expect(groups[2]!.calls[1]!.retryKey).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('keeps the grouping and keys fixed at the first attempt, whatever arrived since', () => {
+    const m = (n: number) => Array.from({ length: n }, (_, i) => ({ type: 'text' as const, text: `${n}-${i}` }));
+    const groups = planCalls(
+      [
+        { id: 1, replyTo: 'e1', retryKey: 'K1', messages: m(1) },
+        { id: 2, replyTo: 'e1', retryKey: 'K1', messages: m(1) },
+        { id: 3, replyTo: 'e1', retryKey: null, messages: m(1) },
+      ],
+      () => 'new',
+    );
+    expect(groups.map((g) => [g.ids, g.key, g.fresh])).toEqual([
+      [[1, 2], 'K1', false],
+      [[3], 'new', true],
     ]);
-    expect(calls.map((c) => c.messages.length)).toEqual([4, 2, 5, 2]);
-    expect(calls.map((c) => c.completes)).toEqual([[1, 2], [3], [], [4]]);
-    expect(calls.every((c) => c.messages.length <= 5)).toBe(true);
   });
 });
 

@@ -43,13 +43,13 @@ function recordingClient(replyError?: Error, pushError?: Error) {
   };
 }
 
-const rows = (n: number): OutboxMessage[] => Array.from({ length: n }, (_, i) => ({ id: i + 1, channel: 'line', recipient: 'U1', kind: 'reply', payload: { text: `m${i}` }, attempts: 0 }));
+const rows = (n: number): OutboxMessage[] => Array.from({ length: n }, (_, i) => ({ id: i + 1, channel: 'line', recipient: 'U1', kind: 'reply', payload: { text: `m${i}` }, attempts: 0, replyTo: 'ev1' }));
 const httpError = (status: number) => new HTTPFetchError(`${status}`, { status, statusText: '', headers: new Headers({ 'retry-after': '7' }), body: '' });
 
 describe('LINE sender', () => {
   it('replies with a fresh token, then pushes what does not fit in one call', async () => {
     const { calls, client } = recordingClient();
-    await store.saveReplyToken('line', 'U1', 'tok');
+    await store.saveReplyToken('line', 'U1', 'ev1', 'tok');
     const done: number[] = [];
     await new LineSender({ client: client as never, store, clock, moreLabel: async () => 'More' }).send('U1', rows(7), async (id) => void done.push(id));
     expect(calls).toEqual([{ kind: 'reply', count: 5 }, { kind: 'push', count: 2 }]);
@@ -58,7 +58,7 @@ describe('LINE sender', () => {
 
   it('pushes when the token is older than 50 seconds', async () => {
     const { calls, client } = recordingClient();
-    await store.saveReplyToken('line', 'U1', 'tok');
+    await store.saveReplyToken('line', 'U1', 'ev1', 'tok');
     now += 51_000;
     await new LineSender({ client: client as never, store, clock, moreLabel: async () => 'More' }).send('U1', rows(1), async () => undefined);
     expect(calls).toEqual([{ kind: 'push', count: 1 }]);

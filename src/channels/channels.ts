@@ -67,7 +67,7 @@ export function registerChannels(app: FastifyInstance, services: Services): void
       },
     }),
   );
-  dispatcher = new OutboxDispatcher({ store, senders, clock, log });
+  dispatcher = new OutboxDispatcher({ store, senders, clock, log, probeMaxMs: config.OUTBOX_PROBE_MAX_MS });
   const d = dispatcher;
   runtimes.set(app, { queue, dispatcher: d, idle: async () => (await queue.idle(), await d.idle(), await queue.idle()) });
 

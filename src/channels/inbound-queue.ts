@@ -11,6 +11,7 @@
 import { EventEmitter } from 'node:events';
 import type { DeliveryLog } from '../delivery/outbox-dispatcher.ts';
 import type { InboundRow, Store } from '../store/store.ts';
+import type { MalformedEvent } from './payload-check.ts';
 
 /** Handles one stored event of a channel. Throws to have it tried again later. */
 export type InboundHandler = (row: InboundRow) => Promise<void>;
@@ -70,6 +71,22 @@ export class InboundQueue {
     const rows = await this.opts.store.addInbound(events);
     for (const row of rows) this.events.emit('accepted', row.channel);
     for (const row of rows) this.schedule(row);
+  }
+
+  /**
+   * Records events of a known type with a wrong shape instead of storing them for handling: an
+   * audit row with the channel, event id, type and the problems' paths, never the content. The
+   * event id is claimed, so a redelivery is not recorded twice (nor handled).
+   */
+  async reject(events: MalformedEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.opts.store.transaction(async (tx) => {
+      for (const e of events) {
+        if (!(await tx.claimEvent(e.channel, e.eventId))) continue;
+        await tx.audit({ ticketRef: null, actor: 'system', action: 'inbound.malformed', detail: { channel: e.channel, eventId: e.eventId, type: e.type, problems: e.problems } });
+      }
+    });
+    for (const e of events) this.opts.log.warn({ channel: e.channel, eventId: e.eventId, type: e.type, problems: e.problems }, 'malformed platform event skipped');
   }
 
   /** Stops taking new work and waits for events being handled; the rest stay stored. */

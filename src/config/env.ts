@@ -61,6 +61,12 @@ export const envSchema = z.object({
   TELEGRAM_API_ROOT: apiRoot('https://api.telegram.org'),
   TELEGRAM_MODE: z.enum(['webhook', 'polling']).default('polling'),
 
+  // Delivery under faults (issue 10): no platform call may hang the bot. A call that takes longer
+  // is given up and retried; a channel whose platform is down is checked again at least this often.
+  PLATFORM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  PLATFORM_DOWNLOAD_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
+  OUTBOX_PROBE_MAX_MS: z.coerce.number().int().min(50).max(300_000).default(2_000),
+
   // Escalation: where a referral that nobody accepted in time goes last, besides the agency's
   // supervisors (issue 6). All optional; a deployment should set at least one.
   ESCALATION_TELEGRAM_CHAT: z.string().regex(TELEGRAM_CHAT, 'must be a Telegram chat id (e.g. -1001234567890) or @channelname').optional(),

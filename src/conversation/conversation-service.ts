@@ -96,7 +96,7 @@ export class ConversationService {
       for (const reply of turn.replies) {
         if (!traceless) await tx.addTranscript(sessionId, 'out', reply, undefined, link);
         if (!(traceless && opts.synchronous)) {
-          await tx.enqueue({ channel: msg.channel, recipient: msg.userId, kind: 'reply', payload: reply }, { delivered: opts.synchronous ?? false });
+          await tx.enqueue({ channel: msg.channel, recipient: msg.userId, kind: 'reply', payload: reply, replyTo: msg.eventId }, { delivered: opts.synchronous ?? false });
         }
       }
       if (turn.state) await tx.saveSession({ id: sessionId, channel: msg.channel, userId: msg.userId, state: turn.state });

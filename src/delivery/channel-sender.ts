@@ -41,4 +41,11 @@ export interface ChannelSender {
    * could not be sent; the rest are left for later so that the chat stays in order.
    */
   send(recipient: string, messages: OutboxMessage[], delivered: (id: number) => Promise<void>): Promise<void>;
+  /**
+   * Checks that the platform answers, with a call that sends nothing (LINE's bot info, Telegram's
+   * getMe); throws when it does not. A sender that has it is watched for outages: network errors,
+   * timeouts and server errors hold the whole channel back, and its waiting messages go out as
+   * soon as a probe and one delivery succeed (see `ChannelLane`).
+   */
+  probe?(): Promise<void>;
 }

@@ -19,7 +19,8 @@ export class FileStore {
   async save(bytes: Uint8Array, mime: string, name: string | null): Promise<StoredFile> {
     const relative = path.join('files', new Date().toISOString().slice(0, 7), randomUUID());
     const full = path.join(this.dataDir, relative);
-    await mkdir(path.dirname(full), { recursive: true });
+    // Owner-only, like the files themselves: photos can identify a person.
+    await mkdir(path.dirname(full), { recursive: true, mode: 0o700 });
     await writeFile(full, bytes, { mode: 0o600 });
     return { path: relative, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.byteLength, mime, name };
   }

@@ -4,7 +4,7 @@
  * better-sqlite3 is synchronous, and an async transaction on one connection would let another
  * request's statements slip into it, so transactions are queued one after another.
  */
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { type Clock, systemClock } from '../core/clock.ts';
@@ -34,15 +34,40 @@ const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 
 type Row = Record<string, unknown>;
 
+/** Options of {@link openSqliteStore}. */
+export interface SqliteOptions {
+  /**
+   * FULL (the default) syncs the WAL at every commit: an event the platform was told we received,
+   * a conversation's answer, a staff action survive a power cut, not only a crash.
+   */
+  synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * The delivery bookkeeping that follows (an event handled, a message marked sent, a reply
+   * token): NORMAL by default. Losing its last commits to a power cut (never to a crash) means
+   * an event handled again (de-duplicated) or a message sent again, which at-least-once delivery
+   * allows; syncing it would cost several disk flushes per message. The bench measures both.
+   */
+  bookkeeping?: 'FULL' | 'NORMAL';
+}
+
 /** Opens (creating when needed) the database at `file` and applies pending migrations. */
-export function openSqliteStore(file: string, clock: Clock = systemClock): Store {
-  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+export function openSqliteStore(file: string, clock: Clock = systemClock, opts: SqliteOptions = {}): Store {
+  if (file !== ':memory:') {
+    // Owner-only: the database holds what people in danger wrote. The folder (and the file, before
+    // SQLite opens it; its -wal and -shm files take the same mode) are created that way.
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    closeSync(openSync(file, 'a', 0o600));
+  }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
+  const synchronous = opts.synchronous ?? 'FULL';
+  db.pragma(`synchronous = ${synchronous}`);
+  // Deleted rows (an erased chat) are overwritten with zeros, not left in free pages.
+  db.pragma('secure_delete = ON');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
-  return new SqliteStore(db, clock);
+  return new SqliteStore(db, clock, { durable: synchronous, bookkeeping: opts.bookkeeping ?? 'NORMAL' });
 }
 
 /** Applies `NNN-name.sql` files above the database's `user_version`, each in its own transaction. */
@@ -69,13 +94,27 @@ class SqliteStore implements Store {
 
   private readonly db: Database.Database;
   private readonly clock: Clock;
+  private readonly sync: { durable: 'FULL' | 'NORMAL'; bookkeeping: 'FULL' | 'NORMAL' };
 
   constructor(
     db: Database.Database,
     clock: Clock,
+    sync: { durable: 'FULL' | 'NORMAL'; bookkeeping: 'FULL' | 'NORMAL' } = { durable: 'FULL', bookkeeping: 'NORMAL' },
   ) {
     this.db = db;
     this.clock = clock;
+    this.sync = sync;
+  }
+
+  /** Runs `work` with the bookkeeping's synchronous level (set between transactions only). */
+  private asBookkeeping<T>(work: () => T): T {
+    if (this.sync.bookkeeping === this.sync.durable) return work();
+    this.db.pragma(`synchronous = ${this.sync.bookkeeping}`);
+    try {
+      return work();
+    } finally {
+      this.db.pragma(`synchronous = ${this.sync.durable}`);
+    }
   }
 
   private now(): string {
@@ -246,10 +285,10 @@ class SqliteStore implements Store {
       return Number(
         this.db
           .prepare(
-            `INSERT INTO outbox (channel, recipient, kind, payload, status, attempts, next_attempt_at, created_at, sent_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO outbox (channel, recipient, kind, payload, status, attempts, next_attempt_at, created_at, sent_at, reply_to)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(m.channel, m.recipient, m.kind, json(m.payload), delivered ? 'sent' : 'pending', delivered ? 1 : 0, now, now, delivered ? now : null)
+          .run(m.channel, m.recipient, m.kind, json(m.payload), delivered ? 'sent' : 'pending', delivered ? 1 : 0, now, now, delivered ? now : null, m.replyTo ?? null)
           .lastInsertRowid,
       );
     },
@@ -486,10 +525,33 @@ class SqliteStore implements Store {
     return this.transaction(async () => work());
   }
 
+  /** {@link queued} for delivery bookkeeping (see {@link SqliteOptions.bookkeeping}). */
+  private bookkeeping<T>(work: () => T): Promise<T> {
+    const run = async () => this.asBookkeeping(() => this.db.transaction(work).immediate());
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Runs one short bookkeeping write at once when no transaction is open on the connection (it
+   * cannot mix with one then), else in the queue. For what must be written right after a
+   * platform call (a row marked sent, a retry key fixed before a push), however many
+   * transactions are waiting: the window in which a crash would send a message twice.
+   */
+  private immediate<T>(work: () => T): Promise<T> {
+    if (this.db.inTransaction) return this.bookkeeping(work);
+    try {
+      return Promise.resolve(this.asBookkeeping(() => this.db.transaction(work).immediate()));
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
   async dueOutbox(channel: string, now: Date, limit: number): Promise<OutboxMessage[]> {
     // A message waits while an earlier one to the same recipient waits for its retry: a chat's
     // messages go out in order.
-    return this.queued(() =>
+    return this.bookkeeping(() =>
       (
         this.db
           .prepare(
@@ -501,6 +563,54 @@ class SqliteStore implements Store {
           .all(channel, now.toISOString(), now.toISOString(), limit) as Row[]
       ).map(toOutbox),
     );
+  }
+
+  async dueRecipients(channel: string, now: Date, limit: number, skip: string[]): Promise<string[]> {
+    return this.bookkeeping(() =>
+      (
+        this.db
+          .prepare(
+            `SELECT o.recipient, MIN(o.id) AS first FROM outbox o
+             WHERE o.channel = ? AND o.status = 'pending' AND o.next_attempt_at <= ? AND o.recipient NOT IN (SELECT value FROM json_each(?))
+             GROUP BY o.recipient
+             HAVING first = (SELECT MIN(e.id) FROM outbox e WHERE e.channel = o.channel AND e.recipient = o.recipient AND e.status = 'pending')
+             ORDER BY first LIMIT ?`,
+          )
+          .all(channel, now.toISOString(), json(skip), limit) as Row[]
+      ).map((r) => r.recipient as string),
+    );
+  }
+
+  async dueOutboxOf(channel: string, recipient: string, now: Date, limit: number): Promise<OutboxMessage[]> {
+    return this.bookkeeping(() => {
+      const rows = this.db.prepare(`SELECT * FROM outbox WHERE channel = ? AND recipient = ? AND status = 'pending' ORDER BY id LIMIT ?`).all(channel, recipient, limit) as Row[];
+      const at = now.toISOString();
+      const waiting = rows.findIndex((r) => (r.next_attempt_at as string) > at);
+      return (waiting === -1 ? rows : rows.slice(0, waiting)).map(toOutbox);
+    });
+  }
+
+  async releaseOutage(channel: string, now: Date): Promise<number> {
+    return this.immediate(
+      () =>
+        this.db
+          .prepare(`UPDATE outbox SET held_by_outage = 0, next_attempt_at = MIN(next_attempt_at, ?) WHERE channel = ? AND status = 'pending' AND held_by_outage = 1`)
+          .run(now.toISOString(), channel).changes,
+    );
+  }
+
+  async markPartsSent(id: number, parts: number): Promise<void> {
+    return this.immediate(() => {
+      this.db.prepare('UPDATE outbox SET parts_sent = MAX(parts_sent, ?) WHERE id = ?').run(parts, id);
+    });
+  }
+
+  async setRetryKeys(keys: { id: number; key: string }[]): Promise<void> {
+    if (keys.length === 0) return;
+    return this.immediate(() => {
+      const set = this.db.prepare('UPDATE outbox SET retry_key = ? WHERE id = ? AND retry_key IS NULL');
+      for (const k of keys) set.run(k.key, k.id);
+    });
   }
 
   async takeOutbox(channel: string, recipient: string): Promise<OutboxMessage[]> {
@@ -515,11 +625,15 @@ class SqliteStore implements Store {
     this.db.prepare(`UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ? WHERE id = ?`).run(this.now(), id);
   }
   async markSent(id: number): Promise<void> {
-    return this.queued(() => this.markSentNow(id));
+    // At once: the platform has the message, and every moment until this is on disk is a moment
+    // in which a crash would send it again.
+    return this.immediate(() => this.markSentNow(id));
   }
-  async markRetry(id: number, error: string, next: Date): Promise<void> {
-    return this.queued(() => {
-      this.db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?').run(error.slice(0, 500), next.toISOString(), id);
+  async markRetry(id: number, error: string, next: Date, opts: { outage?: boolean } = {}): Promise<void> {
+    return this.bookkeeping(() => {
+      this.db
+        .prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, held_by_outage = ? WHERE id = ?')
+        .run(error.slice(0, 500), next.toISOString(), opts.outage ? 1 : 0, id);
     });
   }
   async markFailed(id: number, error: string): Promise<void> {
@@ -547,37 +661,37 @@ class SqliteStore implements Store {
     return this.queued(() => (this.db.prepare('SELECT * FROM inbox ORDER BY id').all() as Row[]).map(toInbound));
   }
   async deleteInbound(id: number): Promise<void> {
-    return this.queued(() => {
+    return this.bookkeeping(() => {
       this.db.prepare('DELETE FROM inbox WHERE id = ?').run(id);
     });
   }
   async failInbound(id: number, error: string): Promise<void> {
-    return this.queued(() => {
+    return this.bookkeeping(() => {
       this.db.prepare('UPDATE inbox SET attempts = attempts + 1, last_error = ? WHERE id = ?').run(error.slice(0, 500), id);
     });
   }
 
-  async saveReplyToken(channel: string, recipient: string, token: string): Promise<void> {
-    return this.queued(() => {
+  async saveReplyToken(channel: string, recipient: string, eventId: string, token: string): Promise<void> {
+    return this.bookkeeping(() => {
+      const now = this.clock();
       this.db
-        .prepare(
-          `INSERT INTO reply_tokens (channel, recipient, token, received_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT (channel, recipient) DO UPDATE SET token = excluded.token, received_at = excluded.received_at`,
-        )
-        .run(channel, recipient, token, this.now());
+        .prepare('INSERT OR IGNORE INTO event_reply_tokens (channel, event_id, recipient, token, received_at) VALUES (?, ?, ?, ?, ?)')
+        .run(channel, eventId, recipient, token, now.toISOString());
+      // Tokens live about a minute: ones never used (an event answered by nothing) go after ten.
+      this.db.prepare('DELETE FROM event_reply_tokens WHERE received_at < ?').run(new Date(now.getTime() - 600_000).toISOString());
     });
   }
-  async takeReplyToken(channel: string, recipient: string, notBefore: Date): Promise<string | undefined> {
-    return this.queued(() => {
-      const row = this.db.prepare('SELECT token, received_at FROM reply_tokens WHERE channel = ? AND recipient = ?').get(channel, recipient) as Row | undefined;
+  async takeReplyToken(channel: string, eventId: string, notBefore: Date): Promise<string | undefined> {
+    return this.bookkeeping(() => {
+      const row = this.db.prepare('SELECT token, received_at FROM event_reply_tokens WHERE channel = ? AND event_id = ?').get(channel, eventId) as Row | undefined;
       if (!row) return undefined;
-      this.db.prepare('DELETE FROM reply_tokens WHERE channel = ? AND recipient = ?').run(channel, recipient);
+      this.db.prepare('DELETE FROM event_reply_tokens WHERE channel = ? AND event_id = ?').run(channel, eventId);
       return (row.received_at as string) >= notBefore.toISOString() ? (row.token as string) : undefined;
     });
   }
 
   async recordSentMessage(channel: string, recipient: string, messageId: string): Promise<void> {
-    return this.queued(() => {
+    return this.immediate(() => {
       this.db.prepare('INSERT INTO sent_messages (channel, recipient, message_id, sent_at) VALUES (?, ?, ?, ?)').run(channel, recipient, messageId, this.now());
     });
   }
@@ -725,6 +839,9 @@ function toOutbox(r: Row): OutboxMessage {
     kind: r.kind as OutboxMessage['kind'],
     payload: JSON.parse(r.payload as string),
     attempts: r.attempts as number,
+    replyTo: (r.reply_to as string | null) ?? null,
+    retryKey: (r.retry_key as string | null) ?? null,
+    partsSent: (r.parts_sent as number | undefined) ?? 0,
   };
 }
 

@@ -109,6 +109,12 @@ export interface OutboxMessage {
   kind: 'reply' | 'notify' | 'erase';
   payload: unknown;
   attempts: number;
+  /** The inbound event this row answers (its reply token, on LINE), when it answers one. */
+  replyTo?: string | null;
+  /** The LINE push retry key fixed for this row before its first attempt (see {@link Store.setRetryKeys}). */
+  retryKey?: string | null;
+  /** Of a row sent as several messages, how many the platform has taken already. */
+  partsSent?: number;
 }
 
 /** A platform event accepted but not yet handled (see {@link Store.addInbound}). */
@@ -319,10 +325,24 @@ export interface Store {
 
   /** Pending outbox messages whose time has come, oldest first. */
   dueOutbox(channel: string, now: Date, limit: number): Promise<OutboxMessage[]>;
+  /**
+   * Chats of a channel whose oldest pending message is due, oldest first, leaving out `skip`
+   * (chats being served already).
+   */
+  dueRecipients(channel: string, now: Date, limit: number, skip: string[]): Promise<string[]>;
+  /** One chat's pending messages that may go now, in order: up to the first that waits for a retry. */
+  dueOutboxOf(channel: string, recipient: string, now: Date, limit: number): Promise<OutboxMessage[]>;
   /** Takes the pending messages of one recipient (the simulator's poll) and marks them sent. */
   takeOutbox(channel: string, recipient: string): Promise<OutboxMessage[]>;
   markSent(id: number): Promise<void>;
-  markRetry(id: number, error: string, nextAttemptAt: Date): Promise<void>;
+  /** Schedules another attempt; `outage` says the platform was down (not the row's fault): see {@link releaseOutage}. */
+  markRetry(id: number, error: string, nextAttemptAt: Date, opts?: { outage?: boolean }): Promise<void>;
+  /** A channel's platform answers again: the rows held by its outage become due now. Returns how many. */
+  releaseOutage(channel: string, now: Date): Promise<number>;
+  /** Fixes the retry keys of rows before their first push, durably (a restart must reuse them). */
+  setRetryKeys(keys: { id: number; key: string }[]): Promise<void>;
+  /** Records that the platform took the first `parts` messages of a row sent as several. */
+  markPartsSent(id: number, parts: number): Promise<void>;
   markFailed(id: number, error: string): Promise<void>;
 
   /**
@@ -337,10 +357,10 @@ export interface Store {
   /** Counts a failed attempt at handling an event. */
   failInbound(id: number, error: string): Promise<void>;
 
-  /** Keeps the newest reply token of a chat, replacing an older one. */
-  saveReplyToken(channel: string, recipient: string, token: string): Promise<void>;
-  /** Takes (and deletes) the chat's reply token if it arrived at or after `notBefore`. */
-  takeReplyToken(channel: string, recipient: string, notBefore: Date): Promise<string | undefined>;
+  /** Keeps the reply token of one inbound event (LINE: each event has its own, single use). */
+  saveReplyToken(channel: string, recipient: string, eventId: string, token: string): Promise<void>;
+  /** Takes (and deletes) an event's reply token if it arrived at or after `notBefore`. */
+  takeReplyToken(channel: string, eventId: string, notBefore: Date): Promise<string | undefined>;
 
   /** Marks a chat as (un)reachable: the user blocked or unblocked the bot. */
   setUnreachable(channel: string, userId: string, unreachable: boolean): Promise<void>;

@@ -12,13 +12,15 @@ export interface FakeTelegram {
   /** Messages accepted by sendMessage, in order. */
   sent: { chat_id: string; text: string; reply_markup?: any; at: number; message_id: number }[];
   /** Answers for the next sendMessage calls, used up in order (then success). */
-  sendFailures: { error_code: number; description: string; retry_after?: number }[];
+  sendFailures: ({ error_code: number; description: string; retry_after?: number } | null)[];
   /** Files by file_id: what getFile and the download serve. */
   files: Map<string, { bytes: Buffer; path: string }>;
   /** Messages deleted with deleteMessages. */
   deleted: { chat_id: string; message_id: number }[];
   /** Updates served by getUpdates (respecting offset). */
   updates: Record<string, any>[];
+  /** Bot API methods (or `file`, the download) taken and never answered, as a hanging server would. */
+  hang: Set<string>;
   close(): Promise<void>;
 }
 
@@ -30,7 +32,7 @@ async function readJson(req: IncomingMessage): Promise<Record<string, any>> {
 }
 
 export async function startFakeTelegram(token: string): Promise<FakeTelegram> {
-  const fake = { calls: [], sent: [], deleted: [], sendFailures: [], files: new Map(), updates: [] } as unknown as FakeTelegram;
+  const fake = { calls: [], sent: [], deleted: [], sendFailures: [], files: new Map(), updates: [], hang: new Set() } as unknown as FakeTelegram;
   let messageId = 1000;
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -43,6 +45,7 @@ export async function startFakeTelegram(token: string): Promise<FakeTelegram> {
       res.end(JSON.stringify({ ok: false, error_code, description, ...(parameters ? { parameters } : {}) }));
     };
     const file = url.pathname.match(/^\/file\/bot([^/]+)\/(.+)$/);
+    if (file && fake.hang.has('file')) return;
     if (file) {
       const entry = [...fake.files.values()].find((f) => f.path === file[2]);
       if (file[1] !== token || !entry) return fail(404, 'Not Found');
@@ -54,6 +57,7 @@ export async function startFakeTelegram(token: string): Promise<FakeTelegram> {
     const method = call[2]!;
     const params = await readJson(req);
     fake.calls.push({ method, params });
+    if (fake.hang.has(method)) return;
     switch (method) {
       case 'getMe':
         return ok({ id: 42, is_bot: true, first_name: 'Tangrod', username: 'tangrod_test_bot', can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false });
@@ -87,7 +91,11 @@ export async function startFakeTelegram(token: string): Promise<FakeTelegram> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   fake.apiRoot = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  fake.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  fake.close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
   return fake;
 }
 

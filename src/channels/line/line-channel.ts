@@ -6,6 +6,7 @@ import { messagingApi } from '@line/bot-sdk';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services.ts';
 import type { ChannelSender } from '../../delivery/channel-sender.ts';
+import { withDeadlines } from '../../delivery/deadline.ts';
 import type { InboundQueue } from '../inbound-queue.ts';
 import { handleLineEvent, lineSessionId } from './line-inbound.ts';
 import { LINE_CHANNEL, LineSender } from './line-sender.ts';
@@ -18,7 +19,9 @@ export { LINE_WEBHOOK_PATH } from './line-webhook.ts';
 export function setUpLine(app: FastifyInstance, services: Services, queue: InboundQueue): ChannelSender {
   const { config, store, clock, conversation, files, definitions } = services;
   const channelAccessToken = config.LINE_CHANNEL_ACCESS_TOKEN!;
-  const client = new messagingApi.MessagingApiClient({ channelAccessToken, baseURL: config.LINE_API_BASE_URL });
+  // Every call under a deadline: the SDK has none of its own (see delivery/deadline.ts).
+  const sdk = new messagingApi.MessagingApiClient({ channelAccessToken, baseURL: config.LINE_API_BASE_URL });
+  const client = withDeadlines(sdk, ['replyMessage', 'pushMessage', 'getProfile', 'getBotInfo'] as const, config.PLATFORM_TIMEOUT_MS, 'line');
   const blob = new messagingApi.MessagingApiBlobClient({ channelAccessToken, baseURL: config.LINE_DATA_API_BASE_URL });
 
   queue.handle(LINE_CHANNEL, (row) => handleLineEvent({ config, conversation, store, files, client, blob }, row));

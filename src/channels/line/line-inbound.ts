@@ -2,19 +2,21 @@
  * Handles stored LINE webhook events: translates each into the neutral form and hands it to the
  * conversation. Only translation happens here; what to answer is the conversation's business.
  */
+import type { Readable } from 'node:stream';
 import type { messagingApi, webhook } from '@line/bot-sdk';
 import type { Config } from '../../config/env.ts';
 import type { ConversationService } from '../../conversation/conversation-service.ts';
 import type { InboundContent, Reply } from '../../conversation/reply.ts';
 import type { FileStore } from '../../store/file-store.ts';
 import type { InboundRow, Store } from '../../store/store.ts';
+import { withDeadline } from '../../delivery/deadline.ts';
 import { ACCEPTED_MIME, readCapped, sniffMime } from '../media.ts';
 import { parsePostback } from './line-messages.ts';
 import { LINE_CHANNEL } from './line-sender.ts';
 
 /** What the handler needs. */
 export interface LineInboundDeps {
-  config: Pick<Config, 'MAX_UPLOAD_BYTES'>;
+  config: Pick<Config, 'MAX_UPLOAD_BYTES' | 'PLATFORM_DOWNLOAD_TIMEOUT_MS'>;
   conversation: ConversationService;
   store: Store;
   files: FileStore;
@@ -37,7 +39,7 @@ export async function handleLineEvent(deps: LineInboundDeps, row: InboundRow): P
 
   switch (event.type) {
     case 'message': {
-      if (event.replyToken) await store.saveReplyToken(LINE_CHANNEL, userId, event.replyToken);
+      if (event.replyToken) await store.saveReplyToken(LINE_CHANNEL, userId, row.eventId, event.replyToken);
       const content = await messageContent(deps, event.message, row.attempts);
       const result = await conversation.handle({ ...base, messageId: event.message.id, content });
       // A redelivered photo was downloaded again for nothing.
@@ -45,7 +47,7 @@ export async function handleLineEvent(deps: LineInboundDeps, row: InboundRow): P
       return;
     }
     case 'postback': {
-      if (event.replyToken) await store.saveReplyToken(LINE_CHANNEL, userId, event.replyToken);
+      if (event.replyToken) await store.saveReplyToken(LINE_CHANNEL, userId, row.eventId, event.replyToken);
       const asked = parsePostback(event.postback.data);
       if (asked && 'page' in asked) return showPage(deps, row, asked.page);
       const content: InboundContent = asked ? { type: 'choice', ids: asked.choice } : { type: 'unsupported', what: 'postback' };
@@ -55,7 +57,7 @@ export async function handleLineEvent(deps: LineInboundDeps, row: InboundRow): P
     case 'follow': {
       // Added as a friend, or unblocked: reachable again, and the conversation starts.
       await store.setUnreachable(LINE_CHANNEL, userId, false);
-      if (event.replyToken) await store.saveReplyToken(LINE_CHANNEL, userId, event.replyToken);
+      if (event.replyToken) await store.saveReplyToken(LINE_CHANNEL, userId, row.eventId, event.replyToken);
       // Someone may block the chat to hide it: unblocking resumes where they were, as on Telegram.
       if (event.follow.isUnblocked && (await store.transaction((tx) => tx.getSession(lineSessionId(userId))))) {
         await store.transaction((tx) => tx.claimEvent(LINE_CHANNEL, row.eventId));
@@ -100,8 +102,10 @@ async function messageContent(deps: LineInboundDeps, message: webhook.MessageCon
       if (message.type === 'file' && message.fileSize > deps.config.MAX_UPLOAD_BYTES) return { type: 'unsupported', what: 'file_too_large' };
       try {
         // LINE deletes content after a while: fetch it now, not when someone looks at the ticket.
-        const stream = await deps.blob.getMessageContent(message.id);
-        const read = await readCapped(stream, deps.config.MAX_UPLOAD_BYTES);
+        // Within its deadline, body included: a download that stalls half-way is given up too.
+        let stream: Readable | undefined;
+        const download = deps.blob.getMessageContent(message.id).then((s) => readCapped((stream = s), deps.config.MAX_UPLOAD_BYTES));
+        const read = await withDeadline(download, deps.config.PLATFORM_DOWNLOAD_TIMEOUT_MS, 'line getMessageContent', () => stream?.destroy());
         if (!read.ok) return { type: 'unsupported', what: 'file_too_large' };
         const mime = sniffMime(read.bytes);
         if (!mime || !ACCEPTED_MIME.includes(mime)) return { type: 'unsupported', what: 'file_type' };
@@ -137,6 +141,6 @@ async function showPage(deps: LineInboundDeps, row: InboundRow, page: number): P
   await deps.store.transaction(async (tx) => {
     if (!(await tx.claimEvent(LINE_CHANNEL, row.eventId)) || !last) return;
     const reply = last.body as Reply;
-    await tx.enqueue({ channel: LINE_CHANNEL, recipient: row.userKey, kind: 'reply', payload: { ...reply, page } });
+    await tx.enqueue({ channel: LINE_CHANNEL, recipient: row.userKey, kind: 'reply', payload: { ...reply, page }, replyTo: row.eventId });
   });
 }

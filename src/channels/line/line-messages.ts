@@ -1,7 +1,7 @@
 /**
  * Neutral replies as LINE messages: texts cut to LINE's 5000 characters, choices as quick-reply
  * buttons (13 at most, labels of 20 characters at most, a "more" button paging through longer
- * lists), and calls of at most 5 messages.
+ * lists). How they are grouped into calls of at most 5 messages is `line-calls.ts`.
  */
 import type { messagingApi } from '@line/bot-sdk';
 import { forDisplay } from '../../conversation/display.ts';
@@ -74,35 +74,4 @@ export function toLineMessages(stored: LineReply, moreLabel: string): messagingA
     messages[messages.length - 1]!.quickReply = { items };
   }
   return messages;
-}
-
-/** One API call: up to 5 messages, and the outbox rows it completes. */
-export interface LineCall {
-  messages: messagingApi.TextMessage[];
-  completes: number[];
-}
-
-/**
- * Packs the messages of several outbox rows into calls of at most 5 messages, in order. A row
- * whose messages do not fit the current call starts a new one; a row with more than 5 is spread
- * over several, and completes with the last.
- */
-export function packCalls(rows: { id: number; messages: messagingApi.TextMessage[] }[]): LineCall[] {
-  const calls: LineCall[] = [];
-  let current: LineCall = { messages: [], completes: [] };
-  const flush = () => {
-    if (current.messages.length) calls.push(current);
-    current = { messages: [], completes: [] };
-  };
-  for (const row of rows) {
-    if (current.messages.length + row.messages.length > LINE_LIMITS.messagesPerCall) flush();
-    for (let i = 0; i < row.messages.length; i += LINE_LIMITS.messagesPerCall) {
-      const part = row.messages.slice(i, i + LINE_LIMITS.messagesPerCall);
-      if (current.messages.length + part.length > LINE_LIMITS.messagesPerCall) flush();
-      current.messages.push(...part);
-    }
-    current.completes.push(row.id);
-  }
-  flush();
-  return calls;
 }

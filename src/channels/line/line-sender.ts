@@ -1,14 +1,15 @@
 /**
- * Delivers outbox rows to LINE. The first call of a round uses the chat's reply token when it is
- * fresh (replies are free, pushes count against the plan's quota); when the token is spent,
- * expired or refused, the same messages are pushed.
+ * Delivers outbox rows to LINE. The answer to an event goes with that event's own reply token
+ * while it is fresh (replies are free, pushes count against the plan's quota); when the token is
+ * spent, expired or refused, the same messages are pushed, under a retry key fixed before the
+ * first attempt (see `line-calls.ts`), so that LINE drops a push it has already shown.
  */
-import { createHash } from 'node:crypto';
 import { HTTPFetchError, type messagingApi } from '@line/bot-sdk';
 import type { Clock } from '../../core/clock.ts';
 import { type ChannelSender, DeliveryError } from '../../delivery/channel-sender.ts';
 import type { OutboxMessage, Store } from '../../store/store.ts';
-import { LINE_LIMITS, type LineReply, packCalls, toLineMessages } from './line-messages.ts';
+import { planCalls } from './line-calls.ts';
+import { LINE_LIMITS, type LineReply, toLineMessages } from './line-messages.ts';
 
 /** The outbox and session channel name of LINE. */
 export const LINE_CHANNEL = 'line';
@@ -18,7 +19,7 @@ export const REPLY_TOKEN_MAX_AGE_MS = 50_000;
 
 /** What the sender needs. */
 export interface LineSenderDeps {
-  client: Pick<messagingApi.MessagingApiClient, 'replyMessage' | 'pushMessage'>;
+  client: Pick<messagingApi.MessagingApiClient, 'replyMessage' | 'pushMessage'> & Partial<Pick<messagingApi.MessagingApiClient, 'getBotInfo'>>;
   store: Store;
   clock: Clock;
   /** The "more choices" label in the recipient's language (needed only for long choice lists). */
@@ -28,11 +29,14 @@ export interface LineSenderDeps {
 /** The LINE {@link ChannelSender}. */
 export class LineSender implements ChannelSender {
   readonly channel = LINE_CHANNEL;
+  readonly probe?: () => Promise<void>;
 
   private readonly deps: LineSenderDeps;
 
   constructor(deps: LineSenderDeps) {
     this.deps = deps;
+    const getBotInfo = deps.client.getBotInfo?.bind(deps.client);
+    if (getBotInfo) this.probe = async () => void (await getBotInfo());
   }
 
   async send(recipient: string, allRows: OutboxMessage[], delivered: (id: number) => Promise<void>): Promise<void> {
@@ -43,44 +47,52 @@ export class LineSender implements ChannelSender {
     if (rows.length === 0) return;
     const needsMore = rows.some((r) => ((r.payload as LineReply).choices?.length ?? 0) > LINE_LIMITS.quickReplyItems);
     const moreLabel = needsMore ? await this.deps.moreLabel(recipient) : '';
-    const calls = packCalls(rows.map((r) => ({ id: r.id, messages: toLineMessages(r.payload as LineReply, moreLabel) })));
-    let token = await store.takeReplyToken(LINE_CHANNEL, recipient, new Date(clock().getTime() - REPLY_TOKEN_MAX_AGE_MS));
+    // The tokens of the events these rows answer, taken now (single use, whatever happens: taking
+    // deletes). Rows whose event has no fresh token go by push, several events' answers together.
+    const notBefore = new Date(clock().getTime() - REPLY_TOKEN_MAX_AGE_MS);
+    const tokens = new Map<string, string>();
+    for (const event of new Set(rows.filter((r) => !r.retryKey && r.replyTo).map((r) => r.replyTo!))) {
+      const token = await store.takeReplyToken(LINE_CHANNEL, event, notBefore);
+      if (token) tokens.set(event, token);
+    }
+    const groups = planCalls(
+      rows.map((r) => ({
+        id: r.id,
+        replyTo: r.replyTo && tokens.has(r.replyTo) ? r.replyTo : null,
+        retryKey: r.retryKey ?? null,
+        messages: toLineMessages(r.payload as LineReply, moreLabel),
+      })),
+    );
+    // The keys are on disk before anything is sent: a retry after a crash must use the same ones.
+    await store.setRetryKeys(groups.filter((g) => g.fresh).flatMap((g) => g.ids.map((id) => ({ id, key: g.key }))));
 
-    for (const call of calls) {
-      let sent = false;
-      if (token) {
-        const replyToken = token;
-        token = undefined; // single use, whatever happens
-        try {
-          await client.replyMessage({ replyToken, messages: call.messages });
-          sent = true;
-        } catch (err) {
-          // A 400 is LINE's answer to a spent, expired or invalid token: push instead. Anything
-          // else (rate limit, server error) is retried later, by push.
-          if (!(err instanceof HTTPFetchError && err.status === 400)) throw toDeliveryError('reply', err);
+    for (const group of groups) {
+      for (const call of group.calls) {
+        const token = group.replyTo ? tokens.get(group.replyTo) : undefined;
+        if (group.replyTo) tokens.delete(group.replyTo);
+        let sent = false;
+        if (token) {
+          try {
+            await client.replyMessage({ replyToken: token, messages: call.messages });
+            sent = true;
+          } catch (err) {
+            // A 400 is LINE's answer to a spent, expired or invalid token: push instead. Anything
+            // else (rate limit, server error, timeout) is retried later, by push.
+            if (!(err instanceof HTTPFetchError && err.status === 400)) throw toDeliveryError('reply', err);
+          }
+        }
+        if (!sent) {
+          try {
+            await client.pushMessage({ to: recipient, messages: call.messages }, call.retryKey);
+          } catch (err) {
+            // 409: a push with this retry key was already accepted (our earlier attempt got through).
+            if (!(err instanceof HTTPFetchError && err.status === 409)) throw toDeliveryError('push', err);
+          }
         }
       }
-      if (!sent) {
-        try {
-          await client.pushMessage({ to: recipient, messages: call.messages }, retryKey(recipient, call.completes, call.messages));
-        } catch (err) {
-          // 409: a push with this retry key was already accepted (our earlier attempt got through).
-          if (!(err instanceof HTTPFetchError && err.status === 409)) throw toDeliveryError('push', err);
-        }
-      }
-      for (const id of call.completes) await delivered(id);
+      for (const id of group.ids) await delivered(id);
     }
   }
-}
-
-/**
- * The X-Line-Retry-Key of a push: the same rows and messages give the same key, so that when a
- * push timed out after LINE took it, the retry is recognised instead of shown twice.
- */
-function retryKey(recipient: string, ids: number[], messages: unknown[]): string {
-  const h = createHash('sha256').update(JSON.stringify([recipient, ids, messages])).digest('hex');
-  // UUID form (version 4 bits set), as LINE requires.
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** Maps an SDK error to a {@link DeliveryError}; the message carries the call and status only. */

@@ -1,14 +1,17 @@
 /**
- * `POST /webhooks/line`: checks LINE's signature on the raw bytes, stores the events, answers 200.
- * The events are handled afterwards by the inbound queue, so LINE never waits on a download or a
- * slow database.
+ * `POST /webhooks/line`: checks LINE's signature on the raw bytes, checks each event's shape,
+ * stores the events, answers 200. The events are handled afterwards by the inbound queue, so LINE
+ * never waits on a download or a slow database. An event of a known type with a wrong shape is
+ * recorded as malformed and not stored; a body nested absurdly deep is refused with 400.
  */
 import { createHash } from 'node:crypto';
 import { validateSignature, type webhook } from '@line/bot-sdk';
 import type { FastifyInstance } from 'fastify';
 import { RequestError } from '../../core/errors.ts';
 import type { InboundQueue } from '../inbound-queue.ts';
+import { MAX_PAYLOAD_DEPTH, type MalformedEvent, nestsDeeperThan, problemsOf } from '../payload-check.ts';
 import { registerRawBodyRoutes } from '../raw-body.ts';
+import { checkLineEvent } from './line-schema.ts';
 import { LINE_CHANNEL } from './line-sender.ts';
 
 /** The path LINE posts to (set it in the LINE Developers console). */
@@ -31,9 +34,20 @@ export function registerLineWebhook(app: FastifyInstance, opts: { channelSecret:
       } catch {
         throw new RequestError(400, 'invalid_body', 'The body is not valid JSON.');
       }
+      if (nestsDeeperThan(parsed)) throw new RequestError(400, 'invalid_body', `The body nests deeper than ${MAX_PAYLOAD_DEPTH} levels.`);
       const events = Array.isArray(parsed?.events) ? (parsed.events as webhook.Event[]) : [];
+      const accepted: NonNullable<ReturnType<typeof toInbound>>[] = [];
+      const malformed: MalformedEvent[] = [];
+      for (const event of events) {
+        const row = toInbound(event);
+        if (!row) continue;
+        const check = checkLineEvent(event);
+        if (check.ok) accepted.push(row);
+        else malformed.push({ channel: LINE_CHANNEL, eventId: row.eventId, type: event.type, problems: problemsOf(check.problems) });
+      }
       // The console's "Verify" button sends no events: it only needs the 200.
-      await opts.queue.accept(events.flatMap((event) => toInbound(event)));
+      await opts.queue.accept(accepted);
+      await opts.queue.reject(malformed);
       return reply.status(200).send({});
     });
   });
@@ -43,13 +57,32 @@ export function registerLineWebhook(app: FastifyInstance, opts: { channelSecret:
  * One event as an inbox row. Events not from a one-to-one chat are not ours to handle, except the
  * bot being added to or removed from a group (a staff group that receives agency alerts).
  */
-function toInbound(event: webhook.Event): { channel: string; eventId: string; userKey: string; payload: unknown }[] {
-  if (!event || typeof event !== 'object' || typeof event.type !== 'string') return [];
+function toInbound(event: webhook.Event): { channel: string; eventId: string; userKey: string; payload: unknown } | undefined {
+  if (!event || typeof event !== 'object' || typeof event.type !== 'string') return undefined;
   const source = event.source;
   const groupEvent = (event.type === 'join' || event.type === 'leave') && source?.type === 'group' && typeof source.groupId === 'string' && source.groupId !== '';
-  if (!groupEvent && (source?.type !== 'user' || typeof source.userId !== 'string' || !source.userId)) return [];
+  if (!groupEvent && (source?.type !== 'user' || typeof source.userId !== 'string' || !source.userId)) return undefined;
   const key = source?.type === 'group' ? source.groupId : source?.type === 'user' ? source.userId! : '';
-  // Every current event has a webhookEventId; a hash of the event keeps an older one de-duplicable.
-  const eventId = typeof event.webhookEventId === 'string' && event.webhookEventId ? event.webhookEventId : `h:${createHash('sha256').update(JSON.stringify(event)).digest('hex')}`;
-  return [{ channel: LINE_CHANNEL, eventId, userKey: key, payload: event }];
+  return { channel: LINE_CHANNEL, eventId: lineEventId(event), userKey: key, payload: event };
+}
+
+/**
+ * The id an event is de-duplicated by: its webhookEventId, or for an event without one, a hash of
+ * the event without its deliveryContext (which says whether this is a redelivery, and so differs
+ * between the first delivery and the repeat), over keys in a fixed order.
+ */
+export function lineEventId(event: webhook.Event): string {
+  if (typeof event.webhookEventId === 'string' && event.webhookEventId) return event.webhookEventId;
+  const { deliveryContext: _ignored, ...rest } = event as webhook.Event & { deliveryContext?: unknown };
+  return `h:${createHash('sha256').update(canonicalJson(rest)).digest('hex')}`;
+}
+
+/** JSON with object keys sorted, so that the same event gives the same text whatever its key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }

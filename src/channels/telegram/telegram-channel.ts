@@ -2,7 +2,7 @@
  * The Telegram channel, assembled: the webhook or long polling, the update handler and the sender,
  * with grammY pointed at the configured Bot API root.
  */
-import { Bot } from 'grammy';
+import { Api, Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { FastifyInstance } from 'fastify';
 import { claimFromAlert } from '../../alerts/alert-claim.ts';
@@ -28,21 +28,28 @@ export interface TelegramChannel {
 }
 
 /** Builds a grammY bot for our configuration; `botInfo` skips getMe (tests). */
-export function createBot(token: string, apiRoot: string, botInfo?: UserFromGetMe): Bot {
-  return new Bot(token, { client: { apiRoot }, ...(botInfo ? { botInfo } : {}) });
+export function createBot(token: string, apiRoot: string, botInfo?: UserFromGetMe, timeoutSeconds?: number): Bot {
+  return new Bot(token, { client: { apiRoot, ...(timeoutSeconds ? { timeoutSeconds } : {}) }, ...(botInfo ? { botInfo } : {}) });
 }
+
+/** Long polling asks Telegram to hold getUpdates open this long (grammY's default). */
+const LONG_POLL_SECONDS = 30;
 
 /** Sets up Telegram on the app and the queue. Call only when Telegram is configured. */
 export function setUpTelegram(app: FastifyInstance, services: Services, queue: InboundQueue, log: DeliveryLog): TelegramChannel {
   const { config, store, conversation, files, definitions } = services;
   const token = config.TELEGRAM_BOT_TOKEN!;
-  const bot = createBot(token, config.TELEGRAM_API_ROOT);
+  const callSeconds = config.PLATFORM_TIMEOUT_MS / 1000;
+  // grammY's own default timeout is 500 s. The poller's getUpdates is held open by Telegram on
+  // purpose, so it gets that much longer; every other call has the platform timeout.
+  const bot = createBot(token, config.TELEGRAM_API_ROOT, undefined, LONG_POLL_SECONDS + callSeconds);
+  const api = new Api(token, { apiRoot: config.TELEGRAM_API_ROOT, timeoutSeconds: callSeconds });
 
   // The claim button of an alert runs the same ticket action as the dashboard's.
   const claimDeps = { store, actions: services.actions, translations: definitions.translations, dictionary: definitions.flows.dictionary };
   const claim = (userId: string, ref: string, languageCode: string | undefined) => claimFromAlert(claimDeps, userId, ref, languageCode);
-  queue.handle(TELEGRAM_CHANNEL, (row) => handleTelegramUpdate({ config, token, conversation, store, files, api: bot.api, claim }, row));
-  const sender = new TelegramSender(bot.api, store, services.clock);
+  queue.handle(TELEGRAM_CHANNEL, (row) => handleTelegramUpdate({ config, token, conversation, store, files, api, claim }, row));
+  const sender = new TelegramSender(api, store, services.clock);
 
   if (config.TELEGRAM_MODE === 'webhook') {
     registerTelegramWebhook(app, { secret: config.TELEGRAM_WEBHOOK_SECRET!, queue });

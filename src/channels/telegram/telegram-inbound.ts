@@ -22,7 +22,7 @@ const DOWNLOAD_ATTEMPTS = 2;
 
 /** What the handler needs. */
 export interface TelegramInboundDeps {
-  config: Pick<Config, 'MAX_UPLOAD_BYTES' | 'TELEGRAM_API_ROOT'>;
+  config: Pick<Config, 'MAX_UPLOAD_BYTES' | 'TELEGRAM_API_ROOT' | 'PLATFORM_DOWNLOAD_TIMEOUT_MS'>;
   token: string;
   conversation: ConversationService;
   store: Store;
@@ -108,7 +108,7 @@ async function download(deps: TelegramInboundDeps, fileId: string, size: number 
   try {
     const file = await deps.api.getFile(fileId);
     if (!file.file_path) return { type: 'unsupported', what: 'file_too_large' };
-    const res = await fetch(`${deps.config.TELEGRAM_API_ROOT}/file/bot${deps.token}/${file.file_path}`, { signal: AbortSignal.timeout(60_000) });
+    const res = await fetch(`${deps.config.TELEGRAM_API_ROOT}/file/bot${deps.token}/${file.file_path}`, { signal: AbortSignal.timeout(deps.config.PLATFORM_DOWNLOAD_TIMEOUT_MS) });
     if (!res.ok || !res.body) throw new Error(`file download: HTTP ${res.status}`);
     const read = await readCapped(res.body as AsyncIterable<Uint8Array>, limit);
     if (!read.ok) return { type: 'unsupported', what: 'file_too_large' };

@@ -18,13 +18,13 @@ export const DELETE_WINDOW_MS = 48 * 60 * 60 * 1000;
 export class TelegramSender implements ChannelSender {
   readonly channel = TELEGRAM_CHANNEL;
 
-  private readonly api: Pick<Api, 'sendMessage' | 'deleteMessages'>;
-  private readonly store: Pick<Store, 'recordSentMessage' | 'takeSentMessages'>;
+  private readonly api: Pick<Api, 'sendMessage' | 'deleteMessages'> & Partial<Pick<Api, 'getMe'>>;
+  private readonly store: Pick<Store, 'recordSentMessage' | 'takeSentMessages' | 'markPartsSent'>;
   private readonly clock: Clock;
 
   constructor(
-    api: Pick<Api, 'sendMessage' | 'deleteMessages'>,
-    store: Pick<Store, 'recordSentMessage' | 'takeSentMessages'>,
+    api: Pick<Api, 'sendMessage' | 'deleteMessages'> & Partial<Pick<Api, 'getMe'>>,
+    store: Pick<Store, 'recordSentMessage' | 'takeSentMessages' | 'markPartsSent'>,
     clock: Clock,
   ) {
     this.api = api;
@@ -32,18 +32,30 @@ export class TelegramSender implements ChannelSender {
     this.clock = clock;
   }
 
+  /** Telegram answers getMe (sends nothing): used to tell when an outage is over. */
+  async probe(): Promise<void> {
+    if (!this.api.getMe) return;
+    await this.api.getMe();
+  }
+
   async send(recipient: string, rows: OutboxMessage[], delivered: (id: number) => Promise<void>): Promise<void> {
     for (const row of rows) {
       if (row.kind === 'erase') await this.erase(recipient, (row.payload as { userMessageIds?: string[] }).userMessageIds ?? []);
       else if (row.kind === 'notify') await this.alert(recipient, row.payload as AlertPayload);
       else {
-        for (const m of toTelegramMessages(row.payload as Reply)) {
+        // Telegram has no retry key: each message is recorded the moment it is taken (at once,
+        // not behind other database work), and a retry of a long text sends only what is left.
+        const parts = toTelegramMessages(row.payload as Reply);
+        for (let i = row.partsSent ?? 0; i < parts.length; i++) {
+          const m = parts[i]!;
+          let sent: Awaited<ReturnType<typeof this.api.sendMessage>>;
           try {
-            const sent = await this.api.sendMessage(recipient, m.text, m.reply_markup ? { reply_markup: m.reply_markup } : {});
-            await this.store.recordSentMessage(TELEGRAM_CHANNEL, recipient, String(sent.message_id));
+            sent = await this.api.sendMessage(recipient, m.text, m.reply_markup ? { reply_markup: m.reply_markup } : {});
           } catch (err) {
             throw toDeliveryError(err);
           }
+          if (i < parts.length - 1) await this.store.markPartsSent(row.id, i + 1);
+          await this.store.recordSentMessage(TELEGRAM_CHANNEL, recipient, String(sent.message_id));
         }
       }
       await delivered(row.id);

@@ -1,6 +1,8 @@
 /** Turning a Telegram update into an inbox row, the same for the webhook and long polling. */
 import type { Update } from 'grammy/types';
 import type { InboundQueue } from '../inbound-queue.ts';
+import { MAX_PAYLOAD_DEPTH, nestsDeeperThan, problemsOf } from '../payload-check.ts';
+import { checkTelegramUpdate, updateType } from './telegram-schema.ts';
 import { updateUser } from './telegram-inbound.ts';
 import { TELEGRAM_CHANNEL } from './telegram-sender.ts';
 
@@ -9,10 +11,17 @@ export const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] a
 
 /**
  * Stores one update for handling (de-duplicated by update_id); updates from groups or without a
- * user are dropped here, as a one-to-one screening chat has nothing to do with them.
+ * user are dropped here, as a one-to-one screening chat has nothing to do with them. An update
+ * whose known part has the wrong shape, or that nests absurdly deep, is recorded as malformed
+ * (without its content) and skipped: it is never retried and never holds back later updates.
  */
 export async function acceptUpdate(queue: InboundQueue, update: Update): Promise<void> {
+  const eventId = String(update.update_id);
+  const type = updateType(update as unknown as Record<string, unknown>);
+  if (nestsDeeperThan(update)) return queue.reject([{ channel: TELEGRAM_CHANNEL, eventId, type, problems: [`(update): nested deeper than ${MAX_PAYLOAD_DEPTH}`] }]);
+  const check = checkTelegramUpdate(update);
+  if (!check.ok) return queue.reject([{ channel: TELEGRAM_CHANNEL, eventId, type, problems: problemsOf(check.problems) }]);
   const userKey = updateUser(update);
   if (!userKey) return;
-  await queue.accept([{ channel: TELEGRAM_CHANNEL, eventId: String(update.update_id), userKey, payload: update }]);
+  await queue.accept([{ channel: TELEGRAM_CHANNEL, eventId, userKey, payload: update }]);
 }

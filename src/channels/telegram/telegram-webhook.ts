@@ -8,6 +8,7 @@ import type { Update } from 'grammy/types';
 import { RequestError } from '../../core/errors.ts';
 import { safeEqual } from '../constant-time.ts';
 import type { InboundQueue } from '../inbound-queue.ts';
+import { MAX_PAYLOAD_DEPTH, nestsDeeperThan } from '../payload-check.ts';
 import { registerRawBodyRoutes } from '../raw-body.ts';
 import { acceptUpdate } from './telegram-updates.ts';
 
@@ -29,6 +30,7 @@ export function registerTelegramWebhook(app: FastifyInstance, opts: { secret: st
         throw new RequestError(400, 'invalid_body', 'The body is not valid JSON.');
       }
       if (!Number.isSafeInteger(update?.update_id)) throw new RequestError(400, 'invalid_body', 'The body is not a Telegram update (no update_id).');
+      if (nestsDeeperThan(update)) throw new RequestError(400, 'invalid_body', `The body nests deeper than ${MAX_PAYLOAD_DEPTH} levels.`);
       await acceptUpdate(opts.queue, update);
       return reply.status(200).send({});
     });
