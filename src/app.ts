@@ -16,6 +16,7 @@ import { ConversationService } from './conversation/conversation-service.ts';
 import { registerDashboard } from './dashboard/dashboard-plugin.ts';
 import { targetsFrom } from './dashboard/targets.ts';
 import { type Definitions, loadDefinitions } from './definitions.ts';
+import { registerHttpSecurity, serverOptions } from './http-security.ts';
 import { TranslationLexicon } from './i18n/lexicon.ts';
 import { FileStore } from './store/file-store.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
@@ -67,7 +68,7 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
 export async function createApp(services: Services): Promise<FastifyInstance> {
   const { config } = services;
   const app = Fastify({
-    logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL },
+    ...serverOptions(config),
     // Base64 images come through the simulator; keep some room above the upload limit.
     bodyLimit: Math.ceil(config.MAX_UPLOAD_BYTES * 1.4) + 64 * 1024,
   });
@@ -91,6 +92,7 @@ export async function createApp(services: Services): Promise<FastifyInstance> {
   });
   app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}.` }));
 
+  await registerHttpSecurity(app);
   app.get('/healthz', async () => ({ ok: true }));
   if (config.SIMULATOR) registerSimulator(app, services);
   registerTicketRoutes(app, services);

@@ -46,6 +46,8 @@ beforeAll(async () => {
     TELEGRAM_API_ROOT: tg.apiRoot,
     TELEGRAM_MODE: 'polling',
     PUBLIC_BASE_URL: 'https://hotline.example.org',
+    // The reports come through the simulator: let its tickets alert, as a deployer testing would.
+    SIMULATOR_ALERTS: 'on',
   });
 });
 afterAll(async () => {

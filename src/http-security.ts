@@ -1,0 +1,48 @@
+/**
+ * What every HTTP response and request log shares (issue 10, items 5 and 19): the trusted proxy,
+ * request logs without query strings, security headers on every response, `no-store` unless a
+ * route says otherwise, and the rate limiter that the login form and the simulator use.
+ */
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
+import type { Config } from './config/env.ts';
+
+/**
+ * Request logs: method and path only. A query string can carry a user id (`/api/sim/messages?user=`)
+ * or a filter that says what staff looked for; the client address is left out too (it may be a
+ * reporter's).
+ */
+export const requestLogSerializers = {
+  req(req: FastifyRequest): { method: string; url: string } {
+    return { method: req.method, url: req.url.split('?')[0]!.slice(0, 200) };
+  },
+};
+
+/** The Fastify options that follow from the configuration: trusted proxy and the logger. */
+export function serverOptions(config: Config): Pick<FastifyServerOptions, 'trustProxy' | 'logger'> {
+  return {
+    // Only the configured proxy's X-Forwarded-For is believed; otherwise anyone could name any address.
+    trustProxy: config.TRUST_PROXY === false ? false : config.TRUST_PROXY,
+    logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL, serializers: requestLogSerializers },
+  };
+}
+
+/** Registers the headers every response gets and the (route-by-route) rate limiter. */
+export async function registerHttpSecurity(app: FastifyInstance): Promise<void> {
+  await app.register(helmet, {
+    // Each area sets its own policy (the dashboard, the simulator page); JSON needs none.
+    contentSecurityPolicy: false,
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    // HSTS belongs to the TLS proxy, which knows the real host name and its subdomains.
+    hsts: false,
+  });
+  // Tickets, replies and transcripts are personal data: no shared or browser cache keeps them.
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+  // Not global: the routes that need a limit say so (login, simulator).
+  await app.register(rateLimit, { global: false });
+}
