@@ -23,7 +23,8 @@ export function simRateLimit(app: FastifyInstance, config: Pick<Config, 'SIMULAT
   const perAddress = app.createRateLimit({ max: config.SIMULATOR_ADDRESS_PER_MINUTE, timeWindow: MINUTE_MS, keyGenerator: (req) => `sim-address:${req.method}:${req.ip}` });
   const perUser = app.createRateLimit({ max: config.SIMULATOR_USER_PER_MINUTE, timeWindow: MINUTE_MS, keyGenerator: (req) => `sim-user:${req.method}:${req.ip}\u0000${simUserOf(req)}` });
   return async (req: FastifyRequest, reply: { header(name: string, value: number): unknown }): Promise<void> => {
-    for (const limit of [perUser, perAddress]) {
+    // The address first, so that requests refused per user still count against their address.
+    for (const limit of [perAddress, perUser]) {
       const state = await limit(req);
       if (!state.isAllowed && state.isExceeded) {
         reply.header('retry-after', state.ttlInSeconds);
