@@ -36,7 +36,10 @@ export function tempDataDir(): string {
 
 /** Builds and starts the app as `npm start` would, with the given variables. */
 export async function startChannelApp(env: Record<string, string>, dataDir = tempDataDir()): Promise<ChannelApp> {
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', ...env });
+  // Tests talk to the simulator far faster than a person can: its rate limit (tested on its own,
+  // in production-defaults.test.ts) is out of their way unless a test sets it.
+  const limits = { SIMULATOR_USER_PER_MINUTE: '1000000', SIMULATOR_ADDRESS_PER_MINUTE: '1000000' };
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', ...limits, ...env });
   const services = createServices(config);
   const app = await createApp(services);
   await app.listen({ port: 0, host: '127.0.0.1' });
