@@ -4,45 +4,26 @@
  * (90 by default).
  */
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { promisify } from 'node:util';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../src/api/tokens.ts';
-import { createApp, createServices, type Services } from '../src/app.ts';
-import { loadConfig } from '../src/config/env.ts';
-import { tempDataDir } from './helpers/channel-app.ts';
 import { addStaff, StaffClient } from './helpers/staff.ts';
-import type { TestServer } from './helpers/server.ts';
+import { startServer } from './helpers/server.ts';
 
 const run = promisify(execFile);
 const DAY = 24 * 60 * 60 * 1000;
 
 /** The app on a port, with a clock the test moves. */
 async function startAt(env: Record<string, string>) {
-  const dataDir = tempDataDir();
   let now = Date.parse('2026-03-01T03:00:00Z');
-  const clock = () => new Date(now);
-  const services: Services = createServices(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env }), clock);
-  const app: FastifyInstance = await createApp(services);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  return {
-    url,
-    services,
-    dataDir,
+  const server = await startServer(env, () => new Date(now));
+  return Object.assign(server, {
     advance: (ms: number) => void (now += ms),
     api: async (token: string) => {
-      const res = await fetch(`${url}/api/tickets`, { headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(`${server.url}/api/tickets`, { headers: { authorization: `Bearer ${token}` } });
       return { status: res.status, body: (await res.json()) as { error?: string; message?: string } };
     },
-    close: async () => {
-      await app.close();
-      await services.store.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  });
 }
 
 type Started = Awaited<ReturnType<typeof startAt>>;
@@ -52,8 +33,8 @@ let admin: StaffClient;
 
 beforeAll(async () => {
   [s, short] = await Promise.all([startAt({}), startAt({ API_TOKEN_DAYS: '30' })]);
-  await addStaff(s as unknown as TestServer, 'root', 'admin');
-  await addStaff(short as unknown as TestServer, 'root', 'admin');
+  await addStaff(s, 'root', 'admin');
+  await addStaff(short, 'root', 'admin');
   admin = new StaffClient(s.url);
   await admin.login('root');
   await admin.get('/staff/admin');
@@ -93,7 +74,7 @@ describe('API tokens on the admin page', () => {
 
   it('refuses revoking to a staff member who is not an administrator', async () => {
     const { id } = await createApiToken(s.services.store, '*', 'kept', { now: s.services.clock() });
-    await addStaff(s as unknown as TestServer, 'agent-x', 'agent', 'th-police-atp');
+    await addStaff(s, 'agent-x', 'agent', 'th-police-atp');
     const agent = new StaffClient(s.url);
     await agent.login('agent-x');
     await agent.get('/staff');

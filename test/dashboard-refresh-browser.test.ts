@@ -3,38 +3,26 @@
  * manual reload, keeps its filters and a half-made filter choice, and runs under the dashboard's
  * CSP without errors (issue 10, item 20).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Browser, launchChromium } from './helpers/browser.ts';
 import { addStaff, IN_DANGER, PASSWORD, ticketFrom, UNPAID } from './helpers/staff.ts';
 import { startServer, type TestServer } from './helpers/server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-
 let server: TestServer;
-let browser: BrowserContext;
+let browser: Browser;
 let page: Page;
-let profile: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium`);
   server = await startServer({ QUEUE_REFRESH_SECONDS: '2' });
   await addStaff(server, 'root', 'admin', undefined, 'en');
-  profile = mkdtempSync(path.join(tmpdir(), 'tangrod-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 900 },
-  });
-  page = browser.pages()[0] ?? (await browser.newPage());
+  browser = await launchChromium();
+  page = browser.page;
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 describe('the live queue', () => {

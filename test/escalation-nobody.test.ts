@@ -3,12 +3,8 @@
  * ESCALATION_* fallback, the tick reports it, the audit trail says nobody could be told rather
  * than "Escalated", and the admin page lists the agencies that have no alert destination.
  */
-import { rmSync } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, createServices, type Services } from '../src/app.ts';
-import { loadConfig } from '../src/config/env.ts';
-import { tempDataDir } from './helpers/channel-app.ts';
+import type { Services } from '../src/app.ts';
 import { startServer, type TestServer } from './helpers/server.ts';
 import { addStaff, IN_DANGER, StaffClient, ticketFrom } from './helpers/staff.ts';
 
@@ -16,35 +12,17 @@ const T0 = Date.parse('2026-03-01T02:00:00.000Z');
 const minutes = (m: number) => new Date(T0 + m * 60_000);
 let now = T0;
 
-let dataDir: string;
-let services: Services;
-let app: FastifyInstance;
 let server: TestServer;
+let services: Services;
 
 beforeAll(async () => {
-  dataDir = tempDataDir();
   // No alert destination anywhere, no ESCALATION_*; simulator tickets allowed to alert, so that
   // the only reason nobody hears is that nobody is set up.
-  services = createServices(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', SIMULATOR_ALERTS: 'on' }), () => new Date(now));
-  app = await createApp(services);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  server = {
-    url,
-    services,
-    async sim(body: unknown) {
-      const res = await fetch(`${url}/api/sim/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      return { status: res.status, body: (await res.json()) as never };
-    },
-  } as unknown as TestServer;
+  server = await startServer({ SIMULATOR_ALERTS: 'on' }, () => new Date(now));
+  services = server.services;
   await addStaff(server, 'root', 'admin');
 });
-afterAll(async () => {
-  await app?.close();
-  await services?.store.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(async () => server?.close());
 
 describe('escalation with nobody to tell', () => {
   it('counts and audits the reminders and escalations that reached nobody', async () => {
