@@ -4,7 +4,7 @@
  * route says otherwise, and the rate limiter that the login form and the simulator use.
  */
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
 import type { Config } from './config/env.ts';
 
@@ -18,6 +18,14 @@ export const requestLogSerializers = {
     return { method: req.method, url: req.url.split('?')[0]!.slice(0, 200) };
   },
 };
+
+/**
+ * The client's address as limits count it: from the trusted proxy when TRUST_PROXY is set, and an
+ * IPv6 address as its /64 network (one subscriber holds at least that many addresses).
+ */
+export function clientAddress(req: FastifyRequest): string {
+  return normalizeIP(req.ip);
+}
 
 /** The Fastify options that follow from the configuration: trusted proxy and the logger. */
 export function serverOptions(config: Config): Pick<FastifyServerOptions, 'trustProxy' | 'logger'> {

@@ -71,6 +71,17 @@ describe('login throttling behind the trusted proxy', () => {
   });
 });
 
+describe('IPv6 behind the proxy', () => {
+  it('counts one /64 network as one address, so rotating addresses inside it does not help', async () => {
+    const statuses: number[] = [];
+    for (let i = 1; i <= 24; i++) statuses.push((await from(proxied, `2001:db8:5:7::${i.toString(16)}`).login(`v6-${i}`, 'Summer2026!!')).status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(20);
+    expect(statuses.slice(20).every((s) => s === 429)).toBe(true);
+    // Another network is unaffected.
+    expect((await from(proxied, '2001:db8:6::1').login('ploy')).status).toBe(303);
+  });
+});
+
 describe('without TRUST_PROXY', () => {
   it('ignores X-Forwarded-For: a forged address does not escape the wait', async () => {
     const c = new StaffClient(direct.url);

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Dashboard, formOf, sendPage, staffOf } from './dashboard-context.ts';
 import { dashboardLanguage } from './dashboard-text.ts';
 import { parseCookies, serializeCookie } from './cookies.ts';
+import { clientAddress } from '../http-security.ts';
 import { loginSprayLimiter, waitText } from './login-limits.ts';
 import { sameToken, SESSION_MAX_MS } from './staff-auth.ts';
 import { loginView } from './views/login-view.ts';
@@ -45,7 +46,7 @@ export function registerAuthRoutes(app: FastifyInstance, d: Dashboard): void {
     // Guessing across many names from one address: counted on failures only, checked first.
     const sprayState = await spray(req, { increment: false });
     if (!sprayState.isAllowed && sprayState.remaining === 0) return throttled(sprayState.ttl);
-    const result = await auth.login(String(form.name ?? '').slice(0, 100), String(form.password ?? '').slice(0, 1000), req.ip);
+    const result = await auth.login(String(form.name ?? '').slice(0, 100), String(form.password ?? '').slice(0, 1000), clientAddress(req));
     if (!result.ok && result.reason === 'throttled') return throttled(result.retryAfterMs);
     if (!result.ok) {
       await spray(req);

@@ -4,6 +4,7 @@
  * guessing a common password across every staff name ("spraying") stops early.
  */
 import type { FastifyInstance } from 'fastify';
+import { clientAddress } from '../http-security.ts';
 import type { DashboardText } from './dashboard-text.ts';
 
 /** Failed logins from one address, across all names, within {@link LOGIN_ADDRESS_WINDOW_MS}. */
@@ -12,7 +13,7 @@ export const LOGIN_ADDRESS_WINDOW_MS = 15 * 60 * 1000;
 
 /** A limiter keyed on the client address (from the trusted proxy when TRUST_PROXY is set). */
 export function loginSprayLimiter(app: FastifyInstance) {
-  return app.createRateLimit({ max: LOGIN_ADDRESS_FAILURES, timeWindow: LOGIN_ADDRESS_WINDOW_MS, keyGenerator: (req) => `login-address:${req.ip}` });
+  return app.createRateLimit({ max: LOGIN_ADDRESS_FAILURES, timeWindow: LOGIN_ADDRESS_WINDOW_MS, keyGenerator: (req) => `login-address:${clientAddress(req)}` });
 }
 
 /** A wait in words: seconds when short, minutes otherwise. */

@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../../config/env.ts';
 import { RequestError } from '../../core/errors.ts';
+import { clientAddress } from '../../http-security.ts';
 
 const MINUTE_MS = 60_000;
 
@@ -20,8 +21,8 @@ function simUserOf(req: FastifyRequest): string {
  * Sending and collecting (the page polls every few seconds) are counted apart.
  */
 export function simRateLimit(app: FastifyInstance, config: Pick<Config, 'SIMULATOR_USER_PER_MINUTE' | 'SIMULATOR_ADDRESS_PER_MINUTE'>) {
-  const perAddress = app.createRateLimit({ max: config.SIMULATOR_ADDRESS_PER_MINUTE, timeWindow: MINUTE_MS, keyGenerator: (req) => `sim-address:${req.method}:${req.ip}` });
-  const perUser = app.createRateLimit({ max: config.SIMULATOR_USER_PER_MINUTE, timeWindow: MINUTE_MS, keyGenerator: (req) => `sim-user:${req.method}:${req.ip}\u0000${simUserOf(req)}` });
+  const perAddress = app.createRateLimit({ max: config.SIMULATOR_ADDRESS_PER_MINUTE, timeWindow: MINUTE_MS, keyGenerator: (req) => `sim-address:${req.method}:${clientAddress(req)}` });
+  const perUser = app.createRateLimit({ max: config.SIMULATOR_USER_PER_MINUTE, timeWindow: MINUTE_MS, keyGenerator: (req) => `sim-user:${req.method}:${clientAddress(req)}\u0000${simUserOf(req)}` });
   return async (req: FastifyRequest, reply: { header(name: string, value: number): unknown }): Promise<void> => {
     // The address first, so that requests refused per user still count against their address.
     for (const limit of [perAddress, perUser]) {
