@@ -85,6 +85,8 @@ describe('agency alerts', () => {
     expect(tgAlert.text).toContain('P1');
     expect(tgAlert.text).toContain(`https://hotline.example.org/staff/tickets/${ref}`);
     expect(tgAlert.text).toContain('Thailand');
+    // A simulator ticket (let through by SIMULATOR_ALERTS=on) says at once that it is a test.
+    expect(tgAlert.text.split('\n')[0]).toBe('🧪 TEST from the simulator: not a real report.');
     expect(tgAlert.reply_markup).toEqual({ inline_keyboard: [[{ text: 'Claim', callback_data: `claim:${ref}` }]] });
 
     const lineAlert = await waitFor(() => line.delivered().find((c) => c.to === LINE_GROUP), 10_000, 'the LINE alert');
