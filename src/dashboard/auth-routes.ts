@@ -41,7 +41,7 @@ export function registerAuthRoutes(app: FastifyInstance, d: Dashboard): void {
     if (!sameToken(form._csrf, parseCookies(req.headers.cookie).get(LOGIN_CSRF_COOKIE))) return again(403, text.t('error.csrf'));
     const throttled = (ms: number) => {
       reply.header('retry-after', Math.ceil(ms / 1000));
-      return again(429, text.t('staff_access.login_wait', { time: waitText(text, ms) }));
+      return again(429, text.t('login.throttled', { time: waitText(text, ms) }));
     };
     // Guessing across many names from one address: counted on failures only, checked first.
     const sprayState = await spray(req, { increment: false });
