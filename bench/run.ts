@@ -4,18 +4,21 @@
  *
  * - engine: pure `step` calls per second over the shipped flows (target: > 20,000/s);
  * - conversation: whole screenings through ConversationService on a temporary SQLite database,
- *   one transaction per message, as the simulator runs them (target: p95 of one message < 20 ms).
+ *   one transaction per message, as the simulator runs them (target: p95 of one message < 20 ms);
+ * - start-up and memory: the real server process, from spawn to first answer, and its RSS with
+ *   10,000 live sessions (bench/startup.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createServices } from '../src/app.ts';
+import { createServices } from '../src/services.ts';
 import { loadConfig } from '../src/config/env.ts';
 import type { InboundContent } from '../src/conversation/reply.ts';
 import { initialState, step } from '../src/flow/engine.ts';
 import type { Input, SessionState } from '../src/flow/types.ts';
 import { TranslationLexicon } from '../src/i18n/lexicon.ts';
+import { benchStartup } from './startup.ts';
 
 const ENGINE_STEPS = 50_000;
 const CONVERSATIONS = 200;
@@ -82,3 +85,4 @@ try {
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }
+for (const line of await benchStartup()) console.log(line);

@@ -1,6 +1,6 @@
 // Tangrod simulator page: a phone-style chat with the bot over /api/sim/messages.
 // Plain browser JavaScript, no build step; all bot and user text goes in with textContent only.
-'use strict';
+
 (() => {
   const USER_KEY = 'tangrod-sim-user';
   const API = '/api/sim/messages';
@@ -47,13 +47,13 @@
   function botBubble(reply) {
     const bubble = el('div', 'bubble bot');
     bubble.append(el('div', 'text', reply.text || ''));
-    if (reply.ticket && reply.ticket.ref) {
+    if (reply.ticket?.ref) {
       const box = el('p', 'ticket', 'Reference: ');
       box.dataset.testid = 'ticket';
       box.append(el('strong', '', reply.ticket.ref));
       bubble.append(box);
     }
-    if (reply.choices && reply.choices.length) bubble.append(choiceGroup(reply));
+    if (reply.choices?.length) bubble.append(choiceGroup(reply));
     return append(bubble);
   }
 
@@ -133,7 +133,7 @@
       throw new Error('Network error: the server could not be reached.');
     }
     const data = await res.json().catch(() => null);
-    if (!res.ok) throw new Error(`${(data && data.message) || res.statusText || 'Request failed'} (HTTP ${res.status})`);
+    if (!res.ok) throw new Error(`${(data?.message) || res.statusText || 'Request failed'} (HTTP ${res.status})`);
     return data && Array.isArray(data.replies) ? data : { replies: [] };
   }
 
@@ -198,7 +198,7 @@
   }
 
   function sendFile() {
-    const file = fileInput.files && fileInput.files[0];
+    const file = fileInput.files?.[0];
     fileInput.value = ''; // so the same file can be picked again
     if (!file) return;
     const reader = new FileReader();

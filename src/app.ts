@@ -1,68 +1,15 @@
 /**
- * Wiring: builds the services from the configuration and mounts the HTTP routes. The bot, the
- * simulator and the staff API share these services; nothing is built twice.
+ * The HTTP server: mounts the routes that the configuration turns on over the shared
+ * {@link Services} (built in `services.ts`).
  */
-import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { AgencyAlerts } from './alerts/agency-alerts.ts';
-import { EscalationService } from './alerts/escalation-service.ts';
 import { registerTicketRoutes } from './api/ticket-routes.ts';
 import { registerChannels } from './channels/channels.ts';
 import { registerSimulator } from './channels/simulator/sim-routes.ts';
-import type { Config } from './config/env.ts';
-import { type Clock, systemClock } from './core/clock.ts';
 import { RequestError } from './core/errors.ts';
-import { ConversationService } from './conversation/conversation-service.ts';
 import { registerDashboard } from './dashboard/dashboard-plugin.ts';
-import { targetsFrom } from './dashboard/targets.ts';
-import { type Definitions, loadDefinitions } from './definitions.ts';
 import { registerHttpSecurity, serverOptions } from './http-security.ts';
-import { TranslationLexicon } from './i18n/lexicon.ts';
-import { FileStore } from './store/file-store.ts';
-import { openSqliteStore } from './store/sqlite-store.ts';
-import type { Store } from './store/store.ts';
-import { ReporterUpdates } from './tickets/reporter-updates.ts';
-import { TicketActions } from './tickets/ticket-actions.ts';
-
-/** The services every channel and route uses. */
-export interface Services {
-  config: Config;
-  store: Store;
-  files: FileStore;
-  definitions: Definitions;
-  conversation: ConversationService;
-  /** Staff actions on tickets, shared by the dashboard and the Telegram alerts' claim button. */
-  actions: TicketActions;
-  /** Agency alerts (Telegram, LINE groups, webhooks), written with the referrals. */
-  alerts: AgencyAlerts;
-  /** Reminders and escalations of referrals nobody accepted in time; `tick` runs every minute in main. */
-  escalation: EscalationService;
-  clock: Clock;
-}
-
-/** The SQLite file inside the data folder. */
-export function databasePath(config: Config): string {
-  return path.join(config.DATA_DIR, 'tangrod.db');
-}
-
-/** Builds the services: loads and checks the definitions, opens the store. */
-export function createServices(config: Config, clock: Clock = systemClock): Services {
-  const definitions = loadDefinitions(config.FLOWS_DIR, config.LOCALES_DIR);
-  const store = openSqliteStore(databasePath(config), clock);
-  const files = new FileStore(config.DATA_DIR);
-  const alerts = new AgencyAlerts({ config, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock });
-  const conversation = new ConversationService({
-    store,
-    ...definitions,
-    lexicon: new TranslationLexicon(definitions.translations),
-    maxTextLength: config.MAX_TEXT_LENGTH,
-    deleteFiles: (paths) => files.delete(paths),
-    alerts,
-  });
-  const actions = new TicketActions(store, definitions.directory, clock, { alerts, updates: new ReporterUpdates(definitions.translations) });
-  const escalation = new EscalationService({ store, alerts, targets: targetsFrom(config) });
-  return { config, store, files, definitions, conversation, actions, alerts, escalation, clock };
-}
+import type { Services } from './services.ts';
 
 /** Builds the HTTP server with every route that the configuration turns on. */
 export async function createApp(services: Services): Promise<FastifyInstance> {

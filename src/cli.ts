@@ -14,11 +14,11 @@
  *   evidence verify <zip>                              checks an evidence package's hashes ("ok", exit 0)
  */
 import { parseArgs } from 'node:util';
-import { databasePath } from './app.ts';
+import { databasePath } from './services.ts';
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './api/tokens-cli.ts';
 import { loadConfig } from './config/env.ts';
 import { alertsGroupsCommand, alertsListCommand, alertsSetCommand } from './alerts/alerts-cli.ts';
-import { staffCreateCommand, staffLinkTelegramCommand } from './dashboard/staff-cli.ts';
+import { staffCreateCommand, staffLinkTelegramCommand } from './staff/staff-cli.ts';
 import { evidenceVerifyCommand } from './evidence/evidence-cli.ts';
 import { loadDirectory } from './directory/directory.ts';
 import { lineWebhookUrl } from './channels/line/line-admin.ts';

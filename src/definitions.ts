@@ -7,6 +7,7 @@ import { type Directory, loadDirectory } from './directory/directory.ts';
 import { loadDictionary, loadFlows } from './flow/load.ts';
 import type { FlowSet } from './flow/types.ts';
 import { checkLocales } from './i18n/check-locales.ts';
+import { type LatinWords, loadLatinWords } from './i18n/detect.ts';
 import { readLocales, Translations } from './i18n/locales.ts';
 import { loadPolicy, type Policy } from './policy/policy.ts';
 
@@ -16,6 +17,8 @@ export interface Definitions {
   policy: Policy;
   directory: Directory;
   translations: Translations;
+  /** Words of each language as typed in Latin letters (`locales/latin-words.yaml`). */
+  latinWords: LatinWords;
 }
 
 /**
@@ -39,6 +42,7 @@ export function loadDefinitions(flowsDir: string, localesDir: string): Definitio
   const policy = dictionary && directory && attempt(() => loadPolicy(flowsDir, dictionary, new Set(directory.byId.keys())));
   const resources = attempt(() => readLocales(localesDir));
   if (resources && flows && directory && policy) problems.push(...checkLocales(localesDir, resources, { flows, directory, policy }));
-  if (problems.length || !flows || !policy || !directory || !resources) throw new DefinitionError(problems);
-  return { flows, policy, directory, translations: new Translations(resources) };
+  const latinWords = resources && attempt(() => loadLatinWords(localesDir, Object.keys(resources)));
+  if (problems.length || !flows || !policy || !directory || !resources || !latinWords) throw new DefinitionError(problems);
+  return { flows, policy, directory, translations: new Translations(resources), latinWords };
 }

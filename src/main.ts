@@ -1,7 +1,8 @@
 /**
  * Starts Tangrod: the HTTP server with the simulator (when on), the staff API and the channels.
  */
-import { createApp, createServices } from './app.ts';
+import { createApp } from './app.ts';
+import { createServices } from './services.ts';
 import { describeChannels } from './channels/channels.ts';
 import { ConfigError, loadConfig } from './config/env.ts';
 import { DefinitionError, formatProblem } from './core/errors.ts';

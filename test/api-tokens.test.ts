@@ -116,7 +116,7 @@ describe('expiry', () => {
 describe('the token command', () => {
   it('creates, lists and revokes tokens', async () => {
     const cli = (...args: string[]) =>
-      run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env: { ...process.env, DATA_DIR: short.dataDir, LOG_LEVEL: 'silent' } });
+      run(process.execPath, ['src/cli.ts', ...args], { env: { ...process.env, DATA_DIR: short.dataDir, LOG_LEVEL: 'silent' } });
     const made = await cli('token', 'create', '--agency', 'th-doe-1694', '--label', 'DOE export', '--days', '7');
     const token = made.stdout.trim();
     expect(made.stderr).toMatch(/valid until \d{4}-\d{2}-\d{2}T/);

@@ -3,7 +3,7 @@
  * logout, security headers, and the password hashing itself.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword, verifyPassword } from '../src/dashboard/passwords.ts';
+import { hashPassword, verifyPassword } from '../src/staff/passwords.ts';
 import { addStaff, StaffClient } from './helpers/staff.ts';
 import { startServer, type TestServer } from './helpers/server.ts';
 

@@ -5,7 +5,7 @@
  */
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createServices } from '../src/app.ts';
+import { createServices } from '../src/services.ts';
 import { loadConfig } from '../src/config/env.ts';
 import { lineEvent, startFakeLine, type FakeLine } from './fakes/fake-line.ts';
 import { lineEnv, startChannelApp, tempDataDir, waitFor } from './helpers/channel-app.ts';

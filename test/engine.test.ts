@@ -32,7 +32,8 @@ function play(inputs: Input[], lang?: string) {
 }
 
 const said = (out: Out[]) =>
-  out.map((o) => {
+  // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch covers every kind of Out; tsc checks that it returns
+  out.map((o): string => {
     switch (o.kind) {
       case 'say':
         return o.key;

@@ -4,7 +4,7 @@
  * than "Escalated", and the admin page lists the agencies that have no alert destination.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Services } from '../src/app.ts';
+import type { Services } from '../src/services.ts';
 import { startServer, type TestServer } from './helpers/server.ts';
 import { addStaff, IN_DANGER, StaffClient, ticketFrom } from './helpers/staff.ts';
 
@@ -71,7 +71,7 @@ describe('escalation with nobody to tell', () => {
       // reach nobody; the escalations reach the fallback.
       expect(await s.services.escalation.tick(new Date(Date.now() + 31 * 60_000))).toEqual({ sent: 2 * n, nobody: n });
       const audit = await s.services.store.auditOf(ref);
-      expect(audit.some((a) => a.action === 'referral.escalated' && (a.detail?.to as string[]).includes('fallback:webhook'))).toBe(true);
+      expect(audit.some((a) => a.action === 'referral.escalated' && ((a.detail?.to as string[] | undefined) ?? []).includes('fallback:webhook'))).toBe(true);
     } finally {
       await s.close();
     }

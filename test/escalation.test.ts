@@ -8,16 +8,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices, type Services } from '../src/app.ts';
+import { createServices, type Services } from '../src/services.ts';
 import { loadConfig } from '../src/config/env.ts';
 import type { InboundContent } from '../src/conversation/reply.ts';
-import { createStaffAccount } from '../src/dashboard/staff-accounts.ts';
+import { createStaffAccount } from '../src/staff/staff-accounts.ts';
 import { playScript } from './helpers/script.ts';
 import type { TestServer } from './helpers/server.ts';
 import { IN_DANGER, PASSWORD } from './helpers/staff.ts';
 
 const T0 = Date.parse('2026-03-01T02:00:00.000Z');
-let now = T0;
+const now = T0;
 const clock = () => new Date(now);
 const minutes = (m: number) => new Date(T0 + m * 60_000);
 

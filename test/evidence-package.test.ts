@@ -26,7 +26,7 @@ let zip: Buffer;
 /** Runs the real command; resolves with its exit code and output. */
 async function verifyCli(file: string): Promise<{ code: number; out: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'evidence', 'verify', file], { cwd: process.cwd() });
+    const { stdout, stderr } = await run(process.execPath, ['src/cli.ts', 'evidence', 'verify', file], { cwd: process.cwd() });
     return { code: 0, out: stdout + stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };

@@ -3,7 +3,6 @@
 // alone, so a half-made choice is not lost. The request is marked as a background refresh, so that
 // an open queue does not keep an idle session alive; once logged out, the page simply stays as it is.
 (() => {
-  'use strict';
   const live = document.getElementById('queue-live');
   if (!live) return;
   const status = document.getElementById('queue-status');

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/env.ts';
 import type { Clock } from '../core/clock.ts';
-import { DashboardText, dashboardLanguage, type DashboardLanguage } from '../dashboard/dashboard-text.ts';
+import { DashboardText, dashboardLanguage, type DashboardLanguage } from '../staff/staff-text.ts';
 import { ESCALATION_RECIPIENT, WEBHOOK_CHANNEL, type WebhookPayload } from '../delivery/webhook-sender.ts';
 import type { Dictionary } from '../flow/types.ts';
 import type { Translations } from '../i18n/locales.ts';
@@ -47,7 +47,11 @@ export interface AgencyAlertsDeps {
 export class AgencyAlerts {
   private readonly texts = new Map<DashboardLanguage, DashboardText>();
 
-  constructor(private readonly deps: AgencyAlertsDeps) {}
+  private readonly deps: AgencyAlertsDeps;
+
+  constructor(deps: AgencyAlertsDeps) {
+    this.deps = deps;
+  }
 
   private get telegramOn(): boolean {
     return Boolean(this.deps.config.TELEGRAM_BOT_TOKEN);

@@ -3,8 +3,8 @@
  * Telegram user must be linked to an enabled staff account whose role may work tickets and whose
  * agency the ticket is referred to; then the same {@link TicketActions.claim} runs, with its audit row.
  */
-import { can, canSee } from '../dashboard/access.ts';
-import { DashboardText, dashboardLanguage } from '../dashboard/dashboard-text.ts';
+import { can, canSee } from '../access/access.ts';
+import { DashboardText, dashboardLanguage } from '../staff/staff-text.ts';
 import type { Dictionary } from '../flow/types.ts';
 import type { Translations } from '../i18n/locales.ts';
 import type { Store } from '../store/store.ts';

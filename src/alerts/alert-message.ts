@@ -4,7 +4,7 @@
  * country, language and a link. Never a name, a phone number, anything the reporter typed, or a
  * place more exact than the country.
  */
-import type { DashboardText } from '../dashboard/dashboard-text.ts';
+import type { DashboardText } from '../staff/staff-text.ts';
 import type { TicketRecord } from '../store/store.ts';
 
 /** Why an alert is sent. */

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { TELEGRAM_CHAT } from '../config/env.ts';
-import { readPassword } from '../dashboard/staff-cli.ts';
+import { readPassword } from '../staff/staff-cli.ts';
 import { webhookUrlProblem } from '../delivery/webhook-sender.ts';
 import type { Directory } from '../directory/directory.ts';
 import type { AgencyAlertConfig, Store } from '../store/store.ts';

@@ -7,7 +7,7 @@
  * Idempotent: each level is claimed with a compare-and-set on the referral's escalation_level in
  * the same transaction as its alert rows, so a tick run twice, or two processes, send each level once.
  */
-import type { Targets } from '../dashboard/targets.ts';
+import type { Targets } from '../tickets/targets.ts';
 import type { Store } from '../store/store.ts';
 import type { AgencyAlerts } from './agency-alerts.ts';
 
@@ -30,7 +30,11 @@ export interface TickResult {
 
 /** Sends reminders and escalations that are due. */
 export class EscalationService {
-  constructor(private readonly deps: EscalationDeps) {}
+  private readonly deps: EscalationDeps;
+
+  constructor(deps: EscalationDeps) {
+    this.deps = deps;
+  }
 
   /** The target of a priority; one without its own takes the loosest (as the queue does). */
   private targetOf(priority: string): number {

@@ -4,9 +4,9 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Services } from '../app.ts';
+import type { Services } from '../services.ts';
 import { RequestError } from '../core/errors.ts';
-import { AccessService } from '../dashboard/access.ts';
+import { AccessService } from '../access/access.ts';
 import type { ApiToken } from '../store/store.ts';
 import { ticketJson } from './ticket-json.ts';
 import { verifyBearer } from './tokens.ts';

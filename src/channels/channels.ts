@@ -4,7 +4,7 @@
  * credentials stays off.
  */
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../app.ts';
+import type { Services } from '../services.ts';
 import type { Config } from '../config/env.ts';
 import type { ChannelSender } from '../delivery/channel-sender.ts';
 import { OutboxDispatcher } from '../delivery/outbox-dispatcher.ts';

@@ -34,7 +34,11 @@ export class InboundQueue {
   private readonly sleeping = new Set<() => void>();
   private stopped = true;
 
-  constructor(private readonly opts: InboundQueueOptions) {}
+  private readonly opts: InboundQueueOptions;
+
+  constructor(opts: InboundQueueOptions) {
+    this.opts = opts;
+  }
 
   /** Sets the handler of a channel's events. */
   handle(channel: string, handler: InboundHandler): void {

@@ -122,8 +122,11 @@ export type Config = z.infer<typeof envSchema>;
 
 /** Raised when the environment does not fit {@link envSchema}; the message names each variable. */
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
     super(`Configuration is not valid; fix these variables (see .env.example):\n  ${problems.join('\n  ')}`);
+    this.problems = problems;
     this.name = 'ConfigError';
   }
 }

@@ -8,13 +8,15 @@ import type { Directory } from '../directory/directory.ts';
 import { FlowRuntimeError, initialState, reask, step } from '../flow/engine.ts';
 import type { Lexicon } from '../flow/interpret.ts';
 import type { FlowSet, Input, Out, SessionState } from '../flow/types.ts';
-import { detectLanguage, languageFromHint } from '../i18n/detect.ts';
+import type { LatinWords } from '../i18n/detect.ts';
 import type { Translations } from '../i18n/locales.ts';
 import { toUnicode } from '../i18n/zawgyi.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { Store, TicketRecord, Tx } from '../store/store.ts';
 import { createTicket, enrichTicket } from '../tickets/ticket-service.ts';
 import { type Command, CommandMatcher } from './commands.ts';
+import { CHANGE_HINT_KEY, LanguageChoice, WELCOME_OUT } from './language-choice.ts';
+import { type MyanmarFont, MyanmarFonts } from './myanmar-font.ts';
 import { render } from './render.ts';
 import type { InboundMessage, Reply } from './reply.ts';
 
@@ -31,6 +33,8 @@ export interface ConversationDeps {
   deleteFiles?: (paths: string[]) => Promise<void>;
   /** Alerts agencies of new referrals, in the conversation's transaction. */
   alerts?: AgencyAlerts;
+  /** Words of each language typed in Latin letters, for first messages (without: Latin -> menu). */
+  latinWords?: LatinWords;
 }
 
 /** The outcome of one inbound event. */
@@ -52,9 +56,16 @@ export interface HandleOptions {
 /** Runs conversations. */
 export class ConversationService {
   private readonly commands: CommandMatcher;
+  private readonly languages: LanguageChoice;
+  private readonly fonts: MyanmarFonts;
 
-  constructor(private readonly deps: ConversationDeps) {
+  private readonly deps: ConversationDeps;
+
+  constructor(deps: ConversationDeps) {
+    this.deps = deps;
     this.commands = new CommandMatcher(deps.translations);
+    this.languages = new LanguageChoice(deps.translations, deps.flows, deps.latinWords);
+    this.fonts = new MyanmarFonts(deps.translations);
   }
 
   /** Handles one inbound event; safe to call again with the same event id. */
@@ -64,7 +75,13 @@ export class ConversationService {
       if (!(await tx.claimEvent(msg.channel, msg.eventId))) return { duplicate: true, replies: [] };
       const sessionId = `${msg.channel}:${msg.userId}`;
       const session = await tx.getSession(sessionId);
+      const fontBefore = session?.state.myanmarFont;
       const turn = await this.turn(tx, msg, sessionId, session?.state, filesToDelete, opts.synchronous ?? false);
+      // Burmese for a Zawgyi phone: kept as a preference, replies marked for the channel to convert.
+      const font = turn.font ?? this.fonts.onArrival(fontBefore, msg.content);
+      if (turn.state && font) turn.state = { ...turn.state, myanmarFont: font };
+      const fresh = !fontBefore && !turn.erased && font === 'zawgyi';
+      turn.replies = this.fonts.present(turn.replies, font, { lang: turn.state?.lang ?? session?.state.lang, fresh, ...(turn.font ? { switchedTo: turn.font } : {}) });
       // An erased chat, or input that changes nothing (too long, unsupported), leaves no trace but
       // the answer to it; a synchronous channel has that answer in its response already.
       const traceless = turn.erased === true || !turn.state;
@@ -90,8 +107,8 @@ export class ConversationService {
     state: SessionState | undefined,
     filesToDelete: string[],
     synchronous: boolean,
-  ): Promise<{ state?: SessionState; replies: Reply[]; record?: unknown; erased?: boolean }> {
-    const { flows, translations } = this.deps;
+  ): Promise<{ state?: SessionState; replies: Reply[]; record?: unknown; erased?: boolean; font?: MyanmarFont }> {
+    const { flows } = this.deps;
     // Burmese typed in Zawgyi is converted before anything reads or stores it.
     const content = msg.content.type === 'text' ? { ...msg.content, text: toUnicode(msg.content.text) } : msg.content;
     const lang = state?.lang;
@@ -104,6 +121,9 @@ export class ConversationService {
       const key = content.what === 'file_too_large' ? 'miss.file_too_large' : content.what === 'file_type' ? 'miss.file_type' : 'miss.unsupported';
       return { replies: await this.renderFor(tx, msg, state, [{ kind: 'say', key }, ...this.again(state)]) };
     }
+
+    const askedFont = this.fonts.asked(content);
+    if (askedFont && state) return this.switchFont(tx, msg, state, askedFont, content);
 
     const command = content.type === 'text' ? this.commands.match(content.text) : undefined;
     if (command === 'exit') return this.exit(tx, msg, sessionId, state, filesToDelete, synchronous);
@@ -145,27 +165,34 @@ export class ConversationService {
       }
     }
 
-    // The language switch answers here, outside the flow, and returns to the same question.
-    if (state?.choosingLanguage && !state.ended) {
+    // A language typed by name at the language menu ("Thai", "ภาษาไทย", "tiếng Việt") picks it.
+    if (input.type === 'text' && this.languages.waitsForLanguage(state)) {
+      const picked = this.languages.typed(input.text);
+      if (picked) input = { type: 'choice', ids: [picked] };
+    }
+
+    // The language switch answers here, outside the flow, and returns to the same question; a new
+    // language first says again what this service is and how to leave, in it.
+    if (state?.choosingLanguage && !state.ended && !this.languages.atLanguageQuestion(state)) {
       const picked = this.pickLanguage(input, state);
       const next = { ...state, choosingLanguage: false, ...(picked ? { lang: picked, answers: { ...state.answers, lang: picked } } : {}) };
-      return { state: next, record, replies: await this.renderFor(tx, msg, next, reask(flows, next)) };
+      const welcome = picked && picked !== state.lang ? WELCOME_OUT : [];
+      return { state: next, record, replies: await this.renderFor(tx, msg, next, [...welcome, ...reask(flows, next)]) };
     }
 
     // A new conversation starts in the language its first words are written in.
-    let current = state;
+    let current = state?.choosingLanguage ? { ...state, choosingLanguage: false } : state;
+    const prefix: Out[] = [];
     if (!current || current.ended) {
       // "/lang" outside a conversation starts one at the language question.
-      const guessed =
-        command === 'lang'
-          ? undefined
-          : ((content.type === 'text' && !command ? detectLanguage(content.text, translations.languages) : undefined) ?? languageFromHint(msg.languageHint, translations.languages) ?? lang);
-      current = { ...initialState(flows, guessed ? { lang: guessed } : {}), ended: false };
+      const opening = command === 'lang' ? {} : this.languages.opening(content.type === 'text' && !command ? content.text : undefined, msg.languageHint, lang);
+      current = { ...initialState(flows, opening.lang ? { lang: opening.lang } : {}), ended: false };
       input = { type: 'start' };
+      // A language guessed from Latin words or the phone says first how to change it.
+      if (opening.unsure) prefix.push({ kind: 'say', key: CHANGE_HINT_KEY });
     }
 
-    let result;
-    const prefix: Out[] = [];
+    let result: ReturnType<typeof step>;
     try {
       result = step(flows, current, input, this.deps.lexicon);
     } catch (err) {
@@ -258,6 +285,13 @@ export class ConversationService {
     }
     const next = state ? { ...state, ended: true, choosingLanguage: false } : undefined;
     return { ...(next ? { state: next } : {}), replies: [{ text: t('exit.closed', { ref: tickets[0]!.ref }) }] };
+  }
+
+  /** The one-tap switch between Zawgyi and Unicode: said, then the same question again. */
+  private async switchFont(tx: Tx, msg: InboundMessage, state: SessionState, font: MyanmarFont, content: InboundMessage['content']) {
+    const record = content.type === 'choice' ? { choice: content.ids } : content.type === 'text' ? { text: content.text } : undefined;
+    const said = this.deps.translations.t(state.lang)(font === 'unicode' ? 'font.now_unicode' : 'font.now_zawgyi');
+    return { state: { ...state, myanmarFont: font }, font, record, replies: [{ text: said }, ...(await this.renderFor(tx, msg, state, this.again(state)))] };
   }
 
   private pickLanguage(input: Input, state: SessionState): string | undefined {

@@ -2,17 +2,17 @@
  * Turns the engine's output (locale keys and blocks) into replies in the user's language, filling in
  * emergency numbers, the summary, the ticket reference and the case status.
  */
-import type { TFunction } from 'i18next';
 import type { Directory } from '../directory/directory.ts';
 import { LEAVE_MESSAGE } from '../flow/engine.ts';
 import { choiceIds, DONE, labelPrefix, SKIP } from '../flow/interpret.ts';
 import type { Answers, AnswerValue, Block, Dictionary, KeyDef, Out } from '../flow/types.ts';
+import type { Translate } from '../i18n/locales.ts';
 import type { TicketRecord } from '../store/store.ts';
 import type { ExpectType, Reply } from './reply.ts';
 
 /** What the blocks need to know. */
 export interface RenderContext {
-  t: TFunction;
+  t: Translate;
   dictionary: Dictionary;
   directory: Directory;
   answers: Answers;
@@ -128,7 +128,7 @@ export function summaryLines(ctx: Pick<RenderContext, 't' | 'dictionary' | 'answ
 }
 
 /** An answer in words: labels for choices, the text itself, coordinates, a count of files. */
-export function valueText(key: string, def: KeyDef, value: AnswerValue, t: TFunction): string {
+export function valueText(key: string, def: KeyDef, value: AnswerValue, t: Translate): string {
   const prefix = labelPrefix(key, def);
   if (def.type === 'media') return t('summary.files', { count: Array.isArray(value) ? value.length : 0 });
   if (Array.isArray(value)) return value.map((v) => t(`${prefix}.${v}`)).join(', ');

@@ -21,6 +21,11 @@ export interface Reply {
    * location or a photo (LINE's "share location", "camera" and "photos" quick replies).
    */
   inputLabels?: Partial<Record<InputButton, string>>;
+  /**
+   * Set when the person's phone shows Burmese in the Zawgyi encoding: the text is stored in Unicode
+   * and the channel converts it as it sends it ({@link ../conversation/display.ts}).
+   */
+  script?: 'zawgyi';
 }
 
 /** Channel-native input buttons a reply may label. */

@@ -14,8 +14,11 @@ export interface Problem {
 
 /** Raised when flows, rules, the directory or locales do not hold; lists every problem found. */
 export class DefinitionError extends Error {
-  constructor(readonly problems: Problem[]) {
+  readonly problems: Problem[];
+
+  constructor(problems: Problem[]) {
     super(`${problems.length} problem(s) in the definitions:\n${problems.map(formatProblem).join('\n')}`);
+    this.problems = problems;
     this.name = 'DefinitionError';
   }
 }
@@ -38,12 +41,17 @@ export function zodProblems(file: string, where: string, error: z.ZodError): Pro
 
 /** A request that cannot be served as sent; `status` is the HTTP status to answer with. */
 export class RequestError extends Error {
+  readonly status: number;
+  readonly code: string;
+
   constructor(
-    readonly status: number,
-    readonly code: string,
+    status: number,
+    code: string,
     message: string,
   ) {
     super(message);
+    this.status = status;
+    this.code = code;
     this.name = 'RequestError';
   }
 }

@@ -3,11 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import { agenciesWithoutAlerts, hasEscalationFallback } from '../alerts/alert-reach.ts';
 import { createApiToken } from '../api/tokens.ts';
 import { RequestError } from '../core/errors.ts';
-import { ALL_AGENCIES } from './access.ts';
+import { ALL_AGENCIES } from '../access/access.ts';
 import { actorOf, type Dashboard, formOf, requirePermission, sendPage, staffOf, viewOf } from './dashboard-context.ts';
-import { dashboardLanguage } from './dashboard-text.ts';
-import { MIN_PASSWORD_LENGTH } from './passwords.ts';
-import { createStaffAccount, newStaffProblem, TELEGRAM_USER_ID } from './staff-accounts.ts';
+import { dashboardLanguage } from '../staff/staff-text.ts';
+import { MIN_PASSWORD_LENGTH } from '../staff/passwords.ts';
+import { createStaffAccount, newStaffProblem, TELEGRAM_USER_ID } from '../staff/staff-accounts.ts';
 import { adminView } from './views/admin-view.ts';
 
 

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { type Dashboard, formOf, sendPage, staffOf } from './dashboard-context.ts';
-import { dashboardLanguage } from './dashboard-text.ts';
+import { dashboardLanguage } from '../staff/staff-text.ts';
 import { parseCookies, serializeCookie } from './cookies.ts';
 import { clientAddress } from '../http-security.ts';
 import { loginSprayLimiter, waitText } from './login-limits.ts';

@@ -13,5 +13,5 @@ export function csvCell(value: unknown): string {
 
 /** Rows to CSV text with CRLF line ends, as RFC 4180 asks. */
 export function toCsv(rows: readonly (readonly unknown[])[]): string {
-  return rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return `${rows.map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }

@@ -3,14 +3,14 @@
  * and the staff member of the current request.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Services } from '../app.ts';
+import type { Services } from '../services.ts';
 import { RequestError } from '../core/errors.ts';
 import type { Actor, TicketActions } from '../tickets/ticket-actions.ts';
-import { AccessService, can, type Permission } from './access.ts';
-import { DashboardText, type DashboardLanguage } from './dashboard-text.ts';
+import { AccessService, can, type Permission } from '../access/access.ts';
+import { DashboardText, type DashboardLanguage } from '../staff/staff-text.ts';
 import type { SafeHtml } from './html.ts';
 import { StaffAuth, type StaffContext } from './staff-auth.ts';
-import { type Targets, targetsFrom } from './targets.ts';
+import { type Targets, targetsFrom } from '../tickets/targets.ts';
 import type { ViewContext } from './views/layout.ts';
 
 declare module 'fastify' {

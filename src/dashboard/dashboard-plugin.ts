@@ -5,12 +5,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Services } from '../app.ts';
+import type { Services } from '../services.ts';
 import { RequestError } from '../core/errors.ts';
 import { registerAdminRoutes } from './admin-routes.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
 import { createDashboard, type Dashboard, sendPage, setStaff, staffOf } from './dashboard-context.ts';
-import { dashboardLanguage } from './dashboard-text.ts';
+import { dashboardLanguage } from '../staff/staff-text.ts';
 import { html } from './html.ts';
 import { registerQueueRoutes } from './queue-routes.ts';
 import { sameToken } from './staff-auth.ts';
@@ -83,7 +83,7 @@ function mount(app: FastifyInstance, d: Dashboard): void {
     })();
     const text = d.text(lang);
     const message = status === 404 ? text.t('error.not_found') : status === 403 ? text.t('error.forbidden') : status === 500 ? text.t('error.server') : text.t(`error.${err.code ?? 'bad_request'}`, { defaultValue: text.t('error.bad_request') });
-    let staff;
+    let staff: ReturnType<typeof staffOf> | undefined;
     try {
       staff = staffOf(req);
     } catch {
@@ -92,7 +92,7 @@ function mount(app: FastifyInstance, d: Dashboard): void {
     return sendPage(reply, page({ text, ...(staff ? { staff } : {}) }, text.t('error.title'), html`<h1>${text.t('error.title')}</h1><p role="alert">${message}</p><p><a href="/staff">${text.t('ticket.back')}</a></p>`), status);
   });
 
-  app.setNotFoundHandler(async (req, reply) => {
+  app.setNotFoundHandler(async (_req, reply) => {
     const text = d.text('th');
     return sendPage(reply, page({ text }, text.t('error.title'), html`<h1>${text.t('error.title')}</h1><p role="alert">${text.t('error.not_found')}</p><p><a href="/staff">${text.t('ticket.back')}</a></p>`), 404);
   });

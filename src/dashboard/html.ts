@@ -6,7 +6,11 @@
 
 /** HTML that has been escaped or built by {@link html}; the only thing inserted verbatim. */
 export class SafeHtml {
-  constructor(readonly value: string) {}
+  readonly value: string;
+
+  constructor(value: string) {
+    this.value = value;
+  }
   toString(): string {
     return this.value;
   }

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { clientAddress } from '../http-security.ts';
-import type { DashboardText } from './dashboard-text.ts';
+import type { DashboardText } from '../staff/staff-text.ts';
 
 /** Failed logins from one address, across all names, within {@link LOGIN_ADDRESS_WINDOW_MS}. */
 export const LOGIN_ADDRESS_FAILURES = 20;

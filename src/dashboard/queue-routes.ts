@@ -3,10 +3,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RequestError } from '../core/errors.ts';
 import type { TicketFilter } from '../store/store.ts';
 import { STATUSES } from '../tickets/ticket-actions.ts';
-import { can } from './access.ts';
+import { can } from '../access/access.ts';
 import { type Dashboard, sendPage, staffOf, viewOf } from './dashboard-context.ts';
 import { toCsv } from './csv.ts';
-import { timingOf } from './targets.ts';
+import { timingOf } from '../tickets/targets.ts';
 import { type QueueFilters, queueView } from './views/queue-view.ts';
 
 /** The channels a ticket can come from. */

@@ -7,7 +7,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../core/clock.ts';
 import type { StaffSession, StaffUser, Store } from '../store/store.ts';
 import { parseCookies } from './cookies.ts';
-import { dummyHash, verifyPassword } from './passwords.ts';
+import { dummyHash, verifyPassword } from '../staff/passwords.ts';
 
 /** A session lasts a working shift at most, and ends after two idle hours (shared computers). */
 export const SESSION_MAX_MS = 12 * 60 * 60 * 1000;
@@ -55,11 +55,18 @@ export class StaffAuth {
   /** The cookie's name; the `__Host-` prefix makes browsers insist on Secure, Path=/ and no Domain. */
   readonly cookieName: string;
 
+  private readonly store: Store;
+  private readonly clock: Clock;
+  readonly secure: boolean;
+
   constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
-    readonly secure: boolean,
+    store: Store,
+    clock: Clock,
+    secure: boolean,
   ) {
+    this.store = store;
+    this.clock = clock;
+    this.secure = secure;
     this.cookieName = secure ? '__Host-tangrod_staff' : 'tangrod_staff';
   }
 

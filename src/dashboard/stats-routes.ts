@@ -1,6 +1,6 @@
 /** The statistics page, over the tickets the staff member may see. */
 import type { FastifyInstance } from 'fastify';
-import { ALL_AGENCIES } from './access.ts';
+import { ALL_AGENCIES } from '../access/access.ts';
 import { type Dashboard, sendPage, viewOf } from './dashboard-context.ts';
 import { computeStats, statsSince } from './stats.ts';
 import { statsView } from './views/stats-view.ts';

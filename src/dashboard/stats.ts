@@ -3,7 +3,7 @@
  * priority, median time to first action by priority, and open tickets by agency.
  */
 import type { TicketFacts } from '../store/store.ts';
-import { TIME_ZONE } from './dashboard-text.ts';
+import { TIME_ZONE } from '../staff/staff-text.ts';
 
 /** How many weeks the statistics cover. */
 export const STATS_WEEKS = 8;

@@ -9,9 +9,9 @@ import { exportEvidence } from '../evidence/evidence-export.ts';
 import { priorityReason } from '../policy/priority-reason.ts';
 import type { TicketRecord, TicketStatus } from '../store/store.ts';
 import { mayWriteToReporter } from '../tickets/ticket-actions.ts';
-import { ALL_AGENCIES, canSee } from './access.ts';
+import { ALL_AGENCIES, canSee } from '../access/access.ts';
 import { actorOf, type Dashboard, formOf, requirePermission, sendPage, staffOf, viewOf } from './dashboard-context.ts';
-import { timingOf } from './targets.ts';
+import { timingOf } from '../tickets/targets.ts';
 import { ticketView } from './views/ticket-view.ts';
 
 type RefParams = { Params: { ref: string } };
@@ -110,7 +110,7 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
     const ticket = await ticketOr404(req);
     requirePermission(req, 'export_evidence');
     const { user } = staffOf(req);
-    let pkg;
+    let pkg: Awaited<ReturnType<typeof exportEvidence>>;
     try {
       pkg = await exportEvidence(
         { store, files, directory: definitions.directory, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock },

@@ -18,13 +18,14 @@ export type DeliveryFailure =
  * it is stored in the outbox row and may be logged.
  */
 export class DeliveryError extends Error {
-  constructor(
-    message: string,
-    readonly failure: DeliveryFailure,
-    /** The wait the platform asked for (Retry-After, retry_after), in milliseconds. */
-    readonly retryAfterMs?: number,
-  ) {
+  readonly failure: DeliveryFailure;
+  /** The wait the platform asked for (Retry-After, retry_after), in milliseconds. */
+  readonly retryAfterMs?: number;
+
+  constructor(message: string, failure: DeliveryFailure, retryAfterMs?: number) {
     super(message);
+    this.failure = failure;
+    if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
     this.name = 'DeliveryError';
   }
 }

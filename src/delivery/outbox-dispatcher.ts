@@ -40,7 +40,10 @@ export class OutboxDispatcher {
   private again = false;
   private stopped = true;
 
-  constructor(private readonly opts: DispatcherOptions) {
+  private readonly opts: DispatcherOptions;
+
+  constructor(opts: DispatcherOptions) {
+    this.opts = opts;
     this.retry = opts.retry ?? DEFAULT_RETRY_POLICY;
   }
 

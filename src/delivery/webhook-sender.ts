@@ -65,7 +65,11 @@ export interface WebhookSenderDeps {
 export class WebhookSender implements ChannelSender {
   readonly channel = WEBHOOK_CHANNEL;
 
-  constructor(private readonly deps: WebhookSenderDeps) {}
+  private readonly deps: WebhookSenderDeps;
+
+  constructor(deps: WebhookSenderDeps) {
+    this.deps = deps;
+  }
 
   async send(recipient: string, rows: OutboxMessage[], delivered: (id: number) => Promise<void>): Promise<void> {
     const target = await this.deps.resolve(recipient);

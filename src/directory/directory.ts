@@ -48,7 +48,10 @@ export type Phone = z.infer<typeof phoneSchema>;
 export class Directory {
   readonly byId: ReadonlyMap<string, Agency>;
 
-  constructor(readonly agencies: readonly Agency[]) {
+  readonly agencies: readonly Agency[];
+
+  constructor(agencies: readonly Agency[]) {
+    this.agencies = agencies;
     this.byId = new Map(agencies.map((a) => [a.id, a]));
   }
 

@@ -8,11 +8,14 @@ import type { Effect, FlowNode, FlowSet, Input, Out, SessionState, Target } from
 
 /** Raised when a flow misbehaves at run time (the meaning checks should make this unreachable). */
 export class FlowRuntimeError extends Error {
+  readonly at: Target;
+
   constructor(
-    readonly at: Target,
+    at: Target,
     message: string,
   ) {
     super(`flow ${at.flow}, node ${at.node}: ${message}`);
+    this.at = at;
     this.name = 'FlowRuntimeError';
   }
 }

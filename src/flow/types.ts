@@ -1,20 +1,10 @@
 /**
  * The flow engine's vocabulary. Nothing here knows a channel, an SDK or a database.
  */
+import type { Answers } from '../rules/answers.ts';
 import type { Condition } from '../rules/condition.ts';
 
-/** A shared location: coordinates, a description, or both. */
-export interface LocationValue {
-  lat?: number;
-  lon?: number;
-  text?: string;
-}
-
-/** One stored answer: a choice, a multi-select, text, a number, a location or attachment ids. */
-export type AnswerValue = string | number | string[] | LocationValue;
-
-/** Answers by data-dictionary key. */
-export type Answers = Record<string, AnswerValue | undefined>;
+export type { Answers, AnswerValue, LocationValue } from '../rules/answers.ts';
 
 /** The kinds of question. `yesno` is a choice among yes, no and unsure. */
 export type KeyType = 'yesno' | 'choice' | 'multi' | 'text' | 'number' | 'location' | 'media';
@@ -108,6 +98,11 @@ export interface SessionState {
   ticketRef?: string;
   /** The user asked to change language; the next choice picks one. Conversation layer only. */
   choosingLanguage?: boolean;
+  /**
+   * How Burmese replies are encoded for this person's phone: `zawgyi` once they typed Zawgyi,
+   * `unicode` once they asked for it. Conversation layer only; what is stored stays Unicode.
+   */
+  myanmarFont?: 'zawgyi' | 'unicode';
 }
 
 /** A user's input as the engine sees it: channel-neutral. */

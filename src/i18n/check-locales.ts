@@ -56,6 +56,11 @@ const CODE_KEYS = [
   // Reporter updates and the evidence package (issue 6).
   ...['staff_prefix', 'accepted', 'referred', 'closed', 'added_to_case', 'added_to_case_short'].map((k) => `update.${k}`),
   ...['title', 'received', 'priority', 'case_type', 'answers', 'files'].map((k) => `evidence.${k}`),
+  // Language switch and Zawgyi replies (issue 9): the welcome said again, the font switch.
+  'entry.welcome',
+  'entry.safety',
+  'language_switch.change_hint',
+  ...['zawgyi_notice', 'now_unicode', 'now_zawgyi', 'to_unicode', 'to_zawgyi', 'words_unicode', 'words_zawgyi'].map((k) => `font.${k}`),
 ];
 
 /** LINE's limit on a quick-reply label (UTF-16 units). */

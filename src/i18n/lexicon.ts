@@ -32,7 +32,11 @@ function startsWithWord(text: string, word: string): boolean {
 export class TranslationLexicon implements Lexicon {
   private readonly cache = new Map<string, { id: string; word: string; lang: string }[]>();
 
-  constructor(private readonly translations: Translations) {}
+  private readonly translations: Translations;
+
+  constructor(translations: Translations) {
+    this.translations = translations;
+  }
 
   match(text: string, ids: readonly string[], labelPrefix: string, lang: string | undefined, opts: { whole?: boolean } = {}): string | undefined {
     const typed = normalize(text);

@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { createInstance, type i18n, type TFunction } from 'i18next';
+import { createInstance, type i18n } from 'i18next';
 import { DefinitionError } from '../core/errors.ts';
 
 /** The language every other locale is checked against, and the fallback for a missing key. */
@@ -52,12 +52,21 @@ export function flatten(tree: Record<string, unknown>, prefix = ''): Map<string,
 }
 
 /** Translations for the bot: one i18next instance, a `t` per language. */
+/**
+ * A language's translate function: a key (and its interpolation values) to the text. Our own type,
+ * not i18next's `TFunction`, so that callers do not depend on i18next's typing from one major to the next.
+ */
+export type Translate = (key: string, params?: Record<string, unknown>) => string;
+
 export class Translations {
   readonly languages: string[];
   private readonly i18n: i18n;
-  private readonly fixed = new Map<string, TFunction>();
+  private readonly fixed = new Map<string, Translate>();
 
-  constructor(readonly resources: Resources) {
+  readonly resources: Resources;
+
+  constructor(resources: Resources) {
+    this.resources = resources;
     this.languages = Object.keys(resources);
     this.i18n = createInstance();
     void this.i18n.init({
@@ -74,10 +83,14 @@ export class Translations {
   }
 
   /** The translate function of a language (the reference language when unknown). */
-  t(lang: string | undefined): TFunction {
+  t(lang: string | undefined): Translate {
     const lng = lang && this.languages.includes(lang) ? lang : REFERENCE_LANGUAGE;
     let t = this.fixed.get(lng);
-    if (!t) this.fixed.set(lng, (t = this.i18n.getFixedT(lng)));
+    if (!t) {
+      const fixed = this.i18n.getFixedT(lng);
+      t = (key, params) => String(fixed(key, params as never));
+      this.fixed.set(lng, t);
+    }
     return t;
   }
 

@@ -102,10 +102,10 @@ export function buildPolicy(file: string, data: unknown, dictionary: Dictionary,
     return { id: c.id, ...(c.when !== undefined ? { when: compile(c.when, `case_types[${i}].when`, { indicators: true, caseType: false }) } : {}) };
   });
   const routing = raw.routing.map((r, i) => {
-    r.agencies.forEach((a, j) => agencyIds.has(a) || report(`routing[${i}] (${r.name}).agencies[${j}]`, `unknown agency "${a}"`));
+    for (const [j, a] of r.agencies.entries()) if (!agencyIds.has(a)) report(`routing[${i}] (${r.name}).agencies[${j}]`, `unknown agency "${a}"`);
     return { name: r.name, agencies: r.agencies, when: compile(r.when, `routing[${i}] (${r.name}).when`, { indicators: true, caseType: true }) };
   });
-  raw.fallback_agencies.forEach((a, j) => agencyIds.has(a) || report(`fallback_agencies[${j}]`, `unknown agency "${a}"`));
+  for (const [j, a] of raw.fallback_agencies.entries()) if (!agencyIds.has(a)) report(`fallback_agencies[${j}]`, `unknown agency "${a}"`);
 
   if (problems.length) return { problems };
   return {

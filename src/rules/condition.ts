@@ -15,7 +15,7 @@
  * `{ known: true | false }`, or for numbers `{ below: 18 }` and `{ at_least: 18 }`. A test on a key that was never answered is false, except `known: false`,
  * so `{ nationality: { not: TH } }` does not match someone who skipped the question.
  */
-import type { Answers } from '../flow/types.ts';
+import type { Answers } from './answers.ts';
 
 /** A compiled condition. */
 export type Condition =
@@ -43,11 +43,14 @@ export interface ConditionContext {
 
 /** A condition that cannot be compiled; `path` names where it is. */
 export class ConditionError extends Error {
+  readonly path: string;
+
   constructor(
-    readonly path: string,
+    path: string,
     message: string,
   ) {
     super(`${path}: ${message}`);
+    this.path = path;
     this.name = 'ConditionError';
   }
 }

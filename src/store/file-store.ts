@@ -9,7 +9,11 @@ import type { StoredFile } from '../conversation/reply.ts';
 
 /** Writes and deletes attachment files. */
 export class FileStore {
-  constructor(private readonly dataDir: string) {}
+  private readonly dataDir: string;
+
+  constructor(dataDir: string) {
+    this.dataDir = dataDir;
+  }
 
   /** Writes bytes and returns what the attachment row records; `path` is relative to DATA_DIR. */
   async save(bytes: Uint8Array, mime: string, name: string | null): Promise<StoredFile> {

@@ -68,10 +68,16 @@ const json = (v: unknown) => JSON.stringify(v);
 class SqliteStore implements Store {
   private queue: Promise<unknown> = Promise.resolve();
 
+  private readonly db: Database.Database;
+  private readonly clock: Clock;
+
   constructor(
-    private readonly db: Database.Database,
-    private readonly clock: Clock,
-  ) {}
+    db: Database.Database,
+    clock: Clock,
+  ) {
+    this.db = db;
+    this.clock = clock;
+  }
 
   private now(): string {
     return this.clock().toISOString();

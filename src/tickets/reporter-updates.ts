@@ -4,6 +4,7 @@
  * and when it is closed. Only to a reporter who agreed that staff may write first
  * (contact_ok=yes): an unexpected message on a watched phone can put someone in danger.
  */
+import { displayMark } from '../conversation/display.ts';
 import type { Translations } from '../i18n/locales.ts';
 import type { TicketRecord, Tx } from '../store/store.ts';
 
@@ -12,14 +13,18 @@ export type CaseUpdate = 'accepted' | 'referred' | 'closed';
 
 /** Writes reporter updates inside the caller's transaction. */
 export class ReporterUpdates {
-  constructor(private readonly translations: Translations) {}
+  private readonly translations: Translations;
+
+  constructor(translations: Translations) {
+    this.translations = translations;
+  }
 
   /** Queues the update (and its transcript line) when the reporter agreed to be contacted. */
   async notify(tx: Tx, ticket: TicketRecord, update: CaseUpdate, agency?: string): Promise<void> {
     if (ticket.answers.contact_ok !== 'yes') return;
     const t = this.translations.t(ticket.language ?? undefined);
     const text = t(`update.${update}`, { ref: ticket.ref, agency: agency ? t(`agency.${agency}`) : '' });
-    await tx.enqueue({ channel: ticket.channel, recipient: ticket.userId, kind: 'reply', payload: { text } });
+    await tx.enqueue({ channel: ticket.channel, recipient: ticket.userId, kind: 'reply', payload: { text, ...(await displayMark(tx, ticket.sessionId)) } });
     await tx.addTranscript(ticket.sessionId, 'out', { text, update });
   }
 

@@ -2,12 +2,13 @@
  * What staff do to a ticket: claim, assign, change status, decide on a referral, refer or transfer,
  * write to the reporter, mark a duplicate, add a note. Each action runs in one transaction and
  * writes one audit row saying who did it (the store stamps when). The caller has already checked
- * that the ticket is within the actor's reach (see dashboard/access.ts) and that the role may act.
+ * that the ticket is within the actor's reach (see access/access.ts) and that the role may act.
  *
  * Audit details carry ids and codes only, never what anyone wrote: notes, reasons and messages
  * live in their own rows, so the audit trail can be shown and exported without personal data.
  */
 import type { AgencyAlerts } from '../alerts/agency-alerts.ts';
+import { displayMark } from '../conversation/display.ts';
 import { RequestError } from '../core/errors.ts';
 import type { Directory } from '../directory/directory.ts';
 import type { ReferralStatus, Store, TicketRecord, TicketStatus } from '../store/store.ts';
@@ -63,12 +64,22 @@ export interface ActionHooks {
 
 /** The staff actions, over the shared store. */
 export class TicketActions {
+  private readonly store: Store;
+  private readonly directory: Directory;
+  private readonly clock: () => Date;
+  private readonly hooks: ActionHooks;
+
   constructor(
-    private readonly store: Store,
-    private readonly directory: Directory,
-    private readonly clock: () => Date,
-    private readonly hooks: ActionHooks = {},
-  ) {}
+    store: Store,
+    directory: Directory,
+    clock: () => Date,
+    hooks: ActionHooks = {},
+  ) {
+    this.store = store;
+    this.directory = directory;
+    this.clock = clock;
+    this.hooks = hooks;
+  }
 
   /** Takes the ticket for oneself; a new ticket becomes triaged. */
   async claim(actor: Actor, ticket: TicketRecord): Promise<void> {
@@ -155,7 +166,7 @@ export class TicketActions {
     await this.store.transaction(async (tx) => {
       // The reporter sees who writes: a hotline's words, not the bot's questions.
       const text = this.hooks.updates ? this.hooks.updates.staffMessage(ticket, body) : body;
-      await tx.enqueue({ channel: ticket.channel, recipient: ticket.userId, kind: 'reply', payload: { text } });
+      await tx.enqueue({ channel: ticket.channel, recipient: ticket.userId, kind: 'reply', payload: { text, ...(await displayMark(tx, ticket.sessionId)) } });
       await tx.addTranscript(ticket.sessionId, 'out', { text: body, from: actor.audit });
       await tx.updateTicketWork(ticket.ref, {});
       await tx.audit({ ticketRef: ticket.ref, actor: actor.audit, action: 'message.sent', detail: { channel: ticket.channel, length: body.length } });

@@ -1,5 +1,5 @@
 /** Plays the scripted reporter through any channel until the bot gives a ticket reference. */
-import type { Services } from '../../src/app.ts';
+import type { Services } from '../../src/services.ts';
 import type { Reply } from '../../src/conversation/reply.ts';
 import type { TicketRecord } from '../../src/store/store.ts';
 import { answerFor, type Step } from './channel-app.ts';

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { createApiToken } from '../../src/api/tokens.ts';
-import type { Services } from '../../src/app.ts';
+import type { Services } from '../../src/services.ts';
 import type { Reply } from '../../src/conversation/reply.ts';
 import type { Clock } from '../../src/core/clock.ts';
 import { startChannelApp } from './channel-app.ts';

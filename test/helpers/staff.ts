@@ -2,7 +2,7 @@
  * Dashboard test helpers: staff accounts, a cookie-keeping HTTP client that fills in CSRF tokens,
  * and tickets created by playing conversations through the simulator.
  */
-import { createStaffAccount } from '../../src/dashboard/staff-accounts.ts';
+import { createStaffAccount } from '../../src/staff/staff-accounts.ts';
 import { playScript, type ScriptAnswer } from './script.ts';
 import type { TestServer } from './server.ts';
 
@@ -29,7 +29,11 @@ export class StaffClient {
   /** Headers sent with every request (e.g. X-Forwarded-For, as a proxy would add it). */
   headers: Record<string, string> = {};
 
-  constructor(readonly base: string) {}
+  readonly base: string;
+
+  constructor(base: string) {
+    this.base = base;
+  }
 
   async request(method: 'GET' | 'POST', path: string, form?: Record<string, string>): Promise<Page> {
     const headers: Record<string, string> = { ...this.headers };

@@ -4,7 +4,7 @@
  */
 import { messagingApi } from '@line/bot-sdk';
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../../app.ts';
+import type { Services } from '../../services.ts';
 import type { ChannelSender } from '../../delivery/channel-sender.ts';
 import type { InboundQueue } from '../inbound-queue.ts';
 import { handleLineEvent, lineSessionId } from './line-inbound.ts';

@@ -2,7 +2,7 @@
  * Handles stored LINE webhook events: translates each into the neutral form and hands it to the
  * conversation. Only translation happens here; what to answer is the conversation's business.
  */
-import { type messagingApi, type webhook } from '@line/bot-sdk';
+import type { messagingApi, webhook } from '@line/bot-sdk';
 import type { Config } from '../../config/env.ts';
 import type { ConversationService } from '../../conversation/conversation-service.ts';
 import type { InboundContent, Reply } from '../../conversation/reply.ts';

@@ -4,6 +4,8 @@
  * lists), and calls of at most 5 messages.
  */
 import type { messagingApi } from '@line/bot-sdk';
+import { forDisplay } from '../../conversation/display.ts';
+import { toZawgyi } from '../../i18n/zawgyi.ts';
 import type { Choice, Reply } from '../../conversation/reply.ts';
 import { cutLabel, splitText } from '../split-text.ts';
 
@@ -47,7 +49,9 @@ export function choicePage(choices: Choice[], page: number): { choices: Choice[]
 }
 
 /** Turns one reply into LINE text messages; the quick replies ride on the last one. */
-export function toLineMessages(reply: LineReply, moreLabel: string): messagingApi.TextMessage[] {
+export function toLineMessages(stored: LineReply, moreLabel: string): messagingApi.TextMessage[] {
+  const reply = forDisplay(stored);
+  const moreText = stored.script === 'zawgyi' ? toZawgyi(moreLabel) : moreLabel;
   const texts = splitText(reply.text || ' ', LINE_LIMITS.text);
   const messages: messagingApi.TextMessage[] = texts.map((text) => ({ type: 'text', text }));
   if (reply.choices?.length) {
@@ -58,7 +62,7 @@ export function toLineMessages(reply: LineReply, moreLabel: string): messagingAp
       // displayText shows the pick as the user's own bubble, so the chat reads naturally.
       action: { type: 'postback', label: cutLabel(c.label, LINE_LIMITS.label), data: choiceData(c.id), displayText: cutLabel(c.label, LINE_LIMITS.displayText) },
     }));
-    if (more) items.push({ type: 'action', action: { type: 'postback', label: cutLabel(moreLabel, LINE_LIMITS.label), data: moreData(page + 1) } });
+    if (more) items.push({ type: 'action', action: { type: 'postback', label: cutLabel(moreText, LINE_LIMITS.label), data: moreData(page + 1) } });
     // LINE's own buttons open the location picker, the camera or the photo library.
     const input = reply.inputLabels ?? {};
     const native: messagingApi.QuickReplyItem[] = [

@@ -29,7 +29,11 @@ export interface LineSenderDeps {
 export class LineSender implements ChannelSender {
   readonly channel = LINE_CHANNEL;
 
-  constructor(private readonly deps: LineSenderDeps) {}
+  private readonly deps: LineSenderDeps;
+
+  constructor(deps: LineSenderDeps) {
+    this.deps = deps;
+  }
 
   async send(recipient: string, allRows: OutboxMessage[], delivered: (id: number) => Promise<void>): Promise<void> {
     const { client, store, clock } = this.deps;

@@ -7,8 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Services } from '../../app.ts';
+import type { Services } from '../../services.ts';
 import { RequestError } from '../../core/errors.ts';
+import { forDisplay } from '../../conversation/display.ts';
 import type { InboundContent, Reply } from '../../conversation/reply.ts';
 import { simRateLimit } from './sim-limits.ts';
 
@@ -49,7 +50,8 @@ const STATIC: Record<string, { file: string; type: string }> = {
 };
 
 /** A reply in the simulator's contract: text, choices, expects, ticket (the page has its own 📍 and 📎). */
-function forSimulator({ inputLabels: _native, ...reply }: Reply): Reply {
+function forSimulator(shown: Reply): Reply {
+  const { inputLabels: _native, ...reply } = forDisplay(shown);
   return reply;
 }
 

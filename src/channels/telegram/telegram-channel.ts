@@ -6,7 +6,7 @@ import { Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { FastifyInstance } from 'fastify';
 import { claimFromAlert } from '../../alerts/alert-claim.ts';
-import type { Services } from '../../app.ts';
+import type { Services } from '../../services.ts';
 import type { ChannelSender } from '../../delivery/channel-sender.ts';
 import type { DeliveryLog } from '../../delivery/outbox-dispatcher.ts';
 import type { InboundQueue } from '../inbound-queue.ts';

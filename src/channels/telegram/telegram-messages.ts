@@ -3,6 +3,7 @@
  * inline keyboard on the last piece, each button carrying `c:<id>` (at most 64 bytes).
  */
 import type { InlineKeyboardMarkup } from 'grammy/types';
+import { forDisplay } from '../../conversation/display.ts';
 import type { Reply } from '../../conversation/reply.ts';
 import { splitText } from '../split-text.ts';
 
@@ -28,7 +29,8 @@ export interface TelegramText {
 }
 
 /** Turns one reply into the texts to send, in order; the keyboard rides on the last one. */
-export function toTelegramMessages(reply: Reply): TelegramText[] {
+export function toTelegramMessages(stored: Reply): TelegramText[] {
+  const reply = forDisplay(stored);
   const messages: TelegramText[] = splitText(reply.text || ' ', TELEGRAM_LIMITS.text).map((text) => ({ text }));
   // A choice id too long for callback_data cannot be a button; it can still be typed.
   const buttons = (reply.choices ?? []).filter((c) => Buffer.byteLength(choiceCallback(c.id), 'utf8') <= TELEGRAM_LIMITS.callbackData);

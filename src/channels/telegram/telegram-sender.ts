@@ -18,11 +18,19 @@ export const DELETE_WINDOW_MS = 48 * 60 * 60 * 1000;
 export class TelegramSender implements ChannelSender {
   readonly channel = TELEGRAM_CHANNEL;
 
+  private readonly api: Pick<Api, 'sendMessage' | 'deleteMessages'>;
+  private readonly store: Pick<Store, 'recordSentMessage' | 'takeSentMessages'>;
+  private readonly clock: Clock;
+
   constructor(
-    private readonly api: Pick<Api, 'sendMessage' | 'deleteMessages'>,
-    private readonly store: Pick<Store, 'recordSentMessage' | 'takeSentMessages'>,
-    private readonly clock: Clock,
-  ) {}
+    api: Pick<Api, 'sendMessage' | 'deleteMessages'>,
+    store: Pick<Store, 'recordSentMessage' | 'takeSentMessages'>,
+    clock: Clock,
+  ) {
+    this.api = api;
+    this.store = store;
+    this.clock = clock;
+  }
 
   async send(recipient: string, rows: OutboxMessage[], delivered: (id: number) => Promise<void>): Promise<void> {
     for (const row of rows) {

@@ -2,8 +2,8 @@
  * The page frame: header with navigation, the staff member's name, the language switch and log
  * out. Every form that changes something carries the session's CSRF token via {@link csrfField}.
  */
-import { can } from '../access.ts';
-import type { DashboardText } from '../dashboard-text.ts';
+import { can } from '../../access/access.ts';
+import type { DashboardText } from '../../staff/staff-text.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { StaffContext } from '../staff-auth.ts';
 

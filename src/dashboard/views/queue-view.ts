@@ -1,10 +1,10 @@
 /** The queue: filters, counts per status, and tickets by priority then age, overdue ones marked. */
-import { can } from '../access.ts';
+import { can } from '../../access/access.ts';
 import { STATUSES } from '../../tickets/ticket-actions.ts';
 import type { TicketRecord, TicketStatus } from '../../store/store.ts';
-import type { DashboardText } from '../dashboard-text.ts';
+import type { DashboardText } from '../../staff/staff-text.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { type Targets, type Timing, timingOf } from '../targets.ts';
+import { type Targets, type Timing, timingOf } from '../../tickets/targets.ts';
 import { page, priorityBadge, type ViewContext } from './layout.ts';
 
 /** The queue's filters, as the form sends them. */

@@ -2,7 +2,7 @@
 import type { Answers } from '../../flow/types.ts';
 import type { PriorityReason } from '../../policy/priority-reason.ts';
 import type { TicketRecord } from '../../store/store.ts';
-import type { DashboardText } from '../dashboard-text.ts';
+import type { DashboardText } from '../../staff/staff-text.ts';
 import { html, type SafeHtml } from '../html.ts';
 
 export type { PriorityReason };

@@ -3,10 +3,9 @@
  * for what the reporter was asked and answered (question labels, value labels, agency and country
  * names), so staff read the same wording as the summary the reporter confirmed.
  */
-import type { TFunction } from 'i18next';
 import { valueText } from '../conversation/render.ts';
 import type { AnswerValue, Dictionary } from '../flow/types.ts';
-import type { Translations } from '../i18n/locales.ts';
+import type { Translate, Translations } from '../i18n/locales.ts';
 
 /** The namespace of the dashboard's interface strings. */
 export const DASHBOARD_NS = 'dashboard';
@@ -23,14 +22,19 @@ export function dashboardLanguage(value: string | undefined): DashboardLanguage 
 
 /** Translations for one staff member's language. */
 export class DashboardText {
-  private readonly bot: TFunction;
+  private readonly bot: Translate;
   private readonly dates: Intl.DateTimeFormat;
+
+  readonly lang: DashboardLanguage;
+  private readonly dictionary: Dictionary;
 
   constructor(
     translations: Translations,
-    readonly lang: DashboardLanguage,
-    private readonly dictionary: Dictionary,
+    lang: DashboardLanguage,
+    dictionary: Dictionary,
   ) {
+    this.lang = lang;
+    this.dictionary = dictionary;
     this.bot = translations.t(lang);
     this.dates = new Intl.DateTimeFormat(lang === 'th' ? 'th-TH' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE });
   }

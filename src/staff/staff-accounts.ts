@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Directory } from '../directory/directory.ts';
 import type { StaffRole, Store } from '../store/store.ts';
-import { ALL_AGENCIES } from './access.ts';
+import { ALL_AGENCIES } from '../access/access.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords.ts';
 
 export const ROLES: readonly StaffRole[] = ['admin', 'supervisor', 'agent'];

@@ -37,7 +37,11 @@ export function canSee(viewer: Viewer, ticket: TicketRecord): boolean {
 
 /** Ticket look-ups filtered by the viewer's scope. */
 export class AccessService {
-  constructor(private readonly store: Store) {}
+  private readonly store: Store;
+
+  constructor(store: Store) {
+    this.store = store;
+  }
 
   /** The ticket when it exists and the viewer may see it; otherwise undefined (answer 404). */
   async ticket(viewer: Viewer, ref: string): Promise<TicketRecord | undefined> {

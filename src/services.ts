@@ -1,0 +1,60 @@
+/**
+ * The service graph: builds every service from the configuration, once. The bot, the simulator,
+ * the staff API, the dashboard and the CLI share these services; nothing is built twice. Routes
+ * import the {@link Services} type from here, never from `app.ts`, so no route depends on the
+ * module that mounts it.
+ */
+import path from 'node:path';
+import { AgencyAlerts } from './alerts/agency-alerts.ts';
+import { EscalationService } from './alerts/escalation-service.ts';
+import type { Config } from './config/env.ts';
+import { type Clock, systemClock } from './core/clock.ts';
+import { ConversationService } from './conversation/conversation-service.ts';
+import { targetsFrom } from './tickets/targets.ts';
+import { type Definitions, loadDefinitions } from './definitions.ts';
+import { TranslationLexicon } from './i18n/lexicon.ts';
+import { FileStore } from './store/file-store.ts';
+import { openSqliteStore } from './store/sqlite-store.ts';
+import type { Store } from './store/store.ts';
+import { ReporterUpdates } from './tickets/reporter-updates.ts';
+import { TicketActions } from './tickets/ticket-actions.ts';
+
+/** The services every channel and route uses. */
+export interface Services {
+  config: Config;
+  store: Store;
+  files: FileStore;
+  definitions: Definitions;
+  conversation: ConversationService;
+  /** Staff actions on tickets, shared by the dashboard and the Telegram alerts' claim button. */
+  actions: TicketActions;
+  /** Agency alerts (Telegram, LINE groups, webhooks), written with the referrals. */
+  alerts: AgencyAlerts;
+  /** Reminders and escalations of referrals nobody accepted in time; `tick` runs every minute in main. */
+  escalation: EscalationService;
+  clock: Clock;
+}
+
+/** The SQLite file inside the data folder. */
+export function databasePath(config: Config): string {
+  return path.join(config.DATA_DIR, 'tangrod.db');
+}
+
+/** Builds the services: loads and checks the definitions, opens the store. */
+export function createServices(config: Config, clock: Clock = systemClock): Services {
+  const definitions = loadDefinitions(config.FLOWS_DIR, config.LOCALES_DIR);
+  const store = openSqliteStore(databasePath(config), clock);
+  const files = new FileStore(config.DATA_DIR);
+  const alerts = new AgencyAlerts({ config, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock });
+  const conversation = new ConversationService({
+    store,
+    ...definitions,
+    lexicon: new TranslationLexicon(definitions.translations),
+    maxTextLength: config.MAX_TEXT_LENGTH,
+    deleteFiles: (paths) => files.delete(paths),
+    alerts,
+  });
+  const actions = new TicketActions(store, definitions.directory, clock, { alerts, updates: new ReporterUpdates(definitions.translations) });
+  const escalation = new EscalationService({ store, alerts, targets: targetsFrom(config) });
+  return { config, store, files, definitions, conversation, actions, alerts, escalation, clock };
+}
