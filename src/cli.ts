@@ -12,6 +12,7 @@
  *   alerts set --agency <id> [--telegram-chat <id>] [--line-group <id>] [--webhook-url <url> [--webhook-secret <s|->]] [--lang th|en]
  *   alerts list | alerts groups                        where alerts go; the LINE groups the bot joined
  *   evidence verify <zip>                              checks an evidence package's hashes ("ok", exit 0)
+ *   backup <file>                                      an online copy of the database (docs/operations.md: restore)
  */
 import { parseArgs } from 'node:util';
 import { databasePath } from './services.ts';
@@ -24,6 +25,7 @@ import { loadDirectory } from './directory/directory.ts';
 import { lineWebhookUrl } from './channels/line/line-admin.ts';
 import { setTelegramWebhook } from './channels/telegram/telegram-admin.ts';
 import { readLocales, Translations } from './i18n/locales.ts';
+import { backupCommand } from './ops/backup-cli.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 
 const USAGE = [
@@ -38,6 +40,7 @@ const USAGE = [
   '       npm run cli -- alerts list',
   '       npm run cli -- alerts groups',
   '       npm run cli -- evidence verify <package.zip>',
+  '       npm run cli -- backup <new file>',
 ].join('\n');
 
 async function main(argv: string[]): Promise<number> {
@@ -61,6 +64,7 @@ async function main(argv: string[]): Promise<number> {
   // Verifying a package needs no configuration or database: it may run on the receiving side.
   if (positionals[0] === 'evidence' && positionals[1] === 'verify') return evidenceVerifyCommand(positionals[2]);
   const config = loadConfig();
+  if (positionals[0] === 'backup') return backupCommand(databasePath(config), positionals[1]);
   if (positionals[0] === 'token' && ['create', 'list', 'revoke'].includes(positionals[1] ?? '')) {
     const store = openSqliteStore(databasePath(config));
     try {

@@ -1,23 +1,12 @@
 /**
- * What every HTTP response and request log shares (issue 10, items 5 and 19): the trusted proxy,
- * request logs without query strings, security headers on every response, `no-store` unless a
- * route says otherwise, and the rate limiter that the login form and the simulator use.
+ * What every HTTP response shares (issue 10, items 5 and 19): the trusted proxy, security headers,
+ * `no-store` unless a route says otherwise, and the rate limiter that the login form and the
+ * simulator use. (Request logs without query strings: src/ops/request-log.ts.)
  */
 import helmet from '@fastify/helmet';
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
 import type { Config } from './config/env.ts';
-
-/**
- * Request logs: method and path only. A query string can carry a user id (`/api/sim/messages?user=`)
- * or a filter that says what staff looked for; the client address is left out too (it may be a
- * reporter's).
- */
-export const requestLogSerializers = {
-  req(req: FastifyRequest): { method: string; url: string } {
-    return { method: req.method, url: req.url.split('?')[0]!.slice(0, 200) };
-  },
-};
 
 /**
  * The client's address as limits count it: from the trusted proxy when TRUST_PROXY is set, and an
@@ -27,13 +16,9 @@ export function clientAddress(req: FastifyRequest): string {
   return normalizeIP(req.ip);
 }
 
-/** The Fastify options that follow from the configuration: trusted proxy and the logger. */
-export function serverOptions(config: Config): Pick<FastifyServerOptions, 'trustProxy' | 'logger'> {
-  return {
-    // Only the configured proxy's X-Forwarded-For is believed; otherwise anyone could name any address.
-    trustProxy: config.TRUST_PROXY === false ? false : config.TRUST_PROXY,
-    logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL, serializers: requestLogSerializers },
-  };
+/** Fastify's `trustProxy`: only the configured proxy's X-Forwarded-For is believed, else none. */
+export function trustProxyOption(config: Pick<Config, 'TRUST_PROXY'>): FastifyServerOptions['trustProxy'] {
+  return config.TRUST_PROXY === false ? false : config.TRUST_PROXY;
 }
 
 /** Registers the headers every response gets and the (route-by-route) rate limiter. */

@@ -7,6 +7,7 @@ import { describeChannels } from './channels/channels.ts';
 import { ConfigError, loadConfig } from './config/env.ts';
 import { DefinitionError, formatProblem } from './core/errors.ts';
 import { startupWarnings } from './startup-warnings.ts';
+import { installShutdown } from './ops/shutdown.ts';
 
 /** How often overdue referrals are looked for. */
 const ESCALATION_TICK_MS = 60_000;
@@ -22,30 +23,32 @@ try {
   for (const warning of await startupWarnings(config, services.store, [...services.definitions.directory.byId.keys()])) app.log.warn(warning);
   // Referrals nobody accepted in time: reminded, then escalated. Every minute, and once at start
   // (the process may have been down when something fell due).
-  let ticking = false;
+  let ticking: Promise<void> | undefined;
   const escalate = async () => {
     if (ticking) return;
-    ticking = true;
-    try {
-      const { sent, nobody } = await services.escalation.tick(services.clock());
-      if (nobody) app.log.warn({ sent, nobody }, 'overdue referrals: some reminders or escalations reached nobody (no alert destination; see npm run cli -- alerts set and ESCALATION_*)');
-      else if (sent) app.log.info({ sent }, 'referral reminders or escalations queued');
-    } catch (err) {
-      app.log.error({ err: { message: (err as Error).message } }, 'escalation tick failed');
-    } finally {
-      ticking = false;
-    }
+    ticking = (async () => {
+      try {
+        const { sent, nobody } = await services.escalation.tick(services.clock());
+        if (nobody) app.log.warn({ sent, nobody }, 'overdue referrals: some reminders or escalations reached nobody (no alert destination; see npm run cli -- alerts set and ESCALATION_*)');
+        else if (sent) app.log.info({ sent }, 'referral reminders or escalations queued');
+      } catch (err) {
+        app.log.error({ err: { message: (err as Error).message } }, 'escalation tick failed');
+      }
+    })().finally(() => (ticking = undefined));
   };
   const escalationTimer = setInterval(escalate, ESCALATION_TICK_MS);
   void escalate();
-  const stop = async () => {
-    clearInterval(escalationTimer);
-    await app.close();
-    await services.store.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // SIGTERM/SIGINT: finish what is in flight, within SHUTDOWN_TIMEOUT_MS, then close the database.
+  installShutdown({
+    log: app.log,
+    deadlineMs: config.SHUTDOWN_TIMEOUT_MS,
+    steps: [
+      { name: 'escalation', run: async () => (clearInterval(escalationTimer), await ticking) },
+      { name: 'server and channels', run: () => app.close() },
+      { name: 'database', run: () => services.store.close() },
+    ],
+    onDeadline: () => services.store.close(),
+  });
 } catch (err) {
   if (err instanceof ConfigError) console.error(err.message);
   else if (err instanceof DefinitionError) console.error(`The definitions have problems (run npm run check):\n${err.problems.map(formatProblem).join('\n')}`);

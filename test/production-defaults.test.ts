@@ -64,7 +64,7 @@ describe('simulator defaults under NODE_ENV=production', () => {
 
       await fetch(`http://127.0.0.1:${port}/api/sim/messages?user=Somchai-0812345678`);
       await waitFor(() => out.includes('request completed'), 5000, 'the request log');
-      expect(out).toContain('"url":"/api/sim/messages"');
+      expect(out).toContain('"path":"/api/sim/messages"');
       expect(out).not.toContain('Somchai');
       expect(out).not.toContain('0812345678');
     } finally {

@@ -9,6 +9,7 @@ import { RequestError } from '../core/errors.ts';
 import { AccessService } from '../access/access.ts';
 import type { ApiToken } from '../store/store.ts';
 import { ticketJson } from './ticket-json.ts';
+import { documented, getTicketSchema, listTicketsSchema } from './ticket-schemas.ts';
 import { verifyBearer } from './tokens.ts';
 
 /** Mounts the ticket API. */
@@ -31,7 +32,7 @@ export function registerTicketRoutes(app: FastifyInstance, services: Services): 
     throw new RequestError(401, 'unauthorized', 'Send "Authorization: Bearer <token>". Create a token with: npm run cli -- token create --agency <id|all>');
   };
 
-  app.get('/api/tickets', async (req) => {
+  app.get('/api/tickets', documented(listTicketsSchema(listQuery)), async (req) => {
     const token = await authenticate(req);
     const parsed = listQuery.safeParse(req.query);
     if (!parsed.success) {
@@ -44,7 +45,7 @@ export function registerTicketRoutes(app: FastifyInstance, services: Services): 
     return { tickets: tickets.map((t) => ticketJson(t)) };
   });
 
-  app.get<{ Params: { ref: string } }>('/api/tickets/:ref', async (req) => {
+  app.get<{ Params: { ref: string } }>('/api/tickets/:ref', documented(getTicketSchema), async (req) => {
     const token = await authenticate(req);
     const ref = req.params.ref.toUpperCase();
     // A ticket outside the token's agency is "not found", so that references cannot be probed.

@@ -8,6 +8,7 @@
  * start. Handling is de-duplicated by the conversation (it claims event ids), so handling a row
  * twice is safe.
  */
+import { EventEmitter } from 'node:events';
 import type { DeliveryLog } from '../delivery/outbox-dispatcher.ts';
 import type { InboundRow, Store } from '../store/store.ts';
 
@@ -26,8 +27,17 @@ export interface InboundQueueOptions {
   retryDelayMs?: number;
 }
 
+/** What the queue reports to observers (metrics), by channel; never an event's content. */
+export interface InboundQueueEvents {
+  accepted: [channel: string];
+  handled: [channel: string];
+  dropped: [channel: string];
+}
+
 /** Accepts platform events durably and hands them to their channel's handler. */
 export class InboundQueue {
+  /** Accepted, handled and dropped events, for metrics. */
+  readonly events = new EventEmitter<InboundQueueEvents>();
   private readonly handlers = new Map<string, InboundHandler>();
   private readonly chains = new Map<string, Promise<void>>();
   private readonly scheduled = new Set<number>();
@@ -58,6 +68,7 @@ export class InboundQueue {
   async accept(events: { channel: string; eventId: string; userKey: string; payload: unknown }[]): Promise<void> {
     if (events.length === 0) return;
     const rows = await this.opts.store.addInbound(events);
+    for (const row of rows) this.events.emit('accepted', row.channel);
     for (const row of rows) this.schedule(row);
   }
 
@@ -66,6 +77,11 @@ export class InboundQueue {
     this.stopped = true;
     for (const wakeUp of this.sleeping) wakeUp();
     await this.idle();
+  }
+
+  /** True between {@link start} and {@link stop} (readiness). */
+  get active(): boolean {
+    return !this.stopped;
   }
 
   /** Resolves when no event is being handled. */
@@ -95,6 +111,7 @@ export class InboundQueue {
           if (!handler) throw new Error(`no handler for channel ${row.channel}`);
           await handler({ ...row, attempts });
           await store.deleteInbound(row.id);
+          this.events.emit('handled', row.channel);
           this.opts.onHandled?.();
           return;
         } catch (err) {
@@ -106,6 +123,7 @@ export class InboundQueue {
             await store.deleteInbound(row.id);
             await store.transaction((tx) => tx.audit({ ticketRef: null, actor: 'system', action: 'inbound.dropped', detail: { channel: row.channel, eventId: row.eventId, attempts, error } }));
             log.error({ channel: row.channel, eventId: row.eventId, attempts, error }, 'inbound event dropped after repeated failures');
+            this.events.emit('dropped', row.channel);
             return;
           }
           log.warn({ channel: row.channel, eventId: row.eventId, attempts, error }, 'inbound event failed; will retry');

@@ -70,6 +70,11 @@ export const envSchema = z.object({
   ESCALATION_WEBHOOK_URL: z.url().optional(),
   ESCALATION_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters (e.g. `openssl rand -hex 32`)').optional(),
 
+  // Operations (docs/operations.md): /metrics from elsewhere than this machine needs this bearer token.
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. `openssl rand -hex 32`)').optional(),
+  // How long SIGTERM waits for work in flight before closing the database and exiting anyway.
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+
   // Staff access (issue 10): the proxy whose X-Forwarded-For is believed, simulator tickets and
   // alerts, API token lifetime, the queue's refresh.
   TRUST_PROXY: z

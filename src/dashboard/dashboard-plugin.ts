@@ -34,6 +34,13 @@ export async function registerDashboard(app: FastifyInstance, services: Services
   }, { prefix: '/staff' });
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A dashboard route that needs no staff session (login, static files). */
+    public?: boolean;
+  }
+}
+
 const isPublic = (req: FastifyRequest) => (req.routeOptions.config as { public?: boolean } | undefined)?.public === true;
 
 function mount(app: FastifyInstance, d: Dashboard): void {

@@ -7,6 +7,7 @@
  * are handed to its sender together, and a row that waits for a retry holds back the later ones
  * (see `Store.dueOutbox`). Different chats are served in parallel.
  */
+import { EventEmitter } from 'node:events';
 import type { Clock } from '../core/clock.ts';
 import type { OutboxMessage, Store } from '../store/store.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelay } from './backoff.ts';
@@ -32,8 +33,17 @@ export interface DispatcherOptions {
   concurrency?: number;
 }
 
+/** What the dispatcher reports to observers (metrics), by channel; never a message's content. */
+export interface DispatcherEvents {
+  sent: [channel: string];
+  retry: [channel: string];
+  failed: [channel: string];
+}
+
 /** Sends the outbox; {@link wake} it after writing rows, {@link stop} it before closing the store. */
 export class OutboxDispatcher {
+  /** Sent, retried and given-up messages, for metrics. */
+  readonly events = new EventEmitter<DispatcherEvents>();
   private readonly retry: RetryPolicy;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -73,6 +83,11 @@ export class OutboxDispatcher {
     await this.running;
   }
 
+  /** True between {@link start} and {@link stop} (readiness). */
+  get active(): boolean {
+    return !this.stopped;
+  }
+
   /** Resolves when no round is running (for tests and shutdown). */
   async idle(): Promise<void> {
     while (this.running) await this.running;
@@ -110,6 +125,7 @@ export class OutboxDispatcher {
       await sender.send(recipient, rows, async (id) => {
         sent.add(id);
         await this.opts.store.markSent(id);
+        this.events.emit('sent', sender.channel);
       });
     } catch (err) {
       const failed = rows.find((r) => !sent.has(r.id));
@@ -128,6 +144,7 @@ export class OutboxDispatcher {
       const wait = retryDelay(attempts, this.retry, e.retryAfterMs);
       await store.markRetry(row.id, e.message, new Date(clock().getTime() + wait));
       log.warn({ ...where, error: e.message, retryInMs: wait }, 'delivery failed; will retry');
+      this.events.emit('retry', channel);
       return;
     }
     await store.markFailed(row.id, e.message);
@@ -140,5 +157,6 @@ export class OutboxDispatcher {
       await tx.audit({ ticketRef: ref ?? null, actor: 'system', action: 'outbox.failed', detail: { ...where, kind: row.kind, error: e.message } });
     });
     log.error({ ...where, error: e.message }, 'delivery given up');
+    this.events.emit('failed', channel);
   }
 }

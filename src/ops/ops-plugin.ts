@@ -1,0 +1,116 @@
+/**
+ * The operator's endpoints: `/healthz` (the process answers), `/readyz` (it can do its work),
+ * `/metrics` (Prometheus, this machine or a token only) and `/api/openapi.json` (the staff API's
+ * description). Mounted before the other routes, so that the OpenAPI document sees them.
+ */
+import swagger from '@fastify/swagger';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import type { Services } from '../services.ts';
+import { channelRuntime } from '../channels/channels.ts';
+import { safeEqual } from '../channels/constant-time.ts';
+import { createMetrics } from './metrics.ts';
+import { latestMigration, openOpsFigures } from './ops-db.ts';
+import { checkReadiness } from './readiness.ts';
+import { echoRequestId } from './request-log.ts';
+
+/** Where the OpenAPI document is served. */
+export const OPENAPI_PATH = '/api/openapi.json';
+
+/** True for 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6. */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const a = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return a === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
+}
+
+/**
+ * A request from this machine itself: its socket is on loopback and no proxy forwarded it. A
+ * reverse proxy on the same machine connects from 127.0.0.1 too, so a forwarding header means
+ * "from outside", whatever TRUST_PROXY says.
+ */
+export function isLocalRequest(req: FastifyRequest): boolean {
+  const forwarded = req.headers['x-forwarded-for'] ?? req.headers.forwarded ?? req.headers['x-real-ip'];
+  return forwarded === undefined && isLoopback(req.socket.remoteAddress);
+}
+
+/** Mounts the operator's endpoints, the request-id header, HTTP latency and the queue metrics. */
+export async function registerOps(app: FastifyInstance, services: Services, opts: { databaseFile: string }): Promise<void> {
+  const { config, store, clock } = services;
+  const figures = openOpsFigures(opts.databaseFile);
+  const platforms = [
+    ...(config.LINE_CHANNEL_SECRET && config.LINE_CHANNEL_ACCESS_TOKEN ? ['line'] : []),
+    ...(config.TELEGRAM_BOT_TOKEN ? ['telegram'] : []),
+  ];
+  const metrics = createMetrics({ figures, channels: { inbound: platforms, outbox: [...platforms, 'webhook'] }, now: clock });
+  const schemaVersion = latestMigration();
+
+  echoRequestId(app);
+  app.addHook('onResponse', async (req, reply) => {
+    // The route pattern (/api/tickets/:ref), never the URL: no references or ids in labels.
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration.observe({ method: req.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+  app.addHook('onReady', async () => {
+    // Registered before the channels, so this runs before their queues start on leftovers.
+    const runtime = channelRuntime(app);
+    if (!runtime) return;
+    runtime.queue.events.on('accepted', (channel) => metrics.inboundAccepted.inc({ channel }));
+    runtime.queue.events.on('handled', (channel) => metrics.inboundHandled.inc({ channel }));
+    runtime.queue.events.on('dropped', (channel) => metrics.inboundDropped.inc({ channel }));
+    runtime.dispatcher.events.on('sent', (channel) => metrics.deliveries.inc({ channel }));
+    runtime.dispatcher.events.on('retry', (channel) => metrics.deliveryRetries.inc({ channel }));
+    runtime.dispatcher.events.on('failed', (channel) => metrics.deliveryFailures.inc({ channel }));
+  });
+  app.addHook('onClose', async () => figures.close());
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Tangrod staff and integration API',
+        version: '1',
+        description: 'Tickets for hotline staff and agencies\' case-management systems. Create a token with `npm run cli -- token create --agency <id|all>`.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'an API token (tgr_...)' } } },
+    },
+    // Only the routes that carry a tag (the staff API) are described; the dashboard, webhooks and simulator are not.
+    hideUntagged: true,
+    transform: jsonSchemaTransform,
+    // Puts the named schemas (Ticket, Problem) under components, where the routes' $refs point.
+    transformObject: jsonSchemaTransformObject,
+  });
+
+  app.get('/healthz', async () => ({ ok: true }));
+
+  app.get('/readyz', async (_req, reply) => {
+    const runtime = channelRuntime(app);
+    const result = await checkReadiness({
+      store,
+      figures,
+      schemaVersion,
+      queues: () => ({ inbound: runtime?.queue.active ?? false, outbox: runtime?.dispatcher.active ?? false }),
+    });
+    return reply.status(result.ready ? 200 : 503).header('cache-control', 'no-store').send(result);
+  });
+
+  app.get('/metrics', async (req, reply) => {
+    if (!metricsAllowed(req, config.METRICS_TOKEN, reply)) return reply;
+    return reply.header('content-type', metrics.contentType).header('cache-control', 'no-store').send(await metrics.scrape());
+  });
+
+  app.get(OPENAPI_PATH, async () => app.swagger());
+}
+
+/** This machine, or the right bearer token; otherwise answers 401/403 and returns false. */
+function metricsAllowed(req: FastifyRequest, token: string | undefined, reply: FastifyReply): boolean {
+  if (isLocalRequest(req)) return true;
+  const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+  if (token && given && safeEqual(given, token)) return true;
+  if (!token) {
+    void reply.status(403).send({ error: 'forbidden', message: 'Metrics are served only to this machine. To scrape from elsewhere, set METRICS_TOKEN and send "Authorization: Bearer <METRICS_TOKEN>".' });
+  } else {
+    void reply.status(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'Send "Authorization: Bearer <METRICS_TOKEN>".' });
+  }
+  return false;
+}
