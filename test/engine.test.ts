@@ -45,6 +45,8 @@ const said = (out: Out[]) =>
         return `+${o.ids.join(',')}`;
       case 'miss':
         return `!${o.reason}`;
+      case 'confirm':
+        return `=${o.key}`;
     }
   });
 
@@ -153,7 +155,7 @@ const cases: Case[] = [
     answers: { location: { text: 'ข้ามไปฝั่งพม่า ที่เมียวดี' } },
   },
   { name: 'a typed skip word alone skips', lang: 'th', inputs: [no, pick('help_me'), pick('MM'), text('ข้าม')], at: 'victim/ask_nationality', answers: { current_country: 'MM' } },
-  { name: '"yes" to "are you under 18?" means a child', lang: 'en', inputs: [no, pick('help_me'), pick('TH'), pick('skip'), pick('skip'), text('yes')], at: 'victim/ask_deceived', answers: { age_group: 'child' } },
+  { name: '"yes" to "are you under 18?" means a child', lang: 'en', inputs: [no, pick('help_me'), pick('TH'), pick('skip'), pick('skip'), text('yes'), pick('child')], at: 'victim/ask_deceived', answers: { age_group: 'child' } },
   { name: 'skip records nothing and moves on', lang: 'en', inputs: [pick('skip')], at: 'entry/ask_menu', answers: { lang: 'en' } },
   { name: 'an unknown choice is a miss, and the question is asked again', lang: 'en', inputs: [pick('maybe-later')], at: 'entry/ask_danger', out: ['!unknown_choice', 'entry.ask_danger', '?in_danger_now'], misses: 1 },
   { name: 'two misses in a row are counted', lang: 'en', inputs: [pick('x'), text('purple')], at: 'entry/ask_danger', misses: 2 },
@@ -169,7 +171,7 @@ const cases: Case[] = [
   {
     name: 'needs are a multi-select, typed or tapped',
     lang: 'en',
-    inputs: [no, pick('help_me'), ...Array(14).fill(pick('skip')), text('shelter, To go home')],
+    inputs: [no, pick('help_me'), ...Array(14).fill(pick('skip')), text('shelter, To go home'), pick('done')],
     at: 'victim/ask_evidence',
     answers: { needs: ['shelter', 'go_home'] },
   },

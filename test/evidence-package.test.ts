@@ -72,7 +72,7 @@ describe('the evidence package', () => {
     expect(manifest.attachments).toHaveLength(1);
     expect(manifest.attachments[0]).toMatchObject({ sha256: attachment.sha256, size: attachment.size, mime: 'image/png', channel: 'sim', receivedAt: attachment.createdAt, originalName: 'contract.png' });
     expect(manifest.attachments[0]!.messageId).toBe(attachment.messageId);
-    expect(strFromU8(files['summary/summary-km.txt']!)).toContain(`សេចក្តីសង្ខេបករណី ${ref}`);
+    expect(strFromU8(files['summary/summary-km.txt']!)).toContain(`សេចក្ដីសង្ខេបករណី ${ref}`);
     expect(strFromU8(files['summary/summary-en.txt']!)).toContain('labour trafficking');
     const custody = JSON.parse(strFromU8(files['chain-of-custody.json']!)) as { action: string; actorName: string | null }[];
     expect(custody.map((c) => c.action)).toEqual(expect.arrayContaining(['ticket.created', 'ticket.viewed', 'attachment.downloaded', 'evidence.exported']));

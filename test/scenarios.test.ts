@@ -101,8 +101,8 @@ const scenarios: Scenario[] = [
   { name: 'emergency numbers from the menu, no ticket', answers: { in_danger_now: 'no', menu: 'numbers', current_country: 'KH' }, ticket: null, shows: ['117'] },
 ];
 
-// Free-text keys are typed; a multi-select (needs) is typed too, as "go_home, shelter", since one
-// tapped choice would wait for "done".
+// Free-text keys are typed; a multi-select (needs) is typed too, as "go_home, shelter": the bot
+// shows back what it understood and waits for "done" (see runUntilDone).
 const toAnswer = (key: string, value: string): ScriptAnswer =>
   ['location', 'missing_name', 'missing_age', 'relationship', 'last_contact', 'witness_account', 'free_message', 'needs'].includes(key) ? { text: value } : { choice: value };
 
@@ -137,9 +137,12 @@ describe(`scenarios (${scenarios.length}), rotating through ${LANG_IDS.length} l
 /** Plays the script; a menu that comes back a second time ends it (the numbers-only path). */
 async function runUntilDone(user: string, hello: string, answers: Record<string, ScriptAnswer>) {
   let menus = 0;
+  let needs = 0;
   const guarded = new Proxy(answers, {
     get(target, key: string) {
       if (key === 'menu' && ++menus > 1) return { text: '/exit' };
+      // Typed needs are shown back with the question kept open: "done" settles them.
+      if (key === 'needs' && ++needs > 1) return { choice: 'done' };
       return target[key];
     },
   });

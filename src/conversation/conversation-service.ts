@@ -320,6 +320,7 @@ export class ConversationService {
       role: typeof answers.role === 'string' ? answers.role : undefined,
       ...(own ? { ticket: own } : {}),
       tickets: () => tickets,
+      ...(state?.typed ? { typed: state.typed } : {}),
     });
     // Only the languages that have locales are offered.
     for (const r of replies) if (r.expects?.key === 'lang' && r.choices) r.choices = r.choices.filter((c) => c.id === 'skip' || translations.languages.includes(c.id));

@@ -21,6 +21,8 @@ export interface RenderContext {
   ticket?: TicketRecord;
   /** All tickets of this chat, newest first (for the status block). */
   tickets: () => TicketRecord[];
+  /** Keys whose answers were read from typed words, not tapped: the summary marks them. */
+  typed?: readonly string[];
 }
 
 const EXPECTS: Record<KeyDef['type'], ExpectType> = {
@@ -49,12 +51,25 @@ export function render(out: Out[], ctx: RenderContext): Reply[] {
         break;
       case 'picked': {
         const def = ctx.dictionary[line.key]!;
-        replies.push({ text: t('multi.more', { picked: line.ids.map((id) => t(`${labelPrefix(line.key, def)}.${id}`)).join(', ') }) });
+        replies.push({ text: t('multi.more', { picked: line.ids.map((id) => t(`${labelPrefix(line.key, def)}.${id}`)).join(t('format.list')) }) });
         break;
       }
       case 'show':
         replies.push(...renderBlock(line.block, ctx));
         break;
+      case 'confirm': {
+        // What was understood, with the key's values as buttons: the same one confirms, another corrects.
+        const def = ctx.dictionary[line.key]!;
+        const prefix = labelPrefix(line.key, def);
+        const answer = valueText(line.key, def, line.value, t);
+        const ids = [...choiceIds(def), ...(line.required ? [] : [SKIP])];
+        replies.push({
+          text: t(line.doubtful ? 'confirm.doubtful' : 'confirm.read_back', { answer }),
+          choices: ids.map((id) => ({ id, label: id === SKIP ? t(`choice.${SKIP}`) : t(`${prefix}.${id}`) })),
+          expects: { key: line.key, type: EXPECTS[def.type] },
+        });
+        break;
+      }
       case 'ask': {
         const def = ctx.dictionary[line.key]!;
         const prefix = labelPrefix(line.key, def);
@@ -84,7 +99,7 @@ function renderBlock(block: Block, ctx: RenderContext): Reply[] {
   const country = str(answers.current_country);
   const nationality = str(answers.nationality);
   const phoneLines = (list: ReturnType<Directory['emergencyFor']>) =>
-    list.map(({ agency, phones }) => `• ${t(`agency.${agency.id}`)}: ${phones.map((p) => (p.label ? `${p.number} (${t(p.label)})` : p.number)).join(', ')}`);
+    list.map(({ agency, phones }) => `• ${t(`agency.${agency.id}`)}${t('format.label')}${phones.map((p) => (p.label ? `${p.number} (${t(p.label)})` : p.number)).join(t('format.list'))}`);
 
   switch (block) {
     case 'emergency_numbers': {
@@ -105,7 +120,7 @@ function renderBlock(block: Block, ctx: RenderContext): Reply[] {
     case 'ticket': {
       const ticket = ctx.ticket;
       if (!ticket) return [{ text: t('ticket.not_created') }];
-      const agencies = ticket.referrals.map((r) => t(`agency.${r.agency}`)).join(', ');
+      const agencies = ticket.referrals.map((r) => t(`agency.${r.agency}`)).join(t('format.list'));
       return [{ text: t('ticket.created', { ref: ticket.ref, agencies }), ticket: { ref: ticket.ref } }];
     }
     case 'status': {
@@ -120,18 +135,19 @@ function renderBlock(block: Block, ctx: RenderContext): Reply[] {
 }
 
 /** One line per answered question, in dictionary order, with the value in words. */
-export function summaryLines(ctx: Pick<RenderContext, 't' | 'dictionary' | 'answers'>): string[] {
+export function summaryLines(ctx: Pick<RenderContext, 't' | 'dictionary' | 'answers' | 'typed'>): string[] {
   const { t, dictionary, answers } = ctx;
+  const typed = new Set(ctx.typed ?? []);
   return Object.entries(dictionary)
     .filter(([key, def]) => answers[key] !== undefined && key !== 'lang' && def.summary !== false)
-    .map(([key, def]) => `• ${t(`summary.label.${key}`)}: ${valueText(key, def, answers[key]!, t)}`);
+    .map(([key, def]) => `• ${t(`summary.label.${key}`)}${t('format.label')}${valueText(key, def, answers[key]!, t)}${typed.has(key) ? ` ${t('summary.typed')}` : ''}`);
 }
 
 /** An answer in words: labels for choices, the text itself, coordinates, a count of files. */
 export function valueText(key: string, def: KeyDef, value: AnswerValue, t: Translate): string {
   const prefix = labelPrefix(key, def);
   if (def.type === 'media') return t('summary.files', { count: Array.isArray(value) ? value.length : 0 });
-  if (Array.isArray(value)) return value.map((v) => t(`${prefix}.${v}`)).join(', ');
+  if (Array.isArray(value)) return value.map((v) => t(`${prefix}.${v}`)).join(t('format.list'));
   if (typeof value === 'object') {
     const coords = value.lat !== undefined && value.lon !== undefined ? `${value.lat.toFixed(5)}, ${value.lon.toFixed(5)}` : '';
     return [value.text, coords].filter(Boolean).join(' · ');

@@ -3,8 +3,8 @@
  * No I/O, no SDK, no clock: the conversation layer does all of that around it.
  */
 import { evaluate } from '../rules/condition.ts';
-import { choiceIds, DONE, interpret, type Lexicon, SKIP } from './interpret.ts';
-import type { Effect, FlowNode, FlowSet, Input, Out, SessionState, Target } from './types.ts';
+import { choiceIds, confirmsTyped, DONE, interpret, type Lexicon, SKIP } from './interpret.ts';
+import type { Block, Effect, FlowNode, FlowSet, Input, Out, ReadBack, SessionState, Target } from './types.ts';
 
 /** Raised when a flow misbehaves at run time (the meaning checks should make this unreachable). */
 export class FlowRuntimeError extends Error {
@@ -68,8 +68,9 @@ export function step(flows: FlowSet, state: SessionState | undefined, given: Inp
   if (!node.ask) throw new FlowRuntimeError(here, 'the state waits at a node that asks nothing');
   if (isLeaveMessage(input) && state.misses >= MISSES_BEFORE_OFFER && flows.flows.has(MESSAGE_FLOW)) {
     const target = { flow: MESSAGE_FLOW, node: flows.flows.get(MESSAGE_FLOW)!.start };
-    return { state: run(flows, { ...state, misses: 0 }, target, out, effects), out, effects };
+    return { state: run(flows, { ...settle(state), misses: 0 }, target, out, effects), out, effects };
   }
+  if (state.confirming) return { state: readBackStep(flows, state, input, lexicon, out, effects), out, effects };
   const def = flows.dictionary[node.ask]!;
 
   // A multi-select answered one tap at a time (LINE and Telegram buttons send one id): each tap is
@@ -87,6 +88,14 @@ export function step(flows: FlowSet, state: SessionState | undefined, given: Inp
   }
   const result = interpret(node.ask, def, node.required, input, lexicon, state.lang);
 
+  // Typed items of a multi-select are shown back, and the question stays open for more or "done".
+  if (result.kind === 'pick') {
+    const picked = [...new Set([...(state.picking ?? []), ...result.ids])];
+    out.push({ kind: 'picked', key: node.ask, ids: picked });
+    speak(node, out, { picked });
+    return { state: { ...state, misses: 0, picking: picked }, out, effects };
+  }
+
   if (result.kind === 'miss') {
     // Someone who cannot find the right button twice may write to staff in their own words instead.
     const misses = state.misses + 1;
@@ -99,14 +108,115 @@ export function step(flows: FlowSet, state: SessionState | undefined, given: Inp
 
   const { picking: _done, ...rest } = state;
   const next: SessionState = { ...rest, misses: 0, answers: { ...state.answers }, skipped: state.skipped.filter((k) => k !== node.ask) };
+  next.typed = marked(state.typed, node.ask, result.kind === 'answer' && result.typed !== undefined);
   if (result.kind === 'answer') {
     next.answers[node.ask] = result.value;
     if (node.ask === 'lang' && typeof result.value === 'string') next.lang = result.value;
+    // Never store a guess silently: a typed answer that changes priority, routing or consent is read
+    // back with buttons, at once, or (on the way to the emergency numbers) right after them.
+    if (result.typed && confirmsTyped(def)) {
+      const readBack: ReadBack = { key: node.ask, value: result.value, ...(result.typed.clear ? {} : { doubtful: true }), required: node.required, resume: 'next' };
+      if (!urgent(next)) {
+        next.confirming = readBack;
+        out.push(readBackOut(readBack));
+        return { state: next, out, effects };
+      }
+      next.confirmLater = [...(next.confirmLater ?? []).filter((c) => c.key !== node.ask), { ...readBack, resume: 'reask' }];
+    }
   } else {
     delete next.answers[node.ask];
     next.skipped.push(node.ask);
   }
   return { state: run(flows, next, exit(node, next, here), out, effects), out, effects };
+}
+
+/** `typed` with `key` marked as read from typed words, or unmarked (tapped, skipped). */
+function marked(typed: string[] | undefined, key: string, isTyped: boolean): string[] | undefined {
+  const rest = (typed ?? []).filter((k) => k !== key);
+  const list = isTyped ? [...rest, key] : rest;
+  return list.length ? list : undefined;
+}
+
+/** On the way to the emergency numbers: nothing may come before them. */
+function urgent(state: SessionState): boolean {
+  return state.answers.in_danger_now === 'yes' && !state.emergencyShown;
+}
+
+function readBackOut(c: ReadBack): Out {
+  return { kind: 'confirm', key: c.key, value: c.value, ...(c.doubtful ? { doubtful: true } : {}), required: c.required };
+}
+
+/** The state without a pending read-back. */
+function settle(state: SessionState): SessionState {
+  const { confirming: _c, ...rest } = state;
+  return rest;
+}
+
+/**
+ * The answer to a read-back: a tap on one of the key's values confirms it (the same value) or
+ * corrects it; typed words are read again and read back again unless they clearly say the same.
+ */
+function readBackStep(flows: FlowSet, state: SessionState, input: Input, lexicon: Lexicon, out: Out[], effects: Effect[]): SessionState {
+  const c = state.confirming!;
+  const def = flows.dictionary[c.key]!;
+  const answers = { ...state.answers };
+  const choose = (value: string | undefined, typed: boolean): SessionState => {
+    if (value === undefined) delete answers[c.key];
+    else answers[c.key] = value;
+    const skipped = state.skipped.filter((k) => k !== c.key);
+    return { ...settle(state), misses: 0, answers, skipped: value === undefined ? [...skipped, c.key] : skipped, typed: marked(state.typed, c.key, typed) };
+  };
+  let settled: SessionState | undefined;
+  let reason: Extract<Out, { kind: 'miss' }>['reason'] = 'unknown_choice';
+  if (input.type === 'choice' && input.ids.length === 1) {
+    const id = input.ids[0]!;
+    if (id === SKIP && !c.required) settled = choose(undefined, false);
+    else if (choiceIds(def).includes(id)) settled = choose(id, false);
+  } else if (input.type === 'text') {
+    const r = interpret(c.key, def, c.required, input, lexicon, state.lang);
+    if (r.kind === 'skip') settled = choose(undefined, false);
+    else if (r.kind === 'answer' && typeof r.value === 'string') {
+      if (r.value === c.value && r.typed?.clear) settled = choose(r.value, true);
+      else {
+        const again: ReadBack = { ...c, value: r.value, ...(r.typed?.clear ? { doubtful: undefined } : { doubtful: true }) };
+        if (!again.doubtful) delete again.doubtful;
+        answers[c.key] = r.value;
+        out.push(readBackOut(again));
+        return { ...state, misses: 0, answers, confirming: again };
+      }
+    } else if (r.kind === 'miss') reason = r.reason;
+  } else reason = 'wrong_type';
+  if (!settled) {
+    out.push({ kind: 'miss', reason }, readBackOut(c));
+    return { ...state, misses: state.misses + 1 };
+  }
+  // The numbers shown on the way were for the country understood: a corrected country gets its own.
+  if (c.key === 'current_country' && settled.answers.current_country !== c.value && settled.answers.in_danger_now === 'yes' && settled.emergencyShown) {
+    out.push({ kind: 'show', block: 'emergency_numbers' });
+  }
+  const here: Target = { flow: state.flow, node: state.node };
+  const node = nodeAt(flows, here);
+  if (c.resume === 'next') return run(flows, settled, exit(node, settled, here), out, effects);
+  const held = takeDue(settled);
+  if (held) {
+    out.push(readBackOut(held.readBack));
+    return held.state;
+  }
+  // The question the read-back came before, with its lines (which may be the emergency numbers).
+  speak(node, out);
+  return shows(node, 'emergency_numbers') ? { ...settled, emergencyShown: true } : settled;
+}
+
+function shows(node: FlowNode, block: Block): boolean {
+  return node.say.some((item) => 'show' in item && item.show === block);
+}
+
+/** The next held read-back, once nothing urgent is on the way, with the state that asks it. */
+function takeDue(state: SessionState): { readBack: ReadBack; state: SessionState } | undefined {
+  const [first, ...later] = state.confirmLater ?? [];
+  if (!first || urgent(state)) return undefined;
+  const { confirmLater: _l, ...rest } = state;
+  return { readBack: first, state: { ...rest, ...(later.length ? { confirmLater: later } : {}), confirming: first } };
 }
 
 /** Walks from `target` until a node waits for the user or the conversation ends. */
@@ -119,9 +229,17 @@ function run(flows: FlowSet, state: SessionState, target: Target, out: Out[], ef
       (node.ask !== undefined && node.skipIfAnswered && state.answers[node.ask] !== undefined);
     if (!passBy) {
       if (Object.keys(node.set).length) state = { ...state, answers: { ...state.answers, ...node.set } };
-      speak(node, out, { withoutQuestion: true });
+      // A held read-back comes before the next question (whose lines are said after it).
+      const held = node.ask ? takeDue(state) : undefined;
+      if (!held) speak(node, out, { withoutQuestion: true });
+      // Numbers held back with the node's lines (for a read-back) are shown when they are said.
+      if (!held && shows(node, 'emergency_numbers')) state = { ...state, emergencyShown: true };
       for (const action of node.do) {
         if (action === 'create_ticket') effects.push({ type: 'create_ticket' });
+      }
+      if (held) {
+        out.push(readBackOut(held.readBack));
+        return { ...held.state, flow: at.flow, node: at.node };
       }
       if (node.ask) {
         out.push({ kind: 'ask', key: node.ask, required: node.required });
@@ -166,6 +284,7 @@ function nodeAt(flows: FlowSet, t: Target): FlowNode {
 export function reask(flows: FlowSet, state: SessionState): Out[] {
   const node = flows.flows.get(state.flow)?.nodes.get(state.node);
   if (!node?.ask || state.ended) return [];
+  if (state.confirming) return [readBackOut(state.confirming)];
   const out: Out[] = [];
   speak(node, out);
   return out;

@@ -17,10 +17,18 @@ export const keyDefSchema = z
     max: z.number().optional(),
     sensitive: z.boolean().optional(),
     summary: z.boolean().optional(),
+    confirm: z.boolean().optional(),
+    consent: z.boolean().optional(),
+    yesno: z.union([z.tuple([z.string(), z.string()]), z.tuple([z.string(), z.string(), z.string()])]).optional(),
+    age: z.object({ under: z.number().int().positive(), below: z.string(), from: z.string() }).strict().optional(),
   })
   .strict()
   .refine((d) => (d.type === 'choice' || d.type === 'multi') === (d.values !== undefined), {
     message: 'choice and multi keys need values; other types take none',
+    path: ['values'],
+  })
+  .refine((d) => [...(d.yesno ?? []), ...(d.age ? [d.age.below, d.age.from] : [])].every((v) => d.values?.includes(v)), {
+    message: 'yesno and age name values of the key',
     path: ['values'],
   });
 

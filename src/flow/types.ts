@@ -1,7 +1,7 @@
 /**
  * The flow engine's vocabulary. Nothing here knows a channel, an SDK or a database.
  */
-import type { Answers } from '../rules/answers.ts';
+import type { Answers, AnswerValue } from '../rules/answers.ts';
 import type { Condition } from '../rules/condition.ts';
 
 export type { Answers, AnswerValue, LocationValue } from '../rules/answers.ts';
@@ -21,6 +21,14 @@ export interface KeyDef {
   sensitive?: boolean;
   /** False for navigation keys (a menu, a confirmation) that the summary does not read back. */
   summary?: boolean;
+  /** A typed answer changes priority, routing or safety: it is read back for a tap (issue 9). */
+  confirm?: boolean;
+  /** A consent question: a typed answer counts only as a clear yes, and is always read back. */
+  consent?: boolean;
+  /** The values that stand for yes, no and (optionally) unsure, for a choice asked as a yes/no question. */
+  yesno?: [string, string] | [string, string, string];
+  /** A typed age answers the key: below `under` it is `below`, otherwise `from`. */
+  age?: { under: number; below: string; from: string };
 }
 
 /** The data dictionary, by key. */
@@ -103,6 +111,29 @@ export interface SessionState {
    * `unicode` once they asked for it. Conversation layer only; what is stored stays Unicode.
    */
   myanmarFont?: 'zawgyi' | 'unicode';
+  /** Keys whose stored answer was read from typed words and not tapped since (the summary marks them). */
+  typed?: string[];
+  /** A typed answer read back: the bot waits for a tap that confirms or corrects it. */
+  confirming?: ReadBack;
+  /** Read-backs held until the emergency numbers have been shown: they never come before them. */
+  confirmLater?: ReadBack[];
+  /** The emergency numbers were shown in this conversation. */
+  emergencyShown?: boolean;
+}
+
+/** A typed answer waiting for the person to confirm or correct it. */
+export interface ReadBack {
+  key: string;
+  /** What was understood and stored meanwhile (a doubtful consent is stored as "no"). */
+  value: AnswerValue;
+  /** The words did not clearly say it. */
+  doubtful?: boolean;
+  required: boolean;
+  /**
+   * What follows the tap: `next` goes on from the node that asked the key (the state waits there);
+   * `reask` asks the question of the node the state waits at (the read-back came before it).
+   */
+  resume: 'next' | 'reask';
 }
 
 /** A user's input as the engine sees it: channel-neutral. */
@@ -114,7 +145,7 @@ export type Input =
   | { type: 'media'; attachmentId: string };
 
 /** Why an input did not answer the question. */
-export type Miss = 'unknown_choice' | 'not_a_number' | 'out_of_range' | 'wrong_type' | 'empty' | 'required' | 'too_long';
+export type Miss = 'not_an_answer' | 'unknown_choice' | 'not_a_number' | 'out_of_range' | 'wrong_type' | 'empty' | 'required' | 'too_long';
 
 /** A line of output, before translation. */
 export type Out =
@@ -122,7 +153,9 @@ export type Out =
   | { kind: 'show'; block: Block }
   | { kind: 'miss'; reason: Miss }
   | { kind: 'ask'; key: string; required: boolean; offerMessage?: boolean; picked?: string[] }
-  | { kind: 'picked'; key: string; ids: string[] };
+  | { kind: 'picked'; key: string; ids: string[] }
+  /** A typed answer read back with the key's values as buttons, to confirm or correct it. */
+  | { kind: 'confirm'; key: string; value: AnswerValue; doubtful?: boolean; required: boolean };
 
 /** Something the conversation layer must do in the same transaction. */
 export type Effect = { type: 'create_ticket' } | { type: 'end' };

@@ -12,7 +12,7 @@ import type { FlowSet, Miss } from '../flow/types.ts';
 import type { Policy } from '../policy/policy.ts';
 import { BOT_NS, flatten, NAMESPACE_LANGUAGES, REFERENCE_LANGUAGE, type Resources } from './locales.ts';
 
-const MISSES: Miss[] = ['unknown_choice', 'not_a_number', 'out_of_range', 'wrong_type', 'empty', 'required', 'too_long'];
+const MISSES: Miss[] = ['not_an_answer', 'unknown_choice', 'not_a_number', 'out_of_range', 'wrong_type', 'empty', 'required', 'too_long'];
 const STATUSES = ['new', 'triaged', 'in_progress', 'referred', 'closed'];
 
 /** Keys the code itself uses. */
@@ -37,6 +37,14 @@ const CODE_KEYS = [
   'hotlines.none',
   'summary.title',
   'summary.files',
+  'summary.typed',
+  'format.list',
+  'format.label',
+  'confirm.read_back',
+  'confirm.doubtful',
+  'match.filler',
+  'match.ignore',
+  'match.separators',
   'ticket.created',
   'ticket.not_created',
   'status.title',
