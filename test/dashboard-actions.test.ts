@@ -177,11 +177,15 @@ describe('actions, each with an audit row saying who', () => {
     expect(JSON.stringify(row)).not.toContain('safe to talk');
   });
 
-  it('may not write first without consent, unless the reporter wrote within 24 hours', async () => {
+  it('may not write first to someone who said no, only answer their own message to the case within 24 hours', async () => {
     const r = await ticketFrom(server, 'unpaid-2', UNPAID);
     const admin = new StaffClient(server.url);
     await admin.login('root');
-    // The reporter just wrote: allowed.
+    // contact_ok=no, and the reporter has only answered the screening: writing first is refused.
+    expect((await admin.get(`/staff/tickets/${r}`)).text).toContain('You cannot write first');
+    expect((await admin.post(`/staff/tickets/${r}/message`, { message: 'Hello, may we call you?' })).status).toBe(409);
+    // They write to their case: staff may answer that.
+    await server.sim({ user: 'unpaid-2', text: 'Please help me get my pay' });
     await admin.get(`/staff/tickets/${r}`);
     expect((await admin.post(`/staff/tickets/${r}/message`, { message: 'Thank you, we read your report.' })).status).toBe(303);
     // Make the last message old: refused.

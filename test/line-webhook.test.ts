@@ -65,13 +65,17 @@ describe('LINE webhook', () => {
     expect(attachments[0]!.mime).toBe('image/png');
   });
 
-  it('stores a photo with its SHA-256 at once, even outside a photo question', async () => {
+  it('answers a photo at a yes/no question and stores nothing of it (issue 10 item 17)', async () => {
     const user = 'Uphoto';
     const photo = pngBytes('unprompted');
     await send(lineEvent(user, { type: 'follow', follow: { isUnblocked: false } }));
+    const transcriptBefore = query<{ n: number }>('SELECT COUNT(*) AS n FROM transcript WHERE session_id = ?', `line:${user}`)[0]!.n;
     await send(stepEvent(user, { media: true }, photo));
-    const rows = query<{ sha256: string; size: number }>('SELECT sha256, size FROM attachments WHERE session_id = ?', `line:${user}`);
-    expect(rows).toEqual([{ sha256: createHash('sha256').update(photo).digest('hex'), size: photo.length }]);
+    expect(query('SELECT sha256 FROM attachments WHERE session_id = ?', `line:${user}`)).toEqual([]);
+    expect(query<{ n: number }>('SELECT COUNT(*) AS n FROM transcript WHERE session_id = ?', `line:${user}`)[0]!.n).toBe(transcriptBefore);
+    // The person was told, and the question asked again.
+    expect(fake.texts().at(-1)).toBeDefined();
+    expect(fake.delivered().length).toBeGreaterThan(1);
   });
 
   it('answers a photo over MAX_UPLOAD_BYTES with a clear message and stores nothing', async () => {

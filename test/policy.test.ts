@@ -354,11 +354,12 @@ const routingCases: Case[] = [
     agencies: [MFA, ATP],
   },
   {
-    rule: 'missing abroad, nationality unknown: as a Thai abroad',
+    // Issue 10 item 12: consular help is for Thai citizens; an unknown nationality does not make one.
+    rule: 'missing abroad, nationality unknown: the police, not Thai consular help',
     answers: { role: 'family', current_country: 'KH', last_contact: 'two weeks ago' },
     priority: 'P3',
     caseType: 'missing_person',
-    agencies: [MFA, ATP],
+    agencies: [ATP],
   },
   {
     rule: 'missing abroad, known to be of another nationality: IOM',

@@ -93,6 +93,8 @@ describe('updates to the reporter', () => {
   });
 
   it('tells the reporter when the case is closed', async () => {
+    // The EXIT above stopped everything to this chat; writing again lets case updates through.
+    await server.sim({ user, text: '/status' });
     await supervisor.get(`/staff/tickets/${ref}`);
     expect((await supervisor.post(`/staff/tickets/${ref}/status`, { status: 'closed', outcome: 'assisted' })).status).toBe(303);
     const closed = await later(user);

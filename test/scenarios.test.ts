@@ -82,18 +82,20 @@ const scenarios: Scenario[] = [
   // --- families (missing_person, missing_abroad, ransom)
   { name: 'family: missing in Thailand', answers: family({ current_country: 'TH', nationality: 'MM' }), ticket: { caseType: 'missing_person', priority: 'P3', agencies: ['th-msdhs-1300'] } },
   { name: 'family: missing in Cambodia, Thai', answers: family({ current_country: 'KH', nationality: 'TH', consent_cross_border: 'no' }), ticket: { caseType: 'missing_person', priority: 'P3', agencies: THAI_ABROAD } },
-  { name: 'family: missing abroad, nationality not given', answers: family({ current_country: 'MM' }), ticket: { caseType: 'missing_person', priority: 'P3', agencies: THAI_ABROAD } },
+  // Issue 10 item 12: no Thai consular referral on the strength of an unknown nationality.
+  { name: 'family: missing abroad, nationality not given', answers: family({ current_country: 'MM' }), ticket: { caseType: 'missing_person', priority: 'P3', agencies: ['th-police-atp'] } },
   { name: 'family: ransom demanded from a Myanmar compound', answers: family({ current_country: 'MM', nationality: 'TH', ransom_demanded: 'yes' }), ticket: { caseType: 'labour_trafficking', priority: 'P1', agencies: THAI_ABROAD } },
   { name: 'family: a missing 16-year-old in Thailand', answers: family({ missing_age: '16', current_country: 'TH', nationality: 'TH', threats_or_violence: 'yes' }), ticket: { caseType: 'child_at_risk', priority: 'P1', agencies: POLICE_CARE } },
   { name: 'family: missing, not free to leave, Cambodia, consents', answers: family({ current_country: 'KH', nationality: 'TH', free_to_leave: 'no', consent_cross_border: 'yes' }), ticket: { caseType: 'labour_trafficking', priority: 'P2', agencies: [...THAI_ABROAD, 'kh-ncct'] } },
   // --- witnesses
   { name: 'witness: men locked on a boat in Thailand', answers: witness({ current_country: 'TH', nationality: 'MM', free_to_leave: 'no', threats_or_violence: 'yes' }), ticket: { caseType: 'labour_trafficking', priority: 'P2', agencies: POLICE_CARE } },
   { name: 'witness: children in a karaoke bar', answers: witness({ current_country: 'TH', age_group: 'child', sexual_exploitation: 'yes' }), ticket: { caseType: 'child_at_risk', priority: 'P1', agencies: POLICE_CARE } },
-  // --- danger: numbers first, ticket at once
+  // --- danger: numbers first, ticket at once. The ticket is made before the nationality is asked:
+  // what was referred on an unknown nationality and no longer applies is withdrawn (issue 10 item 12).
   { name: 'in danger in Thailand', answers: victim({ in_danger_now: 'yes', current_country: 'TH', nationality: 'MM' }), ticket: { caseType: 'unclear', priority: 'P1', agencies: ['th-msdhs-1300'] }, shows: ['191', '1155', '1300'] },
-  { name: 'in danger in Cambodia, a Thai', answers: victim({ in_danger_now: 'yes', current_country: 'KH', nationality: 'TH', forced_criminality: 'yes', consent_cross_border: 'yes' }), ticket: { caseType: 'forced_criminality', priority: 'P1', agencies: [...THAI_ABROAD, 'iom-th', 'kh-ncct'] }, shows: ['117', '+66 2 572 8442'], hides: ['99 130 1300'] },
-  { name: 'in danger in Laos', answers: victim({ in_danger_now: 'yes', current_country: 'LA', nationality: 'LA' }), ticket: { caseType: 'unclear', priority: 'P1', agencies: ['th-mfa-consular', 'iom-th'] }, shows: ['191', '1362'] },
-  { name: 'in danger in Myanmar: no verified local number, never an invented one', answers: victim({ in_danger_now: 'yes', current_country: 'MM', nationality: 'TH' }), ticket: { caseType: 'unclear', priority: 'P1', agencies: [...THAI_ABROAD, 'iom-th'] }, shows: ['+66 2 572 8442'], hides: ['1191', '02-233-2237'] },
+  { name: 'in danger in Cambodia, a Thai', answers: victim({ in_danger_now: 'yes', current_country: 'KH', nationality: 'TH', forced_criminality: 'yes', consent_cross_border: 'yes' }), ticket: { caseType: 'forced_criminality', priority: 'P1', agencies: [...THAI_ABROAD, 'kh-ncct'] }, shows: ['117', '+66 2 572 8442'], hides: ['99 130 1300'] },
+  { name: 'in danger in Laos', answers: victim({ in_danger_now: 'yes', current_country: 'LA', nationality: 'LA' }), ticket: { caseType: 'unclear', priority: 'P1', agencies: ['iom-th'] }, shows: ['191', '1362'] },
+  { name: 'in danger in Myanmar: no verified local number, never an invented one', answers: victim({ in_danger_now: 'yes', current_country: 'MM', nationality: 'TH' }), ticket: { caseType: 'unclear', priority: 'P1', agencies: THAI_ABROAD }, shows: ['+66 2 572 8442'], hides: ['1191', '02-233-2237'] },
   { name: 'in danger, then says no to sharing: the alert stays', answers: victim({ in_danger_now: 'yes', current_country: 'TH', consent_share: 'no' }), ticket: { caseType: 'unclear', priority: 'P1', agencies: ['th-msdhs-1300'] }, shows: ['1694'] },
   // --- no consent, no ticket
   { name: 'says no to sharing: no ticket, numbers instead', answers: victim({ current_country: 'TH', documents_taken: 'yes', consent_share: 'no' }), ticket: null, shows: ['1300', '1694'] },
@@ -127,7 +129,8 @@ describe(`scenarios (${scenarios.length}), rotating through ${LANG_IDS.length} l
     }
     expect(tickets).toHaveLength(1);
     const t = tickets[0]!;
-    expect({ caseType: t.caseType, priority: t.priority, agencies: t.referrals.map((r) => r.agency).sort() }).toEqual({ ...s.ticket, agencies: [...s.ticket.agencies].sort() });
+    const live = t.referrals.filter((r) => r.status !== 'withdrawn');
+    expect({ caseType: t.caseType, priority: t.priority, agencies: live.map((r) => r.agency).sort() }).toEqual({ ...s.ticket, agencies: [...s.ticket.agencies].sort() });
     expect(t.language).toBe(s.lang);
     // The reference was given in the conversation.
     expect(replies.some((r) => r.ticket?.ref === t.ref)).toBe(true);

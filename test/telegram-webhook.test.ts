@@ -3,7 +3,6 @@
  * secret-token check, de-duplication by update_id, photos via getFile, 429 with retry_after, and
  * the CLI's set-webhook with the command menu.
  */
-import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setTelegramWebhook } from '../src/channels/telegram/telegram-admin.ts';
 import { loadConfig } from '../src/config/env.ts';
@@ -95,13 +94,14 @@ describe('Telegram webhook', () => {
     expect(query('SELECT * FROM sent_messages WHERE recipient = ?', '704')).toHaveLength(1);
   });
 
-  it('downloads a photo via getFile and stores it with its SHA-256', async () => {
+  it('downloads the largest photo size via getFile; at a yes/no question it stores nothing (issue 10 item 17)', async () => {
     const photo = pngBytes('telegram-photo');
     fake.files.set('big', { bytes: photo, path: 'photos/file_1.png' });
     fake.files.set('thumb', { bytes: pngBytes('thumb'), path: 'photos/thumb.png' });
     await post(tgMessage(30, 703, { text: '/start' }, 'en'));
     await post(tgMessage(31, 703, { photo: [{ file_id: 'thumb', file_unique_id: 't', width: 90, height: 90, file_size: 10 }, { file_id: 'big', file_unique_id: 'b', width: 800, height: 600, file_size: photo.length }] }));
-    expect(query<{ sha256: string; mime: string }>('SELECT sha256, mime FROM attachments')).toEqual([{ sha256: createHash('sha256').update(photo).digest('hex'), mime: 'image/png' }]);
+    expect(fake.calls.filter((c) => c.method === 'getFile').map((c) => (c.params as { file_id?: string }).file_id)).toEqual(['big']);
+    expect(query('SELECT 1 FROM attachments')).toEqual([]);
   });
 
   it('refuses a document over MAX_UPLOAD_BYTES without downloading it', async () => {

@@ -35,6 +35,26 @@ export function canSee(viewer: Viewer, ticket: TicketRecord): boolean {
   return viewer.agency === ALL_AGENCIES || ticket.referrals.some((r) => r.agency === viewer.agency);
 }
 
+/**
+ * Until when a viewer sees what arrives on a ticket (ISO time), or undefined for no limit. An agency
+ * that declined its referral, or transferred the case elsewhere, keeps what it had seen then but
+ * no longer sees what the reporter sends afterwards.
+ */
+export function visibleUntil(viewer: Viewer, ticket: TicketRecord): string | undefined {
+  if (viewer.agency === ALL_AGENCIES) return undefined;
+  const own = ticket.referrals.find((r) => r.agency === viewer.agency);
+  return own && (own.status === 'declined' || own.status === 'done' || own.status === 'withdrawn') ? own.updatedAt : undefined;
+}
+
+/**
+ * The ticket as a viewer may see it: for an agency that declined or transferred it, the reporter's
+ * later messages are not there, so neither is the "new message from the reporter" mark.
+ */
+export function asSeenBy(viewer: Viewer, ticket: TicketRecord): TicketRecord {
+  const until = visibleUntil(viewer, ticket);
+  return until && ticket.updatedByReporterAt && ticket.updatedByReporterAt > until ? { ...ticket, updatedByReporterAt: null } : ticket;
+}
+
 /** Ticket look-ups filtered by the viewer's scope. */
 export class AccessService {
   private readonly store: Store;
@@ -52,8 +72,20 @@ export class AccessService {
   /** An attachment of a ticket the viewer may see; undefined when either is out of reach. */
   async attachment(viewer: Viewer, ref: string, id: string): Promise<{ ticket: TicketRecord; attachment: Attachment } | undefined> {
     const ticket = await this.ticket(viewer, ref);
-    const attachment = ticket && (await this.store.attachmentsOf(ticket.ref)).find((a) => a.id === id);
+    const attachment = ticket && (await this.attachments(viewer, ticket)).find((a) => a.id === id);
     return ticket && attachment ? { ticket, attachment } : undefined;
+  }
+
+  /** The ticket's attachments the viewer may see (see {@link visibleUntil}). */
+  async attachments(viewer: Viewer, ticket: TicketRecord): Promise<Attachment[]> {
+    const until = visibleUntil(viewer, ticket);
+    const all = await this.store.attachmentsOf(ticket.ref);
+    return until ? all.filter((a) => a.createdAt <= until) : all;
+  }
+
+  /** The ticket's own transcript as far as the viewer may see it: never another report of the chat. */
+  transcript(viewer: Viewer, ticket: TicketRecord) {
+    return this.store.ticketTranscript(ticket, visibleUntil(viewer, ticket));
   }
 
   /**

@@ -54,6 +54,6 @@ export function registerTicketRoutes(app: FastifyInstance, services: Services): 
       throw new RequestError(404, 'not_found', `No ticket ${ref} for this token.`);
     }
     await store.transaction((tx) => tx.audit({ ticketRef: ref, actor: `token:${token.id}`, action: 'ticket.viewed', detail: { via: 'api' } }));
-    return ticketJson(ticket, await store.attachmentsOf(ref));
+    return ticketJson(ticket, await access.attachments(token, ticket));
   });
 }

@@ -2,10 +2,8 @@
  * Taking a user's photo or document from a platform: reading it with a size cap, and telling its
  * type from its first bytes rather than trusting the name or the declared type.
  */
-import { ACCEPTED_MIME } from './simulator/sim-routes.ts';
-
-/** The file types accepted as evidence (the same list as the simulator's). */
-export { ACCEPTED_MIME };
+/** File types the bot accepts as evidence, on every channel. */
+export const ACCEPTED_MIME = ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'application/pdf'];
 
 /** The outcome of reading a download. */
 export type ReadResult = { ok: true; bytes: Buffer } | { ok: false; reason: 'too_large' };

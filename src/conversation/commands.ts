@@ -9,6 +9,22 @@ export type Command = 'exit' | 'status' | 'lang' | 'help' | 'start';
 
 const SLASH: Record<string, Command> = { exit: 'exit', stop: 'exit', status: 'status', lang: 'lang', language: 'lang', help: 'help', start: 'start' };
 
+/**
+ * A command is a word or two: "/start" with a Telegram deep-link payload (at most 64 characters)
+ * fits; anything longer is not a command.
+ */
+export const MAX_COMMAND_LENGTH = 80;
+
+/**
+ * Whether a text is a broken command: "/word" that is no command, or a command with a page of text
+ * after it. Such input is answered with help and changes nothing (it is neither a restart nor an answer).
+ */
+export function isBadCommand(text: string, command: Command | undefined): boolean {
+  const t = text.trim();
+  if (!/^\/[a-z]/i.test(t)) return false;
+  return command === undefined || t.length > MAX_COMMAND_LENGTH;
+}
+
 /** Recognises commands: `/exit`, `/stop`, `/status`, `/lang`, `/help`, `/start`, or a command word. */
 export class CommandMatcher {
   private readonly words = new Map<string, Command>();

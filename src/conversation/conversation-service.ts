@@ -14,9 +14,11 @@ import { toUnicode } from '../i18n/zawgyi.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { Store, TicketRecord, Tx } from '../store/store.ts';
 import { createTicket, enrichTicket } from '../tickets/ticket-service.ts';
-import { type Command, CommandMatcher } from './commands.ts';
+import { type Command, CommandMatcher, isBadCommand } from './commands.ts';
 import { CHANGE_HINT_KEY, LanguageChoice, WELCOME_OUT } from './language-choice.ts';
 import { type MyanmarFont, MyanmarFonts } from './myanmar-font.ts';
+import { quickExit } from './quick-exit.ts';
+import { type Unsent, withdrawUnsent } from './unsend.ts';
 import { render } from './render.ts';
 import type { InboundMessage, Reply } from './reply.ts';
 
@@ -82,21 +84,32 @@ export class ConversationService {
       if (turn.state && font) turn.state = { ...turn.state, myanmarFont: font };
       const fresh = !fontBefore && !turn.erased && font === 'zawgyi';
       turn.replies = this.fonts.present(turn.replies, font, { lang: turn.state?.lang ?? session?.state.lang, fresh, ...(turn.font ? { switchedTo: turn.font } : {}) });
-      // An erased chat, or input that changes nothing (too long, unsupported), leaves no trace but
-      // the answer to it; a synchronous channel has that answer in its response already.
-      const traceless = turn.erased === true || !turn.state;
-      if (turn.record && !traceless) await tx.addTranscript(sessionId, 'in', turn.record, msg.messageId);
+      // An erased chat, or input that changes nothing (too long, unsupported, a miss), leaves no
+      // trace but the answer to it; a synchronous channel has that answer in its response already.
+      const traceless = turn.erased === true || !turn.state || turn.quiet === true;
+      // Each row belongs to its report: the conversation, or the case a later message went to.
+      const link = { conversationId: turn.state?.conversationId ?? null, ticketRef: turn.caseRef ?? null };
+      if (turn.record && !traceless) await tx.addTranscript(sessionId, 'in', turn.record, msg.messageId, link);
       for (const reply of turn.replies) {
-        if (!traceless) await tx.addTranscript(sessionId, 'out', reply);
+        if (!traceless) await tx.addTranscript(sessionId, 'out', reply, undefined, link);
         if (!(traceless && opts.synchronous)) {
           await tx.enqueue({ channel: msg.channel, recipient: msg.userId, kind: 'reply', payload: reply }, { delivered: opts.synchronous ?? false });
         }
       }
       if (turn.state) await tx.saveSession({ id: sessionId, channel: msg.channel, userId: msg.userId, state: turn.state });
+      // Writing again after a quick exit, whatever they write, lets staff and case updates reach
+      // the chat again.
+      if (!turn.exited) await tx.setReporterLeft(msg.channel, msg.userId, false);
       return { duplicate: false, replies: turn.replies };
     });
     if (filesToDelete.length && this.deps.deleteFiles) await this.deps.deleteFiles(filesToDelete);
     return result;
+  }
+
+  /** A message the person took back (LINE unsend): its rows and the answer it gave go; safe to repeat. */
+  async unsend(event: Unsent): Promise<void> {
+    const files = await withdrawUnsent(this.deps, event);
+    if (files.length && this.deps.deleteFiles) await this.deps.deleteFiles(files);
   }
 
   /** One turn: what to store of the input, the new state and the replies. */
@@ -107,8 +120,8 @@ export class ConversationService {
     state: SessionState | undefined,
     filesToDelete: string[],
     synchronous: boolean,
-  ): Promise<{ state?: SessionState; replies: Reply[]; record?: unknown; erased?: boolean; font?: MyanmarFont }> {
-    const { flows } = this.deps;
+  ): Promise<{ state?: SessionState; replies: Reply[]; record?: unknown; erased?: boolean; quiet?: boolean; caseRef?: string; exited?: boolean; font?: MyanmarFont }> {
+    const { flows, translations } = this.deps;
     // Burmese typed in Zawgyi is converted before anything reads or stores it.
     const content = msg.content.type === 'text' ? { ...msg.content, text: toUnicode(msg.content.text) } : msg.content;
     const lang = state?.lang;
@@ -126,12 +139,15 @@ export class ConversationService {
     if (askedFont && state) return this.switchFont(tx, msg, state, askedFont, content);
 
     const command = content.type === 'text' ? this.commands.match(content.text) : undefined;
-    if (command === 'exit') return this.exit(tx, msg, sessionId, state, filesToDelete, synchronous);
+    if (command === 'exit') return { ...(await quickExit(translations, tx, msg, sessionId, state, filesToDelete, synchronous)), exited: true };
+    // "/start" with a page of text after it, or "/something" unknown: bad input, answered with help.
+    if (content.type === 'text' && isBadCommand(content.text, command)) return { replies: await this.renderFor(tx, msg, state, [{ kind: 'say', key: 'help.text' }, ...this.again(state)]) };
     if (command && command !== 'start' && state && !state.ended) return this.command(tx, msg, state, command);
-    // Outside a conversation (before one, or after it ended) status and help answer on their own.
+    // Outside a conversation (before one, or after it ended) status and help answer on their own,
+    // and belong to no report: /status names every case of the chat, so it stays off all of them.
     if (command === 'status' || command === 'help') {
       const out: Out[] = [command === 'status' ? { kind: 'show', block: 'status' } : { kind: 'say', key: 'help.text' }];
-      return { ...(state ? { state } : {}), replies: await this.renderFor(tx, msg, state, out) };
+      return { replies: await this.renderFor(tx, msg, state, out) };
     }
 
     // A message for an open case (after the screening ended, or in answer to staff) goes to the
@@ -143,6 +159,7 @@ export class ConversationService {
 
     let input: Input;
     let record: unknown;
+    let file: Parameters<Tx['addAttachment']>[0] | undefined;
     switch (content.type) {
       case 'text':
         input = command === 'start' ? { type: 'start' } : { type: 'text', text: content.text };
@@ -158,7 +175,8 @@ export class ConversationService {
         break;
       case 'media': {
         const id = randomUUID();
-        await tx.addAttachment({ id, sessionId, channel: msg.channel, messageId: msg.messageId ?? null, ...content.file });
+        // Stored once the answer is known to be taken (a photo at a yes/no question is not).
+        file = { id, sessionId, channel: msg.channel, messageId: msg.messageId ?? null, ...content.file };
         input = { type: 'media', attachmentId: id };
         record = { attachment: id, mime: content.file.mime, size: content.file.size };
         break;
@@ -176,6 +194,7 @@ export class ConversationService {
     if (state?.choosingLanguage && !state.ended && !this.languages.atLanguageQuestion(state)) {
       const picked = this.pickLanguage(input, state);
       const next = { ...state, choosingLanguage: false, ...(picked ? { lang: picked, answers: { ...state.answers, lang: picked } } : {}) };
+      if (file) await tx.addAttachment({ ...file, conversationId: state.conversationId ?? null });
       const welcome = picked && picked !== state.lang ? WELCOME_OUT : [];
       return { state: next, record, replies: await this.renderFor(tx, msg, next, [...welcome, ...reask(flows, next)]) };
     }
@@ -201,12 +220,23 @@ export class ConversationService {
       prefix.push({ kind: 'say', key: 'error.restarted' });
       result = step(flows, initialState(flows, lang ? { lang } : {}), { type: 'start' }, this.deps.lexicon);
     }
-    // The engine carries ticketRef along, and a fresh start drops it: a new report, a new ticket.
-    let next: SessionState = result.state;
+    // The engine carries ticketRef along, and a fresh start drops it: a new report, a new ticket,
+    // and a new conversation id, so that each ticket shows only its own report.
+    const conversationId = (input.type !== 'start' && current.conversationId) || randomUUID();
+    let next: SessionState = { ...result.state, conversationId };
+    // An answer the bot could not use changes nothing: no transcript, no file, no answer.
+    if (input.type !== 'start' && result.out.some((o) => o.kind === 'miss')) {
+      if (file) filesToDelete.push(file.path);
+      return { state: next, quiet: true, replies: await this.renderFor(tx, msg, next, [...prefix, ...result.out]) };
+    }
+    if (file) await tx.addAttachment({ ...file, conversationId });
+    // What a message answered, so that taking it back (LINE unsend) takes the answer back too.
+    const answered = input.type === 'start' ? [] : Object.keys(next.answers).filter((k) => JSON.stringify(next.answers[k]) !== JSON.stringify(current.answers[k]));
+    if (answered.length && msg.messageId && record) record = { ...record, answered };
 
     // Tickets: created when the flow says so, enriched by every later answer.
     let ticket: TicketRecord | undefined;
-    const owner = { sessionId, channel: msg.channel, userId: msg.userId };
+    const owner = { sessionId, channel: msg.channel, userId: msg.userId, conversationId };
     const existing = next.ticketRef ? await tx.getTicket(next.ticketRef) : undefined;
     if (existing) ticket = await enrichTicket(tx, this.deps.policy, existing, next.answers, this.deps.alerts);
     else if (result.effects.some((e) => e.type === 'create_ticket')) {
@@ -218,17 +248,21 @@ export class ConversationService {
   }
 
   /**
-   * The open ticket a free message belongs to, if any: the person's newest open case once their
-   * conversation has ended, or the conversation's own case when the last thing said in the chat
-   * was a staff member's message (the person is answering them, not the pending question).
+   * The open ticket a free message belongs to, if any: the case a staff member wrote from when
+   * theirs was the last thing said in the chat (the person is answering them, not the pending
+   * question, and it may be an earlier report than this one), else the person's newest open case
+   * once their conversation has ended.
    */
   private async caseToMessage(tx: Tx, sessionId: string, msg: InboundMessage, state: SessionState): Promise<TicketRecord | undefined> {
+    const last = await tx.lastOutboundRow(sessionId);
+    const from = (last?.body as { from?: unknown } | undefined)?.from;
+    if (typeof from === 'string' && from.startsWith('staff:')) {
+      const ref = last?.ticketRef ?? state.ticketRef;
+      const ticket = ref ? await tx.getTicket(ref) : undefined;
+      if (ticket && ticket.status !== 'closed') return ticket;
+    }
     if (state.ended) return (await tx.ticketsOfUser(msg.channel, msg.userId)).find((t) => t.status !== 'closed');
-    if (!state.ticketRef) return undefined;
-    const last = (await tx.lastOutbound(sessionId)) as { from?: unknown } | undefined;
-    if (typeof last?.from !== 'string' || !last.from.startsWith('staff:')) return undefined;
-    const ticket = await tx.getTicket(state.ticketRef);
-    return ticket && ticket.status !== 'closed' ? ticket : undefined;
+    return undefined;
   }
 
   /**
@@ -240,8 +274,8 @@ export class ConversationService {
     let record: unknown;
     if (content.type === 'media') {
       const id = randomUUID();
-      await tx.addAttachment({ id, sessionId, channel: msg.channel, messageId: msg.messageId ?? null, ...content.file });
-      await tx.linkAttachments(sessionId, ticket.ref);
+      await tx.addAttachment({ id, sessionId, conversationId: ticket.conversationId, channel: msg.channel, messageId: msg.messageId ?? null, ...content.file });
+      await tx.linkAttachments(sessionId, ticket.ref, ticket.conversationId);
       record = { attachment: id, mime: content.file.mime, size: content.file.size };
     } else if (content.type === 'location') record = { location: { lat: content.lat, lon: content.lon, text: content.text } };
     else record = { text: content.text };
@@ -250,41 +284,23 @@ export class ConversationService {
     await tx.audit({ ticketRef: ticket.ref, actor: 'reporter', action: 'reporter.wrote', detail: { type: content.type } });
     const out: Out[] = state.ended ? [] : reask(this.deps.flows, state);
     const ack = this.deps.translations.t(state.lang)(state.ended ? 'update.added_to_case' : 'update.added_to_case_short', { ref: ticket.ref });
-    return { state, record, replies: [{ text: ack }, ...(await this.renderFor(tx, msg, state, out))] };
+    return { state, record, caseRef: ticket.ref, replies: [{ text: ack }, ...(await this.renderFor(tx, msg, state, out))] };
   }
 
   private async command(tx: Tx, msg: InboundMessage, state: SessionState, command: Exclude<Command, 'exit' | 'start'>) {
     const { flows } = this.deps;
     switch (command) {
+      // Answers that change nothing stay off the report: /status names every case of the chat.
       case 'status':
-        return { state, replies: await this.renderFor(tx, msg, state, [{ kind: 'show', block: 'status' }, ...reask(flows, state)]) };
+        return { state, quiet: true, replies: await this.renderFor(tx, msg, state, [{ kind: 'show', block: 'status' }, ...reask(flows, state)]) };
       case 'help':
-        return { state, replies: await this.renderFor(tx, msg, state, [{ kind: 'say', key: 'help.text' }, ...reask(flows, state)]) };
+        return { state, quiet: true, replies: await this.renderFor(tx, msg, state, [{ kind: 'say', key: 'help.text' }, ...reask(flows, state)]) };
       case 'lang': {
         const next = { ...state, choosingLanguage: true };
         const replies = await this.renderFor(tx, msg, next, [{ kind: 'say', key: 'language.prompt' }, { kind: 'ask', key: 'lang', required: false }]);
         return { state: next, replies };
       }
     }
-  }
-
-  /**
-   * Quick exit: erase everything of a chat with no ticket; otherwise close the conversation only.
-   * Either way, the channel is asked to delete the chat's messages from the phone where it can.
-   */
-  private async exit(tx: Tx, msg: InboundMessage, sessionId: string, state: SessionState | undefined, filesToDelete: string[], synchronous: boolean) {
-    const tickets = await tx.ticketsOfUser(msg.channel, msg.userId);
-    const t = this.deps.translations.t(state?.lang);
-    if (!synchronous) {
-      const userMessageIds = [...(await tx.inboundMessageIds(sessionId)), ...(msg.messageId ? [msg.messageId] : [])];
-      await tx.enqueue({ channel: msg.channel, recipient: msg.userId, kind: 'erase', payload: { userMessageIds } });
-    }
-    if (tickets.length === 0) {
-      filesToDelete.push(...(await tx.eraseSession(sessionId, msg.channel, msg.userId)));
-      return { erased: true, replies: [{ text: t('exit.erased') }] };
-    }
-    const next = state ? { ...state, ended: true, choosingLanguage: false } : undefined;
-    return { ...(next ? { state: next } : {}), replies: [{ text: t('exit.closed', { ref: tickets[0]!.ref }) }] };
   }
 
   /** The one-tap switch between Zawgyi and Unicode: said, then the same question again. */

@@ -104,12 +104,17 @@ function renderBlock(block: Block, ctx: RenderContext): Reply[] {
   switch (block) {
     case 'emergency_numbers': {
       // Where the person is not known, every country's general numbers, by country.
+      const found = country ? directory.emergencyFor(country, nationality) : [];
       const lines = country
-        ? phoneLines(directory.emergencyFor(country, nationality))
+        ? phoneLines(found)
         : directory.emergencyCountries().flatMap((c) =>
             phoneLines(directory.emergencyFor(c).filter((x) => !x.agency.for_nationality)).map((line) => `${line} (${t(`country.${c}`)})`),
           );
-      return [{ text: lines.length ? `${t('emergency.title')}\n${lines.join('\n')}` : t('emergency.none') }];
+      // A country without a checked national number says so first: help only for some
+      // nationalities (Thai consular help) is no answer for everyone in danger there.
+      const noNational = country !== undefined && !found.some((x) => !x.agency.for_nationality);
+      const listed = lines.length ? `${t('emergency.title')}\n${lines.join('\n')}` : '';
+      return [{ text: noNational || !lines.length ? [t('emergency.none'), listed].filter(Boolean).join('\n') : listed }];
     }
     case 'hotlines': {
       const lines = phoneLines(directory.hotlinesFor(country, nationality));
@@ -120,7 +125,7 @@ function renderBlock(block: Block, ctx: RenderContext): Reply[] {
     case 'ticket': {
       const ticket = ctx.ticket;
       if (!ticket) return [{ text: t('ticket.not_created') }];
-      const agencies = ticket.referrals.map((r) => t(`agency.${r.agency}`)).join(t('format.list'));
+      const agencies = ticket.referrals.filter((r) => r.status !== 'withdrawn').map((r) => t(`agency.${r.agency}`)).join(t('format.list'));
       return [{ text: t('ticket.created', { ref: ticket.ref, agencies }), ticket: { ref: ticket.ref } }];
     }
     case 'status': {

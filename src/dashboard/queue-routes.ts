@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RequestError } from '../core/errors.ts';
 import type { TicketFilter } from '../store/store.ts';
 import { STATUSES } from '../tickets/ticket-actions.ts';
-import { can } from '../access/access.ts';
+import { asSeenBy, can } from '../access/access.ts';
 import { type Dashboard, sendPage, staffOf, viewOf } from './dashboard-context.ts';
 import { toCsv } from './csv.ts';
 import { timingOf } from '../tickets/targets.ts';
@@ -58,7 +58,8 @@ export function registerQueueRoutes(app: FastifyInstance, d: Dashboard): void {
   app.get('/', async (req, reply) => {
     const filters = filtersOf(req);
     const filter = storeFilter(req, filters);
-    const [tickets, counts] = await Promise.all([store.listTickets(filter), store.countByStatus(filter)]);
+    const [listed, counts] = await Promise.all([store.listTickets(filter), store.countByStatus(filter)]);
+    const tickets = listed.map((t) => asSeenBy(staffOf(req).user, t));
     return sendPage(
       reply,
       queueView(viewOf(d, req), {

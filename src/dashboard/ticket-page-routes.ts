@@ -8,8 +8,8 @@ import { RequestError } from '../core/errors.ts';
 import { exportEvidence } from '../evidence/evidence-export.ts';
 import { priorityReason } from '../policy/priority-reason.ts';
 import type { TicketRecord, TicketStatus } from '../store/store.ts';
-import { mayWriteToReporter } from '../tickets/ticket-actions.ts';
-import { ALL_AGENCIES, canSee } from '../access/access.ts';
+import { mayWriteToReporter, reporterActivity } from '../tickets/ticket-actions.ts';
+import { ALL_AGENCIES, asSeenBy, canSee, visibleUntil } from '../access/access.ts';
 import { actorOf, type Dashboard, formOf, requirePermission, sendPage, staffOf, viewOf } from './dashboard-context.ts';
 import { timingOf } from '../tickets/targets.ts';
 import { ticketView } from './views/ticket-view.ts';
@@ -40,13 +40,14 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
 
   const showTicket = async (req: FastifyRequest<RefParams>, reply: FastifyReply, ticket: TicketRecord, opts: { status?: number; error?: string; done?: string; form?: { action: string; values: Record<string, string> } } = {}) => {
     const ctx = viewOf(d, req);
+    const viewer = staffOf(req).user;
     const [transcript, attachments, notes, audit, staffList, lastIn] = await Promise.all([
-      store.transcriptOf(ticket.sessionId),
-      store.attachmentsOf(ticket.ref),
+      access.transcript(viewer, ticket),
+      access.attachments(viewer, ticket),
       store.notesOf(ticket.ref),
       store.auditOf(ticket.ref),
       store.listStaff(),
-      store.lastInboundAt(ticket.sessionId),
+      reporterActivity(store, ticket),
     ]);
     const now = clock();
     return sendPage(
@@ -64,6 +65,7 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
         // Navigation keys (the menu, the confirmation) are not answers: the summary skips them too.
         keys: Object.entries(definitions.flows.dictionary).filter(([, def]) => def.summary !== false).map(([key]) => key),
         mayWrite: mayWriteToReporter(ticket, lastIn, now),
+        reporterLeftAt: ticket.reporterLeftAt,
         ...withReason(ticket),
         ...(opts.form ? { form: opts.form } : {}),
         ...(opts.error ? { error: opts.error } : {}),
@@ -81,7 +83,8 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
     if (!done) {
       await store.transaction(async (tx) => {
         await tx.audit({ ticketRef: ticket.ref, actor: actorOf(req).audit, action: 'ticket.viewed', detail: { via: 'dashboard' } });
-        if (ticket.updatedByReporterAt) await tx.setReporterUpdate(ticket.ref, false);
+        // Only someone who can see the reporter's new messages has seen them.
+        if (asSeenBy(staffOf(req).user, ticket).updatedByReporterAt) await tx.setReporterUpdate(ticket.ref, false);
       });
     }
     return showTicket(req, reply, ticket, done && /^[a-z_]{1,30}$/.test(done) ? { done } : {});
@@ -117,6 +120,7 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
         { ...actorOf(req), name: user.name },
         ticket,
         String(formOf(req).destination ?? ''),
+        visibleUntil(user, ticket),
       );
     } catch (err) {
       if (!(err instanceof RequestError) || err.status === 404 || err.status === 403) throw err;

@@ -45,8 +45,11 @@ function destinationCountry(directory: Directory, agency: string): string {
   return prefix && prefix !== country && COUNTRY_LANGUAGE[prefix] ? prefix : country;
 }
 
-/** Builds the package of `ticket` for `destination`, and records the export in the audit trail. */
-export async function exportEvidence(deps: EvidenceDeps, actor: Actor & { name: string }, ticket: TicketRecord, destination: string): Promise<EvidenceExport> {
+/**
+ * Builds the package of `ticket` for `destination`, and records the export in the audit trail.
+ * `until` leaves out files that arrived after it (an agency that declined or transferred the case).
+ */
+export async function exportEvidence(deps: EvidenceDeps, actor: Actor & { name: string }, ticket: TicketRecord, destination: string, until?: string): Promise<EvidenceExport> {
   const { store, files, directory } = deps;
   if (!directory.byId.has(destination)) throw new RequestError(400, 'unknown_agency', 'Pick an agency from the list.');
   const crossBorder = isCrossBorder(directory, destination);
@@ -55,6 +58,7 @@ export async function exportEvidence(deps: EvidenceDeps, actor: Actor & { name: 
   }
   const attachments = [];
   for (const attachment of await store.attachmentsOf(ticket.ref)) {
+    if (until && attachment.createdAt > until) continue;
     const bytes = await readFile(files.resolve(attachment.path));
     // A file that no longer matches the hash taken when it arrived is not evidence any more: say so.
     if (sha256(bytes) !== attachment.sha256) throw new RequestError(409, 'evidence_file_changed', 'A stored file no longer matches the hash recorded when it arrived; the package was not made.');

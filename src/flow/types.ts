@@ -111,6 +111,11 @@ export interface SessionState {
    * `unicode` once they asked for it. Conversation layer only; what is stored stays Unicode.
    */
   myanmarFont?: 'zawgyi' | 'unicode';
+  /**
+   * This report's id, new at every fresh start: a chat may hold several reports, and each ticket
+   * shows only its own. Set by the conversation layer; the engine drops it when it starts afresh.
+   */
+  conversationId?: string;
   /** Keys whose stored answer was read from typed words and not tapped since (the summary marks them). */
   typed?: string[];
   /** A typed answer read back: the bot waits for a tap that confirms or corrects it. */

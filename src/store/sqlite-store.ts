@@ -125,10 +125,10 @@ class SqliteStore implements Store {
       this.db.prepare(`DELETE FROM outbox WHERE channel = ? AND recipient = ? AND status = 'sent'`).run(channel, userId);
       return files;
     },
-    addTranscript: async (sessionId, direction, body, messageId) => {
+    addTranscript: async (sessionId, direction, body, messageId, link) => {
       this.db
-        .prepare('INSERT INTO transcript (session_id, direction, message_id, body, created_at) VALUES (?, ?, ?, ?, ?)')
-        .run(sessionId, direction, messageId ?? null, json(body), this.now());
+        .prepare('INSERT INTO transcript (session_id, direction, message_id, body, created_at, conversation_id, ticket_ref) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(sessionId, direction, messageId ?? null, json(body), this.now(), link?.conversationId ?? null, link?.ticketRef ?? null);
     },
     inboundMessageIds: async (sessionId) =>
       (this.db.prepare(`SELECT message_id FROM transcript WHERE session_id = ? AND direction = 'in' AND message_id IS NOT NULL ORDER BY id`).all(sessionId) as Row[]).map(
@@ -136,6 +136,30 @@ class SqliteStore implements Store {
       ),
     deleteTranscriptMessage: async (sessionId, messageId) =>
       this.db.prepare('DELETE FROM transcript WHERE session_id = ? AND message_id = ?').run(sessionId, messageId).changes,
+    unsendMessage: async (sessionId, messageId) => {
+      const rows = (this.db.prepare('SELECT body, conversation_id, ticket_ref FROM transcript WHERE session_id = ? AND message_id = ? ORDER BY id').all(sessionId, messageId) as Row[]).map((r) => ({
+        body: JSON.parse(r.body as string) as unknown,
+        conversationId: (r.conversation_id as string | null) ?? null,
+        ticketRef: (r.ticket_ref as string | null) ?? null,
+      }));
+      this.db.prepare('DELETE FROM transcript WHERE session_id = ? AND message_id = ?').run(sessionId, messageId);
+      const files = (this.db.prepare('SELECT path FROM attachments WHERE session_id = ? AND message_id = ?').all(sessionId, messageId) as Row[]).map((r) => r.path as string);
+      this.db.prepare('DELETE FROM attachments WHERE session_id = ? AND message_id = ?').run(sessionId, messageId);
+      return { rows, files };
+    },
+    redactOutbound: async (sessionId, conversationId, text, by) => {
+      // Inside a JSON string the text appears escaped; so is its replacement.
+      const inJson = (v: string) => JSON.stringify(v).slice(1, -1);
+      this.db
+        .prepare(`UPDATE transcript SET body = replace(body, ?, ?) WHERE session_id = ? AND conversation_id = ? AND direction = 'out' AND instr(body, ?) > 0`)
+        .run(inJson(text), inJson(by), sessionId, conversationId, inJson(text));
+    },
+    setReporterLeft: async (channel, userId, left) => {
+      if (left) this.db.prepare('UPDATE tickets SET reporter_left_at = ? WHERE channel = ? AND user_id = ?').run(this.now(), channel, userId);
+      else this.db.prepare('UPDATE tickets SET reporter_left_at = NULL WHERE channel = ? AND user_id = ? AND reporter_left_at IS NOT NULL').run(channel, userId);
+    },
+    cancelPending: async (channel, recipient) =>
+      this.db.prepare(`DELETE FROM outbox WHERE channel = ? AND recipient = ? AND status = 'pending'`).run(channel, recipient).changes,
 
     getTicket: async (ref) => this.getTicket(ref),
     ticketsOfUser: async (channel, userId) =>
@@ -144,10 +168,10 @@ class SqliteStore implements Store {
       const now = this.now();
       this.db
         .prepare(
-          `INSERT INTO tickets (ref, session_id, channel, user_id, language, role, answers, indicators, case_type, priority, basis, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO tickets (ref, session_id, channel, user_id, language, role, answers, indicators, case_type, priority, basis, created_at, updated_at, conversation_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(t.ref, t.sessionId, t.channel, t.userId, t.language, t.role, json(t.answers), json(t.indicators), t.caseType, t.priority, t.basis, now, now);
+        .run(t.ref, t.sessionId, t.channel, t.userId, t.language, t.role, json(t.answers), json(t.indicators), t.caseType, t.priority, t.basis, now, now, t.conversationId ?? null);
     },
     updateAssessment: async (ref, a) => {
       this.db
@@ -168,13 +192,15 @@ class SqliteStore implements Store {
     addAttachment: async (a) => {
       this.db
         .prepare(
-          `INSERT INTO attachments (id, session_id, channel, message_id, name, mime, size, sha256, path, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO attachments (id, session_id, channel, message_id, name, mime, size, sha256, path, created_at, conversation_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(a.id, a.sessionId, a.channel, a.messageId, a.name, a.mime, a.size, a.sha256, a.path, this.now());
+        .run(a.id, a.sessionId, a.channel, a.messageId, a.name, a.mime, a.size, a.sha256, a.path, this.now(), a.conversationId ?? null);
     },
-    linkAttachments: async (sessionId, ref) => {
-      this.db.prepare('UPDATE attachments SET ticket_ref = ? WHERE session_id = ? AND ticket_ref IS NULL').run(ref, sessionId);
+    linkAttachments: async (sessionId, ref, conversationId) => {
+      // Another report's loose files of the same chat never join this ticket.
+      if (conversationId) this.db.prepare('UPDATE attachments SET ticket_ref = ? WHERE session_id = ? AND conversation_id = ? AND ticket_ref IS NULL').run(ref, sessionId, conversationId);
+      else this.db.prepare('UPDATE attachments SET ticket_ref = ? WHERE session_id = ? AND conversation_id IS NULL AND ticket_ref IS NULL').run(ref, sessionId);
     },
 
     updateTicketWork: async (ref, p) => {
@@ -210,6 +236,10 @@ class SqliteStore implements Store {
     lastOutbound: async (sessionId) => {
       const row = this.db.prepare(`SELECT body FROM transcript WHERE session_id = ? AND direction = 'out' ORDER BY id DESC LIMIT 1`).get(sessionId) as Row | undefined;
       return row ? (JSON.parse(row.body as string) as unknown) : undefined;
+    },
+    lastOutboundRow: async (sessionId) => {
+      const row = this.db.prepare(`SELECT body, ticket_ref FROM transcript WHERE session_id = ? AND direction = 'out' ORDER BY id DESC LIMIT 1`).get(sessionId) as Row | undefined;
+      return row ? { body: JSON.parse(row.body as string) as unknown, ticketRef: (row.ticket_ref as string | null) ?? null } : undefined;
     },
     enqueue: async (m, opts) => {
       const now = this.now();
@@ -424,6 +454,21 @@ class SqliteStore implements Store {
     }));
   }
 
+  async ticketTranscript(ticket: Pick<TicketRecord, 'ref' | 'sessionId' | 'conversationId'>, until?: string) {
+    // A row written to a case belongs to that case only; the rest belong to their conversation.
+    // A ticket from before conversations had ids shows the rows of that time only.
+    const own = ticket.conversationId ? 'conversation_id = ?' : 'conversation_id IS NULL AND session_id = ?';
+    const rows = this.db
+      .prepare(`SELECT direction, body, created_at FROM transcript WHERE (ticket_ref = ? OR (ticket_ref IS NULL AND ${own})) ${until ? 'AND created_at <= ?' : ''} ORDER BY id`)
+      .all(ticket.ref, ticket.conversationId ?? ticket.sessionId, ...(until ? [until] : [])) as Row[];
+    return rows.map((r) => ({ direction: r.direction as 'in' | 'out', body: JSON.parse(r.body as string) as unknown, createdAt: r.created_at as string }));
+  }
+
+  async lastMessageToCaseAt(ref: string): Promise<string | undefined> {
+    const row = this.db.prepare(`SELECT MAX(created_at) AS at FROM transcript WHERE ticket_ref = ? AND direction = 'in'`).get(ref) as Row | undefined;
+    return (row?.at as string | null) ?? undefined;
+  }
+
   async auditOf(ref: string) {
     return (this.db.prepare('SELECT * FROM audit WHERE ticket_ref = ? ORDER BY id').all(ref) as Row[]).map((r) => ({
       ticketRef: r.ticket_ref as string,
@@ -628,6 +673,8 @@ function toTicket(r: Row, referrals: Referral[]): TicketRecord {
     duplicateOf: (r.duplicate_of as string | null) ?? null,
     firstActionAt: (r.first_action_at as string | null) ?? null,
     updatedByReporterAt: (r.updated_by_reporter_at as string | null) ?? null,
+    conversationId: (r.conversation_id as string | null) ?? null,
+    reporterLeftAt: (r.reporter_left_at as string | null) ?? null,
     createdAt: r.created_at as string,
     updatedAt: r.updated_at as string,
     referrals,
@@ -679,6 +726,7 @@ function toAttachment(r: Row): Attachment {
     id: r.id as string,
     sessionId: r.session_id as string,
     ticketRef: (r.ticket_ref as string | null) ?? null,
+    conversationId: (r.conversation_id as string | null) ?? null,
     channel: r.channel as string,
     messageId: (r.message_id as string | null) ?? null,
     name: (r.name as string | null) ?? null,

@@ -7,7 +7,8 @@ import type { SessionState } from '../flow/types.ts';
 import type { Answers } from '../flow/types.ts';
 
 export type TicketStatus = 'new' | 'triaged' | 'in_progress' | 'referred' | 'closed';
-export type ReferralStatus = 'pending' | 'accepted' | 'declined' | 'done';
+/** `withdrawn`: the bot took back a referral that no longer applies and nobody had acted on (audited). */
+export type ReferralStatus = 'pending' | 'accepted' | 'declined' | 'done' | 'withdrawn';
 
 export interface SessionRecord {
   id: string;
@@ -48,6 +49,10 @@ export interface TicketRecord {
   firstActionAt: string | null;
   /** The reporter wrote after the screening (a message to the case) and no staff member has looked since. */
   updatedByReporterAt: string | null;
+  /** The conversation (one report of the chat) the ticket came from; null for tickets older than that. */
+  conversationId: string | null;
+  /** The reporter used the quick exit: nothing goes to the chat until they write again. */
+  reporterLeftAt: string | null;
   createdAt: string;
   updatedAt: string;
   referrals: Referral[];
@@ -61,12 +66,31 @@ export interface NewTicket extends TicketAssessment {
   sessionId: string;
   channel: string;
   userId: string;
+  conversationId?: string | null;
+}
+
+/**
+ * Which report a transcript row belongs to: the conversation it was said in and, for a row written
+ * to a case after its screening (a later message, staff writing, a case update), that ticket.
+ */
+export interface TranscriptLink {
+  conversationId?: string | null;
+  ticketRef?: string | null;
+}
+
+/** A transcript row, as a ticket page shows it. */
+export interface TranscriptRow {
+  direction: 'in' | 'out';
+  body: unknown;
+  createdAt: string;
 }
 
 export interface Attachment {
   id: string;
   sessionId: string;
   ticketRef: string | null;
+  /** The conversation the file arrived in (see {@link TicketRecord.conversationId}). */
+  conversationId?: string | null;
   channel: string;
   messageId: string | null;
   name: string | null;
@@ -234,11 +258,22 @@ export interface Tx {
    * attachments. Returns the attachments' file paths, to delete after commit.
    */
   eraseSession(id: string, channel: string, userId: string): Promise<string[]>;
-  addTranscript(sessionId: string, direction: 'in' | 'out', body: unknown, messageId?: string): Promise<void>;
+  addTranscript(sessionId: string, direction: 'in' | 'out', body: unknown, messageId?: string, link?: TranscriptLink): Promise<void>;
   /** The platform ids of the user's messages in a session's transcript. */
   inboundMessageIds(sessionId: string): Promise<string[]>;
   /** Removes a message the user took back (LINE unsend); returns how many rows went. */
   deleteTranscriptMessage(sessionId: string, messageId: string): Promise<number>;
+  /**
+   * Takes back a message the user unsent: deletes its transcript rows and its attachments; returns
+   * the rows' bodies and links (what the message answered) and the files to delete after commit.
+   */
+  unsendMessage(sessionId: string, messageId: string): Promise<{ rows: (TranscriptLink & { body: unknown })[]; files: string[] }>;
+  /** Replaces `text` with `by` in the bot's messages of one conversation (an unsent answer read back). */
+  redactOutbound(sessionId: string, conversationId: string, text: string, by: string): Promise<void>;
+  /** Marks (or clears) the quick exit on every ticket of a chat. */
+  setReporterLeft(channel: string, userId: string, left: boolean): Promise<void>;
+  /** Deletes every message to a chat not yet delivered (quick exit); returns how many. */
+  cancelPending(channel: string, recipient: string): Promise<number>;
 
   getTicket(ref: string): Promise<TicketRecord | undefined>;
   ticketsOfUser(channel: string, userId: string): Promise<TicketRecord[]>;
@@ -248,8 +283,11 @@ export interface Tx {
   addReferral(ref: string, agency: string): Promise<boolean>;
 
   addAttachment(a: Omit<Attachment, 'createdAt' | 'ticketRef'>): Promise<void>;
-  /** Attaches the session's loose attachments to its ticket. */
-  linkAttachments(sessionId: string, ref: string): Promise<void>;
+  /**
+   * Attaches the loose attachments of a conversation (or, for a ticket older than conversations, of
+   * the session) to its ticket.
+   */
+  linkAttachments(sessionId: string, ref: string, conversationId?: string | null): Promise<void>;
 
   /** Changes status, outcome, assignee or duplicate mark; stamps the first staff action once. */
   updateTicketWork(ref: string, patch: TicketWorkPatch): Promise<void>;
@@ -265,6 +303,8 @@ export interface Tx {
   advanceEscalation(ref: string, agency: string, from: number, to: number): Promise<boolean>;
   /** The newest message sent in a session (by the bot or staff), if any. */
   lastOutbound(sessionId: string): Promise<unknown>;
+  /** The newest message sent in a session, with the case it was written to (staff, case updates). */
+  lastOutboundRow(sessionId: string): Promise<{ body: unknown; ticketRef: string | null } | undefined>;
   enqueue(msg: Omit<OutboxMessage, 'id' | 'attempts'>, opts?: { delivered?: boolean }): Promise<number>;
 }
 
@@ -275,7 +315,15 @@ export interface Store {
   getTicket(ref: string): Promise<TicketRecord | undefined>;
   listTickets(filter: TicketFilter): Promise<TicketRecord[]>;
   attachmentsOf(ref: string): Promise<Attachment[]>;
-  transcriptOf(sessionId: string): Promise<{ direction: 'in' | 'out'; body: unknown; createdAt: string }[]>;
+  /** Everything said in a chat, every report of it: for the channels, never for a ticket page. */
+  transcriptOf(sessionId: string): Promise<TranscriptRow[]>;
+  /**
+   * The transcript of one ticket: its conversation's rows and the rows written to it later; never
+   * another report of the same chat. `until` (ISO time) leaves out what arrived after it.
+   */
+  ticketTranscript(ticket: Pick<TicketRecord, 'ref' | 'sessionId' | 'conversationId'>, until?: string): Promise<TranscriptRow[]>;
+  /** When the reporter last wrote to the case itself (after its screening), if ever. */
+  lastMessageToCaseAt(ref: string): Promise<string | undefined>;
   auditOf(ref: string): Promise<(AuditEntry & { at: string })[]>;
 
   /** Pending outbox messages whose time has come, oldest first. */

@@ -21,11 +21,12 @@ export class ReporterUpdates {
 
   /** Queues the update (and its transcript line) when the reporter agreed to be contacted. */
   async notify(tx: Tx, ticket: TicketRecord, update: CaseUpdate, agency?: string): Promise<void> {
-    if (ticket.answers.contact_ok !== 'yes') return;
+    // After a quick exit nothing reaches the chat until the person writes again.
+    if (ticket.answers.contact_ok !== 'yes' || ticket.reporterLeftAt) return;
     const t = this.translations.t(ticket.language ?? undefined);
     const text = t(`update.${update}`, { ref: ticket.ref, agency: agency ? t(`agency.${agency}`) : '' });
     await tx.enqueue({ channel: ticket.channel, recipient: ticket.userId, kind: 'reply', payload: { text, ...(await displayMark(tx, ticket.sessionId)) } });
-    await tx.addTranscript(ticket.sessionId, 'out', { text, update });
+    await tx.addTranscript(ticket.sessionId, 'out', { text, update }, undefined, { conversationId: ticket.conversationId, ticketRef: ticket.ref });
   }
 
   /** A staff member's message as the reporter sees it: a line saying who writes, then the message. */

@@ -50,10 +50,29 @@ export function isCrossBorder(directory: Directory, agencyId: string): boolean {
   return agency.country !== HOME_COUNTRY || (prefix !== undefined && prefix !== HOME_COUNTRY.toLowerCase());
 }
 
-/** Whether staff may write to the reporter now: they agreed, or they wrote within the reply window. */
-export function mayWriteToReporter(ticket: TicketRecord, lastInboundAt: string | undefined, now: Date): boolean {
+/** When the reporter last wrote: anything in this ticket's report, and a message to the case itself. */
+export interface ReporterActivity {
+  lastInReportAt?: string | undefined;
+  lastToCaseAt?: string | undefined;
+}
+
+/** The reporter's activity on a ticket (its own report only, never another report of the chat). */
+export async function reporterActivity(store: Store, ticket: TicketRecord): Promise<ReporterActivity> {
+  const transcript = await store.ticketTranscript(ticket);
+  return { lastInReportAt: transcript.filter((m) => m.direction === 'in').at(-1)?.createdAt, lastToCaseAt: await store.lastMessageToCaseAt(ticket.ref) };
+}
+
+/**
+ * Whether staff may write to the reporter now. Never after a quick exit, until the person writes
+ * again. Always when they agreed to be written to first (contact_ok=yes). When they said no, only
+ * in answer to their own message to the case, within the reply window: answering the screening's
+ * questions is not asking to be written to. Before they answered, within the reply window.
+ */
+export function mayWriteToReporter(ticket: TicketRecord, activity: ReporterActivity, now: Date): boolean {
+  if (ticket.reporterLeftAt) return false;
   if (ticket.answers.contact_ok === 'yes') return true;
-  return lastInboundAt !== undefined && now.getTime() - Date.parse(lastInboundAt) <= REPLY_WINDOW_MS;
+  const last = ticket.answers.contact_ok === 'no' ? activity.lastToCaseAt : activity.lastInReportAt;
+  return last !== undefined && now.getTime() - Date.parse(last) <= REPLY_WINDOW_MS;
 }
 
 /** What the actions tell others: agencies of new referrals, and the reporter of their case's progress. */
@@ -159,15 +178,15 @@ export class TicketActions {
     const body = text.trim();
     if (!body) throw invalid('empty_message', 'Write a message first.');
     if (body.length > maxLength) throw invalid('message_too_long', `A message is at most ${maxLength} characters.`);
-    const lastIn = await this.store.lastInboundAt(ticket.sessionId);
-    if (!mayWriteToReporter(ticket, lastIn, this.clock())) {
+    if (ticket.reporterLeftAt) throw new RequestError(409, 'reporter_left', 'The reporter left the chat with the quick exit: nothing can be sent to them until they write again.');
+    if (!mayWriteToReporter(ticket, await reporterActivity(this.store, ticket), this.clock())) {
       throw new RequestError(409, 'no_contact_consent', 'The reporter did not agree to be contacted first, and has not written in the last 24 hours.');
     }
     await this.store.transaction(async (tx) => {
       // The reporter sees who writes: a hotline's words, not the bot's questions.
       const text = this.hooks.updates ? this.hooks.updates.staffMessage(ticket, body) : body;
       await tx.enqueue({ channel: ticket.channel, recipient: ticket.userId, kind: 'reply', payload: { text, ...(await displayMark(tx, ticket.sessionId)) } });
-      await tx.addTranscript(ticket.sessionId, 'out', { text: body, from: actor.audit });
+      await tx.addTranscript(ticket.sessionId, 'out', { text: body, from: actor.audit }, undefined, { conversationId: ticket.conversationId, ticketRef: ticket.ref });
       await tx.updateTicketWork(ticket.ref, {});
       await tx.audit({ ticketRef: ticket.ref, actor: actor.audit, action: 'message.sent', detail: { channel: ticket.channel, length: body.length } });
     });

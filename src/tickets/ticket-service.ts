@@ -14,6 +14,8 @@ export interface TicketOwner {
   sessionId: string;
   channel: string;
   userId: string;
+  /** The conversation (one report of the chat) the ticket comes from. */
+  conversationId?: string;
 }
 
 /** Derives the stored assessment of a ticket from answers. */
@@ -50,21 +52,37 @@ export async function createTicket(tx: Tx, policy: Policy, owner: TicketOwner, a
     await tx.addReferral(ref, agency);
     await tx.audit({ ticketRef: ref, actor: 'bot', action: 'referral.created', detail: { agency } });
   }
-  await tx.linkAttachments(owner.sessionId, ref);
+  await tx.linkAttachments(owner.sessionId, ref, owner.conversationId);
   const ticket = (await tx.getTicket(ref))!;
   // In this transaction: the referral and its alert commit together or not at all.
   await alerts?.referred(tx, ticket, agencies);
   return ticket;
 }
 
+/**
+ * Once the nationality becomes known, the bot takes back its own referrals that were made while it
+ * was unknown and no longer apply (IOM for someone who turns out to be Thai), if nobody acted on
+ * them yet; each is audited. Referrals that staff made, or that an agency answered, stay.
+ */
+async function withdrawStale(tx: Tx, policy: Policy, ticket: TicketRecord, answers: Answers, routed: string[]): Promise<void> {
+  if (ticket.answers.nationality !== undefined || answers.nationality === undefined) return;
+  const before = assessmentOf(policy, ticket.answers).agencies;
+  for (const r of ticket.referrals) {
+    if (r.status !== 'pending' || !before.includes(r.agency) || routed.includes(r.agency)) continue;
+    await tx.setReferralStatus(ticket.ref, r.agency, 'withdrawn', null);
+    await tx.audit({ ticketRef: ticket.ref, actor: 'bot', action: 'referral.withdrawn', detail: { agency: r.agency, because: 'nationality_known' } });
+  }
+}
+
 /** Brings a ticket up to date with new answers; audits what changed and alerts newly referred agencies. */
 export async function enrichTicket(tx: Tx, policy: Policy, ticket: TicketRecord, answers: Answers, alerts?: AgencyAlerts): Promise<TicketRecord> {
   if (JSON.stringify(ticket.answers) === JSON.stringify(answers)) {
-    await tx.linkAttachments(ticket.sessionId, ticket.ref);
+    await tx.linkAttachments(ticket.sessionId, ticket.ref, ticket.conversationId);
     return ticket;
   }
   const { agencies, routes, priorityBecause, ...assessment } = assessmentOf(policy, answers);
   await tx.updateAssessment(ticket.ref, assessment);
+  await withdrawStale(tx, policy, ticket, answers, agencies);
   const changed: Record<string, unknown> = {};
   if (assessment.priority !== ticket.priority) changed.priority = { from: ticket.priority, to: assessment.priority, because: priorityBecause };
   if (assessment.caseType !== ticket.caseType) changed.caseType = { from: ticket.caseType, to: assessment.caseType };
@@ -76,7 +94,7 @@ export async function enrichTicket(tx: Tx, policy: Policy, ticket: TicketRecord,
       await tx.audit({ ticketRef: ticket.ref, actor: 'bot', action: 'referral.created', detail: { agency } });
     }
   }
-  await tx.linkAttachments(ticket.sessionId, ticket.ref);
+  await tx.linkAttachments(ticket.sessionId, ticket.ref, ticket.conversationId);
   const updated = (await tx.getTicket(ticket.ref))!;
   if (added.length) await alerts?.referred(tx, updated, added);
   return updated;

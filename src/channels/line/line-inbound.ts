@@ -56,6 +56,11 @@ export async function handleLineEvent(deps: LineInboundDeps, row: InboundRow): P
       // Added as a friend, or unblocked: reachable again, and the conversation starts.
       await store.setUnreachable(LINE_CHANNEL, userId, false);
       if (event.replyToken) await store.saveReplyToken(LINE_CHANNEL, userId, event.replyToken);
+      // Someone may block the chat to hide it: unblocking resumes where they were, as on Telegram.
+      if (event.follow.isUnblocked && (await store.transaction((tx) => tx.getSession(lineSessionId(userId))))) {
+        await store.transaction((tx) => tx.claimEvent(LINE_CHANNEL, row.eventId));
+        return;
+      }
       const languageHint = await profileLanguage(deps, userId);
       await conversation.handle({ ...base, ...(languageHint ? { languageHint } : {}), content: { type: 'text', text: '/start' } });
       return;
@@ -65,10 +70,8 @@ export async function handleLineEvent(deps: LineInboundDeps, row: InboundRow): P
       await store.setUnreachable(LINE_CHANNEL, userId, true);
       return;
     case 'unsend':
-      // The person took a message back: it goes from the transcript too.
-      await store.transaction(async (tx) => {
-        if (await tx.claimEvent(LINE_CHANNEL, row.eventId)) await tx.deleteTranscriptMessage(lineSessionId(userId), event.unsend.messageId);
-      });
+      // The person took a message back: it goes from the transcript, and the answer it gave with it.
+      await conversation.unsend({ channel: LINE_CHANNEL, userId, eventId: row.eventId, messageId: event.unsend.messageId });
       return;
     case 'join':
     case 'leave':

@@ -11,13 +11,14 @@ import type { Services } from '../../services.ts';
 import { RequestError } from '../../core/errors.ts';
 import { forDisplay } from '../../conversation/display.ts';
 import type { InboundContent, Reply } from '../../conversation/reply.ts';
+import { ACCEPTED_MIME, sniffMime } from '../media.ts';
 import { simRateLimit } from './sim-limits.ts';
 
 /** The simulator's channel name in sessions, tickets and the outbox. */
 export const SIM_CHANNEL = 'sim';
 
-/** File types the bot accepts as evidence. */
-export const ACCEPTED_MIME = ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'application/pdf'];
+/** File types the bot accepts as evidence (kept here too for existing imports). */
+export { ACCEPTED_MIME };
 
 const user = z.string().trim().min(1, 'user must not be empty').max(128, 'user is at most 128 characters');
 
@@ -74,13 +75,17 @@ export function registerSimulator(app: FastifyInstance, services: Services): voi
     else {
       const image = m.image!;
       const bytes = Buffer.from(image.base64, 'base64');
-      if (!ACCEPTED_MIME.includes(image.mime)) content = { type: 'unsupported', what: 'file_type' };
+      // The type is told from the bytes, as on LINE and Telegram: the declared type is only a claim.
+      const mime = sniffMime(bytes);
+      if (bytes.byteLength === 0) throw new RequestError(400, 'invalid_message', 'image.base64 is empty.');
       else if (bytes.byteLength > config.MAX_UPLOAD_BYTES) content = { type: 'unsupported', what: 'file_too_large' };
-      else if (bytes.byteLength === 0) throw new RequestError(400, 'invalid_message', 'image.base64 is empty.');
-      else content = { type: 'media', file: await files.save(bytes, image.mime, image.name) };
+      else if (!mime || !ACCEPTED_MIME.includes(mime)) content = { type: 'unsupported', what: 'file_type' };
+      else content = { type: 'media', file: await files.save(bytes, mime, image.name) };
     }
     const id = m.id ?? randomUUID();
-    const result = await conversation.handle({ channel: SIM_CHANNEL, userId: m.user, eventId: id, messageId: id, content }, { synchronous: true });
+    // The idempotency id is the user's own: another user's "m-1" is another message.
+    const eventId = `${m.user.length}:${m.user}:${id}`;
+    const result = await conversation.handle({ channel: SIM_CHANNEL, userId: m.user, eventId, messageId: id, content }, { synchronous: true });
     if (result.duplicate && content.type === 'media') await files.delete([content.file.path]);
     return reply.send({ replies: result.replies.map(forSimulator), ...(result.duplicate ? { duplicate: true } : {}) });
   });

@@ -35,6 +35,8 @@ export interface TicketPageData {
   priorityReason?: PriorityReason;
   /** The form that was refused, to show again as the staff member filled it in. */
   form?: { action: string; values: Record<string, string> };
+  /** When the reporter used the quick exit, if they have not written since. */
+  reporterLeftAt?: string | null;
   error?: string;
   done?: string;
 }
@@ -218,7 +220,9 @@ export function ticketView(ctx: ViewContext, d: TicketPageData): SafeHtml {
   <textarea id="message" name="message" rows="3" required maxlength="2000">${kept('message', 'message') ?? ''}</textarea></p>
   <p class="hint">${text.t('action.message_hint')}</p>
   <button type="submit" class="primary">${text.t('action.send')}</button></form>`
-    : html`<p class="hint">${text.t('action.message_not_allowed')}</p>`}
+    : d.reporterLeftAt
+      ? html`<p class="notice reporter-left" role="status">${text.t('reporter_left.notice', { date: text.date(d.reporterLeftAt) })}</p>`
+      : html`<p class="hint">${text.t('action.message_not_allowed')}</p>`}
 </section>`;
 
   const answers = html`<section aria-labelledby="ans-h" class="card">
