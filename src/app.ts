@@ -8,6 +8,7 @@ import { registerChannels } from './channels/channels.ts';
 import { registerSimulator } from './channels/simulator/sim-routes.ts';
 import { RequestError } from './core/errors.ts';
 import { registerDashboard } from './dashboard/dashboard-plugin.ts';
+import { registerHttpSecurity, trustProxyOption } from './http-security.ts';
 import { registerOps } from './ops/ops-plugin.ts';
 import { requestLogOptions } from './ops/request-log.ts';
 import { databasePath, type Services } from './services.ts';
@@ -16,6 +17,8 @@ import { databasePath, type Services } from './services.ts';
 export async function createApp(services: Services): Promise<FastifyInstance> {
   const { config } = services;
   const app = Fastify({
+    // Only the configured proxy's X-Forwarded-For is believed (TRUST_PROXY).
+    trustProxy: trustProxyOption(config),
     // A request id on every line; no query strings or client addresses (src/ops/request-log.ts).
     ...requestLogOptions(config.LOG_LEVEL),
     // Base64 images come through the simulator; keep some room above the upload limit.
@@ -41,6 +44,8 @@ export async function createApp(services: Services): Promise<FastifyInstance> {
   });
   app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}.` }));
 
+  // Security headers and no-store on every response, and the rate limiter the routes use.
+  await registerHttpSecurity(app);
   // /healthz, /readyz, /metrics, /api/openapi.json; first, so that the OpenAPI document sees the routes.
   await registerOps(app, services, { databaseFile: databasePath(config) });
   if (config.SIMULATOR) registerSimulator(app, services);

@@ -1,7 +1,8 @@
 /**
  * `npm run cli -- <command>`: operations on the embedded database.
  *
- *   token create --agency <id|all> [--label <text>]   prints a new API token (stored only as a hash)
+ *   token create --agency <id|all> [--label <text>] [--days <n>]   prints a new API token (stored only as a hash)
+ *   token list | token revoke <id>                     API tokens: label, scope, created, last used, expiry; revoke one
  *   staff create --name <n> --role <admin|supervisor|agent> [--agency <id>] [--lang th|en]
  *                                                      creates a dashboard account; the password is read from stdin
  *   telegram set-webhook                               points Telegram at PUBLIC_BASE_URL/webhooks/telegram, sets the command menu
@@ -15,7 +16,7 @@
  */
 import { parseArgs } from 'node:util';
 import { databasePath } from './services.ts';
-import { ALL_AGENCIES, createApiToken } from './api/tokens.ts';
+import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './api/tokens-cli.ts';
 import { loadConfig } from './config/env.ts';
 import { alertsGroupsCommand, alertsListCommand, alertsSetCommand } from './alerts/alerts-cli.ts';
 import { staffCreateCommand, staffLinkTelegramCommand } from './staff/staff-cli.ts';
@@ -28,7 +29,9 @@ import { backupCommand } from './ops/backup-cli.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 
 const USAGE = [
-  'usage: npm run cli -- token create --agency <agency id|all> [--label <text>]',
+  'usage: npm run cli -- token create --agency <agency id|all> [--label <text>] [--days <n>]',
+  '       npm run cli -- token list',
+  '       npm run cli -- token revoke <id>',
   '       npm run cli -- staff create --name <name> --role <admin|supervisor|agent> [--agency <agency id>] [--lang th|en]',
   '       npm run cli -- telegram set-webhook',
   '       npm run cli -- line webhook-url',
@@ -47,6 +50,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       agency: { type: 'string' },
       label: { type: 'string' },
+      days: { type: 'string' },
       name: { type: 'string' },
       role: { type: 'string' },
       lang: { type: 'string' },
@@ -61,19 +65,15 @@ async function main(argv: string[]): Promise<number> {
   if (positionals[0] === 'evidence' && positionals[1] === 'verify') return evidenceVerifyCommand(positionals[2]);
   const config = loadConfig();
   if (positionals[0] === 'backup') return backupCommand(databasePath(config), positionals[1]);
-  if (positionals[0] === 'token' && positionals[1] === 'create') {
-    const agency = values.agency;
-    const directory = loadDirectory(config.FLOWS_DIR);
-    if (!agency || (agency !== 'all' && !directory.byId.has(agency))) {
-      console.error(`--agency must be "all" or an agency id from flows/agencies.yaml: ${[...directory.byId.keys()].join(', ')}`);
-      return 2;
-    }
+  if (positionals[0] === 'token' && ['create', 'list', 'revoke'].includes(positionals[1] ?? '')) {
     const store = openSqliteStore(databasePath(config));
-    const { id, token } = await createApiToken(store, agency === 'all' ? ALL_AGENCIES : agency, values.label ?? null);
-    await store.close();
-    console.error(`Created token ${id} for ${agency === 'all' ? 'all agencies' : agency}. It is shown only this once:`);
-    console.log(token);
-    return 0;
+    try {
+      if (positionals[1] === 'create') return await tokenCreateCommand(store, loadDirectory(config.FLOWS_DIR), values, config.API_TOKEN_DAYS);
+      if (positionals[1] === 'list') return await tokenListCommand(store);
+      return await tokenRevokeCommand(store, positionals[2]);
+    } finally {
+      await store.close();
+    }
   }
   if (positionals[0] === 'staff' && positionals[1] === 'create') {
     const store = openSqliteStore(databasePath(config));

@@ -6,6 +6,7 @@ import { createServices } from './services.ts';
 import { describeChannels } from './channels/channels.ts';
 import { ConfigError, loadConfig } from './config/env.ts';
 import { DefinitionError, formatProblem } from './core/errors.ts';
+import { startupWarnings } from './startup-warnings.ts';
 import { installShutdown } from './ops/shutdown.ts';
 
 /** How often overdue referrals are looked for. */
@@ -19,6 +20,7 @@ try {
   const base = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
   const channels = [...(config.SIMULATOR ? [`simulator (${base}/sim)`] : []), ...describeChannels(config)];
   app.log.info(`Tangrod is up. Channels: ${channels.join(', ') || 'none'}. Data in ${config.DATA_DIR}.`);
+  for (const warning of await startupWarnings(config, services.store, [...services.definitions.directory.byId.keys()])) app.log.warn(warning);
   // Referrals nobody accepted in time: reminded, then escalated. Every minute, and once at start
   // (the process may have been down when something fell due).
   let ticking: Promise<void> | undefined;
@@ -26,8 +28,9 @@ try {
     if (ticking) return;
     ticking = (async () => {
       try {
-        const sent = await services.escalation.tick(services.clock());
-        if (sent) app.log.info({ sent }, 'referral reminders or escalations queued');
+        const { sent, nobody } = await services.escalation.tick(services.clock());
+        if (nobody) app.log.warn({ sent, nobody }, 'overdue referrals: some reminders or escalations reached nobody (no alert destination; see npm run cli -- alerts set and ESCALATION_*)');
+        else if (sent) app.log.info({ sent }, 'referral reminders or escalations queued');
       } catch (err) {
         app.log.error({ err: { message: (err as Error).message } }, 'escalation tick failed');
       }

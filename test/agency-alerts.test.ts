@@ -46,6 +46,8 @@ beforeAll(async () => {
     TELEGRAM_API_ROOT: tg.apiRoot,
     TELEGRAM_MODE: 'polling',
     PUBLIC_BASE_URL: 'https://hotline.example.org',
+    // The reports come through the simulator: let its tickets alert, as a deployer testing would.
+    SIMULATOR_ALERTS: 'on',
   });
 });
 afterAll(async () => {
@@ -83,6 +85,8 @@ describe('agency alerts', () => {
     expect(tgAlert.text).toContain('P1');
     expect(tgAlert.text).toContain(`https://hotline.example.org/staff/tickets/${ref}`);
     expect(tgAlert.text).toContain('Thailand');
+    // A simulator ticket (let through by SIMULATOR_ALERTS=on) says at once that it is a test.
+    expect(tgAlert.text.split('\n')[0]).toBe('🧪 TEST from the simulator: not a real report.');
     expect(tgAlert.reply_markup).toEqual({ inline_keyboard: [[{ text: 'Claim', callback_data: `claim:${ref}` }]] });
 
     const lineAlert = await waitFor(() => line.delivered().find((c) => c.to === LINE_GROUP), 10_000, 'the LINE alert');

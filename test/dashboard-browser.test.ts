@@ -3,47 +3,32 @@
  * ticket made through the simulator at the top of the queue, claim it, write to the reporter and see
  * the message reach the simulator conversation, close it with an outcome. Screenshots go to /tmp.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Browser, launchChromium } from './helpers/browser.ts';
 import { addStaff, FISHING_BOAT, IN_DANGER, PASSWORD, PNG_BASE64, ticketFrom, UNPAID } from './helpers/staff.ts';
 import { startServer, type TestServer } from './helpers/server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-
 let server: TestServer;
-let browser: BrowserContext;
+let browser: Browser;
 let page: Page;
-let profile: string;
 let p1: string;
 
 beforeAll(async () => {
-  // CI installs Debian's chromium (.ci/run); say what to do rather than skip silently.
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium`);
   server = await startServer();
   await addStaff(server, 'ploy', 'agent', 'th-police-atp', 'en');
   // Older, less urgent tickets first, so that the P1 must rise above them.
   await ticketFrom(server, 'browser-p2', FISHING_BOAT);
   await ticketFrom(server, 'browser-p3', UNPAID);
   p1 = await ticketFrom(server, 'browser-p1', { ...IN_DANGER, evidence: { image: { name: 'room.png', mime: 'image/png', base64: PNG_BASE64 } } });
-  profile = mkdtempSync(path.join(tmpdir(), 'tangrod-chromium-'));
-  // A fresh profile each run (playwright passes it to Chromium as --user-data-dir).
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 900 },
-    // A Thai browser: the login page speaks Thai until the staff member's own choice (English) applies.
-    locale: 'th-TH',
-  });
-  page = browser.pages()[0] ?? (await browser.newPage());
+  // A Thai browser: the login page speaks Thai until the staff member's own choice (English) applies.
+  browser = await launchChromium({ locale: 'th-TH' });
+  page = browser.page;
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 describe('a hotline agent in the browser', () => {

@@ -38,6 +38,8 @@ beforeAll(async () => {
     // Only so that alerts to Telegram are written; nothing is sent (no app, no dispatcher here).
     TELEGRAM_BOT_TOKEN: '123456:escalation-test',
     ESCALATION_TELEGRAM_CHAT: '-100999',
+    // The ticket comes through the simulator's channel: let it alert, as a deployer testing would.
+    SIMULATOR_ALERTS: 'on',
     ESCALATION_WEBHOOK_URL: 'https://fallback.example.org/hooks',
     ESCALATION_WEBHOOK_SECRET: 'fallback-secret-0123456789',
   });
@@ -72,11 +74,11 @@ describe('escalation of unaccepted referrals', () => {
     await services.actions.decideReferral({ id: 'x', audit: 'staff:x' }, ticket, 'th-msdhs-1300', 'accepted', '');
     const before = notifyRows().length;
 
-    expect(await services.escalation.tick(minutes(14))).toBe(0);
+    expect((await services.escalation.tick(minutes(14))).sent).toBe(0);
     expect(notifyRows()).toHaveLength(before);
 
     // Past 15 minutes: a reminder to each pending agency, not to the one that accepted.
-    const reminded = await services.escalation.tick(minutes(16));
+    const reminded = (await services.escalation.tick(minutes(16))).sent;
     expect(reminded).toBe(agencies.length - 1);
     const audit1 = await services.store.auditOf(ref);
     expect(audit1.filter((a) => a.action === 'referral.reminded').map((a) => a.detail?.agency)).not.toContain('th-msdhs-1300');
@@ -86,12 +88,12 @@ describe('escalation of unaccepted referrals', () => {
 
     // The same tick again, or a later one before twice the target, sends nothing more.
     const afterReminders = notifyRows().length;
-    expect(await services.escalation.tick(minutes(16))).toBe(0);
-    expect(await services.escalation.tick(minutes(29))).toBe(0);
+    expect((await services.escalation.tick(minutes(16))).sent).toBe(0);
+    expect((await services.escalation.tick(minutes(29))).sent).toBe(0);
     expect(notifyRows()).toHaveLength(afterReminders);
 
     // Past 30 minutes: escalated to the agency, its supervisor's Telegram and the fallback.
-    expect(await services.escalation.tick(minutes(31))).toBe(agencies.length - 1);
+    expect((await services.escalation.tick(minutes(31))).sent).toBe(agencies.length - 1);
     const escalation = notifyRows().slice(afterReminders);
     expect(escalation.some((r) => r.channel === 'telegram' && r.recipient === '4242')).toBe(true);
     expect(escalation.some((r) => r.channel === 'telegram' && r.recipient === '-100999')).toBe(true);
@@ -103,7 +105,7 @@ describe('escalation of unaccepted referrals', () => {
     const escalated = (await services.store.auditOf(ref)).find((a) => a.action === 'referral.escalated' && a.detail?.agency === 'th-police-atp');
     expect(escalated?.detail?.to).toEqual(expect.arrayContaining([`staff:${supervisorId}`, 'fallback:telegram', 'fallback:webhook']));
 
-    expect(await services.escalation.tick(minutes(120))).toBe(0);
+    expect((await services.escalation.tick(minutes(120))).sent).toBe(0);
     // Nothing at all was ever sent about the accepted referral.
     expect((await services.store.auditOf(ref)).some((a) => a.action.startsWith('referral.') && a.action !== 'referral.created' && a.action !== 'referral.accepted' && a.detail?.agency === 'th-msdhs-1300')).toBe(false);
   });
@@ -112,7 +114,7 @@ describe('escalation of unaccepted referrals', () => {
     const t = (await services.store.getTicket(ref))!;
     for (const r of t.referrals.filter((x) => x.status === 'pending')) await services.actions.decideReferral({ id: 'x', audit: 'staff:x' }, (await services.store.getTicket(ref))!, r.agency, 'accepted', '');
     const rows = notifyRows().length;
-    expect(await services.escalation.tick(minutes(24 * 60))).toBe(0);
+    expect((await services.escalation.tick(minutes(24 * 60))).sent).toBe(0);
     expect(notifyRows()).toHaveLength(rows);
   });
 });

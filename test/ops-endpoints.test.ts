@@ -159,7 +159,9 @@ describe('/metrics counters', () => {
   });
 
   it('count reminders and escalations of referrals nobody accepted in time', async () => {
-    server = await startServer({ ESCALATION_TELEGRAM_CHAT: '-100999' });
+    // A fallback that can be reached (Telegram is off here, so a Telegram chat would reach nobody),
+    // and the simulator's test tickets allowed to alert.
+    server = await startServer({ SIMULATOR_ALERTS: 'on', ESCALATION_WEBHOOK_URL: 'https://duty.example.org/hooks', ESCALATION_WEBHOOK_SECRET: 'duty-secret-0123456789' });
     await dangerTicket(server, 'metrics-escalate-1');
     const scrape = async () => (await fetch(`${server!.url}/metrics`)).text();
     const levels = async () => {
@@ -174,5 +176,15 @@ describe('/metrics counters', () => {
     expect(reminded.escalated).toBe(0);
     await server.services.escalation.tick(new Date(Date.now() + 31 * 60_000));
     expect((await levels()).escalated).toBeGreaterThanOrEqual(1);
+    expect(sample(await scrape(), 'tangrod_escalations_total', { level: 'escalated_nobody' })).toBe(0);
+  });
+
+  it('count escalations that reached nobody apart', async () => {
+    server = await startServer({ SIMULATOR_ALERTS: 'on' });
+    await dangerTicket(server, 'metrics-escalate-nobody');
+    await server.services.escalation.tick(new Date(Date.now() + 31 * 60_000));
+    const t = await (await fetch(`${server.url}/metrics`)).text();
+    expect(sample(t, 'tangrod_escalations_total', { level: 'escalated_nobody' })).toBeGreaterThanOrEqual(1);
+    expect(sample(t, 'tangrod_escalations_total', { level: 'escalated' })).toBe(0);
   });
 });

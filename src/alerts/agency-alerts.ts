@@ -18,6 +18,8 @@ import { type AlertEvent, type AlertPayload, alertText, type Overdue, ticketUrl,
 /** The outbox channel names alerts use (the same as the channels' own). */
 const TELEGRAM = 'telegram';
 const LINE = 'line';
+/** The simulator's channel (as in sim-routes): its tickets are tests, not reports. */
+const SIMULATOR = 'sim';
 
 /** What the alerts need from the configuration. */
 export type AlertsConfig = Pick<
@@ -30,6 +32,7 @@ export type AlertsConfig = Pick<
   | 'ESCALATION_LINE_GROUP'
   | 'ESCALATION_WEBHOOK_URL'
   | 'ESCALATION_WEBHOOK_SECRET'
+  | 'SIMULATOR_ALERTS'
 >;
 
 /** Options of {@link AgencyAlerts}. */
@@ -65,22 +68,42 @@ export class AgencyAlerts {
     return t;
   }
 
-  /** Alerts each agency of new referrals of `ticket` (the ticket as committed with them). */
-  async referred(tx: Tx, ticket: TicketRecord, agencies: readonly string[]): Promise<void> {
-    for (const agency of agencies) await this.toAgency(tx, ticket, agency, 'referral.created');
+  /**
+   * A simulator ticket is a test: it alerts nobody unless the deployer set SIMULATOR_ALERTS=on
+   * (to try the alert set-up). The audit trail says so, once per event and agency.
+   */
+  private async simulatorHeld(tx: Tx, ticket: TicketRecord, agency: string, event: AlertEvent): Promise<boolean> {
+    if (ticket.channel !== SIMULATOR || this.deps.config.SIMULATOR_ALERTS) return false;
+    await tx.audit({ ticketRef: ticket.ref, actor: 'system', action: 'alert.not_sent', detail: { agency, event, reason: 'simulator' } });
+    return true;
   }
 
-  /** Alerts the agency again: its referral waited past the response target. */
-  async reminder(tx: Tx, ticket: TicketRecord, agency: string, overdue: Overdue): Promise<void> {
-    await this.toAgency(tx, ticket, agency, 'referral.reminder', overdue);
+  /** Alerts each agency of new referrals of `ticket` (the ticket as committed with them). */
+  async referred(tx: Tx, ticket: TicketRecord, agencies: readonly string[]): Promise<void> {
+    for (const agency of agencies) {
+      if (await this.simulatorHeld(tx, ticket, agency, 'referral.created')) continue;
+      await this.toAgency(tx, ticket, agency, 'referral.created');
+    }
+  }
+
+  /**
+   * Alerts the agency again: its referral waited past the response target. Returns where the
+   * reminder went; empty when nobody could be told (the audit trail then says so).
+   */
+  async reminder(tx: Tx, ticket: TicketRecord, agency: string, overdue: Overdue): Promise<string[]> {
+    if (await this.simulatorHeld(tx, ticket, agency, 'referral.reminder')) return [];
+    const to = await this.toAgency(tx, ticket, agency, 'referral.reminder', overdue);
+    if (!to.length) await tx.audit({ ticketRef: ticket.ref, actor: 'system', action: 'alert.nobody', detail: { agency, event: 'referral.reminder' } });
+    return to;
   }
 
   /**
    * Escalates: the agency once more, its supervisors (their linked Telegram accounts, in a private
    * chat with the bot) and the deployment's fallback (ESCALATION_* variables).
    */
-  async escalated(tx: Tx, ticket: TicketRecord, agency: string, overdue: Overdue, supervisors: readonly StaffUser[]): Promise<void> {
+  async escalated(tx: Tx, ticket: TicketRecord, agency: string, overdue: Overdue, supervisors: readonly StaffUser[]): Promise<string[]> {
     const event: AlertEvent = 'referral.escalated';
+    if (await this.simulatorHeld(tx, ticket, agency, event)) return [];
     const sent = await this.toAgency(tx, ticket, agency, event, overdue);
     const url = ticketUrl(this.deps.config.PUBLIC_BASE_URL, ticket.ref);
     const to: string[] = [];
@@ -104,7 +127,10 @@ export class AgencyAlerts {
       await this.webhook(tx, ESCALATION_RECIPIENT, event, ticket, agency, url, overdue);
       to.push('fallback:webhook');
     }
-    await tx.audit({ ticketRef: ticket.ref, actor: 'system', action: 'referral.escalated', detail: { agency, to: [...sent, ...to], ...(skipped.length ? { skipped } : {}) } });
+    const all = [...sent, ...to];
+    // "Escalated" only when someone was told; otherwise the trail says plainly that nobody was.
+    await tx.audit({ ticketRef: ticket.ref, actor: 'system', action: all.length ? 'referral.escalated' : 'referral.escalated_nobody', detail: { agency, to: all, ...(skipped.length ? { skipped } : {}) } });
+    return all;
   }
 
   /** One agency's own targets; returns where alerts were queued (for the audit row of an escalation). */
@@ -147,7 +173,9 @@ export class AgencyAlerts {
   }
 
   private async chat(tx: Tx, channel: string, recipient: string, ticket: TicketRecord, text: string, lang: string): Promise<void> {
-    const payload: AlertPayload = { text, ticketRef: ticket.ref };
+    // Reached only with SIMULATOR_ALERTS=on: the group must see at once that this is a test.
+    const shown = ticket.channel === SIMULATOR ? `${this.text(lang).t('staff_access.sim_alert')}\n${text}` : text;
+    const payload: AlertPayload = { text: shown, ticketRef: ticket.ref };
     // LINE has no buttons that call back into a group for us; Telegram's claim works for linked staff.
     if (channel === TELEGRAM) Object.assign(payload, { claim: ticket.ref, claimLabel: this.text(lang).t('alert.claim') });
     await tx.enqueue({ channel, recipient, kind: 'notify', payload });

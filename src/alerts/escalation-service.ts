@@ -22,6 +22,12 @@ export interface EscalationDeps {
   targets: Targets;
 }
 
+/** What one tick did: levels sent, and of those how many reached nobody (no destination set). */
+export interface TickResult {
+  sent: number;
+  nobody: number;
+}
+
 /** Sends reminders and escalations that are due. */
 export class EscalationService {
   private readonly deps: EscalationDeps;
@@ -35,10 +41,11 @@ export class EscalationService {
     return this.deps.targets[priority] ?? Math.max(...Object.values(this.deps.targets));
   }
 
-  /** Sends what is due at `now`; returns how many levels were sent. */
-  async tick(now: Date): Promise<number> {
+  /** Sends what is due at `now`; returns how many levels were sent, and how many reached nobody. */
+  async tick(now: Date): Promise<TickResult> {
     const { store, alerts } = this.deps;
     let sent = 0;
+    let nobody = 0;
     for (const p of await store.pendingReferrals()) {
       const targetMs = this.targetOf(p.priority);
       const waitedMs = now.getTime() - Date.parse(p.createdAt);
@@ -52,17 +59,18 @@ export class EscalationService {
           if (!ticket || ticket.status === 'closed' || ticket.referrals.find((r) => r.agency === p.agency)?.status !== 'pending') return false;
           const overdue = { waitedMs, targetMs };
           if (level === REMINDED) {
-            await alerts.reminder(tx, ticket, p.agency, overdue);
+            const to = await alerts.reminder(tx, ticket, p.agency, overdue);
             await tx.audit({ ticketRef: p.ref, actor: 'system', action: 'referral.reminded', detail: { agency: p.agency, waitedMinutes: Math.round(waitedMs / 60_000) } });
-          } else {
-            const supervisors = (await store.listStaff()).filter((s) => s.role === 'supervisor' && s.agency === p.agency && !s.disabled);
-            await alerts.escalated(tx, ticket, p.agency, overdue, supervisors);
+            return { told: to.length > 0 };
           }
-          return true;
+          const supervisors = (await store.listStaff()).filter((s) => s.role === 'supervisor' && s.agency === p.agency && !s.disabled);
+          return { told: (await alerts.escalated(tx, ticket, p.agency, overdue, supervisors)).length > 0 };
         });
-        if (done) sent++;
+        if (!done) continue;
+        sent++;
+        if (!done.told) nobody++;
       }
     }
-    return sent;
+    return { sent, nobody };
   }
 }

@@ -14,7 +14,7 @@ import { verifyBearer } from './tokens.ts';
 
 /** Mounts the ticket API. */
 export function registerTicketRoutes(app: FastifyInstance, services: Services): void {
-  const { store, definitions } = services;
+  const { store, definitions, clock } = services;
   const access = new AccessService(store);
   const listQuery = z
     .object({
@@ -26,9 +26,10 @@ export function registerTicketRoutes(app: FastifyInstance, services: Services): 
     .strict();
 
   const authenticate = async (req: FastifyRequest): Promise<ApiToken> => {
-    const token = await verifyBearer(store, req.headers.authorization);
-    if (!token) throw new RequestError(401, 'unauthorized', 'Send "Authorization: Bearer <token>". Create a token with: npm run cli -- token create --agency <id|all>');
-    return token;
+    const check = await verifyBearer(store, req.headers.authorization, clock());
+    if (check.ok) return check.token;
+    if (check.reason === 'expired') throw new RequestError(401, 'token_expired', `This token expired at ${check.expiresAt}. Ask an administrator for a new one (npm run cli -- token create --agency <id|all>).`);
+    throw new RequestError(401, 'unauthorized', 'Send "Authorization: Bearer <token>". Create a token with: npm run cli -- token create --agency <id|all>');
   };
 
   app.get('/api/tickets', documented(listTicketsSchema(listQuery)), async (req) => {

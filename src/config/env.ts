@@ -5,6 +5,7 @@
  * environment win over it.
  */
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -30,7 +31,8 @@ export const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   FLOWS_DIR: z.string().min(1).default('./flows'),
   LOCALES_DIR: z.string().min(1).default('./locales'),
-  SIMULATOR: flag.default(true),
+  // Unset: on, except with NODE_ENV=production (anyone who reaches the server could file tickets).
+  SIMULATOR: flag.optional(),
   PUBLIC_BASE_URL: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_TEXT_LENGTH: z.coerce.number().int().min(100).max(5000).default(2000),
@@ -78,6 +80,28 @@ export const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. `openssl rand -hex 32`)').optional(),
   // How long SIGTERM waits for work in flight before closing the database and exiting anyway.
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+
+  // Staff access (issue 10): the proxy whose X-Forwarded-For is believed, simulator tickets and
+  // alerts, API token lifetime, the queue's refresh.
+  TRUST_PROXY: z
+    .string()
+    .transform((v, ctx) => {
+      const entries = v.split(',').map((e) => e.trim()).filter(Boolean);
+      if (entries.length === 1 && ['off', 'false', 'no', '0'].includes(entries[0]!)) return false as const;
+      for (const e of entries) {
+        if (!isTrustedProxyEntry(e)) {
+          ctx.addIssue({ code: 'custom', message: `"${e}" is not an IP address, a CIDR range (10.0.0.0/8) or one of loopback, linklocal, uniquelocal` });
+          return z.NEVER;
+        }
+      }
+      return entries;
+    })
+    .default(false),
+  SIMULATOR_ALERTS: flag.default(false),
+  SIMULATOR_USER_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  SIMULATOR_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  API_TOKEN_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  QUEUE_REFRESH_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
 }).superRefine((env, ctx) => {
   // Half a LINE configuration is a mistake, not a wish to have LINE off: say so rather than stay silent.
   if (Boolean(env.LINE_CHANNEL_SECRET) !== Boolean(env.LINE_CHANNEL_ACCESS_TOKEN)) {
@@ -92,7 +116,17 @@ export const envSchema = z.object({
   if (env.ESCALATION_WEBHOOK_URL && !env.ESCALATION_WEBHOOK_SECRET) {
     ctx.addIssue({ code: 'custom', path: ['ESCALATION_WEBHOOK_SECRET'], message: 'ESCALATION_WEBHOOK_URL needs ESCALATION_WEBHOOK_SECRET (the receiver checks the signature with it)' });
   }
-});
+}).transform((env) => ({ ...env, SIMULATOR: env.SIMULATOR ?? env.NODE_ENV !== 'production' }));
+
+/** An address, a CIDR range, or a name proxy-addr knows (what Fastify's `trustProxy` accepts). */
+function isTrustedProxyEntry(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [ip, bits, extra] = entry.split('/');
+  const version = isIP(ip ?? '');
+  if (!version || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
+}
 
 /** The parsed, typed configuration. */
 export type Config = z.infer<typeof envSchema>;

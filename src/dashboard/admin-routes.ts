@@ -1,5 +1,6 @@
 /** Staff accounts and API tokens, for admins only. */
 import type { FastifyInstance } from 'fastify';
+import { agenciesWithoutAlerts, hasEscalationFallback } from '../alerts/alert-reach.ts';
 import { createApiToken } from '../api/tokens.ts';
 import { RequestError } from '../core/errors.ts';
 import { ALL_AGENCIES } from '../access/access.ts';
@@ -12,11 +13,18 @@ import { adminView } from './views/admin-view.ts';
 
 /** Mounts /staff/admin. */
 export function registerAdminRoutes(app: FastifyInstance, d: Dashboard): void {
-  const { store, definitions } = d.services;
+  const { store, definitions, config, clock } = d.services;
   const agencies = [...definitions.directory.byId.keys()];
 
   const show = async (req: Parameters<typeof viewOf>[1], opts: { error?: string; done?: string; newToken?: string } = {}) =>
-    adminView(viewOf(d, req), { users: await store.listStaff(), agencies, ...opts });
+    adminView(viewOf(d, req), {
+      users: await store.listStaff(),
+      agencies,
+      tokens: await store.listTokens(),
+      now: clock(),
+      alerts: { silent: agenciesWithoutAlerts(config, await store.listAgencyAlerts(), agencies), fallback: hasEscalationFallback(config) },
+      ...opts,
+    });
 
   app.get('/admin', async (req, reply) => {
     requirePermission(req, 'manage_staff');
@@ -69,9 +77,18 @@ export function registerAdminRoutes(app: FastifyInstance, d: Dashboard): void {
     if (agency !== ALL_AGENCIES && !definitions.directory.byId.has(agency)) {
       return sendPage(reply, await show(req, { error: viewOf(d, req).text.t('error.unknown_agency') }), 400);
     }
-    const { id, token } = await createApiToken(store, agency, String(f.label ?? '').trim().slice(0, 100) || null);
+    const { id, token } = await createApiToken(store, agency, String(f.label ?? '').trim().slice(0, 100) || null, { days: config.API_TOKEN_DAYS, now: clock() });
     await store.transaction((tx) => tx.audit({ ticketRef: null, actor: actorOf(req).audit, action: 'token.created', detail: { id, agency } }));
     // Shown once, on this response only; the page must not be cached (the dashboard sends no-store).
     return sendPage(reply, await show(req, { newToken: token }));
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/tokens/:id/revoke', async (req, reply) => {
+    requirePermission(req, 'create_tokens');
+    if (!(await store.listTokens()).some((t) => t.id === req.params.id)) throw new RequestError(404, 'not_found', 'No such token.');
+    if (await store.revokeToken(req.params.id)) {
+      await store.transaction((tx) => tx.audit({ ticketRef: null, actor: actorOf(req).audit, action: 'token.revoked', detail: { id: req.params.id } }));
+    }
+    return sendPage(reply, await show(req, { done: viewOf(d, req).text.t('staff_access.token_revoked') }));
   });
 }

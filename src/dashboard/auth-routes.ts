@@ -6,6 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import { type Dashboard, formOf, sendPage, staffOf } from './dashboard-context.ts';
 import { dashboardLanguage } from '../staff/staff-text.ts';
 import { parseCookies, serializeCookie } from './cookies.ts';
+import { clientAddress } from '../http-security.ts';
+import { loginSprayLimiter, waitText } from './login-limits.ts';
 import { sameToken, SESSION_MAX_MS } from './staff-auth.ts';
 import { loginView } from './views/login-view.ts';
 
@@ -15,6 +17,7 @@ const LOGIN_CSRF_COOKIE = 'tangrod_login_csrf';
 export function registerAuthRoutes(app: FastifyInstance, d: Dashboard): void {
   const { auth, services } = d;
   const secure = auth.secure;
+  const spray = loginSprayLimiter(app);
 
   const showLogin = (lang: string | undefined, acceptLanguage: string | undefined) =>
     dashboardLanguage(lang ?? (acceptLanguage?.toLowerCase().startsWith('en') ? 'en' : 'th'));
@@ -36,8 +39,19 @@ export function registerAuthRoutes(app: FastifyInstance, d: Dashboard): void {
       return sendPage(reply, loginView({ text }, { csrf, error, name: (form.name ?? '').slice(0, 100) }), status);
     };
     if (!sameToken(form._csrf, parseCookies(req.headers.cookie).get(LOGIN_CSRF_COOKIE))) return again(403, text.t('error.csrf'));
-    const result = await auth.login(String(form.name ?? '').slice(0, 100), String(form.password ?? '').slice(0, 1000), req.ip);
-    if (!result.ok) return result.reason === 'throttled' ? again(429, text.t('login.throttled', { minutes: 15 })) : again(401, text.t('login.invalid'));
+    const throttled = (ms: number) => {
+      reply.header('retry-after', Math.ceil(ms / 1000));
+      return again(429, text.t('login.throttled', { time: waitText(text, ms) }));
+    };
+    // Guessing across many names from one address: counted on failures only, checked first.
+    const sprayState = await spray(req, { increment: false });
+    if (!sprayState.isAllowed && sprayState.remaining === 0) return throttled(sprayState.ttl);
+    const result = await auth.login(String(form.name ?? '').slice(0, 100), String(form.password ?? '').slice(0, 1000), clientAddress(req));
+    if (!result.ok && result.reason === 'throttled') return throttled(result.retryAfterMs);
+    if (!result.ok) {
+      await spray(req);
+      return again(401, text.t('login.invalid'));
+    }
     await services.store.transaction((tx) => tx.audit({ ticketRef: null, actor: `staff:${result.user.id}`, action: 'staff.login' }));
     reply.header('set-cookie', [
       serializeCookie(auth.cookieName, result.sessionId, { secure, maxAge: SESSION_MAX_MS / 1000 }),

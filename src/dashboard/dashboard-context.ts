@@ -13,6 +13,13 @@ import { StaffAuth, type StaffContext } from './staff-auth.ts';
 import { type Targets, targetsFrom } from '../tickets/targets.ts';
 import type { ViewContext } from './views/layout.ts';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A dashboard route that needs no session (the login page, the stylesheet). */
+    public?: boolean;
+  }
+}
+
 /** The dashboard's shared parts, built once. */
 export interface Dashboard {
   services: Services;
@@ -31,7 +38,8 @@ export function createDashboard(services: Services): Dashboard {
     services,
     access: new AccessService(store),
     actions: services.actions,
-    auth: new StaffAuth(store, clock, config.PUBLIC_BASE_URL?.startsWith('https:') ?? false),
+    // Secure cookies whenever it is production: the TLS proxy may talk plain HTTP to us.
+    auth: new StaffAuth(store, clock, config.NODE_ENV === 'production' || (config.PUBLIC_BASE_URL?.startsWith('https:') ?? false)),
     targets: targetsFrom(config),
     text(lang) {
       let t = texts.get(lang);

@@ -19,9 +19,11 @@ import { registerTicketPageRoutes } from './ticket-page-routes.ts';
 import { page } from './views/layout.ts';
 
 /** No inline script or style anywhere; forms post only here; no framing. */
-export const DASHBOARD_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+export const DASHBOARD_CSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-const STATIC: Record<string, string> = { 'dashboard.css': 'text/css; charset=utf-8', 'favicon.svg': 'image/svg+xml' };
+const STATIC: Record<string, string> = { 'dashboard.css': 'text/css; charset=utf-8', 'favicon.svg': 'image/svg+xml', 'queue.js': 'text/javascript; charset=utf-8' };
+/** The header the queue's background refresh sends (public/staff/queue.js). */
+export const POLL_HEADER = 'x-tangrod-refresh';
 
 /** Mounts the dashboard on the app. */
 export async function registerDashboard(app: FastifyInstance, services: Services): Promise<void> {
@@ -61,7 +63,7 @@ function mount(app: FastifyInstance, d: Dashboard): void {
   // Who is asking: every route but the login page and the stylesheet needs a live session.
   app.addHook('onRequest', async (req, reply) => {
     if (isPublic(req)) return;
-    const staff = await d.auth.fromCookie(req.headers.cookie);
+    const staff = await d.auth.fromCookie(req.headers.cookie, { touch: req.headers[POLL_HEADER] !== '1' });
     if (!staff) return reply.redirect('/staff/login', 303);
     setStaff(req, staff);
   });

@@ -76,6 +76,7 @@ export function registerQueueRoutes(app: FastifyInstance, d: Dashboard): void {
         targets: d.targets,
         now: clock(),
         names: await names(),
+        refreshSeconds: services.config.QUEUE_REFRESH_SECONDS,
       }),
     );
   });

@@ -12,9 +12,21 @@ import { dummyHash, verifyPassword } from '../staff/passwords.ts';
 /** A session lasts a working shift at most, and ends after two idle hours (shared computers). */
 export const SESSION_MAX_MS = 12 * 60 * 60 * 1000;
 export const SESSION_IDLE_MS = 2 * 60 * 60 * 1000;
-/** Failed logins allowed per name and address within the window before the next is refused. */
-export const LOGIN_MAX_FAILURES = 5;
-export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
+/**
+ * Login throttling is a delay per name and address pair, never a lockout of the account: someone
+ * guessing from elsewhere slows down only their own attempts, and the staff member's own address
+ * keeps working. The first failures are free (typos); then each attempt must wait twice as long as
+ * the last, up to {@link LOGIN_MAX_DELAY_MS}. Failures are remembered for {@link LOGIN_MEMORY_MS}.
+ */
+export const LOGIN_FREE_FAILURES = 3;
+export const LOGIN_MAX_DELAY_MS = 15 * 60 * 1000;
+export const LOGIN_MEMORY_MS = 24 * 60 * 60 * 1000;
+
+/** How long after its last failure a name and address pair must wait, given its failure count. */
+export function loginDelayMs(failures: number): number {
+  if (failures < LOGIN_FREE_FAILURES) return 0;
+  return Math.min(LOGIN_MAX_DELAY_MS, 1000 * 2 ** (failures - LOGIN_FREE_FAILURES));
+}
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 const token = () => randomBytes(32).toString('base64url');
@@ -28,7 +40,7 @@ export interface StaffContext {
 }
 
 /** The outcome of a login attempt. */
-export type LoginResult = { ok: true; sessionId: string; user: StaffUser } | { ok: false; reason: 'invalid' | 'throttled' };
+export type LoginResult = { ok: true; sessionId: string; user: StaffUser } | { ok: false; reason: 'invalid' } | { ok: false; reason: 'throttled'; retryAfterMs: number };
 
 /** Compares two strings in constant time (for CSRF tokens). */
 export function sameToken(a: string | undefined, b: string | undefined): boolean {
@@ -63,11 +75,16 @@ export class StaffAuth {
     return sha256(`${name.trim().toLowerCase()}\u0000${ip}`);
   }
 
-  /** Checks a name and password, throttled per name and address; opens a session on success. */
+  /**
+   * Checks a name and password, with a growing delay per name and address; opens a session on
+   * success. While the pair must wait, the password is not even checked (it could be a guess).
+   */
   async login(name: string, password: string, ip: string): Promise<LoginResult> {
     const key = this.attemptKey(name, ip);
-    const since = new Date(this.clock().getTime() - LOGIN_WINDOW_MS).toISOString();
-    if ((await this.store.loginFailuresSince(key, since)) >= LOGIN_MAX_FAILURES) return { ok: false, reason: 'throttled' };
+    const now = this.clock().getTime();
+    const { count, lastAt } = await this.store.loginFailuresSince(key, new Date(now - LOGIN_MEMORY_MS).toISOString());
+    const retryAfterMs = lastAt ? Date.parse(lastAt) + loginDelayMs(count) - now : 0;
+    if (retryAfterMs > 0) return { ok: false, reason: 'throttled', retryAfterMs };
     const found = name.trim() ? await this.store.findStaffByName(name.trim()) : undefined;
     // Verify against a dummy hash when the name is unknown, so that the answer time does not tell.
     const valid = await verifyPassword(password, found?.passwordHash ?? (await dummyHash()));
@@ -87,13 +104,17 @@ export class StaffAuth {
     return { ok: true, sessionId, user };
   }
 
-  /** The staff member behind a request's cookie, if the session is live and the account enabled. */
-  async fromCookie(cookieHeader: string | undefined): Promise<StaffContext | undefined> {
+  /**
+   * The staff member behind a request's cookie, if the session is live and the account enabled.
+   * A background refresh passes `touch: false`, so that an open queue page does not keep an idle
+   * session (a shared computer left alone) alive for ever.
+   */
+  async fromCookie(cookieHeader: string | undefined, opts: { touch?: boolean } = {}): Promise<StaffContext | undefined> {
     const id = parseCookies(cookieHeader).get(this.cookieName);
     if (!id || id.length > 100) return undefined;
     const idHash = sha256(id);
     const now = this.clock();
-    const session = await this.store.useStaffSession(idHash, now.toISOString());
+    const session = await this.store.useStaffSession(idHash, now.toISOString(), opts.touch ?? true);
     if (!session) return undefined;
     if (now.getTime() - Date.parse(session.lastSeenAt) > SESSION_IDLE_MS) {
       await this.store.deleteStaffSession(idHash);

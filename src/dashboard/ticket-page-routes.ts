@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RequestError } from '../core/errors.ts';
 import { exportEvidence } from '../evidence/evidence-export.ts';
+import { priorityReason } from '../policy/priority-reason.ts';
 import type { TicketRecord, TicketStatus } from '../store/store.ts';
 import { mayWriteToReporter, reporterActivity } from '../tickets/ticket-actions.ts';
 import { ALL_AGENCIES, asSeenBy, canSee, visibleUntil } from '../access/access.ts';
@@ -26,13 +27,18 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
   const { services, access, actions } = d;
   const { store, definitions, files, clock, config } = services;
 
+  const withReason = (t: TicketRecord) => {
+    const reason = priorityReason(definitions.policy, t.answers, t.indicators, t.priority);
+    return reason ? { priorityReason: reason } : {};
+  };
+
   const ticketOr404 = async (req: FastifyRequest<RefParams>): Promise<TicketRecord> => {
     const ticket = await access.ticket(staffOf(req).user, req.params.ref);
     if (!ticket) throw new RequestError(404, 'not_found', 'No such ticket.');
     return ticket;
   };
 
-  const showTicket = async (req: FastifyRequest<RefParams>, reply: FastifyReply, ticket: TicketRecord, opts: { status?: number; error?: string; done?: string } = {}) => {
+  const showTicket = async (req: FastifyRequest<RefParams>, reply: FastifyReply, ticket: TicketRecord, opts: { status?: number; error?: string; done?: string; form?: { action: string; values: Record<string, string> } } = {}) => {
     const ctx = viewOf(d, req);
     const viewer = staffOf(req).user;
     const [transcript, attachments, notes, audit, staffList, lastIn] = await Promise.all([
@@ -60,6 +66,8 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
         keys: Object.entries(definitions.flows.dictionary).filter(([, def]) => def.summary !== false).map(([key]) => key),
         mayWrite: mayWriteToReporter(ticket, lastIn, now),
         reporterLeftAt: ticket.reporterLeftAt,
+        ...withReason(ticket),
+        ...(opts.form ? { form: opts.form } : {}),
         ...(opts.error ? { error: opts.error } : {}),
         ...(opts.done ? { done: ctx.text.t(`done.${opts.done}`, { defaultValue: '' }) || undefined } : {}),
       }),
@@ -135,7 +143,8 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
       } catch (err) {
         if (!(err instanceof RequestError) || err.status === 404 || err.status === 403) throw err;
         const text = viewOf(d, req).text;
-        return showTicket(req, reply, ticket, { status: err.status, error: text.t(`error.${err.code}`, { defaultValue: err.message }) });
+        const { _csrf: _, ...values } = formOf(req);
+        return showTicket(req, reply, ticket, { status: err.status, error: text.t(`error.${err.code}`, { defaultValue: err.message }), form: { action: name, values } });
       }
       return reply.redirect(`/staff/tickets/${ticket.ref}?done=${name}`, 303);
     });

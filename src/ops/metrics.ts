@@ -92,7 +92,7 @@ export function createMetrics(opts: MetricsOptions): Metrics {
   });
   new Counter({
     name: 'tangrod_escalations_total',
-    help: 'Referrals nobody accepted in time: reminders to the agency (level "reminded") and escalations to supervisors and the fallback ("escalated"), from the audit trail.',
+    help: 'Referrals nobody accepted in time: reminders to the agency (level "reminded") and escalations to supervisors and the fallback ("escalated"), and escalations that reached nobody because no destination is set ("escalated_nobody"), from the audit trail.',
     labelNames: ['level'] as const,
     registers: [registry],
     collect() {
@@ -100,6 +100,7 @@ export function createMetrics(opts: MetricsOptions): Metrics {
       const counts = new Map(figures.escalations().map((e) => [e.action, e.count]));
       this.inc({ level: 'reminded' }, counts.get('referral.reminded') ?? 0);
       this.inc({ level: 'escalated' }, counts.get('referral.escalated') ?? 0);
+      this.inc({ level: 'escalated_nobody' }, counts.get('referral.escalated_nobody') ?? 0);
     },
   });
 

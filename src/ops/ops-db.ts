@@ -53,7 +53,7 @@ export function openOpsFigures(file: string): OpsFigures {
         .all() as QueueFigure[],
     tickets: () => conn().prepare('SELECT priority, status, COUNT(*) AS count FROM tickets GROUP BY priority, status').all() as { priority: string; status: string; count: number }[],
     escalations: () =>
-      conn().prepare(`SELECT action, COUNT(*) AS count FROM audit WHERE action IN ('referral.reminded', 'referral.escalated') GROUP BY action`).all() as {
+      conn().prepare(`SELECT action, COUNT(*) AS count FROM audit WHERE action IN ('referral.reminded', 'referral.escalated', 'referral.escalated_nobody') GROUP BY action`).all() as {
         action: string;
         count: number;
       }[],

@@ -11,6 +11,7 @@ import { type Clock, systemClock } from '../core/clock.ts';
 import type {
   AgencyAlertConfig,
   ApiToken,
+  ApiTokenInfo,
   Attachment,
   InboundRow,
   LineGroup,
@@ -443,10 +444,10 @@ class SqliteStore implements Store {
     const now = this.now();
     this.db.prepare('INSERT INTO staff_sessions (id_hash, user_id, csrf, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)').run(s.idHash, s.userId, s.csrf, now, now, s.expiresAt);
   }
-  async useStaffSession(idHash: string, now: string): Promise<StaffSession | undefined> {
+  async useStaffSession(idHash: string, now: string, touch = true): Promise<StaffSession | undefined> {
     const row = this.db.prepare('SELECT * FROM staff_sessions WHERE id_hash = ? AND expires_at > ?').get(idHash, now) as Row | undefined;
     if (!row) return undefined;
-    this.db.prepare('UPDATE staff_sessions SET last_seen_at = ? WHERE id_hash = ?').run(now, idHash);
+    if (touch) this.db.prepare('UPDATE staff_sessions SET last_seen_at = ? WHERE id_hash = ?').run(now, idHash);
     return { userId: row.user_id as string, csrf: row.csrf as string, expiresAt: row.expires_at as string, lastSeenAt: row.last_seen_at as string };
   }
   async deleteStaffSession(idHash: string): Promise<void> {
@@ -462,8 +463,9 @@ class SqliteStore implements Store {
     // Old rows serve no purpose; a day is well past any throttling window.
     this.db.prepare('DELETE FROM login_failures WHERE at < ?').run(new Date(now.getTime() - 86_400_000).toISOString());
   }
-  async loginFailuresSince(key: string, since: string): Promise<number> {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM login_failures WHERE key = ? AND at >= ?').get(key, since) as Row).n as number;
+  async loginFailuresSince(key: string, since: string): Promise<{ count: number; lastAt: string | null }> {
+    const row = this.db.prepare('SELECT COUNT(*) AS n, MAX(at) AS last FROM login_failures WHERE key = ? AND at >= ?').get(key, since) as Row;
+    return { count: row.n as number, lastAt: (row.last as string | null) ?? null };
   }
   async clearLoginFailures(key: string): Promise<void> {
     this.db.prepare('DELETE FROM login_failures WHERE key = ?').run(key);
@@ -712,12 +714,31 @@ class SqliteStore implements Store {
     });
   }
 
-  async createToken(t: { id: string; hash: string; agency: string; label: string | null }): Promise<void> {
-    this.db.prepare('INSERT INTO api_tokens (id, hash, agency, label, created_at) VALUES (?, ?, ?, ?, ?)').run(t.id, t.hash, t.agency, t.label, this.now());
+  async createToken(t: { id: string; hash: string; agency: string; label: string | null; expiresAt: string | null }): Promise<void> {
+    this.db.prepare('INSERT INTO api_tokens (id, hash, agency, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)').run(t.id, t.hash, t.agency, t.label, this.now(), t.expiresAt);
   }
   async findToken(hash: string): Promise<ApiToken | undefined> {
-    const row = this.db.prepare('SELECT id, agency, label FROM api_tokens WHERE hash = ? AND revoked_at IS NULL').get(hash) as Row | undefined;
-    return row && { id: row.id as string, agency: row.agency as string, label: (row.label as string | null) ?? null };
+    const row = this.db.prepare('SELECT id, agency, label, expires_at FROM api_tokens WHERE hash = ? AND revoked_at IS NULL').get(hash) as Row | undefined;
+    return row && { id: row.id as string, agency: row.agency as string, label: (row.label as string | null) ?? null, expiresAt: (row.expires_at as string | null) ?? null };
+  }
+  async touchToken(id: string, at: string): Promise<void> {
+    // One write a minute is enough to say "last used", and keeps busy integrations from writing on every call.
+    const minuteAgo = new Date(Date.parse(at) - 60_000).toISOString();
+    this.db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)').run(at, id, minuteAgo);
+  }
+  async listTokens(): Promise<ApiTokenInfo[]> {
+    return (this.db.prepare('SELECT id, agency, label, created_at, expires_at, last_used_at, revoked_at FROM api_tokens ORDER BY created_at DESC, id').all() as Row[]).map((r) => ({
+      id: r.id as string,
+      agency: r.agency as string,
+      label: (r.label as string | null) ?? null,
+      createdAt: r.created_at as string,
+      expiresAt: (r.expires_at as string | null) ?? null,
+      lastUsedAt: (r.last_used_at as string | null) ?? null,
+      revokedAt: (r.revoked_at as string | null) ?? null,
+    }));
+  }
+  async revokeToken(id: string): Promise<boolean> {
+    return this.db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(this.now(), id).changes > 0;
   }
 
   async close(): Promise<void> {

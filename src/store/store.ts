@@ -241,6 +241,15 @@ export interface ApiToken {
   id: string;
   agency: string;
   label: string | null;
+  /** When it stops working; null for a token that never expires (none are made so any more). */
+  expiresAt: string | null;
+}
+
+/** A token as the admin page and `token list` show it (never its hash). */
+export interface ApiTokenInfo extends ApiToken {
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
 }
 
 /** Reads and writes inside one transaction. */
@@ -396,18 +405,26 @@ export interface Store {
   pendingReferrals(): Promise<PendingReferral[]>;
 
   createStaffSession(s: { idHash: string; userId: string; csrf: string; expiresAt: string }): Promise<void>;
-  /** A session that has not expired; touches its last-seen time. */
-  useStaffSession(idHash: string, now: string): Promise<StaffSession | undefined>;
+  /** A session that has not expired; touches its last-seen time unless `touch` is false (background refresh). */
+  useStaffSession(idHash: string, now: string, touch?: boolean): Promise<StaffSession | undefined>;
   deleteStaffSession(idHash: string): Promise<void>;
   /** Ends every session of a user (disabled, password changed). */
   deleteStaffSessionsOf(userId: string): Promise<void>;
 
   recordLoginFailure(key: string): Promise<void>;
-  loginFailuresSince(key: string, since: string): Promise<number>;
+  /** How many failures a throttling key had since a time, and when the last was. */
+  loginFailuresSince(key: string, since: string): Promise<{ count: number; lastAt: string | null }>;
   clearLoginFailures(key: string): Promise<void>;
 
-  createToken(token: { id: string; hash: string; agency: string; label: string | null }): Promise<void>;
+  createToken(token: { id: string; hash: string; agency: string; label: string | null; expiresAt: string | null }): Promise<void>;
+  /** A token that is not revoked, by its hash (expired ones too: the caller says why it is refused). */
   findToken(hash: string): Promise<ApiToken | undefined>;
+  /** Records a use of a token (at most about once a minute is written). */
+  touchToken(id: string, at: string): Promise<void>;
+  /** Every token, newest first. */
+  listTokens(): Promise<ApiTokenInfo[]>;
+  /** Revokes a token; false when there is no such token or it was revoked already. */
+  revokeToken(id: string): Promise<boolean>;
 
   close(): Promise<void>;
 }

@@ -14,6 +14,7 @@ import { channelRuntime } from '../../src/channels/channels.ts';
 import { loadConfig } from '../../src/config/env.ts';
 import type { Reply } from '../../src/conversation/reply.ts';
 import { impliedChoice } from './quick-answers.ts';
+import type { Clock } from '../../src/core/clock.ts';
 
 export const LINE_SECRET = 'test-line-secret';
 export const LINE_TOKEN = 'test-line-token';
@@ -36,10 +37,13 @@ export function tempDataDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'tangrod-channels-'));
 }
 
-/** Builds and starts the app as `npm start` would, with the given variables. */
-export async function startChannelApp(env: Record<string, string>, dataDir = tempDataDir()): Promise<ChannelApp> {
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', ...env });
-  const services = createServices(config);
+/** Builds and starts the app as `npm start` would, with the given variables (and, if given, a clock the test moves). */
+export async function startChannelApp(env: Record<string, string>, dataDir = tempDataDir(), clock?: Clock): Promise<ChannelApp> {
+  // Tests talk to the simulator far faster than a person can: its rate limit (tested on its own,
+  // in production-defaults.test.ts) is out of their way unless a test sets it.
+  const limits = { SIMULATOR_USER_PER_MINUTE: '1000000', SIMULATOR_ADDRESS_PER_MINUTE: '1000000' };
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0', ...limits, ...env });
+  const services = clock ? createServices(config, clock) : createServices(config);
   const app = await createApp(services);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

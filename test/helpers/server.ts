@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { createApiToken } from '../../src/api/tokens.ts';
 import type { Services } from '../../src/services.ts';
 import type { Reply } from '../../src/conversation/reply.ts';
+import type { Clock } from '../../src/core/clock.ts';
 import { startChannelApp } from './channel-app.ts';
 
 export interface TestServer {
@@ -22,8 +23,8 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const base = await startChannelApp(env);
+export async function startServer(env: Record<string, string> = {}, clock?: Clock): Promise<TestServer> {
+  const base = await startChannelApp(env, undefined, clock);
   const { url, services } = base;
   return {
     url,

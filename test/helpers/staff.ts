@@ -26,6 +26,8 @@ export class StaffClient {
   private readonly cookies = new Map<string, string>();
   /** The CSRF token of the last page that had one. */
   csrf = '';
+  /** Headers sent with every request (e.g. X-Forwarded-For, as a proxy would add it). */
+  headers: Record<string, string> = {};
 
   readonly base: string;
 
@@ -34,7 +36,7 @@ export class StaffClient {
   }
 
   async request(method: 'GET' | 'POST', path: string, form?: Record<string, string>): Promise<Page> {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...this.headers };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
     const res = await fetch(this.base + path, { method, headers, redirect: 'manual', ...(form ? { body: new URLSearchParams(form).toString() } : {}) });

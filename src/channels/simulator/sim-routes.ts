@@ -12,6 +12,7 @@ import { RequestError } from '../../core/errors.ts';
 import { forDisplay } from '../../conversation/display.ts';
 import type { InboundContent, Reply } from '../../conversation/reply.ts';
 import { ACCEPTED_MIME, sniffMime } from '../media.ts';
+import { simRateLimit } from './sim-limits.ts';
 
 /** The simulator's channel name in sessions, tickets and the outbox. */
 export const SIM_CHANNEL = 'sim';
@@ -58,8 +59,9 @@ function forSimulator(shown: Reply): Reply {
 /** Mounts the simulator's API and page. */
 export function registerSimulator(app: FastifyInstance, services: Services): void {
   const { conversation, files, store, config } = services;
+  const limited = { preHandler: simRateLimit(app, config) };
 
-  app.post('/api/sim/messages', async (req, reply) => {
+  app.post('/api/sim/messages', limited, async (req, reply) => {
     const parsed = simMessageSchema.safeParse(req.body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -88,7 +90,7 @@ export function registerSimulator(app: FastifyInstance, services: Services): voi
     return reply.send({ replies: result.replies.map(forSimulator), ...(result.duplicate ? { duplicate: true } : {}) });
   });
 
-  app.get('/api/sim/messages', async (req) => {
+  app.get('/api/sim/messages', limited, async (req) => {
     const parsed = z.object({ user }).safeParse(req.query);
     if (!parsed.success) throw new RequestError(400, 'invalid_query', 'Pass ?user=<the simulator user id>.');
     const pending = await store.takeOutbox(SIM_CHANNEL, parsed.data.user);
@@ -98,7 +100,7 @@ export function registerSimulator(app: FastifyInstance, services: Services): voi
   for (const [route, { file, type }] of Object.entries(STATIC)) {
     app.get(route, async (_req, reply) => {
       const body = await readFile(new URL(`../../../public/${file}`, import.meta.url));
-      return reply.type(type).header('cache-control', 'no-store').header('content-security-policy', "default-src 'self'; img-src 'self' data:").send(body);
+      return reply.type(type).header('cache-control', 'no-store').header('content-security-policy', "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'").send(body);
     });
   }
 }

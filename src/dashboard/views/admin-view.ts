@@ -1,10 +1,14 @@
 /** The admin page: staff accounts and API tokens. */
-import type { StaffUser } from '../../store/store.ts';
+import type { ApiTokenInfo, StaffUser } from '../../store/store.ts';
 import { html, type SafeHtml } from '../html.ts';
+import { alertReachCard, tokensTable } from './admin-access-view.ts';
 import { csrfField, notice, page, type ViewContext } from './layout.ts';
 
 /** The admin page; `newToken` is shown once, right after it was created. */
-export function adminView(ctx: ViewContext, d: { users: StaffUser[]; agencies: string[]; error?: string; done?: string; newToken?: string }): SafeHtml {
+export function adminView(
+  ctx: ViewContext,
+  d: { users: StaffUser[]; agencies: string[]; tokens: ApiTokenInfo[]; now: Date; alerts: { silent: string[]; fallback: boolean }; error?: string; done?: string; newToken?: string },
+): SafeHtml {
   const { text } = ctx;
   const csrf = csrfField(ctx);
   const agencyOptions = (selected?: string) => d.agencies.map((a) => html`<option value="${a}"${a === selected ? html` selected` : ''}>${text.agency(a)}</option>`);
@@ -39,11 +43,13 @@ ${d.newToken ? html`<div class="card token" role="status"><p>${text.t('admin.tok
 <button type="submit" class="primary">${text.t('admin.create_user')}</button></form>
 </section>
 <section class="card" aria-labelledby="tok-h"><h2 id="tok-h">${text.t('admin.tokens')}</h2>
+${tokensTable(ctx, d.tokens, d.now)}
 <form method="post" action="/staff/admin/tokens">${csrf}
 <p class="field"><label for="t-agency">${text.t('field.agency')}</label><select id="t-agency" name="agency"><option value="all">${text.t('admin.all_agencies')}</option>${agencyOptions()}</select></p>
 <p class="field"><label for="t-label">${text.t('admin.token_label')}</label><input id="t-label" name="label" maxlength="100" autocomplete="off"></p>
 <button type="submit">${text.t('admin.create_token')}</button></form>
-</section>`,
+</section>
+${alertReachCard(ctx, d.alerts.silent, d.alerts.fallback)}`,
     'admin',
   );
 }

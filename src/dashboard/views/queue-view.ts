@@ -62,7 +62,7 @@ ${options.map((o) => html`<option value="${o.value}"${o.value === selected ? htm
 /** The queue page. */
 export function queueView(
   ctx: ViewContext,
-  data: { tickets: TicketRecord[]; filters: QueueFilters; counts: Record<TicketStatus, number>; options: QueueOptions; targets: Targets; now: Date; names: Map<string, string> },
+  data: { tickets: TicketRecord[]; filters: QueueFilters; counts: Record<TicketStatus, number>; options: QueueOptions; targets: Targets; now: Date; names: Map<string, string>; refreshSeconds?: number },
 ): SafeHtml {
   const { text } = ctx;
   const staff = ctx.staff!;
@@ -91,8 +91,8 @@ export function queueView(
 
   const rows = data.tickets.map((t, i) => {
     const timing = timings[i]!;
-    return html`<tr class="${timing.state === 'overdue' ? 'is-overdue' : ''}">
-  <td data-label="${text.t('field.ref')}"><a href="/staff/tickets/${t.ref}" class="ref">${t.ref}</a>${t.updatedByReporterAt ? html` <span class="badge reporter-update" title="${text.t('reporter_update.badge')}">✉ ${text.t('reporter_update.short')}</span>` : ''}</td>
+    return html`<tr class="${timing.state === 'overdue' ? 'is-overdue' : ''}" data-ref="${t.ref}">
+  <td data-label="${text.t('field.ref')}"><a href="/staff/tickets/${t.ref}" class="ref">${t.ref}</a>${t.channel === 'sim' ? html` <span class="badge sim-ticket" title="${text.t('staff_access.sim_notice')}">🧪 ${text.t('staff_access.sim_badge')}</span>` : ''}${t.updatedByReporterAt ? html` <span class="badge reporter-update" title="${text.t('reporter_update.badge')}">✉ ${text.t('reporter_update.short')}</span>` : ''}</td>
   <td data-label="${text.t('field.priority')}">${priorityBadge(text, t.priority)}</td>
   <td data-label="${text.t('field.response')}">${timingBadge(text, timing)}</td>
   <td data-label="${text.t('field.case_type')}">${text.t(`case_type.${t.caseType}`, { defaultValue: t.caseType })}</td>
@@ -108,9 +108,11 @@ export function queueView(
     ctx,
     text.t('queue.title'),
     html`<h1>${text.t('queue.title')}</h1>
-${counts}
 ${filters}
-<p class="summary" role="status">${text.t('queue.showing', { count: data.tickets.length })}${overdue ? html` · <strong class="overdue-text">⚠ ${text.t('queue.overdue_count', { count: overdue })}</strong>` : ''}
+<p id="queue-status" class="visually-hidden" role="status" aria-live="polite" data-added="${text.t('staff_access.queue_new', { count: '{{count}}' })}"></p>
+<div id="queue-live" data-refresh="${String(data.refreshSeconds ?? 30)}">
+${counts}
+<p class="summary">${text.t('queue.showing', { count: data.tickets.length })}${overdue ? html` · <strong class="overdue-text">⚠ ${text.t('queue.overdue_count', { count: overdue })}</strong>` : ''}
  · <a href="/staff/export.csv?${filterQuery(f)}" download>${text.t('queue.export')}</a></p>
 ${data.tickets.length
   ? html`<table class="queue">
@@ -122,7 +124,9 @@ ${data.tickets.length
   </tr></thead>
   <tbody>${rows}</tbody>
 </table>`
-  : html`<p class="empty">${text.t('queue.empty')}</p>`}`,
+  : html`<p class="empty">${text.t('queue.empty')}</p>`}
+</div>
+<script src="/staff/static/queue.js" defer></script>`,
     'queue',
   );
 }

@@ -13,6 +13,7 @@ import { html, type SafeHtml } from '../html.ts';
 import type { Timing } from '../../tickets/targets.ts';
 import { csrfField, notice, page, priorityBadge, type ViewContext } from './layout.ts';
 import { timingBadge } from './queue-view.ts';
+import { type PriorityReason, priorityReasonView, simulatorNotice } from './ticket-reason-view.ts';
 
 /** Everything the ticket page shows. */
 export interface TicketPageData {
@@ -30,6 +31,10 @@ export interface TicketPageData {
   /** Dictionary keys in order, for the answers table. */
   keys: string[];
   mayWrite: boolean;
+  /** Why the ticket has its priority, from the policy's rules. */
+  priorityReason?: PriorityReason;
+  /** The form that was refused, to show again as the staff member filled it in. */
+  form?: { action: string; values: Record<string, string> };
   /** When the reporter used the quick exit, if they have not written since. */
   reporterLeftAt?: string | null;
   error?: string;
@@ -103,11 +108,13 @@ export function ticketView(ctx: ViewContext, d: TicketPageData): SafeHtml {
   const myReferral = mine === ALL_AGENCIES ? undefined : t.referrals.find((r) => r.agency === mine);
   const needs = Array.isArray(a.needs) ? text.answer('needs', a.needs) : undefined;
   const assignee = t.assignee ? (d.staff.get(t.assignee)?.name ?? t.assignee) : undefined;
+  // A refused form comes back as it was sent (issue 10, item 20), not reset to the ticket's state.
+  const kept = (form: string, field: string): string | undefined => (d.form?.action === form ? d.form.values[field] : undefined);
 
   const glance = html`<section aria-labelledby="glance-h" class="card glance">
   <h2 id="glance-h">${text.t('ticket.glance')}</h2>
   <dl>
-    <div><dt>${text.t('field.priority')}</dt><dd>${priorityBadge(text, t.priority)} ${timingBadge(text, d.timing)}</dd></div>
+    <div><dt>${text.t('field.priority')}</dt><dd>${priorityBadge(text, t.priority)} ${timingBadge(text, d.timing)}${d.priorityReason ? priorityReasonView(text, d.priorityReason, a) : ''}</dd></div>
     <div><dt>${text.t('field.case_type')}</dt><dd>${text.t(`case_type.${t.caseType}`, { defaultValue: t.caseType })}</dd></div>
     <div><dt>${text.t('field.status')}</dt><dd>${text.t(`status.${t.status}`)}${t.outcome ? html` · ${text.t(`outcome.${t.outcome}`, { defaultValue: t.outcome })}` : ''}</dd></div>
     <div><dt>${text.t('field.indicators')}</dt><dd>${t.indicators.length ? html`<ul class="tags">${t.indicators.map((i) => html`<li>${text.t(`indicator.${i}`, { defaultValue: i })}</li>`)}</ul>` : html`<span class="muted">${text.t('ticket.no_indicators')}</span>`}</dd></div>
@@ -140,15 +147,15 @@ export function ticketView(ctx: ViewContext, d: TicketPageData): SafeHtml {
   if (can(role, 'assign_others')) {
     actions.push(html`<form method="post" action="${action('assign')}" class="action">${csrf}
   <p class="field"><label for="assignee">${text.t('action.assign_to')}</label>
-  <select id="assignee" name="assignee"><option value="">${text.t('field.unassigned')}</option>${d.assignable.map((u) => html`<option value="${u.id}"${u.id === t.assignee ? html` selected` : ''}>${u.name}</option>`)}</select></p>
+  <select id="assignee" name="assignee"><option value="">${text.t('field.unassigned')}</option>${d.assignable.map((u) => html`<option value="${u.id}"${u.id === (kept('assign', 'assignee') ?? t.assignee) ? html` selected` : ''}>${u.name}</option>`)}</select></p>
   <button type="submit">${text.t('action.assign')}</button></form>`);
   }
   if (can(role, 'work')) {
     actions.push(html`<form method="post" action="${action('status')}" class="action">${csrf}
   <p class="field"><label for="status">${text.t('action.new_status')}</label>
-  <select id="status" name="status">${STATUSES.map((s) => html`<option value="${s}"${s === t.status ? html` selected` : ''}>${text.t(`status.${s}`)}</option>`)}</select></p>
+  <select id="status" name="status">${STATUSES.map((s) => html`<option value="${s}"${s === (kept('status', 'status') ?? t.status) ? html` selected` : ''}>${text.t(`status.${s}`)}</option>`)}</select></p>
   <p class="field"><label for="outcome">${text.t('action.outcome')}</label>
-  <select id="outcome" name="outcome"><option value="">${text.t('action.outcome_none')}</option>${OUTCOMES.map((o) => html`<option value="${o}"${o === t.outcome ? html` selected` : ''}>${text.t(`outcome.${o}`)}</option>`)}</select></p>
+  <select id="outcome" name="outcome"><option value="">${text.t('action.outcome_none')}</option>${OUTCOMES.map((o) => html`<option value="${o}"${o === (kept('status', 'outcome') ?? t.outcome) ? html` selected` : ''}>${text.t(`outcome.${o}`)}</option>`)}</select></p>
   <p class="hint">${text.t('action.outcome_hint')}</p>
   <button type="submit">${text.t('action.change_status')}</button></form>`);
   }
@@ -157,11 +164,11 @@ export function ticketView(ctx: ViewContext, d: TicketPageData): SafeHtml {
     actions.push(html`<form method="post" action="${action('referral')}" class="action">${csrf}
   <fieldset><legend>${text.t('action.decide_referral')}</legend>
   ${choices.length > 1 || mine === ALL_AGENCIES
-    ? html`<p class="field"><label for="ref-agency">${text.t('field.agency')}</label><select id="ref-agency" name="agency">${choices.map((c) => html`<option value="${c}">${text.agency(c)}</option>`)}</select></p>`
+    ? html`<p class="field"><label for="ref-agency">${text.t('field.agency')}</label><select id="ref-agency" name="agency">${choices.map((c) => html`<option value="${c}"${c === kept('referral', 'agency') ? html` selected` : ''}>${text.agency(c)}</option>`)}</select></p>`
     : html`<input type="hidden" name="agency" value="${choices[0] ?? ''}">`}
-  <p class="field"><input type="radio" id="dec-accept" name="decision" value="accepted" checked><label for="dec-accept">${text.t('action.accept')}</label>
-  <input type="radio" id="dec-decline" name="decision" value="declined"><label for="dec-decline">${text.t('action.decline')}</label></p>
-  <p class="field"><label for="reason">${text.t('action.reason')}</label><textarea id="reason" name="reason" rows="2" maxlength="4000"></textarea></p>
+  <p class="field"><input type="radio" id="dec-accept" name="decision" value="accepted"${kept('referral', 'decision') !== 'declined' ? html` checked` : ''}><label for="dec-accept">${text.t('action.accept')}</label>
+  <input type="radio" id="dec-decline" name="decision" value="declined"${kept('referral', 'decision') === 'declined' ? html` checked` : ''}><label for="dec-decline">${text.t('action.decline')}</label></p>
+  <p class="field"><label for="reason">${text.t('action.reason')}</label><textarea id="reason" name="reason" rows="2" maxlength="4000">${kept('referral', 'reason') ?? ''}</textarea></p>
   <p class="hint">${text.t('action.reason_hint')}</p>
   <button type="submit">${text.t('action.save_decision')}</button></fieldset></form>`);
   }
@@ -174,17 +181,17 @@ export function ticketView(ctx: ViewContext, d: TicketPageData): SafeHtml {
   <p class="field"><label for="to-agency">${text.t('action.to_agency')}</label>
   <select id="to-agency" name="agency">${targets.map((ag) => {
     const abroad = isCrossBorder(d.directory, ag.id);
-    return html`<option value="${ag.id}"${abroad && !consent ? html` disabled` : ''}>${text.agency(ag.id)}${abroad ? ` (${text.t(consent ? 'action.cross_border' : 'action.cross_border_no_consent')})` : ''}</option>`;
+    return html`<option value="${ag.id}"${abroad && !consent ? html` disabled` : ''}${ag.id === kept('refer', 'agency') ? html` selected` : ''}>${text.agency(ag.id)}${abroad ? ` (${text.t(consent ? 'action.cross_border' : 'action.cross_border_no_consent')})` : ''}</option>`;
   })}</select></p>
   ${!consent ? html`<p class="hint">${text.t('action.cross_border_hint')}</p>` : ''}
-  <p class="field"><input type="radio" id="mode-refer" name="mode" value="refer" checked><label for="mode-refer">${text.t('action.mode_refer')}</label>
-  ${transferFrom.length ? html`<input type="radio" id="mode-transfer" name="mode" value="transfer"><label for="mode-transfer">${text.t('action.mode_transfer')}</label>` : ''}</p>
-  ${transferFrom.length > 1 ? html`<p class="field"><label for="from-agency">${text.t('action.transfer_from')}</label><select id="from-agency" name="from">${transferFrom.map((c) => html`<option value="${c}">${text.agency(c)}</option>`)}</select></p>` : transferFrom.length === 1 ? html`<input type="hidden" name="from" value="${transferFrom[0]!}">` : ''}
+  <p class="field"><input type="radio" id="mode-refer" name="mode" value="refer"${kept('refer', 'mode') !== 'transfer' ? html` checked` : ''}><label for="mode-refer">${text.t('action.mode_refer')}</label>
+  ${transferFrom.length ? html`<input type="radio" id="mode-transfer" name="mode" value="transfer"${kept('refer', 'mode') === 'transfer' ? html` checked` : ''}><label for="mode-transfer">${text.t('action.mode_transfer')}</label>` : ''}</p>
+  ${transferFrom.length > 1 ? html`<p class="field"><label for="from-agency">${text.t('action.transfer_from')}</label><select id="from-agency" name="from">${transferFrom.map((c) => html`<option value="${c}"${c === kept('refer', 'from') ? html` selected` : ''}>${text.agency(c)}</option>`)}</select></p>` : transferFrom.length === 1 ? html`<input type="hidden" name="from" value="${transferFrom[0]!}">` : ''}
   <button type="submit">${text.t('action.refer')}</button></fieldset></form>`);
   }
   if (can(role, 'work')) {
     actions.push(html`<form method="post" action="${action('duplicate')}" class="action">${csrf}
-  <p class="field"><label for="original">${text.t('action.duplicate_of')}</label><input id="original" name="original" placeholder="TR-XXXX-XXXX" maxlength="20" autocomplete="off"></p>
+  <p class="field"><label for="original">${text.t('action.duplicate_of')}</label><input id="original" name="original" placeholder="TR-XXXX-XXXX" maxlength="20" autocomplete="off" value="${kept('duplicate', 'original') ?? ''}"></p>
   <button type="submit">${text.t('action.mark_duplicate')}</button></form>`);
   }
 
@@ -210,7 +217,7 @@ export function ticketView(ctx: ViewContext, d: TicketPageData): SafeHtml {
   ${d.mayWrite && can(role, 'work')
     ? html`<form method="post" action="${action('message')}">${csrf}
   <p class="field"><label for="message">${text.t('action.message', { language: t.language ? text.answer('lang', t.language) : '—' })}</label>
-  <textarea id="message" name="message" rows="3" required maxlength="2000"></textarea></p>
+  <textarea id="message" name="message" rows="3" required maxlength="2000">${kept('message', 'message') ?? ''}</textarea></p>
   <p class="hint">${text.t('action.message_hint')}</p>
   <button type="submit" class="primary">${text.t('action.send')}</button></form>`
     : d.reporterLeftAt
@@ -252,7 +259,7 @@ export function ticketView(ctx: ViewContext, d: TicketPageData): SafeHtml {
   ${d.notes.length ? html`<ol class="notes">${d.notes.map((n) => html`<li><div class="who">${actorName(text, n.author, d.staff)} · <time datetime="${n.createdAt}">${text.date(n.createdAt)}</time></div><div class="text">${n.body}</div></li>`)}</ol>` : html`<p class="muted">${text.t('ticket.no_notes')}</p>`}
   ${can(role, 'work')
     ? html`<form method="post" action="${action('notes')}">${csrf}
-  <p class="field"><label for="note">${text.t('action.note')}</label><textarea id="note" name="note" rows="3" required maxlength="4000"></textarea></p>
+  <p class="field"><label for="note">${text.t('action.note')}</label><textarea id="note" name="note" rows="3" required maxlength="4000">${kept('notes', 'note') ?? ''}</textarea></p>
   <button type="submit">${text.t('action.add_note')}</button></form>`
     : ''}
 </section>`;
@@ -269,6 +276,7 @@ export function ticketView(ctx: ViewContext, d: TicketPageData): SafeHtml {
     html`<p><a href="/staff">← ${text.t('ticket.back')}</a></p>
 <h1>${text.t('ticket.title', { ref: t.ref })}</h1>
 ${t.updatedByReporterAt ? html`<p class="notice reporter-update">✉ ${text.t('reporter_update.badge')} · <time datetime="${t.updatedByReporterAt}">${text.date(t.updatedByReporterAt)}</time></p>` : ''}
+${simulatorNotice(text, t)}
 ${notice('error', d.error)}
 ${notice('ok', d.done)}
 <div class="ticket-grid">

@@ -1,0 +1,41 @@
+/**
+ * What every HTTP response shares (issue 10, items 5 and 19): the trusted proxy, security headers,
+ * `no-store` unless a route says otherwise, and the rate limiter that the login form and the
+ * simulator use. (Request logs without query strings: src/ops/request-log.ts.)
+ */
+import helmet from '@fastify/helmet';
+import rateLimit, { normalizeIP } from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
+import type { Config } from './config/env.ts';
+
+/**
+ * The client's address as limits count it: from the trusted proxy when TRUST_PROXY is set, and an
+ * IPv6 address as its /64 network (one subscriber holds at least that many addresses).
+ */
+export function clientAddress(req: FastifyRequest): string {
+  return normalizeIP(req.ip);
+}
+
+/** Fastify's `trustProxy`: only the configured proxy's X-Forwarded-For is believed, else none. */
+export function trustProxyOption(config: Pick<Config, 'TRUST_PROXY'>): FastifyServerOptions['trustProxy'] {
+  return config.TRUST_PROXY === false ? false : config.TRUST_PROXY;
+}
+
+/** Registers the headers every response gets and the (route-by-route) rate limiter. */
+export async function registerHttpSecurity(app: FastifyInstance): Promise<void> {
+  await app.register(helmet, {
+    // Each area sets its own policy (the dashboard, the simulator page); JSON needs none.
+    contentSecurityPolicy: false,
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    // HSTS belongs to the TLS proxy, which knows the real host name and its subdomains.
+    hsts: false,
+  });
+  // Tickets, replies and transcripts are personal data: no shared or browser cache keeps them.
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+  // Not global: the routes that need a limit say so (login, simulator).
+  await app.register(rateLimit, { global: false });
+}
