@@ -13,6 +13,7 @@ import { ConversationService } from './conversation/conversation-service.ts';
 import { targetsFrom } from './tickets/targets.ts';
 import { type Definitions, loadDefinitions } from './definitions.ts';
 import { TranslationLexicon } from './i18n/lexicon.ts';
+import { LlmClient } from './llm/llm-client.ts';
 import { FileStore } from './store/file-store.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 import type { Store } from './store/store.ts';
@@ -32,6 +33,8 @@ export interface Services {
   alerts: AgencyAlerts;
   /** Reminders and escalations of referrals nobody accepted in time; `tick` runs every minute in main. */
   escalation: EscalationService;
+  /** The language-model assist (issue 13); every feature off unless LLM_FEATURES names it. */
+  llm: LlmClient;
   clock: Clock;
 }
 
@@ -45,6 +48,7 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
   const definitions = loadDefinitions(config.FLOWS_DIR, config.LOCALES_DIR);
   const store = openSqliteStore(databasePath(config), clock);
   const files = new FileStore(config.DATA_DIR);
+  const llm = new LlmClient(config, store, { clock });
   const alerts = new AgencyAlerts({ config, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock });
   const conversation = new ConversationService({
     store,
@@ -56,5 +60,5 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
   });
   const actions = new TicketActions(store, definitions.directory, clock, { alerts, updates: new ReporterUpdates(definitions.translations) });
   const escalation = new EscalationService({ store, alerts, targets: targetsFrom(config) });
-  return { config, store, files, definitions, conversation, actions, alerts, escalation, clock };
+  return { config, store, files, definitions, conversation, actions, alerts, escalation, llm, clock };
 }

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { llmEnv, llmRefine } from '../llm/llm-env.ts';
 
 /** An https:// (or, for tests, http://) origin without a trailing slash: the SDKs append paths themselves. */
 const apiRoot = (fallback: string) =>
@@ -72,7 +73,11 @@ export const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. `openssl rand -hex 32`)').optional(),
   // How long SIGTERM waits for work in flight before closing the database and exiting anyway.
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+
+  // Language-model assist (issue 13, src/llm/): off unless LLM_FEATURES names a feature.
+  ...llmEnv,
 }).superRefine((env, ctx) => {
+  llmRefine(env, ctx);
   // Half a LINE configuration is a mistake, not a wish to have LINE off: say so rather than stay silent.
   if (Boolean(env.LINE_CHANNEL_SECRET) !== Boolean(env.LINE_CHANNEL_ACCESS_TOKEN)) {
     const missing = env.LINE_CHANNEL_SECRET ? 'LINE_CHANNEL_ACCESS_TOKEN' : 'LINE_CHANNEL_SECRET';

@@ -213,6 +213,17 @@ export interface ApiToken {
   label: string | null;
 }
 
+/** One call to the language model (issue 13): what, how long, how it ended; never content. */
+export interface LlmCallRecord {
+  feature: string;
+  model: string;
+  durationMs: number;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  outcome: 'ok' | 'timeout' | 'error' | 'refusal' | 'invalid';
+  redacted: boolean;
+}
+
 /** Reads and writes inside one transaction. */
 export interface Tx {
   /** Records an inbound event id; false when it was seen before (a redelivery). */
@@ -340,6 +351,11 @@ export interface Store {
 
   createToken(token: { id: string; hash: string; agency: string; label: string | null }): Promise<void>;
   findToken(hash: string): Promise<ApiToken | undefined>;
+
+  /** Writes the audit row of one model call. */
+  recordLlmCall(call: LlmCallRecord): Promise<void>;
+  /** The newest model calls, newest first. */
+  recentLlmCalls(limit: number): Promise<(LlmCallRecord & { at: string })[]>;
 
   close(): Promise<void>;
 }
