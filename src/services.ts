@@ -14,6 +14,7 @@ import { targetsFrom } from './tickets/targets.ts';
 import { type Definitions, loadDefinitions } from './definitions.ts';
 import { TranslationLexicon } from './i18n/lexicon.ts';
 import { LlmClient } from './llm/llm-client.ts';
+import { TicketAssist } from './llm/ticket-assist.ts';
 import { FileStore } from './store/file-store.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 import type { Store } from './store/store.ts';
@@ -35,6 +36,8 @@ export interface Services {
   escalation: EscalationService;
   /** The language-model assist (issue 13); every feature off unless LLM_FEATURES names it. */
   llm: LlmClient;
+  /** Translation and summaries on the ticket page. */
+  assist: TicketAssist;
   clock: Clock;
 }
 
@@ -60,5 +63,5 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
   });
   const actions = new TicketActions(store, definitions.directory, clock, { alerts, updates: new ReporterUpdates(definitions.translations) });
   const escalation = new EscalationService({ store, alerts, targets: targetsFrom(config) });
-  return { config, store, files, definitions, conversation, actions, alerts, escalation, llm, clock };
+  return { config, store, files, definitions, conversation, actions, alerts, escalation, llm, assist: new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id)), clock };
 }

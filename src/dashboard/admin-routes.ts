@@ -8,6 +8,7 @@ import { dashboardLanguage } from '../staff/staff-text.ts';
 import { MIN_PASSWORD_LENGTH } from '../staff/passwords.ts';
 import { createStaffAccount, newStaffProblem, TELEGRAM_USER_ID } from '../staff/staff-accounts.ts';
 import { adminView } from './views/admin-view.ts';
+import { assistAdminSection } from '../llm/admin-assist-view.ts';
 
 
 /** Mounts /staff/admin. */
@@ -16,7 +17,7 @@ export function registerAdminRoutes(app: FastifyInstance, d: Dashboard): void {
   const agencies = [...definitions.directory.byId.keys()];
 
   const show = async (req: Parameters<typeof viewOf>[1], opts: { error?: string; done?: string; newToken?: string } = {}) =>
-    adminView(viewOf(d, req), { users: await store.listStaff(), agencies, ...opts });
+    adminView(viewOf(d, req), { users: await store.listStaff(), agencies, assist: assistAdminSection(viewOf(d, req), d.services.llm, await store.recentLlmCalls(20)), ...opts });
 
   app.get('/admin', async (req, reply) => {
     requirePermission(req, 'manage_staff');

@@ -12,6 +12,7 @@ import { ALL_AGENCIES, canSee } from '../access/access.ts';
 import { actorOf, type Dashboard, formOf, requirePermission, sendPage, staffOf, viewOf } from './dashboard-context.ts';
 import { timingOf } from '../tickets/targets.ts';
 import { ticketView } from './views/ticket-view.ts';
+import { registerTicketAssistRoutes, ticketAssistParts } from '../llm/ticket-assist-routes.ts';
 
 type RefParams = { Params: { ref: string } };
 
@@ -43,6 +44,8 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
       store.lastInboundAt(ticket.sessionId),
     ]);
     const now = clock();
+    // Language-model assist (src/llm/): summary, translations, translate-before-send; nothing when off.
+    const assist = await ticketAssistParts(d, ctx, ticket, transcript);
     return sendPage(
       reply,
       ticketView(ctx, {
@@ -58,6 +61,7 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
         // Navigation keys (the menu, the confirmation) are not answers: the summary skips them too.
         keys: Object.entries(definitions.flows.dictionary).filter(([, def]) => def.summary !== false).map(([key]) => key),
         mayWrite: mayWriteToReporter(ticket, lastIn, now),
+        ...assist,
         ...(opts.error ? { error: opts.error } : {}),
         ...(opts.done ? { done: ctx.text.t(`done.${opts.done}`, { defaultValue: '' }) || undefined } : {}),
       }),
@@ -136,6 +140,8 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
       return reply.redirect(`/staff/tickets/${ticket.ref}?done=${name}`, 303);
     });
   };
+
+  registerTicketAssistRoutes(app, d);
 
   act('claim', async (req, ticket) => {
     requirePermission(req, 'work');

@@ -4,7 +4,7 @@ import { html, type SafeHtml } from '../html.ts';
 import { csrfField, notice, page, type ViewContext } from './layout.ts';
 
 /** The admin page; `newToken` is shown once, right after it was created. */
-export function adminView(ctx: ViewContext, d: { users: StaffUser[]; agencies: string[]; error?: string; done?: string; newToken?: string }): SafeHtml {
+export function adminView(ctx: ViewContext, d: { users: StaffUser[]; agencies: string[]; error?: string; done?: string; newToken?: string; assist?: SafeHtml }): SafeHtml {
   const { text } = ctx;
   const csrf = csrfField(ctx);
   const agencyOptions = (selected?: string) => d.agencies.map((a) => html`<option value="${a}"${a === selected ? html` selected` : ''}>${text.agency(a)}</option>`);
@@ -43,7 +43,8 @@ ${d.newToken ? html`<div class="card token" role="status"><p>${text.t('admin.tok
 <p class="field"><label for="t-agency">${text.t('field.agency')}</label><select id="t-agency" name="agency"><option value="all">${text.t('admin.all_agencies')}</option>${agencyOptions()}</select></p>
 <p class="field"><label for="t-label">${text.t('admin.token_label')}</label><input id="t-label" name="label" maxlength="100" autocomplete="off"></p>
 <button type="submit">${text.t('admin.create_token')}</button></form>
-</section>`,
+</section>
+${d.assist ?? ''}`,
     'admin',
   );
 }

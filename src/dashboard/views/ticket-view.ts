@@ -30,6 +30,9 @@ export interface TicketPageData {
   /** Dictionary keys in order, for the answers table. */
   keys: string[];
   mayWrite: boolean;
+  /** The language-model assist's cards (summary, translations) and its translate-first form. */
+  cards?: SafeHtml;
+  compose?: SafeHtml;
   error?: string;
   done?: string;
 }
@@ -210,7 +213,7 @@ export function ticketView(ctx: ViewContext, d: TicketPageData): SafeHtml {
   <p class="field"><label for="message">${text.t('action.message', { language: t.language ? text.answer('lang', t.language) : '—' })}</label>
   <textarea id="message" name="message" rows="3" required maxlength="2000"></textarea></p>
   <p class="hint">${text.t('action.message_hint')}</p>
-  <button type="submit" class="primary">${text.t('action.send')}</button></form>`
+  <button type="submit" class="primary">${text.t('action.send')}</button></form>${d.compose ?? ''}`
     : html`<p class="hint">${text.t('action.message_not_allowed')}</p>`}
 </section>`;
 
@@ -271,6 +274,7 @@ ${notice('ok', d.done)}
   <div class="col-main">
     ${glance}
     ${answers}
+    ${d.cards ?? ''}
     ${transcript}
     ${files}
   </div>

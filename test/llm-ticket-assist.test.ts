@@ -1,0 +1,150 @@
+/**
+ * Translation for staff and the case summary (issue 13 items 3 and 4), over real HTTP against the
+ * fake model server: a Khmer report, read in English on the ticket page; a staff message written in
+ * English goes out in Khmer only after the staff member saw the translation and pressed send.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Reply } from '../src/conversation/reply.ts';
+import { type ChatHit, type FakeOpenAI, startFakeOpenAI, userText } from './fakes/fake-openai.ts';
+import { playScript } from './helpers/script.ts';
+import { startServer, type TestServer } from './helpers/server.ts';
+import { addStaff, FISHING_BOAT, StaffClient } from './helpers/staff.ts';
+
+/** The "model"'s dictionary: what it translates, both ways. */
+const KM_EN: [string, string][] = [
+  ['ពួកគេយកលិខិតឆ្លងដែនរបស់ខ្ញុំ ហើយមិនឲ្យខ្ញុំចេញ', 'They took my passport and do not let me leave'],
+  ['កំពង់ផែមហាជ័យ', 'Mahachai fishing port'],
+  ['តើអ្នកមានសុវត្ថិភាពឥឡូវនេះទេ?', 'Are you safe now?'],
+];
+
+function translateLike(hit: ChatHit): unknown {
+  const items = JSON.parse(userText(hit)) as string[];
+  const toKhmer = hit.body.messages[0]!.content.includes('into Khmer');
+  return { translations: items.map((s) => (toKhmer ? KM_EN.find(([, en]) => en === s)?.[0] : KM_EN.find(([km]) => km === s)?.[1]) ?? `(?) ${s}`) };
+}
+
+let server: TestServer;
+let fake: FakeOpenAI;
+let staff: StaffClient;
+let ref: string;
+const user = 'khmer-1';
+beforeAll(async () => {
+  fake = await startFakeOpenAI();
+  fake.respond = (hit) =>
+    hit.body.response_format?.json_schema?.name === 'case_summary'
+      ? { summary: 'A Cambodian fisherman in Thailand whose passport was taken; he cannot leave.', indicators: ['documents_taken', 'not_free_to_leave', 'invented_indicator'] }
+      : translateLike(hit);
+  server = await startServer({ LLM_BASE_URL: fake.url, LLM_MODEL: 'fake-model', LLM_FEATURES: 'translate,summary', LLM_TIMEOUT_MS: '3000' });
+  const { replies } = await playScript(server, user, 'សួស្តី', { ...FISHING_BOAT, nationality: { choice: 'KH' }, location: { text: 'កំពង់ផែមហាជ័យ' } });
+  ref = replies.find((r) => r.ticket)!.ticket!.ref;
+  // After the screening, a message to the case in their own words.
+  await server.sim({ user, text: KM_EN[0]![0] });
+  await addStaff(server, 'nok', 'admin', undefined, 'en');
+  staff = new StaffClient(server.url);
+  await staff.login('nok');
+});
+afterAll(async () => {
+  await server?.close();
+  await fake?.close();
+});
+
+describe('the ticket page with translate and summary on', () => {
+  it('shows the reporter\'s words beside their machine translation, and a marked summary', async () => {
+    const page = await staff.get(`/staff/tickets/${ref}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('machine translation');
+    expect(page.text).toContain(KM_EN[0]![0]);
+    expect(page.text).toContain('They took my passport and do not let me leave');
+    // A free-text answer too.
+    expect(page.text).toContain('Mahachai fishing port');
+    const card = /id="ai-sum-h"[\s\S]*?<\/section>/.exec(page.text)![0];
+    expect(card).toContain('machine-written');
+    expect(card).toContain('whose passport was taken');
+    expect(card).toContain('Documents taken');
+    expect(card).toContain('Not free to leave');
+    // An indicator the model made up is not shown.
+    expect(card).not.toContain('invented_indicator');
+    const row = /<tr><td lang="" class="original">ពួកគេយក[\s\S]*?<\/tr>/.exec(page.text)![0];
+    expect(row).toContain('They took my passport');
+  });
+
+  it('asks the model into the staff member\'s language, with the schema, and caches what it translated', async () => {
+    const before = fake.chats().length;
+    await staff.get(`/staff/tickets/${ref}`);
+    // Same messages, same answers: nothing asked again.
+    expect(fake.chats().length).toBe(before);
+    const tr = fake.chats().find((h) => h.body.response_format?.json_schema?.name === 'translations')!;
+    expect(tr.body.messages[0]!.content).toContain('into English');
+    expect(tr.body.response_format?.json_schema?.schema).toMatchObject({ properties: { translations: { type: 'array' } } });
+  });
+
+  it('refreshes the summary when a new message arrives', async () => {
+    const summaries = () => fake.chats().filter((h) => h.body.response_format?.json_schema?.name === 'case_summary').length;
+    const before = summaries();
+    await server.sim({ user, text: 'ខ្ញុំនៅតែនៅទីនេះ' });
+    await staff.get(`/staff/tickets/${ref}`);
+    expect(summaries()).toBe(before + 1);
+  });
+
+  it('translates a staff message for checking; the reporter receives it in Khmer only after send', async () => {
+    await staff.get(`/staff/tickets/${ref}`);
+    const check = await staff.post(`/staff/tickets/${ref}/assist/draft`, { message: 'Are you safe now?' });
+    expect(check.status).toBe(200);
+    expect(check.text).toContain('តើអ្នកមានសុវត្ថិភាពឥឡូវនេះទេ?');
+    expect(check.text).toContain('Translated back into your language');
+    // Nothing went to the reporter yet.
+    const waiting: Reply[] = (await fetch(`${server.url}/api/sim/messages?user=${user}`).then((r) => r.json())).replies;
+    expect(waiting.map((r) => r.text).join('\n')).not.toContain('សុវត្ថិភាព');
+
+    const sent = await staff.post(`/staff/tickets/${ref}/message`, { message: /name="message" value="([^"]+)"/.exec(check.text)![1]! });
+    expect(sent.status).toBe(303);
+    const got: Reply[] = (await fetch(`${server.url}/api/sim/messages?user=${user}`).then((r) => r.json())).replies;
+    expect(got.map((r) => r.text).join('\n')).toContain('តើអ្នកមានសុវត្ថិភាពឥឡូវនេះទេ?');
+  });
+
+  it('every call is audited without content', async () => {
+    const calls = await server.services.store.recentLlmCalls(50);
+    expect(calls.length).toBeGreaterThanOrEqual(3);
+    expect(calls.every((c) => c.outcome === 'ok' && c.model === 'fake-model')).toBe(true);
+    expect(JSON.stringify(calls)).not.toContain('passport');
+  });
+
+  it('the admin page says which features are on, where data goes, and which are paused after failures', async () => {
+    let page = await staff.get('/staff/admin');
+    expect(page.text).toContain('Language-model assist');
+    expect(page.text).toContain(`<code>${fake.url}</code> (this machine)`);
+    expect(page.text).toMatch(/Translation for staff<\/td><td>on/);
+    expect(page.text).toMatch(/Voice notes to text<\/td><td>off/);
+    fake.always = 'garbage';
+    for (let i = 0; i < 3; i++) await server.services.assist.translate([`new text ${i}`], 'en', []);
+    fake.always = undefined;
+    page = await staff.get('/staff/admin');
+    expect(page.text).toMatch(/Translation for staff<\/td><td><strong class="paused">paused until/);
+    expect(page.text).toContain('unusable answer');
+    // Paused: the ticket page still opens, with the originals.
+    const ticket = await staff.get(`/staff/tickets/${ref}`);
+    expect(ticket.status).toBe(200);
+  });
+});
+
+describe('with LLM_FEATURES empty', () => {
+  it('not one request is made: conversation, ticket page, admin page', async () => {
+    const quiet = await startFakeOpenAI();
+    const off = await startServer({ LLM_BASE_URL: quiet.url, LLM_MODEL: 'fake-model', LLM_FEATURES: '' });
+    try {
+      const { replies } = await playScript(off, 'km-2', 'សួស្តី', { ...FISHING_BOAT, location: { text: 'កំពង់ផែមហាជ័យ' } });
+      const r = replies.find((x) => x.ticket)!.ticket!.ref;
+      await addStaff(off, 'pim', 'admin', undefined, 'en');
+      const c = new StaffClient(off.url);
+      await c.login('pim');
+      const page = await c.get(`/staff/tickets/${r}`);
+      expect(page.status).toBe(200);
+      expect(page.text).not.toContain('machine translation');
+      expect((await c.get('/staff/admin')).text).toContain('nothing is ever sent to a model');
+      expect(quiet.hits).toHaveLength(0);
+    } finally {
+      await off.close();
+      await quiet.close();
+    }
+  });
+});
