@@ -15,6 +15,7 @@ import { type Definitions, loadDefinitions } from './definitions.ts';
 import { TranslationLexicon } from './i18n/lexicon.ts';
 import { LlmClient } from './llm/llm-client.ts';
 import { TicketAssist } from './llm/ticket-assist.ts';
+import { fileTranscriber, takesVoiceNotes } from './llm/voice-note.ts';
 import { FileStore } from './store/file-store.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 import type { Store } from './store/store.ts';
@@ -60,6 +61,7 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
     maxTextLength: config.MAX_TEXT_LENGTH,
     deleteFiles: (paths) => files.delete(paths),
     alerts,
+    ...(takesVoiceNotes(config) ? { transcribe: fileTranscriber(llm, files) } : {}),
   });
   const actions = new TicketActions(store, definitions.directory, clock, { alerts, updates: new ReporterUpdates(definitions.translations) });
   const escalation = new EscalationService({ store, alerts, targets: targetsFrom(config) });

@@ -18,7 +18,7 @@ import { type Command, CommandMatcher } from './commands.ts';
 import { CHANGE_HINT_KEY, LanguageChoice, WELCOME_OUT } from './language-choice.ts';
 import { type MyanmarFont, MyanmarFonts } from './myanmar-font.ts';
 import { render } from './render.ts';
-import type { InboundMessage, Reply } from './reply.ts';
+import type { InboundMessage, Reply, StoredFile } from './reply.ts';
 
 /** What the conversation needs; built once at start-up. */
 export interface ConversationDeps {
@@ -35,6 +35,8 @@ export interface ConversationDeps {
   alerts?: AgencyAlerts;
   /** Words of each language typed in Latin letters, for first messages (without: Latin -> menu). */
   latinWords?: LatinWords;
+  /** Transcribes a voice note (the assist's `transcribe`); undefined when it could not. */
+  transcribe?: (file: StoredFile) => Promise<string | undefined>;
 }
 
 /** The outcome of one inbound event. */
@@ -70,6 +72,11 @@ export class ConversationService {
 
   /** Handles one inbound event; safe to call again with the same event id. */
   async handle(msg: InboundMessage, opts: HandleOptions = {}): Promise<HandleResult> {
+    // A voice note is transcribed before the transaction: the model call must not hold it open.
+    if (msg.content.type === 'media' && msg.content.file.mime.startsWith('audio/') && this.deps.transcribe) {
+      const transcript = (await this.deps.transcribe(msg.content.file).catch(() => undefined))?.slice(0, this.deps.maxTextLength);
+      if (transcript) msg = { ...msg, content: { ...msg.content, transcript } };
+    }
     const filesToDelete: string[] = [];
     const result = await this.deps.store.transaction(async (tx): Promise<HandleResult> => {
       if (!(await tx.claimEvent(msg.channel, msg.eventId))) return { duplicate: true, replies: [] };
@@ -159,8 +166,12 @@ export class ConversationService {
       case 'media': {
         const id = randomUUID();
         await tx.addAttachment({ id, sessionId, channel: msg.channel, messageId: msg.messageId ?? null, ...content.file });
-        input = { type: 'media', attachmentId: id };
-        record = { attachment: id, mime: content.file.mime, size: content.file.size };
+        record = { attachment: id, mime: content.file.mime, size: content.file.size, ...(content.transcript ? { transcript: content.transcript } : {}) };
+        // A transcribed voice note is what the person said: it answers as their text would.
+        if (content.transcript) input = { type: 'text', text: content.transcript };
+        else if (content.file.mime.startsWith('audio/') && state && !state.ended) {
+          return { state, record, replies: await this.renderFor(tx, msg, state, [{ kind: 'say', key: 'voice.not_understood' }, ...this.again(state)]) };
+        } else input = { type: 'media', attachmentId: id };
         break;
       }
     }
@@ -242,7 +253,7 @@ export class ConversationService {
       const id = randomUUID();
       await tx.addAttachment({ id, sessionId, channel: msg.channel, messageId: msg.messageId ?? null, ...content.file });
       await tx.linkAttachments(sessionId, ticket.ref);
-      record = { attachment: id, mime: content.file.mime, size: content.file.size };
+      record = { attachment: id, mime: content.file.mime, size: content.file.size, ...(content.transcript ? { transcript: content.transcript } : {}) };
     } else if (content.type === 'location') record = { location: { lat: content.lat, lon: content.lon, text: content.text } };
     else record = { text: content.text };
     await tx.setReporterUpdate(ticket.ref, true);
