@@ -13,8 +13,9 @@ const PATTERNS: [kind: string, re: RegExp][] = [
   ['EMAIL', /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu],
   // Passports: one or two Latin letters then 6-9 digits (TH AA1234567, KH N01234567, MM MA123456).
   ['PASSPORT', /\b[A-Z]{1,2}\d{6,9}\b/g],
-  // Phone, national ID, bank account: 6+ digits with optional +, spaces, dots and dashes between.
-  ['NUMBER', /\+?\d(?:[\s.-]?\d){5,}/g],
+  // Phone, national ID, bank account: 6+ digits with optional +, spaces, dots and dashes between,
+  // in any script's digits (Thai ๐๘๑, Khmer ០១២, Lao, Myanmar).
+  ['NUMBER', /\+?\p{Nd}(?:[\s.-]?\p{Nd}){5,}/gu],
 ];
 
 /** Words after which a name follows, in the seven languages (the name is up to two words). */
