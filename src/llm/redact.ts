@@ -23,7 +23,11 @@ const NAME_CUES = [
   /(?:my name is|i am called|name:)\s+(\p{Lu}\p{L}+(?:\s\p{Lu}\p{L}+)?)/giu,
   /(?:ชื่อ|ชื่อว่า)\s*([\u0E00-\u0E7F]{2,}(?:\s[\u0E00-\u0E7F]{2,})?)/gu,
   /(?:tên (?:tôi |em |anh |chị )?là|tên là)\s+(\p{L}+(?:\s\p{L}+){0,2})/giu,
-  /(?:我叫|名字是|叫做)\s*([\u4E00-\u9FFF]{2,4})/gu,
+  /(?:叫做|名字是|叫)\s*([\u4E00-\u9FFF]{2,3})/gu,
+  // Khmer ឈ្មោះ, Lao ຊື່, Burmese နာမည်: one word (these scripts write a name without spaces).
+  /ឈ្មោះ\s*([\u1780-\u17DD]{2,})/gu,
+  /ຊື່\s*([\u0E80-\u0EFF]{2,})/gu,
+  /နာမည်\s*([\u1000-\u1049\u104C-\u109F]{2,})/gu,
 ];
 
 /** One conversation's redaction: the same detail always gets the same placeholder. */
