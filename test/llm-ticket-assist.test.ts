@@ -15,6 +15,7 @@ const KM_EN: [string, string][] = [
   ['ពួកគេយកលិខិតឆ្លងដែនរបស់ខ្ញុំ ហើយមិនឲ្យខ្ញុំចេញ', 'They took my passport and do not let me leave'],
   ['កំពង់ផែមហាជ័យ', 'Mahachai fishing port'],
   ['តើអ្នកមានសុវត្ថិភាពឥឡូវនេះទេ?', 'Are you safe now?'],
+  ['ខ្ញុំនៅកំពង់ផែ ជួយខ្ញុំផង', 'I am at the port, please help me'],
 ];
 
 function translateLike(hit: ChatHit): unknown {
@@ -34,7 +35,8 @@ beforeAll(async () => {
     hit.body.response_format?.json_schema?.name === 'case_summary'
       ? { summary: 'A Cambodian fisherman in Thailand whose passport was taken; he cannot leave.', indicators: ['documents_taken', 'not_free_to_leave', 'invented_indicator'] }
       : translateLike(hit);
-  server = await startServer({ LLM_BASE_URL: fake.url, LLM_MODEL: 'fake-model', LLM_FEATURES: 'translate,summary', LLM_TIMEOUT_MS: '3000' });
+  fake.transcript = () => 'ខ្ញុំនៅកំពង់ផែ ជួយខ្ញុំផង';
+  server = await startServer({ LLM_BASE_URL: fake.url, LLM_MODEL: 'fake-model', LLM_TRANSCRIBE_MODEL: 'whisper-test', LLM_FEATURES: 'translate,summary,transcribe', LLM_TIMEOUT_MS: '3000' });
   const { replies } = await playScript(server, user, 'សួស្តី', { ...FISHING_BOAT, nationality: { choice: 'KH' }, location: { text: 'កំពង់ផែមហាជ័យ' } });
   ref = replies.find((r) => r.ticket)!.ticket!.ref;
   // After the screening, a message to the case in their own words.
@@ -102,10 +104,23 @@ describe('the ticket page with translate and summary on', () => {
     expect(got.map((r) => r.text).join('\n')).toContain('តើអ្នកមានសុវត្ថិភាពឥឡូវនេះទេ?');
   });
 
+  it('shows a voice note to staff with its audio, its transcript and the transcript\'s translation', async () => {
+    // The simulator takes no audio: the note comes in as a channel adapter would hand it over.
+    const bytes = Buffer.from('OggS\0\x02voice-note', 'latin1');
+    const file = await server.services.files.save(bytes, 'audio/ogg', null);
+    await server.services.conversation.handle({ channel: 'sim', userId: user, eventId: 'voice-1', messageId: 'voice-1', content: { type: 'media', file } }, { synchronous: true });
+    const page = await staff.get(`/staff/tickets/${ref}`);
+    expect(page.text).toMatch(/Voice note, transcribed by machine:<\/span> ខ្ញុំនៅកំពង់ផែ ជួយខ្ញុំផង/);
+    expect(page.text).toMatch(/<audio controls preload="none" src="\/staff\/tickets\/[^"]+\/attachments\/[^"]+"><\/audio>/);
+    expect(page.text).toContain(`SHA-256: <code>${file.sha256}</code>`);
+    expect(page.text).toContain('I am at the port, please help me');
+  });
+
   it('every call is audited without content', async () => {
     const calls = await server.services.store.recentLlmCalls(50);
     expect(calls.length).toBeGreaterThanOrEqual(3);
-    expect(calls.every((c) => c.outcome === 'ok' && c.model === 'fake-model')).toBe(true);
+    expect(calls.every((c) => c.outcome === 'ok' && ['fake-model', 'whisper-test'].includes(c.model))).toBe(true);
+    expect(new Set(calls.map((c) => c.feature))).toEqual(new Set(['translate', 'summary', 'transcribe']));
     expect(JSON.stringify(calls)).not.toContain('passport');
   });
 
@@ -114,7 +129,8 @@ describe('the ticket page with translate and summary on', () => {
     expect(page.text).toContain('Language-model assist');
     expect(page.text).toContain(`<code>${fake.url}</code> (this machine)`);
     expect(page.text).toMatch(/Translation for staff<\/td><td>on/);
-    expect(page.text).toMatch(/Voice notes to text<\/td><td>off/);
+    expect(page.text).toMatch(/Voice notes to text<\/td><td>on/);
+    expect(page.text).toMatch(/Stories into answers<\/td><td>off/);
     fake.always = 'garbage';
     for (let i = 0; i < 3; i++) await server.services.assist.translate([`new text ${i}`], 'en', []);
     fake.always = undefined;
@@ -145,6 +161,47 @@ describe('with LLM_FEATURES empty', () => {
     } finally {
       await off.close();
       await quiet.close();
+    }
+  });
+});
+
+describe('with redaction on', () => {
+  it('no name, phone or passport number of the conversation reaches the model from the ticket page', async () => {
+    const model = await startFakeOpenAI();
+    model.respond = (hit) =>
+      hit.body.response_format?.json_schema?.name === 'case_summary'
+        ? { summary: 'A family reports [[NAME_1]] missing in Cambodia.', indicators: ['ransom_demanded'] }
+        : { translations: (JSON.parse(userText(hit)) as string[]).map((t) => `EN: ${t}`) };
+    const s = await startServer({ LLM_BASE_URL: model.url, LLM_MODEL: 'fake-model', LLM_FEATURES: 'translate,summary', LLM_REDACT: 'on' });
+    try {
+      const { replies } = await playScript(s, 'fam-1', 'hello', {
+        in_danger_now: { choice: 'no' },
+        menu: { choice: 'missing' },
+        missing_name: { text: 'Sokha Chan' },
+        missing_age: { text: '19' },
+        relationship: { text: 'my brother' },
+        last_contact: { text: 'Sokha called from a compound, his passport AB1234567 was taken; call me on +66 81 234 5678' },
+        current_country: { choice: 'KH' },
+        ransom_demanded: { choice: 'yes' },
+        consent_share: { choice: 'yes' },
+        contact_ok: { choice: 'yes' },
+        confirm_send: { choice: 'send' },
+      });
+      const r = replies.find((x) => x.ticket)!.ticket!.ref;
+      await addStaff(s, 'dao', 'admin', undefined, 'th');
+      const c = new StaffClient(s.url);
+      await c.login('dao');
+      const page = await c.get(`/staff/tickets/${r}`);
+      expect(model.chats().length).toBeGreaterThanOrEqual(2);
+      const sent = model.chats().map((h) => userText(h)).join('\n');
+      for (const secret of ['Sokha', 'Chan', 'AB1234567', '81 234 5678']) expect(sent).not.toContain(secret);
+      // Put back for staff.
+      expect(page.text).toContain('A family reports Sokha Chan missing in Cambodia.');
+      expect(page.text).toContain('EN: Sokha called from a compound, his passport AB1234567 was taken; call me on +66 81 234 5678');
+      expect((await s.services.store.recentLlmCalls(5)).every((x) => x.redacted)).toBe(true);
+    } finally {
+      await s.close();
+      await model.close();
     }
   });
 });

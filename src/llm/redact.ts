@@ -90,7 +90,11 @@ export function sensitiveAnswers(answers: Record<string, unknown>, dictionary: R
   const out: string[] = [];
   for (const [key, value] of Object.entries(answers)) {
     if (!dictionary[key]?.sensitive) continue;
-    if (typeof value === 'string') out.push(value);
+    if (typeof value === 'string') {
+      out.push(value);
+      // A name is also written in part ("Sokha" for "Sokha Chan"): each of its words is hidden too.
+      if (key.includes('name')) out.push(...value.split(/\s+/).filter((w) => w.length >= 2));
+    }
     else if (value && typeof value === 'object' && typeof (value as { text?: unknown }).text === 'string') out.push((value as { text: string }).text);
   }
   return out;

@@ -144,7 +144,12 @@ export class TicketAssist {
     const cached = this.summaries.get(key);
     if (cached || !this.llm.enabled('summary')) return cached;
     const indicatorKeys = this.indicatorIds;
-    const answers = Object.fromEntries(Object.entries(ticket.answers).filter(([k]) => k !== 'confirm_send'));
+    // Coordinates never leave: a place is named by its text, if any (redacted like any sensitive answer).
+    const answers = Object.fromEntries(
+      Object.entries(ticket.answers)
+        .filter(([k]) => k !== 'confirm_send')
+        .map(([k, v]) => [k, v && typeof v === 'object' && !Array.isArray(v) ? (v.text ?? '(shared location)') : v]),
+    );
     const messages = reporterTexts(ticket, transcript, this.dictionary).filter((t) => t.source === 'message').map((t) => t.original);
     const got = await this.llm.structured({
       feature: 'summary',
