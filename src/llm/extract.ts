@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import type { AnswerValue, Dictionary, KeyDef } from '../flow/types.ts';
 import type { LlmClient } from './llm-client.ts';
+import { promptLanguage } from './prompt-language.ts';
 
 /** Keys never taken from a story: consent and navigation are always asked and tapped. */
 export const NEVER_EXTRACTED = ['lang', 'consent_share', 'consent_cross_border', 'contact_ok', 'confirm_send', 'menu', 'role'];
@@ -34,8 +35,6 @@ export interface Extraction {
   /** The model read immediate danger to life or body in the story. */
   danger: boolean;
 }
-
-const LANGUAGE_NAMES: Record<string, string> = { th: 'Thai', en: 'English', km: 'Khmer', my: 'Burmese', lo: 'Lao', vi: 'Vietnamese', zh: 'Chinese' };
 
 /** The shape the model must answer in (sent as its JSON schema): loose, so that checking is ours. */
 const modelAnswer = z.strictObject({
@@ -92,7 +91,8 @@ export function checkExtraction(raw: z.infer<typeof modelAnswer>, dictionary: Di
     const def = allowed.get(a.key);
     if (!def || seen.has(a.key) || answered.includes(a.key)) continue;
     const evidence = a.evidence.trim();
-    if (!evidence || !text.includes(squash(evidence))) continue;
+    // The person's own words, at least two characters of them (one letter is in every story).
+    if (evidence.length < 2 || !text.includes(squash(evidence))) continue;
     const value = checkValue(def, a.value);
     if (value === undefined) continue;
     seen.add(a.key);
@@ -123,7 +123,7 @@ export class StoryExtractor {
       return `- ${key} (${def.type}${values ? `: ${values.join(' | ')}` : ''})`;
     });
     return [
-      `You read the story of a person who contacted an anti-trafficking hotline${lang ? `, written in ${LANGUAGE_NAMES[lang] ?? lang}` : ''}.`,
+      `You read the story of a person who contacted an anti-trafficking hotline${lang ? `, written in ${promptLanguage(lang)}` : ''}.`,
       'Fill in only the keys that the story clearly answers; leave out everything it does not say. Never guess.',
       'For each answer give "evidence": the exact words of the story it rests on, copied unchanged.',
       'Countries are ISO codes (TH, KH, MM, LA, VN, MY, CN) or OTHER. age_group is child when the person at risk is under 18.',

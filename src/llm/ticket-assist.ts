@@ -10,11 +10,9 @@ import { z } from 'zod';
 import type { Dictionary } from '../flow/types.ts';
 import type { TicketRecord } from '../store/store.ts';
 import type { LlmClient } from './llm-client.ts';
+import { promptLanguage } from './prompt-language.ts';
 import { sensitiveAnswers } from './redact.ts';
 
-/** Language names for instructions; a model reads English instructions best. */
-const LANGUAGE_NAMES: Record<string, string> = { th: 'Thai', en: 'English', km: 'Khmer', my: 'Burmese', lo: 'Lao', vi: 'Vietnamese', zh: 'Chinese' };
-const languageName = (lang: string) => LANGUAGE_NAMES[lang] ?? lang;
 
 /** Entries kept in each cache; older ones go first. */
 const CACHE_LIMIT = 2000;
@@ -108,7 +106,7 @@ export class TicketAssist {
       const got = await this.llm.structured({
         feature: 'translate',
         system:
-          `You translate messages for staff of an anti-trafficking hotline into ${languageName(target)}. ` +
+          `You translate messages for staff of an anti-trafficking hotline into ${promptLanguage(target)}. ` +
           'Translate each item of the JSON array faithfully and completely, in the same order, one output per input; keep placeholders like [[NAME_1]] exactly as they are; add nothing, explain nothing. ' +
           'Answer with {"translations": [...]}.',
         user: JSON.stringify(missing),
@@ -154,7 +152,7 @@ export class TicketAssist {
     const got = await this.llm.structured({
       feature: 'summary',
       system:
-        `You help staff of an anti-trafficking hotline triage a case. Write a factual summary of at most 80 words in ${languageName(staffLang)} ` +
+        `You help staff of an anti-trafficking hotline triage a case. Write a factual summary of at most 80 words in ${promptLanguage(staffLang)} ` +
         'from the screening answers and the reporter\'s messages: who, where, what happened, what help is asked. Never guess beyond them; never call the person a suspect. ' +
         `In "indicators" list only those of these indicator ids that the answers or messages support: ${indicatorKeys.join(', ')}. Keep placeholders like [[NAME_1]] as they are.`,
       user: JSON.stringify({ answers, indicators: ticket.indicators, caseType: ticket.caseType, messages }),
