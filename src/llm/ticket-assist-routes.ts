@@ -21,7 +21,8 @@ export async function ticketAssistParts(d: Dashboard, ctx: ViewContext, ticket: 
   // Both in parallel: the page waits at most one timeout.
   const [texts, summary] = await Promise.all([assist.translatedTexts(ticket, transcript, lang), assist.summary(ticket, transcript, lang)]);
   return {
-    cards: assistCards(ctx, { texts, summary, summaryOn: assist.summarizes, translateOn: assist.translates }),
+    // A conversation in the staff member's own language has nothing to translate: no card.
+    cards: assistCards(ctx, { texts, summary, summaryOn: assist.summarizes, translateOn: assist.translates && ticket.language !== lang }),
     ...(assist.translates && ticket.language && ticket.language !== lang ? { compose: draftForm(ctx, ticket) } : {}),
   };
 }
