@@ -205,3 +205,28 @@ describe('with redaction on', () => {
     }
   });
 });
+
+describe('a model that hangs', () => {
+  it('the ticket page opens within the timeout, with the originals and a note that the model did not answer', async () => {
+    const model = await startFakeOpenAI();
+    model.always = 'hang';
+    const s = await startServer({ LLM_BASE_URL: model.url, LLM_MODEL: 'fake-model', LLM_FEATURES: 'translate,summary', LLM_TIMEOUT_MS: '800' });
+    try {
+      const { replies } = await playScript(s, 'km-3', 'សួស្តី', { ...FISHING_BOAT, location: { text: 'កំពង់ផែមហាជ័យ' } });
+      const r = replies.find((x) => x.ticket)!.ticket!.ref;
+      await addStaff(s, 'som', 'admin', undefined, 'en');
+      const c = new StaffClient(s.url);
+      await c.login('som');
+      const started = Date.now();
+      const page = await c.get(`/staff/tickets/${r}`);
+      expect(Date.now() - started).toBeLessThan(800 + 1000);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('The language model did not answer');
+      expect(page.text).toContain('កំពង់ផែមហាជ័យ');
+      expect((await s.services.store.recentLlmCalls(5)).map((x) => x.outcome)).toEqual(['timeout', 'timeout']);
+    } finally {
+      await s.close();
+      await model.close();
+    }
+  });
+});
