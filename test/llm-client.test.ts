@@ -121,8 +121,14 @@ describe('failure is as if the feature were off', () => {
     fake.always = 'garbage';
     let now = new Date('2026-12-01T10:00:00Z');
     store = openSqliteStore(':memory:');
-    const c = new LlmClient(loadConfig({ LLM_BASE_URL: fake.url, LLM_MODEL: 'm', LLM_FEATURES: 'translate,summary', LLM_PAUSE_AFTER_FAILURES: '3', LLM_PAUSE_MS: '60000' }), store, { clock: () => now });
-    for (let i = 0; i < 3; i++) await ask(c);
+    const logged: { obj: object; msg: string }[] = [];
+    const c = new LlmClient(loadConfig({ LLM_BASE_URL: fake.url, LLM_MODEL: 'm', LLM_FEATURES: 'translate,summary', LLM_PAUSE_AFTER_FAILURES: '3', LLM_PAUSE_MS: '60000' }), store, {
+      clock: () => now,
+      log: { warn: (obj, msg) => logged.push({ obj, msg }) },
+    });
+    for (let i = 0; i < 3; i++) await ask(c, 'my secret story');
+    // The pause is logged once, with the feature and no content.
+    expect(logged).toEqual([{ obj: { feature: 'translate', outcome: 'invalid', pauseMs: 60000 }, msg: 'language-model feature paused after repeated failures' }]);
     expect(fake.hits).toHaveLength(3);
     expect(c.enabled('translate')).toBe(false);
     expect(c.enabled('summary')).toBe(true);

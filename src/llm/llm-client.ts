@@ -47,7 +47,7 @@ export class LlmClient {
   private readonly config: LlmConfig;
   private readonly store: Pick<Store, 'recordLlmCall'>;
   private readonly clock: Clock;
-  private readonly log: LlmLog | undefined;
+  private log: LlmLog | undefined;
   private readonly breakers = new Map<LlmFeature, CircuitBreaker>();
   private client: OpenAI | undefined;
 
@@ -57,6 +57,11 @@ export class LlmClient {
     this.clock = opts.clock ?? systemClock;
     this.log = opts.log;
     for (const f of LLM_FEATURES) this.breakers.set(f, new CircuitBreaker(config.LLM_PAUSE_AFTER_FAILURES, config.LLM_PAUSE_MS, this.clock));
+  }
+
+  /** Where pauses are logged (the server's logger, once it exists). */
+  useLog(log: LlmLog): void {
+    this.log = log;
   }
 
   /** True when the deployer turned the feature on (paused or not). */
