@@ -25,6 +25,9 @@ export async function createApp(services: Services): Promise<FastifyInstance> {
     bodyLimit: Math.ceil(config.MAX_UPLOAD_BYTES * 1.4) + 64 * 1024,
   });
 
+  // The assist logs a paused feature (never content) with the server's logger.
+  services.llm.useLog(app.log);
+
   // Every error answers as JSON with a code and a sentence that says what to do; no stack, no input echoed.
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     if (err instanceof RequestError) return reply.status(err.status).send({ error: err.code, message: err.message });

@@ -13,6 +13,10 @@ import { ConversationService } from './conversation/conversation-service.ts';
 import { targetsFrom } from './tickets/targets.ts';
 import { type Definitions, loadDefinitions } from './definitions.ts';
 import { TranslationLexicon } from './i18n/lexicon.ts';
+import { LlmClient } from './llm/llm-client.ts';
+import { StoryExtractor } from './llm/extract.ts';
+import { TicketAssist } from './llm/ticket-assist.ts';
+import { fileTranscriber, takesVoiceNotes } from './llm/voice-note.ts';
 import { FileStore } from './store/file-store.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 import type { Store } from './store/store.ts';
@@ -32,6 +36,12 @@ export interface Services {
   alerts: AgencyAlerts;
   /** Reminders and escalations of referrals nobody accepted in time; `tick` runs every minute in main. */
   escalation: EscalationService;
+  /** The language-model assist (issue 13); every feature off unless LLM_FEATURES names it. */
+  llm: LlmClient;
+  /** Translation and summaries on the ticket page. */
+  assist: TicketAssist;
+  /** Stories into proposed answers (`extract`); the flow's confirm step is to call it (see src/llm/extract.ts). */
+  extractor: StoryExtractor;
   clock: Clock;
 }
 
@@ -45,6 +55,7 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
   const definitions = loadDefinitions(config.FLOWS_DIR, config.LOCALES_DIR);
   const store = openSqliteStore(databasePath(config), clock);
   const files = new FileStore(config.DATA_DIR);
+  const llm = new LlmClient(config, store, { clock });
   const alerts = new AgencyAlerts({ config, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock });
   const conversation = new ConversationService({
     store,
@@ -53,8 +64,9 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
     maxTextLength: config.MAX_TEXT_LENGTH,
     deleteFiles: (paths) => files.delete(paths),
     alerts,
+    ...(takesVoiceNotes(config) ? { transcribe: fileTranscriber(llm, files) } : {}),
   });
   const actions = new TicketActions(store, definitions.directory, clock, { alerts, updates: new ReporterUpdates(definitions.translations) });
   const escalation = new EscalationService({ store, alerts, targets: targetsFrom(config) });
-  return { config, store, files, definitions, conversation, actions, alerts, escalation, clock };
+  return { config, store, files, definitions, conversation, actions, alerts, escalation, llm, assist: new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id)), extractor: new StoryExtractor(llm, definitions.flows.dictionary), clock };
 }

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { llmEnv, llmRefine } from '../llm/llm-env.ts';
 
 /** An https:// (or, for tests, http://) origin without a trailing slash: the SDKs append paths themselves. */
 const apiRoot = (fallback: string) =>
@@ -102,7 +103,10 @@ export const envSchema = z.object({
   SIMULATOR_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   API_TOKEN_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   QUEUE_REFRESH_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
+  // Language-model assist (issue 13, src/llm/): off unless LLM_FEATURES names a feature.
+  ...llmEnv,
 }).superRefine((env, ctx) => {
+  llmRefine(env, ctx);
   // Half a LINE configuration is a mistake, not a wish to have LINE off: say so rather than stay silent.
   if (Boolean(env.LINE_CHANNEL_SECRET) !== Boolean(env.LINE_CHANNEL_ACCESS_TOKEN)) {
     const missing = env.LINE_CHANNEL_SECRET ? 'LINE_CHANNEL_ACCESS_TOKEN' : 'LINE_CHANNEL_SECRET';

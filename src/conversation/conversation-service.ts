@@ -21,7 +21,7 @@ import { type MyanmarFont, MyanmarFonts } from './myanmar-font.ts';
 import { quickExit } from './quick-exit.ts';
 import { type Unsent, withdrawUnsent } from './unsend.ts';
 import { render } from './render.ts';
-import type { InboundMessage, Reply } from './reply.ts';
+import type { InboundMessage, Reply, StoredFile } from './reply.ts';
 
 /** What the conversation needs; built once at start-up. */
 export interface ConversationDeps {
@@ -38,6 +38,8 @@ export interface ConversationDeps {
   alerts?: AgencyAlerts;
   /** Words of each language typed in Latin letters, for first messages (without: Latin -> menu). */
   latinWords?: LatinWords;
+  /** Transcribes a voice note (the assist's `transcribe`); undefined when it could not. */
+  transcribe?: (file: StoredFile) => Promise<string | undefined>;
 }
 
 /** The outcome of one inbound event. */
@@ -75,6 +77,11 @@ export class ConversationService {
 
   /** Handles one inbound event; safe to call again with the same event id. */
   async handle(msg: InboundMessage, opts: HandleOptions = {}): Promise<HandleResult> {
+    // A voice note is transcribed before the transaction: the model call must not hold it open.
+    if (msg.content.type === 'media' && msg.content.file.mime.startsWith('audio/') && this.deps.transcribe) {
+      const transcript = (await this.deps.transcribe(msg.content.file).catch(() => undefined))?.slice(0, this.deps.maxTextLength);
+      if (transcript) msg = { ...msg, content: { ...msg.content, transcript } };
+    }
     const filesToDelete: string[] = [];
     const result = await this.deps.store.transaction(async (tx): Promise<HandleResult> => {
       if (!(await tx.claimEvent(msg.channel, msg.eventId))) return { duplicate: true, replies: [] };
@@ -182,10 +189,19 @@ export class ConversationService {
         break;
       case 'media': {
         const id = randomUUID();
-        // Stored once the answer is known to be taken (a photo at a yes/no question is not).
-        file = { id, sessionId, channel: msg.channel, messageId: msg.messageId ?? null, ...content.file };
+        const attachment = { id, sessionId, channel: msg.channel, messageId: msg.messageId ?? null, ...content.file };
+        record = { attachment: id, mime: content.file.mime, size: content.file.size, ...(content.transcript ? { transcript: content.transcript } : {}) };
         input = { type: 'media', attachmentId: id };
-        record = { attachment: id, mime: content.file.mime, size: content.file.size };
+        if (content.file.mime.startsWith('audio/')) {
+          // A voice note is kept (with its hash) as the person's own words; transcribed, it answers
+          // as their text would; not understood, they are asked to type.
+          await tx.addAttachment({ ...attachment, conversationId: state?.conversationId ?? null });
+          if (content.transcript) input = { type: 'text', text: content.transcript };
+          else if (state && !state.ended) return { state, record, replies: await this.renderFor(tx, msg, state, [{ kind: 'say', key: 'voice.not_understood' }, ...this.again(state)]) };
+          break;
+        }
+        // Stored once the answer is known to be taken (a photo at a yes/no question is not).
+        file = attachment;
         break;
       }
     }
@@ -293,7 +309,7 @@ export class ConversationService {
       const id = randomUUID();
       await tx.addAttachment({ id, sessionId, conversationId: ticket.conversationId, channel: msg.channel, messageId: msg.messageId ?? null, ...content.file });
       await tx.linkAttachments(sessionId, ticket.ref, ticket.conversationId);
-      record = { attachment: id, mime: content.file.mime, size: content.file.size };
+      record = { attachment: id, mime: content.file.mime, size: content.file.size, ...(content.transcript ? { transcript: content.transcript } : {}) };
     } else if (content.type === 'location') record = { location: { lat: content.lat, lon: content.lon, text: content.text } };
     else record = { text: content.text };
     await tx.setReporterUpdate(ticket.ref, true);

@@ -57,5 +57,6 @@ export type InboundContent =
   | { type: 'text'; text: string }
   | { type: 'choice'; ids: string[] }
   | { type: 'location'; lat: number; lon: number; text?: string }
-  | { type: 'media'; file: StoredFile }
+  /** `transcript`: a voice note's words, when the assist transcribed it (src/llm/voice-note.ts). */
+  | { type: 'media'; file: StoredFile; transcript?: string }
   | { type: 'unsupported'; what: string };

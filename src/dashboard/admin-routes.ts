@@ -9,6 +9,7 @@ import { dashboardLanguage } from '../staff/staff-text.ts';
 import { MIN_PASSWORD_LENGTH } from '../staff/passwords.ts';
 import { createStaffAccount, newStaffProblem, TELEGRAM_USER_ID } from '../staff/staff-accounts.ts';
 import { adminView } from './views/admin-view.ts';
+import { assistAdminSection } from '../llm/admin-assist-view.ts';
 
 
 /** Mounts /staff/admin. */
@@ -23,6 +24,7 @@ export function registerAdminRoutes(app: FastifyInstance, d: Dashboard): void {
       tokens: await store.listTokens(),
       now: clock(),
       alerts: { silent: agenciesWithoutAlerts(config, await store.listAgencyAlerts(), agencies), fallback: hasEscalationFallback(config) },
+      assist: assistAdminSection(viewOf(d, req), d.services.llm, await store.recentLlmCalls(20)),
       ...opts,
     });
 

@@ -19,7 +19,7 @@ import { registerTicketPageRoutes } from './ticket-page-routes.ts';
 import { page } from './views/layout.ts';
 
 /** No inline script or style anywhere; forms post only here; no framing. */
-export const DASHBOARD_CSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+export const DASHBOARD_CSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; media-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 const STATIC: Record<string, string> = { 'dashboard.css': 'text/css; charset=utf-8', 'favicon.svg': 'image/svg+xml', 'queue.js': 'text/javascript; charset=utf-8' };
 /** The header the queue's background refresh sends (public/staff/queue.js). */

@@ -13,6 +13,7 @@ import { ALL_AGENCIES, asSeenBy, canSee, visibleUntil } from '../access/access.t
 import { actorOf, type Dashboard, formOf, requirePermission, sendPage, staffOf, viewOf } from './dashboard-context.ts';
 import { timingOf } from '../tickets/targets.ts';
 import { ticketView } from './views/ticket-view.ts';
+import { registerTicketAssistRoutes, ticketAssistParts } from '../llm/ticket-assist-routes.ts';
 
 type RefParams = { Params: { ref: string } };
 
@@ -50,6 +51,8 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
       reporterActivity(store, ticket),
     ]);
     const now = clock();
+    // Language-model assist (src/llm/): summary, translations, translate-before-send; nothing when off.
+    const assist = await ticketAssistParts(d, ctx, ticket, transcript);
     return sendPage(
       reply,
       ticketView(ctx, {
@@ -68,6 +71,7 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
         reporterLeftAt: ticket.reporterLeftAt,
         ...withReason(ticket),
         ...(opts.form ? { form: opts.form } : {}),
+        ...assist,
         ...(opts.error ? { error: opts.error } : {}),
         ...(opts.done ? { done: ctx.text.t(`done.${opts.done}`, { defaultValue: '' }) || undefined } : {}),
       }),
@@ -149,6 +153,8 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
       return reply.redirect(`/staff/tickets/${ticket.ref}?done=${name}`, 303);
     });
   };
+
+  registerTicketAssistRoutes(app, d);
 
   act('claim', async (req, ticket) => {
     requirePermission(req, 'work');

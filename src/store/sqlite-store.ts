@@ -28,6 +28,7 @@ import type {
   TicketFilter,
   TicketRecord,
   TicketStatus,
+  LlmCallRecord,
   Tx,
 } from './store.ts';
 
@@ -739,6 +740,25 @@ class SqliteStore implements Store {
   }
   async revokeToken(id: string): Promise<boolean> {
     return this.db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(this.now(), id).changes > 0;
+  }
+
+  async recordLlmCall(c: LlmCallRecord): Promise<void> {
+    this.db
+      .prepare('INSERT INTO llm_calls (at, feature, model, duration_ms, prompt_tokens, completion_tokens, outcome, redacted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(this.now(), c.feature, c.model, Math.round(c.durationMs), c.promptTokens, c.completionTokens, c.outcome, c.redacted ? 1 : 0);
+  }
+
+  async recentLlmCalls(limit: number) {
+    return (this.db.prepare('SELECT * FROM llm_calls ORDER BY id DESC LIMIT ?').all(limit) as Row[]).map((r) => ({
+      at: r.at as string,
+      feature: r.feature as string,
+      model: r.model as string,
+      durationMs: r.duration_ms as number,
+      promptTokens: (r.prompt_tokens as number | null) ?? null,
+      completionTokens: (r.completion_tokens as number | null) ?? null,
+      outcome: r.outcome as LlmCallRecord['outcome'],
+      redacted: r.redacted === 1,
+    }));
   }
 
   async close(): Promise<void> {

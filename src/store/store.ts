@@ -252,6 +252,17 @@ export interface ApiTokenInfo extends ApiToken {
   revokedAt: string | null;
 }
 
+/** One call to the language model (issue 13): what, how long, how it ended; never content. */
+export interface LlmCallRecord {
+  feature: string;
+  model: string;
+  durationMs: number;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  outcome: 'ok' | 'timeout' | 'error' | 'refusal' | 'invalid';
+  redacted: boolean;
+}
+
 /** Reads and writes inside one transaction. */
 export interface Tx {
   /** Records an inbound event id; false when it was seen before (a redelivery). */
@@ -425,6 +436,11 @@ export interface Store {
   listTokens(): Promise<ApiTokenInfo[]>;
   /** Revokes a token; false when there is no such token or it was revoked already. */
   revokeToken(id: string): Promise<boolean>;
+
+  /** Writes the audit row of one model call. */
+  recordLlmCall(call: LlmCallRecord): Promise<void>;
+  /** The newest model calls, newest first. */
+  recentLlmCalls(limit: number): Promise<(LlmCallRecord & { at: string })[]>;
 
   close(): Promise<void>;
 }

@@ -11,12 +11,13 @@ import type { FileStore } from '../../store/file-store.ts';
 import type { InboundRow, Store } from '../../store/store.ts';
 import { withDeadline } from '../../delivery/deadline.ts';
 import { ACCEPTED_MIME, readCapped, sniffMime } from '../media.ts';
+import { sniffAudio, takesVoiceNotes } from '../../llm/voice-note.ts';
 import { parsePostback } from './line-messages.ts';
 import { LINE_CHANNEL } from './line-sender.ts';
 
 /** What the handler needs. */
 export interface LineInboundDeps {
-  config: Pick<Config, 'MAX_UPLOAD_BYTES' | 'PLATFORM_DOWNLOAD_TIMEOUT_MS'>;
+  config: Pick<Config, 'MAX_UPLOAD_BYTES' | 'PLATFORM_DOWNLOAD_TIMEOUT_MS' | 'LLM_FEATURES'>;
   conversation: ConversationService;
   store: Store;
   files: FileStore;
@@ -97,7 +98,10 @@ async function messageContent(deps: LineInboundDeps, message: webhook.MessageCon
       return { type: 'location', lat: message.latitude, lon: message.longitude, ...(text ? { text } : {}) };
     }
     case 'image':
-    case 'file': {
+    case 'file':
+    case 'audio': {
+      // A voice note is taken only when it can be transcribed (src/llm/voice-note.ts).
+      if (message.type === 'audio' && !takesVoiceNotes(deps.config)) return { type: 'unsupported', what: 'audio' };
       const name = message.type === 'file' ? message.fileName : null;
       if (message.type === 'file' && message.fileSize > deps.config.MAX_UPLOAD_BYTES) return { type: 'unsupported', what: 'file_too_large' };
       try {
@@ -107,8 +111,8 @@ async function messageContent(deps: LineInboundDeps, message: webhook.MessageCon
         const download = deps.blob.getMessageContent(message.id).then((s) => readCapped((stream = s), deps.config.MAX_UPLOAD_BYTES));
         const read = await withDeadline(download, deps.config.PLATFORM_DOWNLOAD_TIMEOUT_MS, 'line getMessageContent', () => stream?.destroy());
         if (!read.ok) return { type: 'unsupported', what: 'file_too_large' };
-        const mime = sniffMime(read.bytes);
-        if (!mime || !ACCEPTED_MIME.includes(mime)) return { type: 'unsupported', what: 'file_type' };
+        const mime = message.type === 'audio' ? sniffAudio(read.bytes) : sniffMime(read.bytes);
+        if (!mime || (message.type !== 'audio' && !ACCEPTED_MIME.includes(mime))) return { type: 'unsupported', what: 'file_type' };
         return { type: 'media', file: await deps.files.save(read.bytes, mime, name) };
       } catch (err) {
         // Retried by the queue; after that the person is told, rather than left without an answer.
@@ -117,7 +121,7 @@ async function messageContent(deps: LineInboundDeps, message: webhook.MessageCon
       }
     }
     default:
-      // video, audio, sticker: answered with what the bot can take.
+      // video, sticker: answered with what the bot can take.
       return { type: 'unsupported', what: message.type };
   }
 }

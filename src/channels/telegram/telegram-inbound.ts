@@ -11,6 +11,7 @@ import type { FileStore } from '../../store/file-store.ts';
 import type { InboundRow, Store } from '../../store/store.ts';
 import { parseClaim } from '../../alerts/alert-claim.ts';
 import { ACCEPTED_MIME, readCapped, sniffMime } from '../media.ts';
+import { sniffAudio, takesVoiceNotes } from '../../llm/voice-note.ts';
 import { parseCallback } from './telegram-messages.ts';
 import { TELEGRAM_CHANNEL } from './telegram-sender.ts';
 
@@ -22,7 +23,7 @@ const DOWNLOAD_ATTEMPTS = 2;
 
 /** What the handler needs. */
 export interface TelegramInboundDeps {
-  config: Pick<Config, 'MAX_UPLOAD_BYTES' | 'TELEGRAM_API_ROOT' | 'PLATFORM_DOWNLOAD_TIMEOUT_MS'>;
+  config: Pick<Config, 'MAX_UPLOAD_BYTES' | 'TELEGRAM_API_ROOT' | 'PLATFORM_DOWNLOAD_TIMEOUT_MS' | 'LLM_FEATURES'>;
   token: string;
   conversation: ConversationService;
   store: Store;
@@ -98,11 +99,13 @@ async function messageContent(deps: TelegramInboundDeps, m: Message, attempts: n
     return download(deps, largest.file_id, largest.file_size, null, attempts);
   }
   if (m.document) return download(deps, m.document.file_id, m.document.file_size, m.document.file_name ?? null, attempts);
+  // A voice note is taken only when it can be transcribed (src/llm/voice-note.ts).
+  if (m.voice && takesVoiceNotes(deps.config)) return download(deps, m.voice.file_id, m.voice.file_size, null, attempts, true);
   const what = (['sticker', 'video', 'video_note', 'voice', 'audio', 'animation', 'contact', 'poll'] as const).find((k) => m[k] !== undefined);
   return { type: 'unsupported', what: what ?? 'message' };
 }
 
-async function download(deps: TelegramInboundDeps, fileId: string, size: number | undefined, name: string | null, attempts: number): Promise<InboundContent> {
+async function download(deps: TelegramInboundDeps, fileId: string, size: number | undefined, name: string | null, attempts: number, voice = false): Promise<InboundContent> {
   const limit = Math.min(TELEGRAM_DOWNLOAD_LIMIT, deps.config.MAX_UPLOAD_BYTES);
   if (size !== undefined && size > limit) return { type: 'unsupported', what: 'file_too_large' };
   try {
@@ -112,8 +115,8 @@ async function download(deps: TelegramInboundDeps, fileId: string, size: number 
     if (!res.ok || !res.body) throw new Error(`file download: HTTP ${res.status}`);
     const read = await readCapped(res.body as AsyncIterable<Uint8Array>, limit);
     if (!read.ok) return { type: 'unsupported', what: 'file_too_large' };
-    const mime = sniffMime(read.bytes);
-    if (!mime || !ACCEPTED_MIME.includes(mime)) return { type: 'unsupported', what: 'file_type' };
+    const mime = voice ? sniffAudio(read.bytes) : sniffMime(read.bytes);
+    if (!mime || (!voice && !ACCEPTED_MIME.includes(mime))) return { type: 'unsupported', what: 'file_type' };
     return { type: 'media', file: await deps.files.save(read.bytes, mime, name) };
   } catch (err) {
     // getFile refuses files over 20 MB with a 400 "file is too big".

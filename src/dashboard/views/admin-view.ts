@@ -7,7 +7,7 @@ import { csrfField, notice, page, type ViewContext } from './layout.ts';
 /** The admin page; `newToken` is shown once, right after it was created. */
 export function adminView(
   ctx: ViewContext,
-  d: { users: StaffUser[]; agencies: string[]; tokens: ApiTokenInfo[]; now: Date; alerts: { silent: string[]; fallback: boolean }; error?: string; done?: string; newToken?: string },
+  d: { users: StaffUser[]; agencies: string[]; tokens: ApiTokenInfo[]; now: Date; alerts: { silent: string[]; fallback: boolean }; error?: string; done?: string; newToken?: string; assist?: SafeHtml },
 ): SafeHtml {
   const { text } = ctx;
   const csrf = csrfField(ctx);
@@ -49,7 +49,8 @@ ${tokensTable(ctx, d.tokens, d.now)}
 <p class="field"><label for="t-label">${text.t('admin.token_label')}</label><input id="t-label" name="label" maxlength="100" autocomplete="off"></p>
 <button type="submit">${text.t('admin.create_token')}</button></form>
 </section>
-${alertReachCard(ctx, d.alerts.silent, d.alerts.fallback)}`,
+${alertReachCard(ctx, d.alerts.silent, d.alerts.fallback)}
+${d.assist ?? ''}`,
     'admin',
   );
 }

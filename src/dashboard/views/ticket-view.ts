@@ -37,6 +37,9 @@ export interface TicketPageData {
   form?: { action: string; values: Record<string, string> };
   /** When the reporter used the quick exit, if they have not written since. */
   reporterLeftAt?: string | null;
+  /** The language-model assist's cards (summary, translations) and its translate-first form. */
+  cards?: SafeHtml;
+  compose?: SafeHtml;
   error?: string;
   done?: string;
 }
@@ -78,6 +81,8 @@ function transcriptBody(text: DashboardText, body: unknown, staff: Map<string, S
     const l = b.location as { lat?: number; lon?: number; text?: string };
     return html`<span class="muted">${text.t('transcript.location')}</span> ${[l.text, l.lat !== undefined ? `${l.lat}, ${l.lon}` : ''].filter(Boolean).join(' · ')}`;
   }
+  // A voice note the assist transcribed: its words, marked as machine-made (the audio is in the attachments).
+  if (typeof b.attachment === 'string' && typeof b.transcript === 'string') return html`<span class="muted">${text.t('assist.voice_transcript')}</span> ${b.transcript}`;
   if (typeof b.attachment === 'string') return html`<span class="muted">${text.t('transcript.attachment')}</span> ${String(b.mime ?? '')}`;
   return html`<span class="muted">${text.t('transcript.other')}</span>`;
 }
@@ -219,7 +224,7 @@ export function ticketView(ctx: ViewContext, d: TicketPageData): SafeHtml {
   <p class="field"><label for="message">${text.t('action.message', { language: t.language ? text.answer('lang', t.language) : '—' })}</label>
   <textarea id="message" name="message" rows="3" required maxlength="2000">${kept('message', 'message') ?? ''}</textarea></p>
   <p class="hint">${text.t('action.message_hint')}</p>
-  <button type="submit" class="primary">${text.t('action.send')}</button></form>`
+  <button type="submit" class="primary">${text.t('action.send')}</button></form>${d.compose ?? ''}`
     : d.reporterLeftAt
       ? html`<p class="notice reporter-left" role="status">${text.t('reporter_left.notice', { date: text.date(d.reporterLeftAt) })}</p>`
       : html`<p class="hint">${text.t('action.message_not_allowed')}</p>`}
@@ -246,6 +251,7 @@ export function ticketView(ctx: ViewContext, d: TicketPageData): SafeHtml {
         const href = `/staff/tickets/${t.ref}/attachments/${f.id}`;
         return html`<li>
   ${f.mime.startsWith('image/') ? html`<a href="${href}"><img src="${href}" alt="${text.t('ticket.attachment_alt', { name: f.name ?? f.id })}" loading="lazy"></a>` : ''}
+  ${f.mime.startsWith('audio/') ? html`<audio controls preload="none" src="${href}"></audio>` : ''}
   <div><strong>${f.name ?? f.id}</strong> · ${f.mime} · ${text.t('ticket.size_kb', { size: Math.ceil(f.size / 1024) })} · ${text.date(f.createdAt)}</div>
   <div class="hash">SHA-256: <code>${f.sha256}</code></div>
   <div><a href="${href}">${text.t('ticket.view')}</a> · <a href="${href}?download=1">${text.t('ticket.download')}</a></div>
@@ -283,6 +289,7 @@ ${notice('ok', d.done)}
   <div class="col-main">
     ${glance}
     ${answers}
+    ${d.cards ?? ''}
     ${transcript}
     ${files}
   </div>

@@ -1,0 +1,122 @@
+/**
+ * Voice notes (issue 13 item 5) on Telegram and LINE against their fakes and the fake model
+ * server: the audio is kept as an attachment with its SHA-256, its transcript is the person's
+ * answer, and a model that fails leaves the person answered within the timeout.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeOpenAI, startFakeOpenAI } from './fakes/fake-openai.ts';
+import { lineEvent, startFakeLine, type FakeLine } from './fakes/fake-line.ts';
+import { type FakeTelegram, startFakeTelegram, tgMessage } from './fakes/fake-telegram.ts';
+import { type ChannelApp, lineEnv, postLine, queryDb, startChannelApp, TELEGRAM_SECRET, TELEGRAM_TOKEN } from './helpers/channel-app.ts';
+
+/** An Ogg Opus file's first bytes and a tag the fake "model" hears as words. */
+const ogg = (words: string) => Buffer.concat([Buffer.from('OggS\0\x02\0\0\0\0\0\0\0\0', 'latin1'), Buffer.from(`|${words}|`)]);
+/** An m4a (ISO base media) file's first bytes, as LINE sends audio. */
+const m4a = (words: string) => Buffer.concat([Buffer.from('\0\0\0\x20ftypM4A \0\0\0\0', 'latin1'), Buffer.from(`|${words}|`)]);
+
+let model: FakeOpenAI;
+beforeAll(async () => {
+  model = await startFakeOpenAI();
+  // The "model" hears the words between bars.
+  model.transcript = (hit) => /\|([^|]+)\|/.exec(hit.raw.toString('utf8'))?.[1] ?? '';
+});
+afterAll(async () => model.close());
+afterEach(() => {
+  model.hits = [];
+  model.faults = [];
+});
+
+const llmEnv = (features = 'transcribe', timeout = '1500') => ({ LLM_BASE_URL: model.url, LLM_TRANSCRIBE_MODEL: 'whisper-test', LLM_FEATURES: features, LLM_TIMEOUT_MS: timeout });
+
+describe('Telegram voice', () => {
+  let tg: FakeTelegram;
+  let ctx: ChannelApp;
+  const start = async (env: Record<string, string>) => {
+    tg = await startFakeTelegram(TELEGRAM_TOKEN);
+    ctx = await startChannelApp({ TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN, TELEGRAM_API_ROOT: tg.apiRoot, TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: TELEGRAM_SECRET, SIMULATOR: 'off', ...env });
+  };
+  afterEach(async () => {
+    await ctx?.close();
+    await tg?.close();
+  });
+  const post = async (update: unknown) => {
+    const res = await fetch(`${ctx.url}/webhooks/telegram`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TELEGRAM_SECRET }, body: JSON.stringify(update) });
+    expect(res.status).toBe(200);
+    await ctx.idle();
+  };
+  const voice = (update: number, user: number, bytes: Buffer) => {
+    const id = `voice-${update}`;
+    tg.files.set(id, { bytes, path: `voice/file_${update}.oga` });
+    return tgMessage(update, user, { voice: { file_id: id, file_unique_id: id, duration: 2, mime_type: 'audio/ogg', file_size: bytes.length } }, 'en');
+  };
+
+  it('keeps the voice note with its SHA-256 and answers the question with its transcript', async () => {
+    await start(llmEnv());
+    await post(tgMessage(1, 801, { text: 'hello' }, 'en'));
+    const note = ogg('No');
+    await post(voice(2, 801, note));
+
+    const files = queryDb<{ sha256: string; mime: string; size: number }>(ctx, 'SELECT sha256, mime, size FROM attachments');
+    expect(files).toEqual([{ sha256: createHash('sha256').update(note).digest('hex'), mime: 'audio/ogg', size: note.length }]);
+    const session = await ctx.services.store.transaction((tx) => tx.getSession('telegram:801'));
+    expect(session?.state.answers.in_danger_now).toBe('no');
+    const rows = queryDb<{ body: string }>(ctx, "SELECT body FROM transcript WHERE direction = 'in' ORDER BY id");
+    expect(JSON.parse(rows.at(-1)!.body)).toMatchObject({ mime: 'audio/ogg', transcript: 'No' });
+    // The audio went to the transcription endpoint with the configured model.
+    const hit = model.hits.find((h) => h.kind === 'audio');
+    expect(hit && 'model' in hit ? hit.model : undefined).toBe('whisper-test');
+    expect((await ctx.services.store.recentLlmCalls(1))[0]).toMatchObject({ feature: 'transcribe', outcome: 'ok' });
+  });
+
+  it('a model that hangs: the person is asked to type, within the timeout, and the audio is kept', async () => {
+    await start(llmEnv('transcribe', '800'));
+    await post(tgMessage(1, 802, { text: 'hello' }, 'en'));
+    model.faults = ['hang'];
+    const started = Date.now();
+    await post(voice(2, 802, ogg('Yes')));
+    expect(Date.now() - started).toBeLessThan(800 + 1500);
+    expect(tg.sent.at(-2)?.text ?? '').toContain('could not understand your voice message');
+    const session = await ctx.services.store.transaction((tx) => tx.getSession('telegram:802'));
+    expect(session?.state.answers.in_danger_now).toBeUndefined();
+    expect(queryDb(ctx, 'SELECT id FROM attachments')).toHaveLength(1);
+    expect((await ctx.services.store.recentLlmCalls(1))[0]?.outcome).toBe('timeout');
+  });
+
+  it('with transcribe off, a voice note is answered as before: nothing stored, no request', async () => {
+    await start({ LLM_BASE_URL: model.url, LLM_MODEL: 'm', LLM_FEATURES: 'summary' });
+    await post(tgMessage(1, 803, { text: 'hello' }, 'en'));
+    await post(voice(2, 803, ogg('Yes')));
+    expect(queryDb(ctx, 'SELECT id FROM attachments')).toEqual([]);
+    expect(model.hits).toEqual([]);
+  });
+});
+
+describe('LINE audio', () => {
+  let line: FakeLine;
+  let ctx: ChannelApp;
+  afterEach(async () => {
+    await ctx?.close();
+    await line?.close();
+  });
+
+  it('keeps the audio with its SHA-256 and uses its transcript as the person\'s text', async () => {
+    line = await startFakeLine();
+    ctx = await startChannelApp({ ...lineEnv(line.origin), SIMULATOR: 'off', ...llmEnv() });
+    const user = 'Uvoice';
+    const send = async (...events: Record<string, unknown>[]) => {
+      expect((await postLine(ctx.url, { destination: 'Ubot', events })).status).toBe(200);
+      await ctx.idle();
+    };
+    await send(lineEvent(user, { type: 'message', message: { id: randomUUID(), type: 'text', text: 'hello', quoteToken: 'q' } }));
+    const note = m4a('Yes');
+    const id = `audio-${randomUUID()}`;
+    line.content.set(id, { bytes: note, type: 'audio/x-m4a' });
+    await send(lineEvent(user, { type: 'message', message: { id, type: 'audio', duration: 2000, contentProvider: { type: 'line' } } }));
+
+    const files = queryDb<{ sha256: string; mime: string }>(ctx, 'SELECT sha256, mime FROM attachments');
+    expect(files).toEqual([{ sha256: createHash('sha256').update(note).digest('hex'), mime: 'audio/mp4' }]);
+    const session = await ctx.services.store.transaction((tx) => tx.getSession(`line:${user}`));
+    expect(session?.state.answers.in_danger_now).toBe('yes');
+  });
+});
