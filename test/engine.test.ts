@@ -151,7 +151,7 @@ const cases: Case[] = [
   {
     name: 'a ransom demand answered one by one gets advice before the next question',
     lang: 'en',
-    inputs: [no, pick('missing'), ...Array(4).fill(pick('skip')), pick('one_by_one'), pick('done'), yes],
+    inputs: [no, pick('missing'), ...Array(4).fill(pick('skip')), pick('one_by_one'), yes],
     at: 'family/ask_deceived',
     outIncludes: ['family.ransom_advice', '?deceived_about_job'],
   },

@@ -370,6 +370,14 @@ const broken: BrokenCase[] = [
     path: 'flow family, keys.confirm_send',
     message: 'already defined differently',
   },
+  // ---- alone: a value of a multi-select that answers at once ("ask me one by one")
+  {
+    check: 'alone: a value the key does not have',
+    change: (f) => void (f.victim.keys = { ...f.victim.keys, happened: { type: 'multi', values: ['documents', 'one_by_one'], alone: ['one_at_a_time'] } }),
+    file: FILES.victim,
+    path: 'flow victim, keys.happened.alone[0]',
+    message: '"one_at_a_time" is not a value of happened',
+  },
   // ---- implies: one question that stands for several keys
   {
     check: 'implies: a value the key does not have',

@@ -81,13 +81,15 @@ export function step(flows: FlowSet, state: SessionState | undefined, given: Inp
   if (def.type === 'multi' && input.type === 'choice' && input.ids.length === 1 && input.ids[0] !== SKIP) {
     const id = input.ids[0]!;
     const picking = state.picking ?? [];
-    if (id !== DONE && choiceIds(def).includes(id)) {
+    // "Ask me one by one" answers at once, with whatever was picked before it.
+    if (def.alone?.includes(id)) input = { type: 'choice', ids: [...new Set([...picking, id])] };
+    else if (id !== DONE && choiceIds(def).includes(id)) {
       const picked = [...new Set([...picking, id])];
       out.push({ kind: 'picked', key: node.ask, ids: picked });
       speak(node, out, { picked });
       return { state: { ...state, misses: 0, picking: picked }, out, effects };
     }
-    if (id === DONE) input = picking.length ? { type: 'choice', ids: picking } : { type: 'choice', ids: [SKIP] };
+    else if (id === DONE) input = picking.length ? { type: 'choice', ids: picking } : { type: 'choice', ids: [SKIP] };
   }
   const result = interpret(node.ask, def, node.required, input, lexicon, state.lang);
 

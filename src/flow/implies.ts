@@ -32,6 +32,12 @@ export function impliesProblems(dictionary: Dictionary, where: (key: string) => 
         else if (k === key) problems.push({ file, path: `${at}.${k}`, message: 'a key cannot imply itself' });
       }
     }
+    // Values that answer at once must be values of a multi-select.
+    for (const [i, value] of (def.alone ?? []).entries()) {
+      const { file, path } = where(key);
+      if (def.type !== 'multi') problems.push({ file, path: `${path}keys.${key}.alone`, message: 'only a multi-select has values that answer at once' });
+      else if (!choiceIds(def).includes(value)) problems.push({ file, path: `${path}keys.${key}.alone[${i}]`, message: `"${value}" is not a value of ${key}` });
+    }
   }
   return problems;
 }

@@ -25,6 +25,8 @@ export const keyDefSchema = z
     implies: z.record(z.string(), z.record(id, z.string())).optional(),
     /** Free text read for the indicators it describes (a message to staff, a witness's account). */
     signs: z.boolean().optional(),
+    /** Values of a multi-select that answer at once when tapped ("ask me one by one"): no "Done". */
+    alone: z.array(z.string()).optional(),
   })
   .strict()
   .refine((d) => (d.type === 'choice' || d.type === 'multi') === (d.values !== undefined), {

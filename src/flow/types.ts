@@ -36,6 +36,8 @@ export interface KeyDef {
   implies?: Record<string, Record<string, string>>;
   /** The person's own words (a message to staff): read for the indicators they describe. */
   signs?: boolean;
+  /** Values of a multi-select that answer at once when tapped ("ask me one by one"): no "Done" tap. */
+  alone?: string[];
 }
 
 /** The data dictionary, by key. */
