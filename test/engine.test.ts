@@ -46,7 +46,9 @@ const said = (out: Out[]) =>
       case 'miss':
         return `!${o.reason}`;
       case 'confirm':
-        return `=${o.key}`;
+        return `=${o.key}${o.proposed ? '?' : ''}`;
+      case 'proposals':
+        return `~${o.items.map((p) => p.key).join(',')}`;
     }
   });
 

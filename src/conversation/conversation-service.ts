@@ -4,6 +4,7 @@
  * case-message.ts...), and write session, transcript, ticket and outbox rows in one transaction.
  */
 import { toUnicode } from '../i18n/zawgyi.ts';
+import type { SessionState } from '../flow/types.ts';
 import type { TicketRecord } from '../store/store.ts';
 import { badInput } from './bad-input.ts';
 import { caseToMessage, toCase } from './case-message.ts';
@@ -14,8 +15,10 @@ import { switchFont } from './font-switch.ts';
 import { LanguageChoice } from './language-choice.ts';
 import { MyanmarFonts } from './myanmar-font.ts';
 import { quickExit } from './quick-exit.ts';
-import type { InboundMessage, Reply } from './reply.ts';
+import type { InboundContent, InboundMessage, Reply } from './reply.ts';
+import { OncePerEvent } from './once-per-event.ts';
 import { ScreeningStep } from './screening-step.ts';
+import { Stories, type StoryReading } from './story.ts';
 import type { ConversationDeps, TurnContext, TurnResult } from './turn.ts';
 import { type Unsent, withdrawUnsent } from './unsend.ts';
 
@@ -43,6 +46,8 @@ export class ConversationService {
   private readonly fonts: MyanmarFonts;
   private readonly distress: Distress;
   private readonly screening: ScreeningStep;
+  private readonly stories: Stories;
+  private readonly once = new OncePerEvent();
 
   private readonly deps: ConversationDeps;
 
@@ -52,22 +57,21 @@ export class ConversationService {
     this.fonts = new MyanmarFonts(deps.translations);
     this.distress = new Distress(deps.flows, deps.translations);
     this.screening = new ScreeningStep(new LanguageChoice(deps.translations, deps.flows, deps.latinWords), this.distress);
+    this.stories = new Stories(deps.flows, deps.lexicon, deps.extractor);
   }
 
   /** Handles one inbound event; safe to call again with the same event id. */
   async handle(msg: InboundMessage, opts: HandleOptions = {}): Promise<HandleResult> {
-    // A voice note is transcribed before the transaction: the model call must not hold it open.
-    if (msg.content.type === 'media' && msg.content.file.mime.startsWith('audio/') && this.deps.transcribe) {
-      const transcript = (await this.deps.transcribe(msg.content.file).catch(() => undefined))?.slice(0, this.deps.maxTextLength);
-      if (transcript) msg = { ...msg, content: { ...msg.content, transcript } };
-    }
+    // The model calls come before the transaction: they must not hold it open.
+    msg = await this.withTranscript(msg);
+    const story = await this.storyOf(msg);
     const filesToDelete: string[] = [];
     const result = await this.deps.store.transaction(async (tx): Promise<HandleResult> => {
       if (!(await tx.claimEvent(msg.channel, msg.eventId))) return { duplicate: true, replies: [] };
       const sessionId = `${msg.channel}:${msg.userId}`;
       const session = await tx.getSession(sessionId);
       const fontBefore = session?.state.myanmarFont;
-      const turn = await this.turn({ deps: this.deps, tx, msg, sessionId, state: session?.state, filesToDelete, synchronous: opts.synchronous ?? false });
+      const turn = await this.turn({ deps: this.deps, tx, msg, sessionId, state: session?.state, filesToDelete, synchronous: opts.synchronous ?? false, ...(story ? { story } : {}) });
       // Burmese for a Zawgyi phone: kept as a preference, replies marked for the channel to convert.
       const font = turn.font ?? this.fonts.onArrival(fontBefore, msg.content);
       if (turn.state && font) turn.state = { ...turn.state, myanmarFont: font };
@@ -95,6 +99,28 @@ export class ConversationService {
     return result;
   }
 
+  /** A voice note with its words, when the assist transcribes it; once per event, however often it is delivered. */
+  private async withTranscript(msg: InboundMessage): Promise<InboundMessage> {
+    const { transcribe, maxTextLength } = this.deps;
+    if (msg.content.type !== 'media' || !msg.content.file.mime.startsWith('audio/') || !transcribe) return msg;
+    const file = msg.content.file;
+    const transcript = (await this.once.run(`voice:${msg.channel}:${msg.eventId}`, () => transcribe(file).catch(() => undefined)))?.slice(0, maxTextLength);
+    return transcript ? { ...msg, content: { ...msg.content, transcript } } : msg;
+  }
+
+  /**
+   * The model's reading of a story (story.ts), when the message is one: words that are no command,
+   * no font switch and no danger the distress matcher finds (those are answered without the model).
+   */
+  private async storyOf(msg: InboundMessage): Promise<StoryReading | undefined> {
+    if (!this.stories.enabled) return undefined;
+    const words = wordsOf(msg.content);
+    if (!words || words.length > this.deps.maxTextLength || this.commands.match(words) || this.fonts.asked(msg.content)) return undefined;
+    const state = (await this.deps.store.transaction((tx) => tx.getSession(`${msg.channel}:${msg.userId}`)))?.state;
+    if (this.distress.says(words, state)) return undefined;
+    return this.once.run(`story:${msg.channel}:${msg.eventId}`, () => this.stories.read(state, words));
+  }
+
   /** A message the person took back (LINE unsend): its rows and the answer it gave go; safe to repeat. */
   async unsend(event: Unsent): Promise<void> {
     const files = await withdrawUnsent(this.deps, event);
@@ -117,13 +143,21 @@ export class ConversationService {
     const askedFont = this.fonts.asked(content);
     if (askedFont && state) return switchFont(ctx, state, askedFont, content);
 
-    const command = content.type === 'text' ? this.commands.match(content.text) : undefined;
-    if (command === 'exit') return { ...(await quickExit(ctx)), exited: true };
+    // A voice note's words count as typed ones: "exit" said aloud leaves too.
+    const words = wordsOf(content);
+    const command = words !== undefined ? this.commands.match(words) : undefined;
+    if (command === 'exit') {
+      // The voice note is no part of any report: its file goes with the exit.
+      if (content.type === 'media') ctx.filesToDelete.push(content.file.path);
+      return { ...(await quickExit(ctx)), exited: true };
+    }
     const commanded = await commandTurn(ctx, content, command);
     if (commanded) return commanded;
 
     // Danger in the person's own words, at any step, goes down the danger path at once (distress.ts).
-    const danger = !command && content.type === 'text' && this.distress.says(content.text, state);
+    // A model that read danger in a story sends it down the same path (the matcher ran first).
+    const story = ctx.story && storyStillFor(ctx.story, state) ? ctx.story : undefined;
+    const danger = (!command && words !== undefined && this.distress.says(words, state)) || story?.danger === true;
 
     // A message for an open case (after the screening ended, or in answer to staff) goes to the
     // case, not into a new screening; commands above keep working. Danger goes to the case too.
@@ -132,6 +166,17 @@ export class ConversationService {
       open = await caseToMessage(ctx, state);
       if (open && !danger) return toCase(ctx, state, open, content);
     }
-    return this.screening.run(ctx, content, { command, danger, open });
+    return this.screening.run(ctx, content, { command, danger, open, ...(story ? { story } : {}) });
   }
+}
+
+/** The person's words in a message: typed (Zawgyi converted), or a voice note's transcript. */
+function wordsOf(content: InboundContent): string | undefined {
+  if (content.type === 'text') return toUnicode(content.text);
+  return content.type === 'media' ? content.transcript : undefined;
+}
+
+/** A story's reading counts only where it was made: the conversation still waits at that question. */
+function storyStillFor(story: StoryReading, state: SessionState | undefined): boolean {
+  return state !== undefined && !state.ended && !state.confirming && !state.choosingLanguage && state.flow === story.at.flow && state.node === story.at.node;
 }

@@ -5,7 +5,7 @@
  * switch and the danger path around it, and creates or enriches the ticket the flow asks for.
  */
 import { randomUUID } from 'node:crypto';
-import { FlowRuntimeError, initialState, reask, step } from '../flow/engine.ts';
+import { FlowRuntimeError, initialState, readStory, reask, step, withProposals } from '../flow/engine.ts';
 import type { Input, Out, SessionState } from '../flow/types.ts';
 import type { TicketRecord, Tx } from '../store/store.ts';
 import { createTicket, enrichTicket, withdrawTicket } from '../tickets/ticket-service.ts';
@@ -13,6 +13,7 @@ import type { Command } from './commands.ts';
 import type { Distress } from './distress.ts';
 import { CHANGE_HINT_KEY, type LanguageChoice, WELCOME_OUT } from './language-choice.ts';
 import type { InboundContent } from './reply.ts';
+import type { StoryReading } from './story.ts';
 import { again, renderFor, type TurnContext, type TurnResult } from './turn.ts';
 
 /** What the pipeline already found out about the message before the step. */
@@ -23,6 +24,8 @@ export interface StepFacts {
   danger: boolean;
   /** The open case the message would go to, when danger brought it here instead. */
   open: TicketRecord | undefined;
+  /** The model's reading of the message as a story, made at the question the state waits at. */
+  story?: StoryReading;
 }
 
 /** Runs screening steps. */
@@ -39,7 +42,7 @@ export class ScreeningStep {
   async run(ctx: TurnContext, content: Exclude<InboundContent, { type: 'unsupported' }>, facts: StepFacts): Promise<TurnResult> {
     const { flows, lexicon } = ctx.deps;
     const { tx, msg, sessionId, state, filesToDelete } = ctx;
-    const { command, danger, open } = facts;
+    const { command, danger, open, story } = facts;
     const lang = state?.lang;
 
     let input: Input;
@@ -112,7 +115,9 @@ export class ScreeningStep {
     let result: ReturnType<typeof step>;
     let noted: string | undefined;
     try {
-      if (danger && given.type === 'text') result = this.distress.divert(state, current, given, lexicon, open);
+      // On the danger path, a story's proposals wait until the emergency numbers have been shown.
+      if (danger && given.type === 'text') result = this.distress.divert(state && story ? withProposals(state, story.proposals) : state, current, given, lexicon, open);
+      else if (story?.proposals.length && !startsAfresh && input.type === 'text') result = readStory(flows, current, input, story.proposals, lexicon);
       else if (!startsAfresh) ({ result, noted } = this.distress.noteSigns(current, input, step(flows, current, input, lexicon)));
       else ({ result, noted } = this.distress.noteFirst(given, step(flows, current, input, lexicon)));
     } catch (err) {

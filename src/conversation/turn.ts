@@ -13,6 +13,7 @@ import type { Translations } from '../i18n/locales.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { Store, TicketRecord, Tx } from '../store/store.ts';
 import type { MyanmarFont } from './myanmar-font.ts';
+import type { StoryReader, StoryReading } from './story.ts';
 import { render } from './render.ts';
 import type { InboundMessage, Reply, StoredFile } from './reply.ts';
 
@@ -33,6 +34,8 @@ export interface ConversationDeps {
   latinWords?: LatinWords;
   /** Transcribes a voice note (the assist's `transcribe`); undefined when it could not. */
   transcribe?: (file: StoredFile) => Promise<string | undefined>;
+  /** Reads stories into proposed answers (the assist's `extract`; story.ts). */
+  extractor?: StoryReader;
 }
 
 /** One inbound event inside its transaction. */
@@ -48,6 +51,8 @@ export interface TurnContext {
   filesToDelete: string[];
   /** The channel answers in the same request (the simulator). */
   synchronous: boolean;
+  /** What the model read in the message as a story, before the transaction (story.ts). */
+  story?: StoryReading;
 }
 
 /** What a turn leaves for the pipeline to write. */

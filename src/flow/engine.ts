@@ -4,8 +4,8 @@
  */
 import { evaluate } from '../rules/condition.ts';
 import { impliedAnswers } from './implies.ts';
-import { choiceIds, confirmsTyped, DONE, interpret, type Lexicon, SKIP } from './interpret.ts';
-import type { Answers, Block, Effect, FlowNode, FlowSet, Input, Out, ReadBack, SessionState, StepResult, Target } from './types.ts';
+import { choiceIds, confirmsTyped, correctsByValue, DONE, interpret, type Lexicon, RIGHT, SKIP, WRONG, YESNO_PREFIX } from './interpret.ts';
+import type { Answers, Block, Effect, FlowNode, FlowSet, Input, Out, Proposal, ReadBack, SessionState, StepResult, Target } from './types.ts';
 
 /** Raised when a flow misbehaves at run time (the meaning checks should make this unreachable). */
 export class FlowRuntimeError extends Error {
@@ -150,6 +150,34 @@ export function divert(flows: FlowSet, state: SessionState, target: Target, opts
   return { state: run(flows, next, target, out, effects), out, effects };
 }
 
+/**
+ * A story told where a question was expected (the assist's `extract`, issue 13): its proposals are
+ * read back one at a time, and only what the person taps is stored. At a question that takes words
+ * (a message to staff, what a witness saw), the words are its answer and the proposals come before
+ * the next question; elsewhere they come at once, and the question after them (or is passed, when
+ * a proposal answered it). Proposals for keys already answered are dropped.
+ */
+export function readStory(flows: FlowSet, state: SessionState, input: Extract<Input, { type: 'text' }>, proposals: Proposal[], lexicon: Lexicon): StepResult {
+  const here: Target = { flow: state.flow, node: state.node };
+  const node = nodeAt(flows, here);
+  const def = node.ask ? flows.dictionary[node.ask] : undefined;
+  if (!node.ask || !def || state.ended || state.confirming) return step(flows, state, input, lexicon);
+  if (def.type === 'text' || def.type === 'location') return step(flows, withProposals(state, proposals.filter((p) => p.key !== node.ask)), input, lexicon);
+  const queued = withProposals({ ...state, misses: 0 }, proposals);
+  const held = takeDue(queued);
+  if (!held) return step(flows, state, input, lexicon);
+  const out = [...held.lead, readBackOut(held.readBack)];
+  return { state: held.state, out, effects: [] };
+}
+
+/** `state` with a story's proposals queued for read-back (those for keys already answered left out). */
+export function withProposals(state: SessionState, proposals: Proposal[]): SessionState {
+  const known = new Set((state.proposed ?? []).map((p) => p.key));
+  const fresh = proposals.filter((p) => state.answers[p.key] === undefined && !known.has(p.key));
+  const proposed = [...(state.proposed ?? []), ...fresh];
+  return proposed.length ? { ...state, proposed } : state;
+}
+
 /** Where a node goes: back to the interrupted question at a `resume` node, else its `next`. */
 function leave(node: FlowNode, state: SessionState, at: Target): { state: SessionState; target: Target } {
   if (node.resume && state.resume) {
@@ -172,7 +200,7 @@ function urgent(state: SessionState): boolean {
 }
 
 function readBackOut(c: ReadBack): Out {
-  return { kind: 'confirm', key: c.key, value: c.value, ...(c.doubtful ? { doubtful: true } : {}), required: c.required };
+  return { kind: 'confirm', key: c.key, value: c.value, ...(c.doubtful ? { doubtful: true } : {}), required: c.required, ...(c.proposed ? { proposed: true } : {}) };
 }
 
 /** The state without a pending read-back. */
@@ -187,6 +215,7 @@ function settle(state: SessionState): SessionState {
  */
 function readBackStep(flows: FlowSet, state: SessionState, input: Input, lexicon: Lexicon, out: Out[], effects: Effect[]): SessionState {
   const c = state.confirming!;
+  if (c.proposed) return proposalStep(flows, state, input, lexicon, out, effects);
   const def = flows.dictionary[c.key]!;
   const answers = { ...state.answers };
   const choose = (value: string | undefined, typed: boolean): SessionState => {
@@ -228,7 +257,7 @@ function readBackStep(flows: FlowSet, state: SessionState, input: Input, lexicon
   if (c.resume === 'next') return run(flows, settled, exit(node, settled, here), out, effects);
   const held = takeDue(settled);
   if (held) {
-    out.push(readBackOut(held.readBack));
+    out.push(...held.lead, readBackOut(held.readBack));
     return held.state;
   }
   // The question the read-back came before, with its lines (which may be the emergency numbers).
@@ -236,16 +265,111 @@ function readBackStep(flows: FlowSet, state: SessionState, input: Input, lexicon
   return shows(node, 'emergency_numbers') ? { ...settled, emergencyShown: true } : settled;
 }
 
+/**
+ * The answer to a story's proposal. A tap on one of the key's values stores it (the proposal, or
+ * the correction); "right" stores a list, a number or words as proposed; skip and "wrong" store
+ * nothing, and the question is asked in its turn. Typed words are read as at the read-back of a
+ * typed answer. Then the next proposal, or the question.
+ */
+function proposalStep(flows: FlowSet, state: SessionState, input: Input, lexicon: Lexicon, out: Out[], effects: Effect[]): SessionState {
+  const c = state.confirming!;
+  const def = flows.dictionary[c.key]!;
+  const byValue = correctsByValue(def);
+  let verdict: { store: boolean; value?: Proposal['value']; typed?: boolean } | undefined;
+  let reason: Extract<Out, { kind: 'miss' }>['reason'] = 'unknown_choice';
+  if (input.type === 'choice' && input.ids.length === 1) {
+    const id = input.ids[0]!;
+    if (id === SKIP || id === WRONG) verdict = { store: false };
+    else if (byValue && choiceIds(def).includes(id)) verdict = { store: true, value: id };
+    else if (!byValue && id === RIGHT) verdict = { store: true, value: c.value };
+  } else if (input.type === 'text' && byValue) {
+    const r = interpret(c.key, def, false, input, lexicon, state.lang);
+    if (r.kind === 'skip') verdict = { store: false };
+    else if (r.kind === 'answer' && typeof r.value === 'string') {
+      if (r.value === c.value && r.typed?.clear) verdict = { store: true, value: r.value, typed: true };
+      else {
+        // Typed words that say another value: read back again, still not stored.
+        const again: ReadBack = { ...c, value: r.value };
+        out.push(readBackOut(again));
+        return { ...state, misses: 0, confirming: again };
+      }
+    } else if (r.kind === 'miss') reason = r.reason;
+  } else if (input.type === 'text') {
+    const said = lexicon.match(input.text, ['yes', 'no'], YESNO_PREFIX, state.lang);
+    if (said === 'yes') verdict = { store: true, value: c.value, typed: true };
+    else if (said === 'no') verdict = { store: false };
+    else reason = 'not_an_answer';
+  } else reason = 'wrong_type';
+  if (!verdict) {
+    out.push({ kind: 'miss', reason }, readBackOut(c));
+    return { ...state, misses: state.misses + 1 };
+  }
+  const answers = { ...state.answers };
+  if (verdict.store && verdict.value !== undefined) {
+    answers[c.key] = verdict.value;
+    Object.assign(answers, impliedAnswers(def, verdict.value));
+  }
+  const settled: SessionState = { ...settle(state), misses: 0, answers, typed: marked(state.typed, c.key, verdict.store && verdict.typed === true) };
+  const next = takeDue(settled, { lead: false });
+  if (next) {
+    out.push(readBackOut(next.readBack));
+    return next.state;
+  }
+  return afterStory(flows, settled, out, effects);
+}
+
+/**
+ * After the last proposal: the question the state waits at is passed when a proposal answered it;
+ * a "which of these happened?" list is shown with what the confirmed answers stand for already
+ * picked; any other question is asked.
+ */
+function afterStory(flows: FlowSet, state: SessionState, out: Out[], effects: Effect[]): SessionState {
+  const here: Target = { flow: state.flow, node: state.node };
+  const node = nodeAt(flows, here);
+  const key = node.ask!;
+  if (state.answers[key] !== undefined) {
+    const leaving = leave(node, state, here);
+    return run(flows, leaving.state, leaving.target, out, effects);
+  }
+  const def = flows.dictionary[key]!;
+  const picked = Object.entries(def.implies ?? {})
+    .filter(([, implied]) => Object.entries(implied).every(([k, v]) => state.answers[k] === v))
+    .map(([id]) => id);
+  if (def.type === 'multi' && picked.length) {
+    out.push({ kind: 'picked', key, ids: picked });
+    speak(node, out, { picked });
+    return { ...state, picking: picked };
+  }
+  speak(node, out);
+  return shows(node, 'emergency_numbers') ? { ...state, emergencyShown: true } : state;
+}
+
 function shows(node: FlowNode, block: Block): boolean {
   return node.say.some((item) => 'show' in item && item.show === block);
 }
 
-/** The next held read-back, once nothing urgent is on the way, with the state that asks it. */
-function takeDue(state: SessionState): { readBack: ReadBack; state: SessionState } | undefined {
+/**
+ * The next held read-back, once nothing urgent is on the way, with the state that asks it: a typed
+ * answer held back first, then a story's proposals. `lead` holds what comes before the read-back:
+ * the list of a story's proposals, when their read-back begins.
+ */
+function takeDue(state: SessionState, opts: { lead?: boolean; flow?: string } = {}): { readBack: ReadBack; state: SessionState; lead: Out[] } | undefined {
+  if (urgent(state)) return undefined;
   const [first, ...later] = state.confirmLater ?? [];
-  if (!first || urgent(state)) return undefined;
-  const { confirmLater: _l, ...rest } = state;
-  return { readBack: first, state: { ...rest, ...(later.length ? { confirmLater: later } : {}), confirming: first } };
+  if (first) {
+    const { confirmLater: _l, ...rest } = state;
+    return { readBack: first, state: { ...rest, ...(later.length ? { confirmLater: later } : {}), confirming: first }, lead: [] };
+  }
+  // The danger path's own question ("are you in danger right now?") comes before a story's proposals.
+  if ((opts.flow ?? state.flow) === DANGER_FLOW) return undefined;
+  const { proposed: _p, ...rest } = state;
+  // A proposal for a key answered meanwhile (a tap, the danger path) is not asked again.
+  const pending = (state.proposed ?? []).filter((p) => state.answers[p.key] === undefined);
+  const [next, ...after] = pending;
+  if (!next) return undefined;
+  const readBack: ReadBack = { key: next.key, value: next.value, required: false, resume: 'reask', proposed: true };
+  const lead: Out[] = opts.lead === false ? [] : [{ kind: 'proposals', items: pending }];
+  return { readBack, state: { ...rest, ...(after.length ? { proposed: after } : {}), confirming: readBack }, lead };
 }
 
 /** Walks from `target` until a node waits for the user or the conversation ends. */
@@ -259,7 +383,7 @@ function run(flows: FlowSet, state: SessionState, target: Target, out: Out[], ef
     if (!passBy) {
       if (Object.keys(node.set).length) state = { ...state, answers: { ...state.answers, ...node.set } };
       // A held read-back comes before the next question (whose lines are said after it).
-      const held = node.ask ? takeDue(state) : undefined;
+      const held = node.ask ? takeDue(state, { flow: at.flow }) : undefined;
       if (!held) speak(node, out, { withoutQuestion: true });
       // Numbers held back with the node's lines (for a read-back) are shown when they are said.
       if (!held && shows(node, 'emergency_numbers')) state = { ...state, emergencyShown: true };
@@ -267,7 +391,7 @@ function run(flows: FlowSet, state: SessionState, target: Target, out: Out[], ef
         effects.push({ type: action });
       }
       if (held) {
-        out.push(readBackOut(held.readBack));
+        out.push(...held.lead, readBackOut(held.readBack));
         return { ...held.state, flow: at.flow, node: at.node };
       }
       if (node.ask) {
