@@ -11,7 +11,7 @@
  */
 import { DANGER_FLOW } from '../flow/engine.ts';
 import { interpret, type Lexicon } from '../flow/interpret.ts';
-import type { Dictionary, FlowSet, KeyDef, Proposal, SessionState, Target } from '../flow/types.ts';
+import type { Answers, Dictionary, FlowSet, KeyDef, Proposal, SessionState, Target } from '../flow/types.ts';
 import { type Extraction, NEVER_EXTRACTED } from '../llm/extract.ts';
 
 /** The part of the assist's story extractor (src/llm/extract.ts) the conversation uses. */
@@ -95,6 +95,20 @@ export class Stories {
     if (!got) return undefined;
     return { at: { flow: state.flow, node: state.node }, danger: got.danger, proposals: readable(this.flows.dictionary, got, text) };
   }
+}
+
+/**
+ * A story's proposals with what the phrase reader (src/i18n/signals.ts) found in the same words
+ * added, for keys the model left out: the deterministic reading is never lost to the model's. In
+ * dictionary order.
+ */
+export function withSigns(dictionary: Dictionary, proposals: Proposal[], signs: Answers): Proposal[] {
+  const order = Object.keys(dictionary);
+  const named = new Set(proposals.map((p) => p.key));
+  const found = Object.entries(signs)
+    .filter(([key, value]) => value !== undefined && !named.has(key) && !NOT_PROPOSED.has(key) && dictionary[key] !== undefined)
+    .map(([key, value]) => ({ key, value: value! }));
+  return [...proposals, ...found].sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key));
 }
 
 /** The conversation's sensitive answers (a missing person's name, a place), redacted wherever they appear. */

@@ -136,22 +136,26 @@ export function divert(flows: FlowSet, state: SessionState, target: Target, opts
 
 /**
  * A story told where a question was expected (the assist's `extract`, issue 13): its proposals are
- * read back one at a time, and only what the person taps is stored. At a question that takes words
- * (a message to staff, what a witness saw), the words are its answer and the proposals come before
- * the next question; elsewhere they come at once, and the question after them (or is passed, when
- * a proposal answered it). Proposals for keys already answered are dropped.
+ * read back at once, one at a time, and only what the person taps is stored. At a question that
+ * takes words (a message to staff, what a witness saw) the words are its answer, stored first.
+ * After the last proposal the question is passed when a proposal (or the words) answered it, and
+ * asked otherwise. Proposals for keys already answered are dropped; while the emergency numbers
+ * are still to come, the proposals wait for the first question after them.
  */
 export function readStory(flows: FlowSet, state: SessionState, input: Extract<Input, { type: 'text' }>, proposals: Proposal[], lexicon: Lexicon): StepResult {
-  const here: Target = { flow: state.flow, node: state.node };
-  const node = nodeAt(flows, here);
-  const def = node.ask ? flows.dictionary[node.ask] : undefined;
-  if (!node.ask || !def || state.ended || state.confirming) return step(flows, state, input, lexicon);
-  if (def.type === 'text' || def.type === 'location') return step(flows, withProposals(state, proposals.filter((p) => p.key !== node.ask)), input, lexicon);
-  const queued = withProposals({ ...state, misses: 0 }, proposals);
-  const held = takeDue(queued);
-  if (!held) return step(flows, state, input, lexicon);
-  const out = [...held.lead, readBackOut(held.readBack)];
-  return { state: held.state, out, effects: [] };
+  const node = nodeAt(flows, { flow: state.flow, node: state.node });
+  const key = node.ask;
+  const def = key ? flows.dictionary[key] : undefined;
+  if (!key || !def || state.ended || state.confirming) return step(flows, state, input, lexicon);
+  let base: SessionState = { ...state, misses: 0 };
+  if (def.type === 'text' || def.type === 'location') {
+    const words = interpret(key, def, node.required, input, lexicon, state.lang);
+    if (words.kind !== 'answer') return step(flows, withProposals(state, proposals), input, lexicon);
+    base = { ...base, answers: { ...base.answers, [key]: words.value }, skipped: base.skipped.filter((k) => k !== key) };
+  }
+  const held = takeDue(withProposals(base, proposals));
+  if (!held) return step(flows, withProposals(state, proposals), input, lexicon);
+  return { state: held.state, out: [...held.lead, readBackOut(held.readBack)], effects: [] };
 }
 
 /** `state` with a story's proposals queued for read-back (those for keys already answered left out). */
@@ -165,7 +169,6 @@ export function withProposals(state: SessionState, proposals: Proposal[]): Sessi
 function isLeaveMessage(input: Input): boolean {
   return input.type === 'choice' && input.ids.length === 1 && input.ids[0] === LEAVE_MESSAGE;
 }
-
 
 /** The current question again (after help, a language change, or input that changed nothing). */
 export function reask(flows: FlowSet, state: SessionState): Out[] {

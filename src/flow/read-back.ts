@@ -131,9 +131,10 @@ function afterStory(flows: FlowSet, state: SessionState, out: Out[], effects: Ef
     return run(flows, leaving.state, leaving.target, out, effects);
   }
   const def = flows.dictionary[key]!;
-  const picked = Object.entries(def.implies ?? {})
-    .filter(([, implied]) => Object.entries(implied).every(([k, v]) => state.answers[k] === v))
+  const implied = Object.entries(def.implies ?? {})
+    .filter(([, answers]) => Object.entries(answers).every(([k, v]) => state.answers[k] === v))
     .map(([id]) => id);
+  const picked = [...new Set([...(state.picking ?? []), ...implied])];
   if (def.type === 'multi' && picked.length) {
     out.push({ kind: 'picked', key, ids: picked });
     speak(node, out, { picked });
