@@ -9,6 +9,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../src/conversation/reply.ts';
 import { readLocales, Translations } from '../src/i18n/locales.ts';
 import { type ChatHit, type FakeOpenAI, startFakeOpenAI, userText } from './fakes/fake-openai.ts';
+import { type FakeTelegram, startFakeTelegram, tgCallback, tgMessage } from './fakes/fake-telegram.ts';
+import { type ChannelApp, startChannelApp, TELEGRAM_SECRET, TELEGRAM_TOKEN } from './helpers/channel-app.ts';
 import { question, startServer, type TestServer, texts } from './helpers/server.ts';
 
 const km = new Translations(readLocales('locales')).t('km');
@@ -239,6 +241,42 @@ describe('a story in Khmer', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]).not.toContain('សុខា');
     expect(sent[0]).toContain('ក្រុងព្រះសីហនុ');
+  });
+});
+
+describe('on Telegram', () => {
+  let tg: FakeTelegram;
+  let ctx: ChannelApp;
+  beforeAll(async () => {
+    tg = await startFakeTelegram(TELEGRAM_TOKEN);
+    ctx = await startChannelApp({ TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN, TELEGRAM_API_ROOT: tg.apiRoot, TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: TELEGRAM_SECRET, SIMULATOR: 'off', ...llmEnv() });
+  });
+  afterAll(async () => {
+    await ctx.close();
+    await tg.close();
+  });
+  let update = 0;
+  const post = async (user: number, fields: Record<string, unknown>) => {
+    update++;
+    const body = 'text' in fields ? tgMessage(update, user, fields) : tgCallback(update, user, `c:${fields.choice}`);
+    const res = await fetch(`${ctx.url}/webhooks/telegram`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TELEGRAM_SECRET }, body: JSON.stringify(body) });
+    expect(res.status).toBe(200);
+    await ctx.idle();
+  };
+
+  it('the reply to the story reads it back with buttons', async () => {
+    for (const m of [{ text: 'សួស្តី' }, { choice: 'no' }, { choice: 'help_me' }, { choice: 'TH' }, { choice: 'KH' }, { choice: 'adult' }]) await post(901, m);
+    model.respond = () => MODEL_ANSWER;
+    const before = tg.sent.length;
+    await post(901, { text: STORY });
+    const sent = tg.sent.slice(before);
+    expect(sent.map((m) => m.text).join('\n')).toContain(km('story.understood'));
+    const buttons = (sent.at(-1)?.reply_markup?.inline_keyboard ?? []).flat().map((b: { callback_data: string }) => b.callback_data);
+    expect(buttons).toEqual(['c:yes', 'c:no', 'c:unsure', 'c:skip']);
+    await post(901, { choice: 'no' });
+    const session = await ctx.services.store.transaction((tx) => tx.getSession('telegram:901'));
+    expect(session?.state.answers.deceived_about_job).toBe('no');
+    expect(session?.state.answers.documents_taken).toBeUndefined();
   });
 });
 
