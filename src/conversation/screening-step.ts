@@ -155,7 +155,9 @@ export class ScreeningStep {
     // Staff see that the person wrote of danger in a case they already have.
     if (danger && existing) await tx.setReporterUpdate(existing.ref, true);
 
-    return { state: next, record, replies: await renderFor(ctx, next, [...prefix, ...result.out], noted ? { noted } : {}, ticket) };
+    // Danger written to an open case belongs to that case: staff see it on its page.
+    const caseRef = danger && open ? { caseRef: open.ref } : {};
+    return { state: next, record, ...caseRef, replies: await renderFor(ctx, next, [...prefix, ...result.out], noted ? { noted } : {}, ticket) };
   }
 
   private pickLanguage(ctx: TurnContext, input: Input, state: SessionState): string | undefined {
