@@ -180,6 +180,21 @@ describe('a story in Khmer', () => {
     expect(await answers(user)).not.toHaveProperty('wages_withheld');
   });
 
+  it('what the typed-answer reader and the phrase reader find is proposed too, where the model left it out', async () => {
+    const user = 'story-en-1';
+    for (const m of [{ text: 'hello' }, { choice: 'no' }, { choice: 'help_me' }, { choice: 'TH' }, { choice: 'KH' }]) await say(user, m);
+    expect(question(await say(user, { choice: 'adult' }))?.expects?.key).toBe('happened');
+    model.respond = () => ({ danger: false, answers: [{ key: 'wages_withheld', value: 'yes', evidence: 'no pay for two months' }] });
+    // "Phone taken" and "very long hours" are labels of the list; "no pay" a phrase of the reader.
+    const replies = await say(user, { text: 'Phone taken, and very long hours, no pay for two months now' });
+    const en = new Translations(readLocales('locales')).t('en');
+    const list = replies.find((r) => r.text.startsWith(en('story.understood')))!.text;
+    const order = ['wages_withheld', 'excessive_hours', 'isolation'].map((k) => list.indexOf(en(`summary.label.${k}`)));
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(question(replies)?.expects?.key).toBe('wages_withheld');
+  });
+
   it('a model that reads danger takes the danger path at once; the proposals come after the numbers and the danger question', async () => {
     const user = 'story-km-4';
     await toWhatHappened(user);

@@ -13,7 +13,7 @@ import type { Command } from './commands.ts';
 import type { Distress } from './distress.ts';
 import { CHANGE_HINT_KEY, type LanguageChoice, WELCOME_OUT } from './language-choice.ts';
 import type { InboundContent } from './reply.ts';
-import { type StoryReading, withSigns } from './story.ts';
+import { ownReading, type StoryReading, withSigns } from './story.ts';
 import { again, renderFor, type TurnContext, type TurnResult } from './turn.ts';
 
 /** What the pipeline already found out about the message before the step. */
@@ -116,7 +116,8 @@ export class ScreeningStep {
     let noted: string | undefined;
     try {
       // On the danger path, a story's proposals wait until the emergency numbers have been shown.
-      const proposals = story && given.type === 'text' ? withSigns(flows.dictionary, story.proposals, this.distress.reader.read(given.text).answers) : [];
+      const found = story && given.type === 'text' && state ? { ...this.distress.reader.read(given.text).answers, ...ownReading(flows, lexicon, state, given.text) } : {};
+      const proposals = story ? withSigns(flows.dictionary, story.proposals, found) : [];
       if (danger && given.type === 'text') result = this.distress.divert(state && proposals.length ? withProposals(state, proposals) : state, current, given, lexicon, open);
       else if (proposals.length && !startsAfresh && input.type === 'text') result = readStory(flows, current, input, proposals, lexicon);
       else if (!startsAfresh) ({ result, noted } = this.distress.noteSigns(current, input, step(flows, current, input, lexicon)));
