@@ -5,12 +5,14 @@
  * stored, in the session and on the ticket; questions a proposal answered are passed; a model that
  * reads danger takes the danger path; and off, failing or slow, the conversation goes on as before.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../src/conversation/reply.ts';
 import { readLocales, Translations } from '../src/i18n/locales.ts';
 import { type ChatHit, type FakeOpenAI, startFakeOpenAI, userText } from './fakes/fake-openai.ts';
 import { type FakeTelegram, startFakeTelegram, tgCallback, tgMessage } from './fakes/fake-telegram.ts';
-import { type ChannelApp, startChannelApp, TELEGRAM_SECRET, TELEGRAM_TOKEN } from './helpers/channel-app.ts';
+import { type ChannelApp, lineEnv, postLine, startChannelApp, TELEGRAM_SECRET, TELEGRAM_TOKEN } from './helpers/channel-app.ts';
+import { type FakeLine, lineEvent, startFakeLine } from './fakes/fake-line.ts';
 import { question, startServer, type TestServer, texts } from './helpers/server.ts';
 
 const km = new Translations(readLocales('locales')).t('km');
@@ -292,6 +294,47 @@ describe('on Telegram', () => {
     const session = await ctx.services.store.transaction((tx) => tx.getSession('telegram:901'));
     expect(session?.state.answers.deceived_about_job).toBe('no');
     expect(session?.state.answers.documents_taken).toBeUndefined();
+  });
+});
+
+describe('on LINE', () => {
+  let line: FakeLine;
+  let ctx: ChannelApp;
+  beforeAll(async () => {
+    line = await startFakeLine();
+    ctx = await startChannelApp({ ...lineEnv(line.origin), SIMULATOR: 'off', ...llmEnv() });
+  });
+  afterAll(async () => {
+    await ctx.close();
+    await line.close();
+  });
+  const send = async (event: Record<string, unknown>) => {
+    expect((await postLine(ctx.url, { destination: 'Ubot', events: [event] })).status).toBe(200);
+    await ctx.idle();
+  };
+  const text = (user: string, body: string, id: string = randomUUID()) => lineEvent(user, { type: 'message', message: { id, type: 'text', text: body, quoteToken: 'q' } });
+  const tap = (user: string, choice: string) => lineEvent(user, { type: 'postback', postback: { data: `c=${choice}` } });
+
+  it('a story taken back (unsend) takes back what it proposed and was not yet tapped', async () => {
+    const user = 'Ustory';
+    await send(text(user, 'សួស្តី'));
+    for (const choice of ['no', 'help_me', 'TH', 'KH', 'adult']) await send(tap(user, choice));
+    model.respond = () => MODEL_ANSWER;
+    await send(text(user, STORY, 'story-msg'));
+    const state = async () => (await ctx.services.store.transaction((tx) => tx.getSession(`line:${user}`)))!.state;
+    expect((await state()).confirming?.key).toBe('deceived_about_job');
+    await send(tap(user, 'no'));
+    expect((await state()).confirming?.key).toBe('documents_taken');
+    expect((await state()).proposed?.map((p) => p.key)).toEqual(['wages_withheld']);
+
+    await send(lineEvent(user, { type: 'unsend', unsend: { messageId: 'story-msg' } }));
+    const after = await state();
+    expect(after.confirming).toBeUndefined();
+    expect(after.proposed).toBeUndefined();
+    expect(after.answers.documents_taken).toBeUndefined();
+    // What was tapped is the person's own answer, and stays; the story's words are gone.
+    expect(after.answers.deceived_about_job).toBe('no');
+    expect(JSON.stringify(await ctx.services.store.transcriptOf(`line:${user}`))).not.toContain('ថៅកែ');
   });
 });
 
