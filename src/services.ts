@@ -49,7 +49,7 @@ export interface Services {
   llm: LlmClient;
   /** Translation and summaries on the ticket page. */
   assist: TicketAssist;
-  /** Stories into proposed answers (`extract`); the flow's confirm step is to call it (see src/llm/extract.ts). */
+  /** Stories into proposed answers (`extract`), read back by the conversation (src/conversation/story.ts). */
   extractor: StoryExtractor;
   clock: Clock;
   /** Who may see which tickets, transcripts and files (staff and API tokens alike). */
@@ -82,6 +82,7 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
   const files = new FileStore(config.DATA_DIR);
   const llm = new LlmClient(config, store, { clock });
   const alerts = new AgencyAlerts({ config, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock });
+  const extractor = new StoryExtractor(llm, definitions.flows.dictionary);
   const conversation = new ConversationService({
     store,
     ...definitions,
@@ -90,6 +91,7 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
     deleteFiles: (paths) => files.delete(paths),
     alerts,
     ...(takesVoiceNotes(config) ? { transcribe: fileTranscriber(llm, files) } : {}),
+    extractor,
   });
   const actions = new TicketActions(store, definitions.directory, clock, { alerts, updates: new ReporterUpdates(definitions.translations) });
   const escalation = new EscalationService({ store, alerts, targets: targetsFrom(config) });
@@ -105,7 +107,7 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
     escalation,
     llm,
     assist: new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id)),
-    extractor: new StoryExtractor(llm, definitions.flows.dictionary),
+    extractor,
     clock,
     access: new AccessService(store),
     tickets: new TicketQueries(store),
