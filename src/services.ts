@@ -56,7 +56,7 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
   const store = openSqliteStore(databasePath(config), clock);
   const files = new FileStore(config.DATA_DIR);
   const llm = new LlmClient(config, store, { clock });
-  const alerts = new AgencyAlerts({ config, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock });
+  const alerts = new AgencyAlerts({ config, translations: definitions.translations, dictionary: definitions.flows.dictionary, staffLanguages: definitions.staffLanguages, clock });
   const conversation = new ConversationService({
     store,
     ...definitions,

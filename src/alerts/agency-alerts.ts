@@ -8,7 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/env.ts';
 import type { Clock } from '../core/clock.ts';
-import { DashboardText, dashboardLanguage, type DashboardLanguage } from '../staff/staff-text.ts';
+import type { StaffLanguages } from '../staff/staff-languages.ts';
+import { DashboardText } from '../staff/staff-text.ts';
 import { ESCALATION_RECIPIENT, WEBHOOK_CHANNEL, type WebhookPayload } from '../delivery/webhook-sender.ts';
 import type { Dictionary } from '../flow/types.ts';
 import type { Translations } from '../i18n/locales.ts';
@@ -40,12 +41,14 @@ export interface AgencyAlertsDeps {
   config: AlertsConfig;
   translations: Translations;
   dictionary: Dictionary;
+  /** The languages alerts can be written in (an agency's `lang`, a supervisor's own). */
+  staffLanguages: StaffLanguages;
   clock: Clock;
 }
 
 /** Writes alert rows; every method runs inside the caller's transaction. */
 export class AgencyAlerts {
-  private readonly texts = new Map<DashboardLanguage, DashboardText>();
+  private readonly texts = new Map<string, DashboardText>();
 
   private readonly deps: AgencyAlertsDeps;
 
@@ -62,9 +65,9 @@ export class AgencyAlerts {
   }
 
   private text(lang: string | undefined): DashboardText {
-    const l = dashboardLanguage(lang);
+    const l = this.deps.staffLanguages.pick(lang);
     let t = this.texts.get(l);
-    if (!t) this.texts.set(l, (t = new DashboardText(this.deps.translations, l, this.deps.dictionary)));
+    if (!t) this.texts.set(l, (t = new DashboardText(this.deps.translations, l, this.deps.dictionary, this.deps.staffLanguages)));
     return t;
   }
 

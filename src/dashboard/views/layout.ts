@@ -51,8 +51,7 @@ export function page(ctx: ViewContext, title: string, body: SafeHtml, current?: 
       ${csrfField(ctx)}
       <label for="lang-switch">${text.t('nav.language')}</label>
       <select id="lang-switch" name="lang">
-        <option value="th"${text.lang === 'th' ? html` selected` : ''}>ไทย</option>
-        <option value="en"${text.lang === 'en' ? html` selected` : ''}>English</option>
+        ${text.languages.map((l) => html`<option value="${l.code}" lang="${l.code}"${l.code === text.lang ? html` selected` : ''}>${l.name}</option>`)}
       </select>
       <button type="submit">${text.t('nav.change_language')}</button>
     </form>
