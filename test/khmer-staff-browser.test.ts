@@ -57,7 +57,7 @@ describe('the staff pages in Khmer', () => {
     await page.goto(`${server.url}/staff`);
     await expect.poll(() => page.url()).toContain('/staff/login');
     expect(await page.locator('html').getAttribute('lang')).toBe('km');
-    expect(missingKeys(await page.locator('body').innerText())).toEqual([]);
+    expect(missingKeys((await page.locator('body').textContent()) ?? '')).toEqual([]);
     await page.getByLabel('ឈ្មោះ', { exact: true }).fill('sokha');
     await page.getByLabel('ពាក្យសម្ងាត់').fill(PASSWORD);
     await page.getByRole('button', { name: 'ចូល', exact: true }).click();
@@ -68,19 +68,19 @@ describe('the staff pages in Khmer', () => {
     expect(await row.locator('.ref').textContent()).toBe(ref);
     expect(await row.textContent()).toContain('P2 · ខ្ពស់');
     expect(await page.locator('#lang-switch option:checked').textContent()).toBe('ខ្មែរ');
-    expect(missingKeys(await page.locator('body').innerText())).toEqual([]);
+    expect(missingKeys((await page.locator('body').textContent()) ?? '')).toEqual([]);
     await page.screenshot({ path: '/tmp/tangrod-queue-km.png', fullPage: true });
 
     await row.locator('.ref').click();
     await page.waitForURL(`${server.url}/staff/tickets/${ref}`);
     expect(await page.locator('h1').textContent()).toContain(`ករណី ${ref}`);
-    const body = await page.locator('body').innerText();
+    const body = (await page.locator('body').textContent()) ?? '';
     expect(body).toContain('ការជួញដូរមនុស្សដើម្បីកម្លាំងពលកម្ម');
     expect(body).toContain('គណៈកម្មាធិការជាតិប្រយុទ្ធប្រឆាំងការជួញដូរមនុស្ស');
     expect(missingKeys(body)).toEqual([]);
     await page.getByRole('button', { name: 'ទទួលបន្ទុកករណីនេះ' }).click();
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('អ្នកបានទទួលបន្ទុកករណីនេះ។');
-    expect(missingKeys(await page.locator('body').innerText())).toEqual([]);
+    expect(missingKeys((await page.locator('body').textContent()) ?? '')).toEqual([]);
     await page.screenshot({ path: '/tmp/tangrod-ticket-km.png', fullPage: true });
     expect(problems).toEqual([]);
   }, 60_000);
