@@ -54,6 +54,7 @@ export async function createApp(services: Services): Promise<FastifyInstance> {
   if (config.SIMULATOR) registerSimulator(app, services);
   registerTicketRoutes(app, services);
   await registerDashboard(app, services);
-  registerChannels(app, services);
+  // The training workspace has no platform channel: nothing it does can reach a real chat.
+  if (!config.TRAINING) registerChannels(app, services);
   return app;
 }

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/env.ts';
 import type { Clock } from '../core/clock.ts';
 import type { StaffLanguages } from '../staff/staff-languages.ts';
+import { TRAINING_HOLD } from '../training/workspace.ts';
 import { DashboardText } from '../staff/staff-text.ts';
 import { ESCALATION_RECIPIENT, WEBHOOK_CHANNEL, type WebhookPayload } from '../delivery/webhook-sender.ts';
 import type { Dictionary } from '../flow/types.ts';
@@ -34,6 +35,7 @@ export type AlertsConfig = Pick<
   | 'ESCALATION_WEBHOOK_URL'
   | 'ESCALATION_WEBHOOK_SECRET'
   | 'SIMULATOR_ALERTS'
+  | 'TRAINING'
 >;
 
 /** Options of {@link AgencyAlerts}. */
@@ -76,8 +78,10 @@ export class AgencyAlerts {
    * (to try the alert set-up). The audit trail says so, once per event and agency.
    */
   private async simulatorHeld(tx: Tx, ticket: TicketRecord, agency: string, event: AlertEvent): Promise<boolean> {
-    if (ticket.channel !== SIMULATOR || this.deps.config.SIMULATOR_ALERTS) return false;
-    await tx.audit({ ticketRef: ticket.ref, actor: 'system', action: 'alert.not_sent', detail: { agency, event, reason: 'simulator' } });
+    // In the training workspace nothing reaches an agency, whatever the ticket's channel.
+    const reason = this.deps.config.TRAINING ? TRAINING_HOLD : ticket.channel === SIMULATOR && !this.deps.config.SIMULATOR_ALERTS ? 'simulator' : undefined;
+    if (!reason) return false;
+    await tx.audit({ ticketRef: ticket.ref, actor: 'system', action: 'alert.not_sent', detail: { agency, event, reason } });
     return true;
   }
 

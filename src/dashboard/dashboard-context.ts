@@ -48,7 +48,7 @@ export function createDashboard(services: Services): Dashboard {
     text(value) {
       const lang = languages.pick(value);
       let t = texts.get(lang);
-      if (!t) texts.set(lang, (t = new DashboardText(definitions.translations, lang, definitions.flows.dictionary, languages)));
+      if (!t) texts.set(lang, (t = new DashboardText(definitions.translations, lang, definitions.flows.dictionary, languages, { training: config.TRAINING })));
       return t;
     },
     language: (value) => languages.pick(value),

@@ -21,6 +21,8 @@ export class DashboardText {
   readonly lang: string;
   /** Every staff language, for the language switch. */
   readonly languages: readonly StaffLanguage[];
+  /** The training workspace: every page carries its banner. */
+  readonly training: boolean;
   private readonly dictionary: Dictionary;
 
   /** `lang` is taken as it comes (a stored preference, a form): anything not listed is the default. */
@@ -29,7 +31,9 @@ export class DashboardText {
     lang: string | undefined,
     dictionary: Dictionary,
     languages: StaffLanguages,
+    opts: { training?: boolean } = {},
   ) {
+    this.training = opts.training ?? false;
     this.lang = languages.pick(lang);
     this.languages = languages.list;
     this.dictionary = dictionary;

@@ -35,8 +35,9 @@ export function page(ctx: ViewContext, title: string, body: SafeHtml, current?: 
 <link rel="stylesheet" href="/staff/static/dashboard.css">
 <link rel="icon" href="/staff/static/favicon.svg" type="image/svg+xml">
 </head>
-<body>
+<body${text.training ? html` class="training"` : ''}>
 <a class="skip" href="#main">${text.t('nav.skip')}</a>
+${text.training ? html`<p class="training-banner" role="note">🎓 ${text.t('training.banner')}</p>` : ''}
 <header class="top">
   <div class="brand"><a href="/staff">${text.t('app.name')}</a></div>
   ${staff
