@@ -21,6 +21,8 @@ import { FileStore } from './store/file-store.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 import type { Store } from './store/store.ts';
 import { ReporterUpdates } from './tickets/reporter-updates.ts';
+import type { TrainingService } from './training/exercise-service.ts';
+import { createTraining } from './training/create-training.ts';
 import { TRAINING_FOLDER } from './training/workspace.ts';
 import { TicketActions } from './tickets/ticket-actions.ts';
 
@@ -43,6 +45,8 @@ export interface Services {
   assist: TicketAssist;
   /** Stories into proposed answers (`extract`); the flow's confirm step is to call it (see src/llm/extract.ts). */
   extractor: StoryExtractor;
+  /** Exercises and scorecards; only in the training workspace (TRAINING=on). */
+  training?: TrainingService;
   clock: Clock;
 }
 
@@ -77,5 +81,6 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
   });
   const actions = new TicketActions(store, definitions.directory, clock, { alerts, updates: new ReporterUpdates(definitions.translations) });
   const escalation = new EscalationService({ store, alerts, targets: targetsFrom(config) });
-  return { config, store, files, definitions, conversation, actions, alerts, escalation, llm, assist: new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id)), extractor: new StoryExtractor(llm, definitions.flows.dictionary), clock };
+  const training = config.TRAINING ? createTraining(config, { store, conversation, definitions, clock }) : undefined;
+  return { config, store, files, definitions, conversation, actions, alerts, escalation, llm, ...(training ? { training } : {}), assist: new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id)), extractor: new StoryExtractor(llm, definitions.flows.dictionary), clock };
 }

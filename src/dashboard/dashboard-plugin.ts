@@ -15,6 +15,7 @@ import { registerQueueRoutes } from './queue-routes.ts';
 import { sameToken } from './staff-auth.ts';
 import { registerStatsRoutes } from './stats-routes.ts';
 import { registerTicketPageRoutes } from './ticket-page-routes.ts';
+import { registerTrainingRoutes } from './training-routes.ts';
 import { page } from './views/layout.ts';
 
 /** No inline script or style anywhere; forms post only here; no framing. */
@@ -115,4 +116,6 @@ function mount(app: FastifyInstance, d: Dashboard): void {
   registerTicketPageRoutes(app, d);
   registerStatsRoutes(app, d);
   registerAdminRoutes(app, d);
+  // The training workspace's exercises and scorecards (TRAINING=on).
+  if (d.services.training) registerTrainingRoutes(app, d, d.services.training);
 }

@@ -20,7 +20,7 @@ export function csrfField(ctx: ViewContext): SafeHtml {
 }
 
 /** A whole page. `current` marks the navigation entry of this page. */
-export function page(ctx: ViewContext, title: string, body: SafeHtml, current?: 'queue' | 'stats' | 'admin'): SafeHtml {
+export function page(ctx: ViewContext, title: string, body: SafeHtml, current?: 'queue' | 'stats' | 'admin' | 'training'): SafeHtml {
   const { text } = ctx;
   const staff = ctx.staff;
   const nav = (href: string, key: string, id: typeof current) =>
@@ -45,6 +45,7 @@ ${text.training ? html`<p class="training-banner" role="note">🎓 ${text.t('tra
     ${nav('/staff', 'nav.queue', 'queue')}
     ${nav('/staff/stats', 'nav.stats', 'stats')}
     ${can(staff.user.role, 'manage_staff') ? nav('/staff/admin', 'nav.admin', 'admin') : ''}
+    ${text.training ? nav('/staff/training', 'training.nav', 'training') : ''}
   </nav>
   <div class="me">
     <span class="who">${staff.user.name} · ${text.t(`role.${staff.user.role}`)}${staff.user.agency !== '*' ? html` · ${text.agency(staff.user.agency)}` : ''}</span>
