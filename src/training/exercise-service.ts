@@ -173,6 +173,8 @@ export class TrainingService {
           const staffMessages = messages.filter((m) => String((m.payload as { text?: unknown }).text ?? '').startsWith(prefix)).length;
           const queue = this.due.get(run.user) ?? [];
           for (let i = 0; i < staffMessages; i++) queue.push(now + this.deps.replyDelayMs);
+          // A closed case is over: the persona does not write into it again (that would start a new report).
+          if (queue.length && queue[0]! <= now && (await store.getTicket(run.ref))?.status === 'closed') queue.length = 0;
           while (queue.length && queue[0]! <= now) {
             queue.shift();
             const reply = scenario.persona.replies[run.repliesSent];
