@@ -2,7 +2,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ALL_AGENCIES } from '../access/access.ts';
 import { actorOf, type Dashboard, formOf, requirePermission, sendPage, viewOf } from './dashboard-context.ts';
-import { dashboardLanguage } from '../staff/staff-text.ts';
 import { MIN_PASSWORD_LENGTH } from '../staff/passwords.ts';
 import { adminView } from './views/admin-view.ts';
 import { assistAdminSection } from '../llm/admin-assist-view.ts';
@@ -33,7 +32,7 @@ export function registerAdminRoutes(app: FastifyInstance, d: Dashboard): void {
     requirePermission(req, 'manage_staff');
     const f = formOf(req);
     const text = viewOf(d, req).text;
-    const account = { name: String(f.name ?? '').trim(), role: String(f.role ?? ''), agency: f.agency, lang: dashboardLanguage(f.lang), password: String(f.password ?? '') };
+    const account = { name: String(f.name ?? '').trim(), role: String(f.role ?? ''), agency: f.agency, lang: d.language(f.lang), password: String(f.password ?? '') };
     const problem = (await staff.problemOf(account)) ?? (f.password !== f.password2 ? 'password_mismatch' : undefined);
     if (problem) return sendPage(reply, await show(req, { error: text.t(`error.${problem}`, { min: MIN_PASSWORD_LENGTH }) }), 400);
     await staff.create(actorOf(req), account);

@@ -14,6 +14,11 @@ export class TicketQueries {
     this.store = store;
   }
 
+  /** One ticket, whoever may see it (callers check access, or it is the reader's own). */
+  get(ref: string): Promise<TicketRecord | undefined> {
+    return this.store.getTicket(ref);
+  }
+
   /** Tickets matching an (already scoped) filter, most urgent first. */
   list(filter: TicketFilter): Promise<TicketRecord[]> {
     return this.store.listTickets(filter);
