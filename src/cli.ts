@@ -26,7 +26,7 @@ import { lineWebhookUrl } from './channels/line/line-admin.ts';
 import { setTelegramWebhook } from './channels/telegram/telegram-admin.ts';
 import { readLocales, Translations } from './i18n/locales.ts';
 import { backupCommand } from './ops/backup-cli.ts';
-import { openSqliteStore } from './store/sqlite-store.ts';
+import { withStore } from './store/open-store.ts';
 
 const USAGE = [
   'usage: npm run cli -- token create --agency <agency id|all> [--label <text>] [--days <n>]',
@@ -64,42 +64,34 @@ async function main(argv: string[]): Promise<number> {
   // Verifying a package needs no configuration or database: it may run on the receiving side.
   if (positionals[0] === 'evidence' && positionals[1] === 'verify') return evidenceVerifyCommand(positionals[2]);
   const config = loadConfig();
-  if (positionals[0] === 'backup') return backupCommand(databasePath(config), positionals[1]);
+  if (positionals[0] === 'backup') {
+    // PostgreSQL has its own tools for this, and they are what its operators already use.
+    if (config.DATABASE_URL) return (console.error('DATABASE_URL is set: back up PostgreSQL with pg_dump (docs/multi-instance.md).'), 2);
+    return backupCommand(databasePath(config), positionals[1]);
+  }
   if (positionals[0] === 'token' && ['create', 'list', 'revoke'].includes(positionals[1] ?? '')) {
-    const store = openSqliteStore(databasePath(config));
-    try {
+    return withStore(config, async (store) => {
       if (positionals[1] === 'create') return await tokenCreateCommand(store, loadDirectory(config.FLOWS_DIR), values, config.API_TOKEN_DAYS);
       if (positionals[1] === 'list') return await tokenListCommand(store);
       return await tokenRevokeCommand(store, positionals[2]);
-    } finally {
-      await store.close();
-    }
+    });
   }
   if (positionals[0] === 'staff' && positionals[1] === 'create') {
-    const store = openSqliteStore(databasePath(config));
-    try {
+    return withStore(config, async (store) => {
       return await staffCreateCommand(store, loadDirectory(config.FLOWS_DIR), values);
-    } finally {
-      await store.close();
-    }
+    });
   }
   if (positionals[0] === 'staff' && positionals[1] === 'link-telegram') {
-    const store = openSqliteStore(databasePath(config));
-    try {
+    return withStore(config, async (store) => {
       return await staffLinkTelegramCommand(store, values);
-    } finally {
-      await store.close();
-    }
+    });
   }
   if (positionals[0] === 'alerts' && ['set', 'list', 'groups'].includes(positionals[1] ?? '')) {
-    const store = openSqliteStore(databasePath(config));
-    try {
+    return withStore(config, async (store) => {
       if (positionals[1] === 'set') return await alertsSetCommand(store, loadDirectory(config.FLOWS_DIR), values);
       if (positionals[1] === 'list') return await alertsListCommand(store);
       return await alertsGroupsCommand(store);
-    } finally {
-      await store.close();
-    }
+    });
   }
   if (positionals[0] === 'telegram' && positionals[1] === 'set-webhook') {
     if (config.TELEGRAM_MODE !== 'webhook') console.error('Note: TELEGRAM_MODE is not "webhook"; set it, or the server will poll (and polling removes the webhook).');

@@ -4,7 +4,6 @@
  * import the {@link Services} type from here, never from `app.ts`, so no route depends on the
  * module that mounts it.
  */
-import path from 'node:path';
 import { AgencyAlerts } from './alerts/agency-alerts.ts';
 import { EscalationService } from './alerts/escalation-service.ts';
 import type { Config } from './config/env.ts';
@@ -18,7 +17,7 @@ import { StoryExtractor } from './llm/extract.ts';
 import { TicketAssist } from './llm/ticket-assist.ts';
 import { fileTranscriber, takesVoiceNotes } from './llm/voice-note.ts';
 import { FileStore } from './store/file-store.ts';
-import { openSqliteStore } from './store/sqlite-store.ts';
+import { databasePath, openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 import { ReporterUpdates } from './tickets/reporter-updates.ts';
 import { TicketActions } from './tickets/ticket-actions.ts';
@@ -45,16 +44,13 @@ export interface Services {
   clock: Clock;
 }
 
-/** The SQLite file inside the data folder. */
-export function databasePath(config: Config): string {
-  return path.join(config.DATA_DIR, 'tangrod.db');
-}
+export { databasePath };
 
 /** Builds the services: loads and checks the definitions, opens the store. */
 export function createServices(config: Config, clock: Clock = systemClock): Services {
   const definitions = loadDefinitions(config.FLOWS_DIR, config.LOCALES_DIR);
-  const store = openSqliteStore(databasePath(config), clock);
-  const files = new FileStore(config.DATA_DIR);
+  const store = openStore(config, clock);
+  const files = new FileStore(config.FILES_DIR ?? config.DATA_DIR);
   const llm = new LlmClient(config, store, { clock });
   const alerts = new AgencyAlerts({ config, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock });
   const conversation = new ConversationService({

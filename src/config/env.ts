@@ -9,6 +9,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { llmEnv, llmRefine } from '../llm/llm-env.ts';
+import { databaseEnv } from './database-env.ts';
 
 /** An https:// (or, for tests, http://) origin without a trailing slash: the SDKs append paths themselves. */
 const apiRoot = (fallback: string) =>
@@ -105,6 +106,8 @@ export const envSchema = z.object({
   QUEUE_REFRESH_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
   // Language-model assist (issue 13, src/llm/): off unless LLM_FEATURES names a feature.
   ...llmEnv,
+  // Several instances on one PostgreSQL, with shared files (issue 16).
+  ...databaseEnv,
 }).superRefine((env, ctx) => {
   llmRefine(env, ctx);
   // Half a LINE configuration is a mistake, not a wish to have LINE off: say so rather than stay silent.
@@ -154,7 +157,7 @@ export function loadConfig(env: Record<string, string | undefined> = readProcess
       result.error.issues.map((issue) => {
         const name = issue.path.join('.') || '(environment)';
         // Secrets are never echoed: the message may end up in a terminal log or a CI transcript.
-        const got = /SECRET|TOKEN/.test(name) && env[name] ? '(hidden)' : JSON.stringify(env[name] ?? null);
+        const got = /SECRET|TOKEN|DATABASE_URL/.test(name) && env[name] ? '(hidden)' : JSON.stringify(env[name] ?? null);
         return `${name}: ${issue.message} (got ${got})`;
       }),
     );

@@ -31,6 +31,7 @@ import type {
   LlmCallRecord,
   Tx,
 } from './store.ts';
+import { singleProcessLeases } from './single-process-leases.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 
@@ -760,6 +761,16 @@ class SqliteStore implements Store {
       redacted: r.redacted === 1,
     }));
   }
+
+  private readonly leases = singleProcessLeases({
+    inboxAfter: (id, limit) => this.queued(() => (this.db.prepare('SELECT * FROM inbox WHERE id > ? ORDER BY id LIMIT ?').all(id, limit) as Row[]).map(toInbound)),
+    dueRecipients: (channel, now, limit, skip) => this.dueRecipients(channel, now, limit, skip),
+  });
+  claimInbound = (limit: number) => this.leases.claimInbound(limit);
+  claimRecipients = (channel: string, now: Date, limit: number, skip: string[]) => this.leases.claimRecipients(channel, now, limit, skip);
+  releaseRecipient = (channel: string, recipient: string) => this.leases.releaseRecipient(channel, recipient);
+  acquireLock = (name: string) => this.leases.acquireLock(name);
+  hitRateLimit = (key: string, windowMs: number, now: Date) => this.leases.hitRateLimit(key, windowMs, now);
 
   async close(): Promise<void> {
     await this.queue;
