@@ -481,7 +481,9 @@ const behaviours: Behaviour[] = [
   [
     'rate limits count per key within a window, then start again',
     async (store) => {
+      expect(await store.hitRateLimit('k', 60_000, now, { increment: false })).toEqual({ count: 0, resetAt: now.toISOString() });
       expect((await store.hitRateLimit('k', 60_000, now)).count).toBe(1);
+      expect((await store.hitRateLimit('k', 60_000, now, { increment: false })).count).toBe(1);
       const second = await store.hitRateLimit('k', 60_000, now);
       expect(second).toEqual({ count: 2, resetAt: new Date(now.getTime() + 60_000).toISOString() });
       expect((await store.hitRateLimit('other', 60_000, now)).count).toBe(1);

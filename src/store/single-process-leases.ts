@@ -32,9 +32,10 @@ export function singleProcessLeases(source: LeaseSource): Pick<Store, 'claimInbo
       locks.add(name);
       return { release: async () => void locks.delete(name) };
     },
-    async hitRateLimit(key, windowMs, now) {
+    async hitRateLimit(key, windowMs, now, opts = {}) {
       const t = now.getTime();
       let w = windows.get(key);
+      if (opts.increment === false) return w && w.resetAt > t ? { count: w.count, resetAt: new Date(w.resetAt).toISOString() } : { count: 0, resetAt: now.toISOString() };
       if (!w || w.resetAt <= t) {
         // Forget run-out windows now and then, so the map stays small.
         if (windows.size > 10_000) for (const [k, v] of windows) if (v.resetAt <= t) windows.delete(k);

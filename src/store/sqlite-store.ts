@@ -770,7 +770,7 @@ class SqliteStore implements Store {
   claimRecipients = (channel: string, now: Date, limit: number, skip: string[]) => this.leases.claimRecipients(channel, now, limit, skip);
   releaseRecipient = (channel: string, recipient: string) => this.leases.releaseRecipient(channel, recipient);
   acquireLock = (name: string) => this.leases.acquireLock(name);
-  hitRateLimit = (key: string, windowMs: number, now: Date) => this.leases.hitRateLimit(key, windowMs, now);
+  hitRateLimit = (key: string, windowMs: number, now: Date, opts?: { increment?: boolean }) => this.leases.hitRateLimit(key, windowMs, now, opts);
 
   async close(): Promise<void> {
     await this.queue;

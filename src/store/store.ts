@@ -460,8 +460,11 @@ export interface Store {
    * undefined when another holds it. It goes with its instance.
    */
   acquireLock(name: string): Promise<{ release(): Promise<void> } | undefined>;
-  /** Counts a request against a rate limit key; the count and end of its current window. */
-  hitRateLimit(key: string, windowMs: number, now: Date): Promise<{ count: number; resetAt: string }>;
+  /**
+   * Counts a request against a rate limit key; the count and end of its current window. With
+   * `increment: false` only reads them (0 and now when no window is running).
+   */
+  hitRateLimit(key: string, windowMs: number, now: Date, opts?: { increment?: boolean }): Promise<{ count: number; resetAt: string }>;
 
   close(): Promise<void>;
 }

@@ -36,7 +36,7 @@ export class Sql {
 
   private async query(text: string, params: unknown[]): Promise<pg.QueryResult> {
     if (this.ready) await this.ready;
-    return this.on.query(text, params);
+    return this.on.query(text, params.map(textSafe));
   }
 
   now(): string {
@@ -55,6 +55,17 @@ export class Sql {
   async run(text: string, params: unknown[] = []): Promise<number> {
     return (await this.query(text, params)).rowCount ?? 0;
   }
+}
+
+/**
+ * PostgreSQL's text cannot hold U+0000 (SQLite's can), and a statement with one fails whole: a
+ * name or id carrying one (from a platform, a form) is stored with U+FFFD instead, rather than
+ * losing the row. JSON is not touched: it carries the character escaped, which json keeps.
+ */
+function textSafe(v: unknown): unknown {
+  if (typeof v === 'string') return v.includes('\u0000') ? v.replaceAll('\u0000', '\uFFFD') : v;
+  if (Array.isArray(v)) return v.map(textSafe);
+  return v;
 }
 
 /** JSON for a json column (objects and arrays are given as text: pg would turn an array into a PostgreSQL array). */
