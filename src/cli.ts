@@ -13,6 +13,7 @@
  *   alerts list | alerts groups                        where alerts go; the LINE groups the bot joined
  *   evidence verify <zip>                              checks an evidence package's hashes ("ok", exit 0)
  *   backup <file>                                      an online copy of the database (docs/operations.md: restore)
+ *   db migrate-to <postgres url> [--files-dir <dir>]   copies the SQLite database (and its files) into an empty PostgreSQL, verified
  */
 import { parseArgs } from 'node:util';
 import { databasePath } from './services.ts';
@@ -27,6 +28,8 @@ import { setTelegramWebhook } from './channels/telegram/telegram-admin.ts';
 import { readLocales, Translations } from './i18n/locales.ts';
 import { backupCommand } from './ops/backup-cli.ts';
 import { withStore } from './store/open-store.ts';
+import { isPostgresUrl } from './store/postgres-store.ts';
+import { migrateToPostgres } from './ops/migrate-to.ts';
 
 const USAGE = [
   'usage: npm run cli -- token create --agency <agency id|all> [--label <text>] [--days <n>]',
@@ -41,6 +44,7 @@ const USAGE = [
   '       npm run cli -- alerts groups',
   '       npm run cli -- evidence verify <package.zip>',
   '       npm run cli -- backup <new file>',
+  '       npm run cli -- db migrate-to <postgres://...> [--files-dir <shared folder>]',
 ].join('\n');
 
 async function main(argv: string[]): Promise<number> {
@@ -59,11 +63,25 @@ async function main(argv: string[]): Promise<number> {
       'line-group': { type: 'string' },
       'webhook-url': { type: 'string' },
       'webhook-secret': { type: 'string' },
+      'files-dir': { type: 'string' },
     },
   });
   // Verifying a package needs no configuration or database: it may run on the receiving side.
   if (positionals[0] === 'evidence' && positionals[1] === 'verify') return evidenceVerifyCommand(positionals[2]);
   const config = loadConfig();
+  if (positionals[0] === 'db' && positionals[1] === 'migrate-to') {
+    if (!isPostgresUrl(positionals[2])) return (console.error('usage: npm run cli -- db migrate-to <postgres://user:password@host/db> [--files-dir <shared folder>]'), 2);
+    const fromFilesDir = config.FILES_DIR ?? config.DATA_DIR;
+    const result = await migrateToPostgres({
+      sqliteFile: databasePath(config),
+      fromFilesDir,
+      postgresUrl: positionals[2],
+      toFilesDir: values['files-dir'] ?? fromFilesDir,
+      log: (line) => console.error(line),
+    });
+    console.log(`ok: ${result.tables.reduce((n, t) => n + t.rows, 0)} rows in ${result.tables.length} tables and ${result.files} files moved and verified`);
+    return 0;
+  }
   if (positionals[0] === 'backup') {
     // PostgreSQL has its own tools for this, and they are what its operators already use.
     if (config.DATABASE_URL) return (console.error('DATABASE_URL is set: back up PostgreSQL with pg_dump (docs/multi-instance.md).'), 2);
