@@ -9,6 +9,7 @@ import { registerSimulator } from './channels/simulator/sim-routes.ts';
 import { requestErrorOf } from './core/errors.ts';
 import { registerDashboard } from './dashboard/dashboard-plugin.ts';
 import { registerHttpSecurity, trustProxyOption } from './http-security.ts';
+import { sharedRateLimits } from './shared-rate-limits.ts';
 import { registerOps } from './ops/ops-plugin.ts';
 import { requestLogOptions } from './ops/request-log.ts';
 import { registerScriptedReporters } from './training/scripted-reporters.ts';
@@ -50,7 +51,7 @@ export async function createApp(services: Services): Promise<FastifyInstance> {
   app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}.` }));
 
   // Security headers and no-store on every response, and the rate limiter the routes use.
-  await registerHttpSecurity(app);
+  await registerHttpSecurity(app, config.DATABASE_URL ? { rateLimitStore: sharedRateLimits(services.store, services.clock) } : {});
   // /healthz, /readyz, /metrics, /api/openapi.json; first, so that the OpenAPI document sees the routes.
   await registerOps(app, services, { databaseFile: databasePath(config) });
   if (config.SIMULATOR) registerSimulator(app, services);

@@ -18,7 +18,7 @@ import { StoryExtractor } from './llm/extract.ts';
 import { TicketAssist } from './llm/ticket-assist.ts';
 import { fileTranscriber, takesVoiceNotes } from './llm/voice-note.ts';
 import { FileStore } from './store/file-store.ts';
-import { openSqliteStore } from './store/sqlite-store.ts';
+import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 import { ReporterUpdates } from './tickets/reporter-updates.ts';
 import type { TrainingService } from './training/exercise-service.ts';
@@ -91,8 +91,9 @@ export function databasePath(config: Pick<Config, 'DATA_DIR' | 'TRAINING'>): str
 /** Builds the services: loads and checks the definitions, opens the store. */
 export function createServices(config: Config, clock: Clock = systemClock): Services {
   const definitions = loadDefinitions(config.FLOWS_DIR, config.LOCALES_DIR);
-  const store = openSqliteStore(databasePath(config), clock);
-  const files = new FileStore(workspaceDir(config));
+  const store = openStore(config, clock, databasePath(config));
+  // Several instances share FILES_DIR; one keeps its files in its workspace.
+  const files = new FileStore(config.FILES_DIR ?? workspaceDir(config));
   const llm = new LlmClient(config, store, { clock });
   const alerts = new AgencyAlerts({ config, translations: definitions.translations, dictionary: definitions.flows.dictionary, staffLanguages: definitions.staffLanguages, clock });
   const extractor = new StoryExtractor(llm, definitions.flows.dictionary);
