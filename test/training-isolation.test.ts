@@ -97,6 +97,7 @@ describe('the training workspace', () => {
     expect(realQueue.text).toContain(realRef);
     expect(realQueue.text).not.toContain(trainingRef);
     expect(realQueue.text).not.toContain('training-banner');
+    expect(realQueue.text).toContain('badge sim-ticket');
     expect((await realAdmin.get(`/staff/tickets/${trainingRef}`)).status).toBe(404);
     expect((await realAdmin.get('/staff/export.csv?status=all')).text).not.toContain(trainingRef);
     const trainingQueue = await trainer.get('/staff?status=all');
@@ -116,6 +117,9 @@ describe('the training workspace', () => {
     for (const p of ['/staff', `/staff/tickets/${trainingRef}`, '/staff/stats', '/staff/admin', '/staff/tickets/TR-NONE-0000']) {
       expect((await trainer.get(p)).text, p).toContain('Training workspace: every case here is an exercise');
     }
+    // The simulator's "Test" marks would be on every training ticket: the banner says it once.
+    expect((await trainer.get('/staff?status=all')).text).not.toContain('badge sim-ticket');
+    expect((await trainer.get(`/staff/tickets/${trainingRef}`)).text).not.toContain('notice sim-ticket');
     expect(await (await fetch(`${training.url}/sim`)).text()).toContain('TRAINING: this chat plays an exercise');
     expect(await (await fetch(`${real.url}/sim`)).text()).not.toContain('training-banner');
   });
