@@ -13,6 +13,7 @@
  *   alerts list | alerts groups                        where alerts go; the LINE groups the bot joined
  *   evidence verify <zip>                              checks an evidence package's hashes ("ok", exit 0)
  *   backup <file>                                      an online copy of the database (docs/operations.md: restore)
+ *   db encrypt | db rekey                              encrypts the database, files and secrets with DATABASE_KEY; moves them to NEW_DATABASE_KEY
  */
 import { parseArgs } from 'node:util';
 import { databasePath } from './services.ts';
@@ -26,6 +27,7 @@ import { lineWebhookUrl } from './channels/line/line-admin.ts';
 import { setTelegramWebhook } from './channels/telegram/telegram-admin.ts';
 import { readLocales, Translations } from './i18n/locales.ts';
 import { backupCommand } from './ops/backup-cli.ts';
+import { dbKeyCommand } from './privacy/db-key-cli.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 
 const USAGE = [
@@ -41,6 +43,8 @@ const USAGE = [
   '       npm run cli -- alerts groups',
   '       npm run cli -- evidence verify <package.zip>',
   '       npm run cli -- backup <new file>',
+  '       npm run cli -- db encrypt          (DATABASE_KEY set; server stopped)',
+  '       npm run cli -- db rekey            (DATABASE_KEY and NEW_DATABASE_KEY set; server stopped)',
 ].join('\n');
 
 async function main(argv: string[]): Promise<number> {
@@ -64,9 +68,10 @@ async function main(argv: string[]): Promise<number> {
   // Verifying a package needs no configuration or database: it may run on the receiving side.
   if (positionals[0] === 'evidence' && positionals[1] === 'verify') return evidenceVerifyCommand(positionals[2]);
   const config = loadConfig();
-  if (positionals[0] === 'backup') return backupCommand(databasePath(config), positionals[1]);
+  if (positionals[0] === 'db') return dbKeyCommand(config, databasePath(config), positionals[1]);
+  if (positionals[0] === 'backup') return backupCommand(databasePath(config), positionals[1], config.DATABASE_KEY);
   if (positionals[0] === 'token' && ['create', 'list', 'revoke'].includes(positionals[1] ?? '')) {
-    const store = openSqliteStore(databasePath(config));
+    const store = openSqliteStore(databasePath(config), undefined, { key: config.DATABASE_KEY });
     try {
       if (positionals[1] === 'create') return await tokenCreateCommand(store, loadDirectory(config.FLOWS_DIR), values, config.API_TOKEN_DAYS);
       if (positionals[1] === 'list') return await tokenListCommand(store);
@@ -76,7 +81,7 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   if (positionals[0] === 'staff' && positionals[1] === 'create') {
-    const store = openSqliteStore(databasePath(config));
+    const store = openSqliteStore(databasePath(config), undefined, { key: config.DATABASE_KEY });
     try {
       return await staffCreateCommand(store, loadDirectory(config.FLOWS_DIR), values);
     } finally {
@@ -84,7 +89,7 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   if (positionals[0] === 'staff' && positionals[1] === 'link-telegram') {
-    const store = openSqliteStore(databasePath(config));
+    const store = openSqliteStore(databasePath(config), undefined, { key: config.DATABASE_KEY });
     try {
       return await staffLinkTelegramCommand(store, values);
     } finally {
@@ -92,7 +97,7 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   if (positionals[0] === 'alerts' && ['set', 'list', 'groups'].includes(positionals[1] ?? '')) {
-    const store = openSqliteStore(databasePath(config));
+    const store = openSqliteStore(databasePath(config), undefined, { key: config.DATABASE_KEY });
     try {
       if (positionals[1] === 'set') return await alertsSetCommand(store, loadDirectory(config.FLOWS_DIR), values);
       if (positionals[1] === 'list') return await alertsListCommand(store);

@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from './config/env.ts';
 import { DefinitionError, formatProblem } from './core/errors.ts';
 import { startupWarnings } from './startup-warnings.ts';
 import { installShutdown } from './ops/shutdown.ts';
+import { DatabaseKeyError } from './store/sqlite/cipher.ts';
 
 /** How often overdue referrals are looked for. */
 const ESCALATION_TICK_MS = 60_000;
@@ -50,7 +51,7 @@ try {
     onDeadline: () => services.store.close(),
   });
 } catch (err) {
-  if (err instanceof ConfigError) console.error(err.message);
+  if (err instanceof ConfigError || err instanceof DatabaseKeyError) console.error(err.message);
   else if (err instanceof DefinitionError) console.error(`The definitions have problems (run npm run check):\n${err.problems.map(formatProblem).join('\n')}`);
   else throw err;
   process.exit(1);

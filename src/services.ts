@@ -17,6 +17,7 @@ import { LlmClient } from './llm/llm-client.ts';
 import { StoryExtractor } from './llm/extract.ts';
 import { TicketAssist } from './llm/ticket-assist.ts';
 import { fileTranscriber, takesVoiceNotes } from './llm/voice-note.ts';
+import { deriveKey } from './privacy/keys.ts';
 import { FileStore } from './store/file-store.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 import type { Store } from './store/store.ts';
@@ -53,8 +54,8 @@ export function databasePath(config: Config): string {
 /** Builds the services: loads and checks the definitions, opens the store. */
 export function createServices(config: Config, clock: Clock = systemClock): Services {
   const definitions = loadDefinitions(config.FLOWS_DIR, config.LOCALES_DIR);
-  const store = openSqliteStore(databasePath(config), clock);
-  const files = new FileStore(config.DATA_DIR);
+  const store = openSqliteStore(databasePath(config), clock, { key: config.DATABASE_KEY });
+  const files = new FileStore(config.DATA_DIR, config.DATABASE_KEY ? deriveKey(config.DATABASE_KEY, 'files') : undefined);
   const llm = new LlmClient(config, store, { clock });
   const alerts = new AgencyAlerts({ config, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock });
   const conversation = new ConversationService({

@@ -2,7 +2,6 @@
  * The ticket page, its attachments and the staff actions. Every route first asks the access
  * service for the ticket: one outside the staff member's agency is 404, like one that does not exist.
  */
-import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RequestError } from '../core/errors.ts';
 import { exportEvidence } from '../evidence/evidence-export.ts';
@@ -102,7 +101,7 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
     // Only images are shown in the browser; anything else is always saved, never rendered here.
     const inline = !download && attachment.mime.startsWith('image/');
     if (download) await store.transaction((tx) => tx.audit({ ticketRef: found.ticket.ref, actor: actorOf(req).audit, action: 'attachment.downloaded', detail: { id: attachment.id } }));
-    const bytes = await readFile(files.resolve(attachment.path));
+    const bytes = await files.read(attachment.path);
     return reply
       .type(attachment.mime)
       .header('content-disposition', contentDisposition(inline ? 'inline' : 'attachment', attachment.name ?? `${attachment.id}`))

@@ -37,7 +37,7 @@ export function isLocalRequest(req: FastifyRequest): boolean {
 /** Mounts the operator's endpoints, the request-id header, HTTP latency and the queue metrics. */
 export async function registerOps(app: FastifyInstance, services: Services, opts: { databaseFile: string }): Promise<void> {
   const { config, store, clock } = services;
-  const figures = openOpsFigures(opts.databaseFile);
+  const figures = openOpsFigures(opts.databaseFile, config.DATABASE_KEY);
   const platforms = [
     ...(config.LINE_CHANNEL_SECRET && config.LINE_CHANNEL_ACCESS_TOKEN ? ['line'] : []),
     ...(config.TELEGRAM_BOT_TOKEN ? ['telegram'] : []),

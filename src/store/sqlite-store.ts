@@ -6,8 +6,11 @@
  */
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { type Clock, systemClock } from '../core/clock.ts';
+import { deriveKey } from '../privacy/keys.ts';
+import { sealText, unsealText } from '../privacy/sealed.ts';
+import { unlock } from './sqlite/cipher.ts';
 import type {
   AgencyAlertConfig,
   ApiToken,
@@ -50,6 +53,8 @@ export interface SqliteOptions {
    * allows; syncing it would cost several disk flushes per message. The bench measures both.
    */
   bookkeeping?: 'FULL' | 'NORMAL';
+  /** `DATABASE_KEY`: the file (and its WAL) is encrypted with it, and webhook secrets under a key derived from it. */
+  key?: string;
 }
 
 /** Opens (creating when needed) the database at `file` and applies pending migrations. */
@@ -61,6 +66,8 @@ export function openSqliteStore(file: string, clock: Clock = systemClock, opts: 
     closeSync(openSync(file, 'a', 0o600));
   }
   const db = new Database(file);
+  // Before anything else reads the file: a wrong key stops here, having changed nothing.
+  unlock(db, file, opts.key);
   db.pragma('journal_mode = WAL');
   const synchronous = opts.synchronous ?? 'FULL';
   db.pragma(`synchronous = ${synchronous}`);
@@ -69,7 +76,7 @@ export function openSqliteStore(file: string, clock: Clock = systemClock, opts: 
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
-  return new SqliteStore(db, clock, { durable: synchronous, bookkeeping: opts.bookkeeping ?? 'NORMAL' });
+  return new SqliteStore(db, clock, { durable: synchronous, bookkeeping: opts.bookkeeping ?? 'NORMAL' }, opts.key ? deriveKey(opts.key, 'secrets') : undefined);
 }
 
 /** Applies `NNN-name.sql` files above the database's `user_version`, each in its own transaction. */
@@ -97,15 +104,25 @@ class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly clock: Clock;
   private readonly sync: { durable: 'FULL' | 'NORMAL'; bookkeeping: 'FULL' | 'NORMAL' };
+  /** Seals webhook secrets in the database (issue 14); undefined without DATABASE_KEY. */
+  private readonly secretKey: Buffer | undefined;
 
   constructor(
     db: Database.Database,
     clock: Clock,
     sync: { durable: 'FULL' | 'NORMAL'; bookkeeping: 'FULL' | 'NORMAL' } = { durable: 'FULL', bookkeeping: 'NORMAL' },
+    secretKey?: Buffer,
   ) {
     this.db = db;
     this.clock = clock;
     this.sync = sync;
+    this.secretKey = secretKey;
+  }
+
+  /** An alert row with its webhook secret opened. */
+  private alertsFrom(row: Row): AgencyAlertConfig {
+    const a = toAgencyAlerts(row);
+    return a.webhookSecret ? { ...a, webhookSecret: unsealText(this.secretKey, a.webhookSecret) } : a;
   }
 
   /** Runs `work` with the bookkeeping's synchronous level (set between transactions only). */
@@ -386,7 +403,7 @@ class SqliteStore implements Store {
 
   private agencyAlertsOf(agency: string): AgencyAlertConfig | undefined {
     const row = this.db.prepare('SELECT * FROM agency_alerts WHERE agency = ?').get(agency) as Row | undefined;
-    return row && toAgencyAlerts(row);
+    return row && this.alertsFrom(row);
   }
   async setAgencyAlerts(agency: string, p: Partial<Omit<AgencyAlertConfig, 'agency' | 'updatedAt'>>): Promise<void> {
     return this.queued(() => {
@@ -396,7 +413,7 @@ class SqliteStore implements Store {
         telegram_chat: p.telegramChat,
         line_group: p.lineGroup,
         webhook_url: p.webhookUrl,
-        webhook_secret: p.webhookSecret,
+        webhook_secret: p.webhookSecret && this.secretKey ? sealText(this.secretKey, p.webhookSecret) : p.webhookSecret,
         lang: p.lang,
       };
       const set = Object.entries(columns).filter(([, v]) => v !== undefined);
@@ -406,7 +423,7 @@ class SqliteStore implements Store {
     });
   }
   async listAgencyAlerts(): Promise<AgencyAlertConfig[]> {
-    return (this.db.prepare('SELECT * FROM agency_alerts ORDER BY agency').all() as Row[]).map(toAgencyAlerts);
+    return (this.db.prepare('SELECT * FROM agency_alerts ORDER BY agency').all() as Row[]).map((r) => this.alertsFrom(r));
   }
   async recordLineGroup(groupId: string, joined: boolean): Promise<void> {
     return this.queued(() => {
