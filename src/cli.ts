@@ -13,10 +13,10 @@
  *   alerts list | alerts groups                        where alerts go; the LINE groups the bot joined
  *   evidence verify <zip>                              checks an evidence package's hashes ("ok", exit 0)
  *   backup <file>                                      an online copy of the database (docs/operations.md: restore)
+ *   retention run [--dry-run]                          purges what is past its retention period; prints counts by kind
  *   db encrypt | db rekey                              encrypts the database, files and secrets with DATABASE_KEY; moves them to NEW_DATABASE_KEY
  */
 import { parseArgs } from 'node:util';
-import { databasePath } from './services.ts';
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './api/tokens-cli.ts';
 import { loadConfig } from './config/env.ts';
 import { alertsGroupsCommand, alertsListCommand, alertsSetCommand } from './alerts/alerts-cli.ts';
@@ -28,6 +28,8 @@ import { setTelegramWebhook } from './channels/telegram/telegram-admin.ts';
 import { readLocales, Translations } from './i18n/locales.ts';
 import { backupCommand } from './ops/backup-cli.ts';
 import { dbKeyCommand } from './privacy/db-key-cli.ts';
+import { retentionRunCommand } from './privacy/retention-cli.ts';
+import { createServices, databasePath } from './services.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 
 const USAGE = [
@@ -43,6 +45,7 @@ const USAGE = [
   '       npm run cli -- alerts groups',
   '       npm run cli -- evidence verify <package.zip>',
   '       npm run cli -- backup <new file>',
+  '       npm run cli -- retention run [--dry-run]',
   '       npm run cli -- db encrypt          (DATABASE_KEY set; server stopped)',
   '       npm run cli -- db rekey            (DATABASE_KEY and NEW_DATABASE_KEY set; server stopped)',
 ].join('\n');
@@ -63,11 +66,20 @@ async function main(argv: string[]): Promise<number> {
       'line-group': { type: 'string' },
       'webhook-url': { type: 'string' },
       'webhook-secret': { type: 'string' },
+      'dry-run': { type: 'boolean' },
     },
   });
   // Verifying a package needs no configuration or database: it may run on the receiving side.
   if (positionals[0] === 'evidence' && positionals[1] === 'verify') return evidenceVerifyCommand(positionals[2]);
   const config = loadConfig();
+  if (positionals[0] === 'retention' && positionals[1] === 'run') {
+    const services = createServices(config);
+    try {
+      return await retentionRunCommand(services.retention, values['dry-run'] === true);
+    } finally {
+      await services.store.close();
+    }
+  }
   if (positionals[0] === 'db') return dbKeyCommand(config, databasePath(config), positionals[1]);
   if (positionals[0] === 'backup') return backupCommand(databasePath(config), positionals[1], config.DATABASE_KEY);
   if (positionals[0] === 'token' && ['create', 'list', 'revoke'].includes(positionals[1] ?? '')) {

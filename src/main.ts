@@ -9,6 +9,7 @@ import { DefinitionError, formatProblem } from './core/errors.ts';
 import { startupWarnings } from './startup-warnings.ts';
 import { installShutdown } from './ops/shutdown.ts';
 import { DatabaseKeyError } from './store/sqlite/cipher.ts';
+import { scheduleRetention } from './privacy/retention.ts';
 
 /** How often overdue referrals are looked for. */
 const ESCALATION_TICK_MS = 60_000;
@@ -39,12 +40,15 @@ try {
   };
   const escalationTimer = setInterval(escalate, ESCALATION_TICK_MS);
   void escalate();
+  // Retention (issue 14): what is past its period goes, a minute after start and then daily.
+  const retention = scheduleRetention(services.retention, app.log);
   // SIGTERM/SIGINT: finish what is in flight, within SHUTDOWN_TIMEOUT_MS, then close the database.
   installShutdown({
     log: app.log,
     deadlineMs: config.SHUTDOWN_TIMEOUT_MS,
     steps: [
       { name: 'escalation', run: async () => (clearInterval(escalationTimer), await ticking) },
+      { name: 'retention', run: () => retention.stop() },
       { name: 'server and channels', run: () => app.close() },
       { name: 'database', run: () => services.store.close() },
     ],

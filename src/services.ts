@@ -18,6 +18,8 @@ import { StoryExtractor } from './llm/extract.ts';
 import { TicketAssist } from './llm/ticket-assist.ts';
 import { fileTranscriber, takesVoiceNotes } from './llm/voice-note.ts';
 import { deriveKey } from './privacy/keys.ts';
+import { Retention } from './privacy/retention.ts';
+import { retentionPeriods } from './privacy/retention-env.ts';
 import { FileStore } from './store/file-store.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 import type { Store } from './store/store.ts';
@@ -43,6 +45,8 @@ export interface Services {
   assist: TicketAssist;
   /** Stories into proposed answers (`extract`); the flow's confirm step is to call it (see src/llm/extract.ts). */
   extractor: StoryExtractor;
+  /** The retention purge (issue 14); main runs it daily, the CLI on demand. */
+  retention: Retention;
   clock: Clock;
 }
 
@@ -63,11 +67,12 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
     ...definitions,
     lexicon: new TranslationLexicon(definitions.translations),
     maxTextLength: config.MAX_TEXT_LENGTH,
+    privacy: { unticketedDays: config.RETENTION_UNTICKETED_DAYS, closedDays: config.RETENTION_CLOSED_TRANSCRIPT_DAYS },
     deleteFiles: (paths) => files.delete(paths),
     alerts,
     ...(takesVoiceNotes(config) ? { transcribe: fileTranscriber(llm, files) } : {}),
   });
   const actions = new TicketActions(store, definitions.directory, clock, { alerts, updates: new ReporterUpdates(definitions.translations) });
   const escalation = new EscalationService({ store, alerts, targets: targetsFrom(config) });
-  return { config, store, files, definitions, conversation, actions, alerts, escalation, llm, assist: new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id)), extractor: new StoryExtractor(llm, definitions.flows.dictionary), clock };
+  return { config, store, files, definitions, conversation, actions, alerts, escalation, llm, assist: new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id)), extractor: new StoryExtractor(llm, definitions.flows.dictionary), retention: new Retention({ store, files, periods: retentionPeriods(config), clock }), clock };
 }

@@ -9,6 +9,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { llmEnv, llmRefine } from '../llm/llm-env.ts';
+import { retentionEnv } from '../privacy/retention-env.ts';
 
 /** An https:// (or, for tests, http://) origin without a trailing slash: the SDKs append paths themselves. */
 const apiRoot = (fallback: string) =>
@@ -108,6 +109,8 @@ export const envSchema = z.object({
   DATABASE_KEY: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
   // Only for `npm run cli -- db rekey`: the key the database moves to.
   NEW_DATABASE_KEY: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
+  // Retention periods per kind of data, in days (issue 14, src/privacy/retention-env.ts).
+  ...retentionEnv,
   // Language-model assist (issue 13, src/llm/): off unless LLM_FEATURES names a feature.
   ...llmEnv,
 }).superRefine((env, ctx) => {

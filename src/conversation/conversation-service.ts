@@ -19,6 +19,7 @@ import { Distress } from './distress.ts';
 import { CHANGE_HINT_KEY, LanguageChoice, WELCOME_OUT } from './language-choice.ts';
 import { type MyanmarFont, MyanmarFonts } from './myanmar-font.ts';
 import { quickExit } from './quick-exit.ts';
+import { DEFAULT_PRIVACY_FACTS, deleteRequest, isDeleteChoice, type PrivacyFacts, privacyReply } from './privacy-commands.ts';
 import { type Unsent, withdrawUnsent } from './unsend.ts';
 import { render } from './render.ts';
 import type { InboundMessage, Reply, StoredFile } from './reply.ts';
@@ -38,6 +39,8 @@ export interface ConversationDeps {
   alerts?: AgencyAlerts;
   /** Words of each language typed in Latin letters, for first messages (without: Latin -> menu). */
   latinWords?: LatinWords;
+  /** The retention periods `/privacy` names (issue 14). */
+  privacy?: PrivacyFacts;
   /** Transcribes a voice note (the assist's `transcribe`); undefined when it could not. */
   transcribe?: (file: StoredFile) => Promise<string | undefined>;
 }
@@ -148,8 +151,15 @@ export class ConversationService {
     const askedFont = this.fonts.asked(content);
     if (askedFont && state) return this.switchFont(tx, msg, state, askedFont, content);
 
-    const command = content.type === 'text' ? this.commands.match(content.text) : undefined;
+    const command = content.type === 'text' ? this.commands.match(content.text) : isDeleteChoice(content) ? 'delete' : undefined;
     if (command === 'exit') return { ...(await quickExit(translations, tx, msg, sessionId, state, filesToDelete, synchronous)), exited: true };
+    // Privacy (issue 14): what is kept and how to ask for deletion; deletion itself.
+    if (command === 'delete' || command === 'privacy') {
+      const more = state && !state.ended ? await this.renderFor(tx, msg, state, this.again(state)) : [];
+      if (command === 'privacy') return { ...(state ? { state } : {}), quiet: true, replies: [privacyReply(translations, state?.lang, this.deps.privacy ?? DEFAULT_PRIVACY_FACTS), ...more] };
+      const { outcome, erased } = await deleteRequest(translations, tx, msg, sessionId, state, filesToDelete, synchronous);
+      return erased ? { ...outcome, exited: true } : { ...outcome, quiet: true, replies: [...outcome.replies, ...more] };
+    }
     // "/start" with a page of text after it, or "/something" unknown: bad input, answered with help.
     if (content.type === 'text' && isBadCommand(content.text, command)) return { replies: await this.renderFor(tx, msg, state, [{ kind: 'say', key: 'help.text' }, ...this.again(state)]) };
     if (command && command !== 'start' && state && !state.ended) return this.command(tx, msg, state, command);
@@ -320,7 +330,7 @@ export class ConversationService {
     return { state, record, caseRef: ticket.ref, replies: [{ text: ack }, ...(await this.renderFor(tx, msg, state, out))] };
   }
 
-  private async command(tx: Tx, msg: InboundMessage, state: SessionState, command: Exclude<Command, 'exit' | 'start'>) {
+  private async command(tx: Tx, msg: InboundMessage, state: SessionState, command: Exclude<Command, 'exit' | 'start' | 'delete' | 'privacy'>) {
     const { flows } = this.deps;
     switch (command) {
       // Answers that change nothing stay off the report: /status names every case of the chat.

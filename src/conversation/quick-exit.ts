@@ -7,6 +7,7 @@
 import type { Translations } from '../i18n/locales.ts';
 import type { SessionState } from '../flow/types.ts';
 import type { Tx } from '../store/store.ts';
+import { deleteChoice } from './delete-choice.ts';
 import type { InboundMessage, Reply } from './reply.ts';
 
 /**
@@ -52,5 +53,6 @@ export async function quickExit(
   const next = state ? { ...state, ended: true, choosingLanguage: false } : undefined;
   // On LINE the goodbye stays on the screen: it never repeats the reference.
   const text = phoneKeeps ? t('exit_line.closed') : t('exit.closed', { ref: tickets[0]!.ref });
-  return { ...(next ? { state: next } : {}), replies: [{ text }] };
+  // The case stays: the goodbye offers to ask for its deletion (issue 14).
+  return { ...(next ? { state: next } : {}), replies: [{ text, choices: [deleteChoice(translations, state?.lang)] }] };
 }

@@ -11,6 +11,7 @@ import { type Clock, systemClock } from '../core/clock.ts';
 import { deriveKey } from '../privacy/keys.ts';
 import { sealText, unsealText } from '../privacy/sealed.ts';
 import { unlock } from './sqlite/cipher.ts';
+import { eraseTicket, purgeExpired, setPrivacyFlags } from './sqlite/privacy.ts';
 import type {
   AgencyAlertConfig,
   ApiToken,
@@ -311,6 +312,11 @@ class SqliteStore implements Store {
           .lastInsertRowid,
       );
     },
+
+    // Privacy duties (issue 14): the SQL is in sqlite/privacy.ts.
+    setPrivacyFlags: async (ref, flags) => setPrivacyFlags(this.db, ref, flags, this.now()),
+    purgeExpired: async (cutoffs, opts) => purgeExpired(this.db, cutoffs, opts.dryRun),
+    eraseTicket: async (ref) => eraseTicket(this.db, ref, this.now()),
   };
 
   async getTicket(ref: string): Promise<TicketRecord | undefined> {
@@ -778,6 +784,17 @@ class SqliteStore implements Store {
     }));
   }
 
+  async scrub(opts: { vacuum?: boolean } = {}): Promise<void> {
+    // Outside any transaction (VACUUM cannot run in one), in the queue like one.
+    const run = async () => {
+      if (opts.vacuum) this.db.exec('VACUUM');
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
   async close(): Promise<void> {
     await this.queue;
     this.db.close();
@@ -826,6 +843,9 @@ function toTicket(r: Row, referrals: Referral[]): TicketRecord {
     updatedByReporterAt: (r.updated_by_reporter_at as string | null) ?? null,
     conversationId: (r.conversation_id as string | null) ?? null,
     reporterLeftAt: (r.reporter_left_at as string | null) ?? null,
+    legalHoldAt: (r.legal_hold_at as string | null) ?? null,
+    erasureRequestedAt: (r.erasure_requested_at as string | null) ?? null,
+    erasedAt: (r.erased_at as string | null) ?? null,
     createdAt: r.created_at as string,
     updatedAt: r.updated_at as string,
     referrals,

@@ -53,6 +53,10 @@ export interface TicketRecord {
   conversationId: string | null;
   /** The reporter used the quick exit: nothing goes to the chat until they write again. */
   reporterLeftAt: string | null;
+  /** Privacy (issue 14): on legal hold since (no purge, no erasure), erasure asked by the reporter, erased (a tombstone). */
+  legalHoldAt?: string | null;
+  erasureRequestedAt?: string | null;
+  erasedAt?: string | null;
   createdAt: string;
   updatedAt: string;
   referrals: Referral[];
@@ -263,6 +267,21 @@ export interface LlmCallRecord {
   redacted: boolean;
 }
 
+/**
+ * Kinds of data with a retention period (issue 14, src/privacy/retention.ts). Each is purged when
+ * older than its period: a conversation that never became a ticket (since its last message),
+ * transcripts and attachments of closed tickets (since the ticket last changed), sent or failed
+ * outbox rows (since sent), inbound event payloads and ids (since received), staff sessions
+ * (since they expired), audit rows (since written). Tickets on legal hold keep everything.
+ */
+export type RetentionKind = 'unticketed_conversations' | 'closed_transcripts' | 'outbox_content' | 'inbound_events' | 'closed_attachments' | 'staff_sessions' | 'audit';
+
+/** What a purge removes (or, in a dry run, would remove): counts by kind, and the files to delete after commit. */
+export interface PurgeResult {
+  counts: Record<RetentionKind, number>;
+  files: string[];
+}
+
 /** Reads and writes inside one transaction. */
 export interface Tx {
   /** Records an inbound event id; false when it was seen before (a redelivery). */
@@ -323,6 +342,20 @@ export interface Tx {
   /** The newest message sent in a session, with the case it was written to (staff, case updates). */
   lastOutboundRow(sessionId: string): Promise<{ body: unknown; ticketRef: string | null } | undefined>;
   enqueue(msg: Omit<OutboxMessage, 'id' | 'attempts'>, opts?: { delivered?: boolean }): Promise<number>;
+
+  /** Sets or clears a ticket's legal hold and the reporter's erasure request (issue 14); absent flags stay. */
+  setPrivacyFlags(ref: string, flags: { legalHold?: boolean; erasureRequested?: boolean }): Promise<void>;
+  /**
+   * Removes what is older than its kind's cutoff (ISO time; a kind without one is kept). A dry run
+   * counts the same rows and changes nothing.
+   */
+  purgeExpired(cutoffs: Partial<Record<RetentionKind, string>>, opts: { dryRun: boolean }): Promise<PurgeResult>;
+  /**
+   * Erases a ticket's content, leaving a tombstone (reference, dates, priority, case type, outcome,
+   * referrals, audit): answers, transcript, attachments, notes, the chat's session when it holds this
+   * report, and the chat's outbox content. Returns the attachments' file paths, to delete after commit.
+   */
+  eraseTicket(ref: string): Promise<string[]>;
 }
 
 /** The whole store. */
@@ -441,6 +474,12 @@ export interface Store {
   recordLlmCall(call: LlmCallRecord): Promise<void>;
   /** The newest model calls, newest first. */
   recentLlmCalls(limit: number): Promise<(LlmCallRecord & { at: string })[]>;
+
+  /**
+   * Leaves no copy of deleted rows behind in the database's files: folds the WAL into the file and
+   * truncates it, and with `vacuum` rebuilds the file (after an erasure). Runs between transactions.
+   */
+  scrub(opts?: { vacuum?: boolean }): Promise<void>;
 
   close(): Promise<void>;
 }
