@@ -18,6 +18,7 @@ import { StoryExtractor } from './llm/extract.ts';
 import { TicketAssist } from './llm/ticket-assist.ts';
 import { fileTranscriber, takesVoiceNotes } from './llm/voice-note.ts';
 import { deriveKey } from './privacy/keys.ts';
+import { PrivacyActions } from './privacy/privacy-actions.ts';
 import { Retention } from './privacy/retention.ts';
 import { retentionPeriods } from './privacy/retention-env.ts';
 import { FileStore } from './store/file-store.ts';
@@ -45,6 +46,8 @@ export interface Services {
   assist: TicketAssist;
   /** Stories into proposed answers (`extract`); the flow's confirm step is to call it (see src/llm/extract.ts). */
   extractor: StoryExtractor;
+  /** Legal hold and erasure (issue 14). */
+  privacy: PrivacyActions;
   /** The retention purge (issue 14); main runs it daily, the CLI on demand. */
   retention: Retention;
   clock: Clock;
@@ -74,5 +77,7 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
   });
   const actions = new TicketActions(store, definitions.directory, clock, { alerts, updates: new ReporterUpdates(definitions.translations) });
   const escalation = new EscalationService({ store, alerts, targets: targetsFrom(config) });
-  return { config, store, files, definitions, conversation, actions, alerts, escalation, llm, assist: new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id)), extractor: new StoryExtractor(llm, definitions.flows.dictionary), retention: new Retention({ store, files, periods: retentionPeriods(config), clock }), clock };
+  const assist = new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id));
+  const privacy = new PrivacyActions({ store, files, forget: () => assist.forget() });
+  return { config, store, files, definitions, conversation, actions, alerts, escalation, llm, assist, privacy, extractor: new StoryExtractor(llm, definitions.flows.dictionary), retention: new Retention({ store, files, periods: retentionPeriods(config), clock }), clock };
 }

@@ -59,7 +59,7 @@ const left: Record<RetentionKind, () => number> = {
 };
 
 beforeAll(async () => {
-  server = await startServer(Object.fromEntries(Object.values(PERIODS)), clock);
+  server = await startServer(Object.fromEntries(Object.values(PERIODS).map(([name, days]) => [name, String(days)])), clock);
   // A closed case with a photo, a closed case on legal hold with a photo, a screening left half-way,
   // and a staff member who logged in once.
   closed = await markedReport(server, 'closed-case', 'Retention-Closed-1');

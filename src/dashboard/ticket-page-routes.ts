@@ -12,6 +12,8 @@ import { ALL_AGENCIES, asSeenBy, canSee, visibleUntil } from '../access/access.t
 import { actorOf, type Dashboard, formOf, requirePermission, sendPage, staffOf, viewOf } from './dashboard-context.ts';
 import { timingOf } from '../tickets/targets.ts';
 import { ticketView } from './views/ticket-view.ts';
+import { personalHref } from './views/privacy-view.ts';
+import { hidePersonal } from '../privacy/personal-fields.ts';
 import { registerTicketAssistRoutes, ticketAssistParts } from '../llm/ticket-assist-routes.ts';
 
 type RefParams = { Params: { ref: string } };
@@ -38,17 +40,25 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
     return ticket;
   };
 
-  const showTicket = async (req: FastifyRequest<RefParams>, reply: FastifyReply, ticket: TicketRecord, opts: { status?: number; error?: string; done?: string; form?: { action: string; values: Record<string, string> } } = {}) => {
+  const showTicket = async (
+    req: FastifyRequest<RefParams>,
+    reply: FastifyReply,
+    shownTicket: TicketRecord,
+    opts: { status?: number; error?: string; done?: string; form?: { action: string; values: Record<string, string> }; personal?: boolean } = {},
+  ) => {
     const ctx = viewOf(d, req);
     const viewer = staffOf(req).user;
-    const [transcript, attachments, notes, audit, staffList, lastIn] = await Promise.all([
-      access.transcript(viewer, ticket),
-      access.attachments(viewer, ticket),
-      store.notesOf(ticket.ref),
-      store.auditOf(ticket.ref),
+    const [fullTranscript, attachments, notes, audit, staffList, lastIn] = await Promise.all([
+      access.transcript(viewer, shownTicket),
+      access.attachments(viewer, shownTicket),
+      store.notesOf(shownTicket.ref),
+      store.auditOf(shownTicket.ref),
       store.listStaff(),
-      reporterActivity(store, ticket),
+      reporterActivity(store, shownTicket),
     ]);
+    // Names, numbers, places and photos stay hidden until asked for (issue 14, src/privacy/personal-fields.ts).
+    const personal = { shown: opts.personal === true, href: personalHref(shownTicket.ref, true) };
+    const { ticket, transcript } = personal.shown ? { ticket: shownTicket, transcript: fullTranscript } : hidePersonal(shownTicket, fullTranscript, definitions.flows.dictionary);
     const now = clock();
     // Language-model assist (src/llm/): summary, translations, translate-before-send; nothing when off.
     const assist = await ticketAssistParts(d, ctx, ticket, transcript);
@@ -71,6 +81,7 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
         ...withReason(ticket),
         ...(opts.form ? { form: opts.form } : {}),
         ...assist,
+        personal,
         ...(opts.error ? { error: opts.error } : {}),
         ...(opts.done ? { done: ctx.text.t(`done.${opts.done}`, { defaultValue: '' }) || undefined } : {}),
       }),
@@ -81,6 +92,7 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
   app.get<RefParams>('/tickets/:ref', async (req, reply) => {
     const ticket = await ticketOr404(req);
     const done = (req.query as Record<string, string | undefined>).done;
+    const personal = (req.query as Record<string, string | undefined>).personal === '1';
     // Who looked at a case is recorded; the page shown right after one's own action adds nothing to that.
     // Opening it also marks the reporter's new messages as seen (this page still shows the mark).
     if (!done) {
@@ -90,7 +102,9 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
         if (asSeenBy(staffOf(req).user, ticket).updatedByReporterAt) await tx.setReporterUpdate(ticket.ref, false);
       });
     }
-    return showTicket(req, reply, ticket, done && /^[a-z_]{1,30}$/.test(done) ? { done } : {});
+    // Every showing of the personal details is written down, whoever asked and however often.
+    if (personal) await store.transaction((tx) => tx.audit({ ticketRef: ticket.ref, actor: actorOf(req).audit, action: 'personal.viewed', detail: { via: 'dashboard' } }));
+    return showTicket(req, reply, ticket, { ...(done && /^[a-z_]{1,30}$/.test(done) ? { done } : {}), personal });
   });
 
   app.get<{ Params: { ref: string; id: string } }>('/tickets/:ref/attachments/:id', async (req, reply) => {

@@ -5,18 +5,20 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pngBytes } from './channel-app.ts';
-import type { ScriptAnswer } from './script.ts';
+import { playScript, type ScriptAnswer } from './script.ts';
 import type { TestServer } from './server.ts';
-import { FISHING_BOAT, ticketFrom } from './staff.ts';
+import { FISHING_BOAT } from './staff.ts';
 
-/** A random key of the length `openssl rand -hex 32` gives. */
-export const KEY_A = 'a'.repeat(8) + '0123456789abcdef0123456789abcdef0123456789abcdef01234567';
-export const KEY_B = 'b'.repeat(8) + 'fedcba9876543210fedcba9876543210fedcba9876543210fedcba98';
+/** Keys of the length `openssl rand -hex 32` gives. */
+export const KEY_A = 'aaaaaaaa0123456789abcdef0123456789abcdef0123456789abcdef01234567';
+export const KEY_B = 'bbbbbbbbfedcba9876543210fedcba9876543210fedcba9876543210fedcba98';
 
 /** A fishing-boat report whose typed place is `marker`, and the ticket reference; a photo carrying `marker` follows it. */
-export async function markedReport(server: TestServer, user: string, marker: string): Promise<string> {
+export async function markedReport(server: TestServer, user: string, marker: string, first = 'hello'): Promise<string> {
   const answers: Record<string, ScriptAnswer> = { ...FISHING_BOAT, location: { text: `${marker} pier, Samut Sakhon` } };
-  const ref = await ticketFrom(server, user, answers);
+  const { replies } = await playScript(server, user, first, answers);
+  const ref = replies.find((r) => r.ticket)?.ticket?.ref;
+  if (!ref) throw new Error(`no ticket for ${user}`);
   // After the screening a photo goes to the case as evidence.
   const sent = await server.sim({ user, image: { name: `${marker}.png`, mime: 'image/png', base64: pngBytes(marker).toString('base64') } });
   if (sent.status !== 200) throw new Error(`photo refused: ${JSON.stringify(sent.body)}`);

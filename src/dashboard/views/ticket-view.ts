@@ -14,6 +14,7 @@ import type { Timing } from '../../tickets/targets.ts';
 import { csrfField, notice, page, priorityBadge, type ViewContext } from './layout.ts';
 import { timingBadge } from './queue-view.ts';
 import { type PriorityReason, priorityReasonView, simulatorNotice } from './ticket-reason-view.ts';
+import { hiddenFiles, type PersonalView, privacyCard, privacyNotices } from './privacy-view.ts';
 
 /** Everything the ticket page shows. */
 export interface TicketPageData {
@@ -40,6 +41,8 @@ export interface TicketPageData {
   /** The language-model assist's cards (summary, translations) and its translate-first form. */
   cards?: SafeHtml;
   compose?: SafeHtml;
+  /** Personal details hidden or shown (issue 14); absent: shown, without the notice. */
+  personal?: PersonalView;
   error?: string;
   done?: string;
 }
@@ -244,7 +247,7 @@ export function ticketView(ctx: ViewContext, d: TicketPageData): SafeHtml {
     : html`<p class="muted">${text.t('ticket.no_transcript')}</p>`}
 </section>`;
 
-  const files = html`<section aria-labelledby="att-h" class="card">
+  const files = d.personal && !d.personal.shown ? hiddenFiles(ctx, d.attachments.length, d.personal) : html`<section aria-labelledby="att-h" class="card">
   <h2 id="att-h">${text.t('ticket.attachments')}</h2>
   ${d.attachments.length
     ? html`<ul class="attachments">${d.attachments.map((f) => {
@@ -283,6 +286,7 @@ export function ticketView(ctx: ViewContext, d: TicketPageData): SafeHtml {
 <h1>${text.t('ticket.title', { ref: t.ref })}</h1>
 ${t.updatedByReporterAt ? html`<p class="notice reporter-update">✉ ${text.t('reporter_update.badge')} · <time datetime="${t.updatedByReporterAt}">${text.date(t.updatedByReporterAt)}</time></p>` : ''}
 ${simulatorNotice(text, t)}
+${privacyNotices(ctx, t, d.personal)}
 ${notice('error', d.error)}
 ${notice('ok', d.done)}
 <div class="ticket-grid">
@@ -297,6 +301,7 @@ ${notice('ok', d.done)}
     <section aria-labelledby="act-h" class="card actions-card"><h2 id="act-h">${text.t('ticket.actions')}</h2>${actions}</section>
     ${message}
     ${evidence}
+    ${privacyCard(ctx, t)}
     ${referrals}
     ${notes}
   </div>
