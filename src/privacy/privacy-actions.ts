@@ -41,7 +41,7 @@ export class PrivacyActions {
    */
   async erase(actor: Actor, ticket: TicketRecord, reason: string): Promise<void> {
     const why = reason.trim().slice(0, MAX_REASON_LENGTH);
-    if (!why) throw new RequestError(400, 'reason_required', 'Say why the ticket is erased.');
+    if (!why) throw new RequestError(400, 'erase_reason_required', 'Say why the ticket is erased.');
     if (ticket.erasedAt) throw new RequestError(409, 'ticket_erased', 'This ticket was erased already.');
     if (ticket.legalHoldAt) throw new RequestError(409, 'legal_hold', 'The ticket is on legal hold: release the hold first.');
     const files = await this.store.transaction(async (tx) => {
