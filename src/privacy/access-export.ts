@@ -50,7 +50,8 @@ function seenBy(audit: (AuditEntry & { at: string })[], staff: Map<string, Staff
     if (!e.actor.startsWith('staff:') && !e.actor.startsWith('token:')) continue;
     const who = e.actor.startsWith('staff:') ? (staff.get(e.actor.slice(6))?.name ?? t('access_request.former_staff')) : t('access_request.integration');
     const seen = by.get(who) ?? { count: 0, last: e.at };
-    by.set(who, { count: seen.count + 1, last: e.at > seen.last ? e.at : seen.last });
+    // The trail is in order: the row at hand is the newest so far.
+    by.set(who, { count: seen.count + 1, last: e.at });
   }
   return [...by].map(([who, s]) => `• ${t('access_request.seen_line', { who, count: s.count, date: `${s.last.slice(0, 16).replace('T', ' ')} UTC` })}`);
 }
