@@ -44,7 +44,7 @@ export interface Services {
   llm: LlmClient;
   /** Translation and summaries on the ticket page. */
   assist: TicketAssist;
-  /** Stories into proposed answers (`extract`); the flow's confirm step is to call it (see src/llm/extract.ts). */
+  /** Stories into proposed answers (`extract`), read back by the conversation (src/conversation/story.ts). */
   extractor: StoryExtractor;
   /** Legal hold and erasure (issue 14). */
   privacy: PrivacyActions;
@@ -65,6 +65,7 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
   const files = new FileStore(config.DATA_DIR, config.DATABASE_KEY ? deriveKey(config.DATABASE_KEY, 'files') : undefined);
   const llm = new LlmClient(config, store, { clock });
   const alerts = new AgencyAlerts({ config, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock });
+  const extractor = new StoryExtractor(llm, definitions.flows.dictionary);
   const conversation = new ConversationService({
     store,
     ...definitions,
@@ -74,10 +75,11 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
     deleteFiles: (paths) => files.delete(paths),
     alerts,
     ...(takesVoiceNotes(config) ? { transcribe: fileTranscriber(llm, files) } : {}),
+    extractor,
   });
   const actions = new TicketActions(store, definitions.directory, clock, { alerts, updates: new ReporterUpdates(definitions.translations) });
   const escalation = new EscalationService({ store, alerts, targets: targetsFrom(config) });
   const assist = new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id));
   const privacy = new PrivacyActions({ store, files, forget: () => assist.forget() });
-  return { config, store, files, definitions, conversation, actions, alerts, escalation, llm, assist, privacy, extractor: new StoryExtractor(llm, definitions.flows.dictionary), retention: new Retention({ store, files, periods: retentionPeriods(config), clock }), clock };
+  return { config, store, files, definitions, conversation, actions, alerts, escalation, llm, assist, privacy, extractor, retention: new Retention({ store, files, periods: retentionPeriods(config), clock }), clock };
 }

@@ -6,7 +6,8 @@
  * session (`session:<id>`), as the ticket page groups them (see SqliteStore.ticketTranscript).
  */
 import type Database from 'better-sqlite3-multiple-ciphers';
-import type { PurgeResult, RetentionKind } from '../store.ts';
+import type { PurgeResult, RetentionKind, Store, Tx } from '../store.ts';
+import type { SqliteConnection } from './connection.ts';
 
 type Db = Database.Database;
 
@@ -138,4 +139,25 @@ export function eraseTicket(db: Db, ref: string, now: string): string[] {
     `UPDATE tickets SET answers = '{}', session_id = 'erased', user_id = 'erased:' || ref, updated_by_reporter_at = NULL, reporter_left_at = NULL, erased_at = ?, updated_at = ? WHERE ref = ?`,
   ).run(now, now, ref);
   return files;
+}
+
+/** The {@link Tx} methods of the privacy duties. */
+export function privacyTx(c: SqliteConnection): Pick<Tx, 'setPrivacyFlags' | 'purgeExpired' | 'eraseTicket'> {
+  return {
+    setPrivacyFlags: async (ref, flags) => setPrivacyFlags(c.db, ref, flags, c.now()),
+    purgeExpired: async (cutoffs, opts) => purgeExpired(c.db, cutoffs, opts.dryRun),
+    eraseTicket: async (ref) => eraseTicket(c.db, ref, c.now()),
+  };
+}
+
+/** The {@link Store} methods of the privacy duties. */
+export function privacyStore(c: SqliteConnection): Pick<Store, 'scrub'> {
+  return {
+    // Outside any transaction (VACUUM cannot run in one), in the queue like one.
+    scrub: (opts = {}) =>
+      c.exclusive(() => {
+        if (opts.vacuum) c.db.exec('VACUUM');
+        c.db.pragma('wal_checkpoint(TRUNCATE)');
+      }),
+  };
 }
