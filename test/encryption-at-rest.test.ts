@@ -4,13 +4,14 @@
  * `db encrypt` and `db rekey` keep every ticket; a wrong key stops start-up with a clear message.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { diskBytes, KEY_A, KEY_B, markedReport, onDisk } from './helpers/privacy.ts';
 import { nodeArgsOf, ROOT, runCli } from './helpers/process.ts';
 import { startServer, type TestServer } from './helpers/server.ts';
+import { startupWarnings } from '../src/startup-warnings.ts';
 
 const dirs: string[] = [];
 const servers: TestServer[] = [];
@@ -73,6 +74,17 @@ describe('encryption at rest', () => {
     expect(onDisk(dataDir, 'hook-secret-Zq81')).toEqual([]);
     // The photo's PNG signature is not on disk either: the bytes are ciphertext.
     for (const f of live.files) expect(f.includes(Buffer.from('IHDR'))).toBe(false);
+    // A backup is encrypted with the same key, and reads back with it.
+    const copy = path.join(tempDir(), 'backup.db');
+    const backup = await runCli(['backup', copy], { DATA_DIR: dataDir, DATABASE_KEY: KEY_A });
+    expect(backup.stderr).toContain('1 tickets');
+    expect(backup.code).toBe(0);
+    const copyBytes = readFileSync(copy);
+    expect(copyBytes.subarray(0, 16).equals(SQLITE_HEADER)).toBe(false);
+    expect(copyBytes.includes(Buffer.from(marker))).toBe(false);
+    // Production warns without a key, and not with one.
+    expect((await startupWarnings({ ...s.services.config, NODE_ENV: 'production' }, s.services.store, [])).some((w) => w.includes('DATABASE_KEY IS NOT SET'))).toBe(false);
+    expect((await startupWarnings({ ...s.services.config, NODE_ENV: 'production', DATABASE_KEY: undefined }, s.services.store, [])).some((w) => w.includes('DATABASE_KEY IS NOT SET'))).toBe(true);
     await stop(s);
     expect(onDisk(dataDir, marker)).toEqual([]);
 
@@ -82,7 +94,7 @@ describe('encryption at rest', () => {
     const [photo] = await again.services.store.attachmentsOf(ref);
     expect((await again.services.files.read(photo!.path)).includes(Buffer.from(marker))).toBe(true);
     expect((await again.services.store.listAgencyAlerts())[0]?.webhookSecret).toBe('hook-secret-Zq81-not-on-disk');
-  });
+  }, 60_000);
 
   it('stops start-up with a clear message when the key is wrong, or missing for an encrypted database', async () => {
     const dataDir = tempDir();
