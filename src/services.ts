@@ -25,6 +25,9 @@ import { FileStore } from './store/file-store.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 import type { Store } from './store/store.ts';
 import { ReporterUpdates } from './tickets/reporter-updates.ts';
+import type { TrainingService } from './training/exercise-service.ts';
+import { createTraining } from './training/create-training.ts';
+import { TRAINING_FOLDER } from './training/workspace.ts';
 import { TicketActions } from './tickets/ticket-actions.ts';
 
 /** The services every channel and route uses. */
@@ -46,6 +49,8 @@ export interface Services {
   assist: TicketAssist;
   /** Stories into proposed answers (`extract`), read back by the conversation (src/conversation/story.ts). */
   extractor: StoryExtractor;
+  /** Exercises and scorecards; only in the training workspace (TRAINING=on). */
+  training?: TrainingService;
   /** Legal hold and erasure (issue 14). */
   privacy: PrivacyActions;
   /** The retention purge (issue 14); main runs it daily, the CLI on demand. */
@@ -53,18 +58,26 @@ export interface Services {
   clock: Clock;
 }
 
-/** The SQLite file inside the data folder. */
-export function databasePath(config: Config): string {
-  return path.join(config.DATA_DIR, 'tangrod.db');
+/**
+ * The folder of this workspace's database and files: the data folder, or for training
+ * (`TRAINING=on`) its `training` subfolder, so that no training ticket can be stored among real ones.
+ */
+export function workspaceDir(config: Pick<Config, 'DATA_DIR' | 'TRAINING'>): string {
+  return config.TRAINING ? path.join(config.DATA_DIR, TRAINING_FOLDER) : config.DATA_DIR;
+}
+
+/** The SQLite file of this workspace. */
+export function databasePath(config: Pick<Config, 'DATA_DIR' | 'TRAINING'>): string {
+  return path.join(workspaceDir(config), 'tangrod.db');
 }
 
 /** Builds the services: loads and checks the definitions, opens the store. */
 export function createServices(config: Config, clock: Clock = systemClock): Services {
   const definitions = loadDefinitions(config.FLOWS_DIR, config.LOCALES_DIR);
   const store = openSqliteStore(databasePath(config), clock, { key: config.DATABASE_KEY });
-  const files = new FileStore(config.DATA_DIR, config.DATABASE_KEY ? deriveKey(config.DATABASE_KEY, 'files') : undefined);
+  const files = new FileStore(workspaceDir(config), config.DATABASE_KEY ? deriveKey(config.DATABASE_KEY, 'files') : undefined);
   const llm = new LlmClient(config, store, { clock });
-  const alerts = new AgencyAlerts({ config, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock });
+  const alerts = new AgencyAlerts({ config, translations: definitions.translations, dictionary: definitions.flows.dictionary, staffLanguages: definitions.staffLanguages, clock });
   const extractor = new StoryExtractor(llm, definitions.flows.dictionary);
   const conversation = new ConversationService({
     store,
@@ -79,7 +92,9 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
   });
   const actions = new TicketActions(store, definitions.directory, clock, { alerts, updates: new ReporterUpdates(definitions.translations) });
   const escalation = new EscalationService({ store, alerts, targets: targetsFrom(config) });
+  const training = config.TRAINING ? createTraining(config, { store, conversation, definitions, clock }) : undefined;
   const assist = new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id));
   const privacy = new PrivacyActions({ store, files, forget: () => assist.forget() });
-  return { config, store, files, definitions, conversation, actions, alerts, escalation, llm, assist, privacy, extractor, retention: new Retention({ store, files, periods: retentionPeriods(config), clock }), clock };
+  const retention = new Retention({ store, files, periods: retentionPeriods(config), clock });
+  return { config, store, files, definitions, conversation, actions, alerts, escalation, llm, ...(training ? { training } : {}), assist, privacy, extractor, retention, clock };
 }

@@ -47,12 +47,12 @@ async function resealFiles(files: FileStore, paths: string[], from: Buffer[], to
 }
 
 /** The `db` commands; returns the exit code. */
-export async function dbKeyCommand(config: Config, file: string, sub: string | undefined): Promise<number> {
+export async function dbKeyCommand(config: Config, file: string, dataDir: string, sub: string | undefined): Promise<number> {
   if (!existsSync(file)) {
     console.error(`No database at ${file} (check DATA_DIR).`);
     return 1;
   }
-  const files = new FileStore(config.DATA_DIR);
+  const files = new FileStore(dataDir);
   try {
     if (sub === 'encrypt') {
       if (!config.DATABASE_KEY) {
