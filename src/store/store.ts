@@ -219,7 +219,8 @@ export interface Store {
 
   /**
    * Leaves no copy of deleted rows behind in the database's files: folds the WAL into the file and
-   * truncates it, and with `vacuum` rebuilds the file (after an erasure). Runs between transactions.
+   * truncates it (after a purge or an erasure); with `vacuum` it also rebuilds the file, holding every
+   * other transaction meanwhile. Runs between transactions.
    */
   scrub(opts?: { vacuum?: boolean }): Promise<void>;
 
