@@ -3,11 +3,11 @@
  * service for the ticket: one outside the staff member's agency is 404, like one that does not exist.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { RequestError } from '../core/errors.ts';
-import { exportEvidence } from '../evidence/evidence-export.ts';
+import { RequestError, requestErrorOf } from '../core/errors.ts';
+import type { EvidenceExport } from '../evidence/evidence-export.ts';
 import { priorityReason } from '../policy/priority-reason.ts';
 import type { TicketRecord, TicketStatus } from '../store/store.ts';
-import { mayWriteToReporter, reporterActivity } from '../tickets/ticket-actions.ts';
+import { mayWriteToReporter } from '../tickets/ticket-actions.ts';
 import { ALL_AGENCIES, asSeenBy, canSee, visibleUntil } from '../access/access.ts';
 import { actorOf, type Dashboard, formOf, requirePermission, sendPage, staffOf, viewOf } from './dashboard-context.ts';
 import { timingOf } from '../tickets/targets.ts';
@@ -27,7 +27,7 @@ export function contentDisposition(kind: 'inline' | 'attachment', name: string):
 /** Mounts /staff/tickets/:ref and its actions. */
 export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): void {
   const { services, access, actions } = d;
-  const { store, definitions, files, clock, config } = services;
+  const { definitions, files, clock, config, tickets, audit: auditLog, staff, evidence } = services;
 
   const withReason = (t: TicketRecord) => {
     const reason = priorityReason(definitions.policy, t.answers, t.indicators, t.priority);
@@ -51,10 +51,10 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
     const [fullTranscript, attachments, notes, audit, staffList, lastIn] = await Promise.all([
       access.transcript(viewer, shownTicket),
       access.attachments(viewer, shownTicket),
-      store.notesOf(shownTicket.ref),
-      store.auditOf(shownTicket.ref),
-      store.listStaff(),
-      reporterActivity(store, shownTicket),
+      tickets.notes(shownTicket.ref),
+      auditLog.ofTicket(shownTicket.ref),
+      staff.list(),
+      tickets.reporterActivity(shownTicket),
     ]);
     // Names, numbers, places and photos stay hidden until asked for (issue 14, src/privacy/personal-fields.ts).
     const personal = { shown: opts.personal === true, href: personalHref(shownTicket.ref, true) };
@@ -96,14 +96,11 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
     // Who looked at a case is recorded; the page shown right after one's own action adds nothing to that.
     // Opening it also marks the reporter's new messages as seen (this page still shows the mark).
     if (!done) {
-      await store.transaction(async (tx) => {
-        await tx.audit({ ticketRef: ticket.ref, actor: actorOf(req).audit, action: 'ticket.viewed', detail: { via: 'dashboard' } });
-        // Only someone who can see the reporter's new messages has seen them.
-        if (asSeenBy(staffOf(req).user, ticket).updatedByReporterAt) await tx.setReporterUpdate(ticket.ref, false);
-      });
+      // Only someone who can see the reporter's new messages has seen them.
+      await actions.recordView(actorOf(req), ticket, Boolean(asSeenBy(staffOf(req).user, ticket).updatedByReporterAt));
     }
     // Every showing of the personal details is written down, whoever asked and however often.
-    if (personal) await store.transaction((tx) => tx.audit({ ticketRef: ticket.ref, actor: actorOf(req).audit, action: 'personal.viewed', detail: { via: 'dashboard' } }));
+    if (personal) await auditLog.record({ ticketRef: ticket.ref, actor: actorOf(req).audit, action: 'personal.viewed', detail: { via: 'dashboard' } });
     return showTicket(req, reply, ticket, { ...(done && /^[a-z_]{1,30}$/.test(done) ? { done } : {}), personal });
   });
 
@@ -114,7 +111,7 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
     const download = (req.query as Record<string, string | undefined>).download === '1';
     // Only images are shown in the browser; anything else is always saved, never rendered here.
     const inline = !download && attachment.mime.startsWith('image/');
-    if (download) await store.transaction((tx) => tx.audit({ ticketRef: found.ticket.ref, actor: actorOf(req).audit, action: 'attachment.downloaded', detail: { id: attachment.id } }));
+    if (download) await auditLog.record({ ticketRef: found.ticket.ref, actor: actorOf(req).audit, action: 'attachment.downloaded', detail: { id: attachment.id } });
     const bytes = await files.read(attachment.path);
     return reply
       .type(attachment.mime)
@@ -130,17 +127,17 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
     const ticket = await ticketOr404(req);
     requirePermission(req, 'export_evidence');
     const { user } = staffOf(req);
-    let pkg: Awaited<ReturnType<typeof exportEvidence>>;
+    let pkg: EvidenceExport;
     try {
-      pkg = await exportEvidence(
-        { store, files, directory: definitions.directory, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock },
+      pkg = await evidence.export(
         { ...actorOf(req), name: user.name },
         ticket,
         String(formOf(req).destination ?? ''),
         visibleUntil(user, ticket),
       );
-    } catch (err) {
-      if (!(err instanceof RequestError) || err.status === 404 || err.status === 403) throw err;
+    } catch (thrown) {
+      const err = requestErrorOf(thrown);
+      if (!err || err.status === 404 || err.status === 403) throw thrown;
       const text = viewOf(d, req).text;
       return showTicket(req, reply, ticket, { status: err.status, error: text.t(`error.${err.code}`, { defaultValue: err.message }) });
     }
@@ -157,8 +154,9 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
       const ticket = await ticketOr404(req);
       try {
         await run(req, ticket, formOf(req));
-      } catch (err) {
-        if (!(err instanceof RequestError) || err.status === 404 || err.status === 403) throw err;
+      } catch (thrown) {
+        const err = requestErrorOf(thrown);
+        if (!err || err.status === 404 || err.status === 403) throw thrown;
         const text = viewOf(d, req).text;
         const { _csrf: _, ...values } = formOf(req);
         return showTicket(req, reply, ticket, { status: err.status, error: text.t(`error.${err.code}`, { defaultValue: err.message }), form: { action: name, values } });
@@ -176,12 +174,7 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
 
   act('assign', async (req, ticket, form) => {
     requirePermission(req, 'assign_others');
-    const id = form.assignee || null;
-    if (id) {
-      const user = await store.getStaff(id);
-      if (!user || user.disabled || !canSee(user, ticket)) throw new RequestError(400, 'invalid_assignee', 'Pick a colleague who can see this ticket.');
-    }
-    await actions.assign(actorOf(req), ticket, id);
+    await actions.assign(actorOf(req), ticket, form.assignee || null);
   });
 
   act('status', async (req, ticket, form) => {
