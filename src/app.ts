@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { registerTicketRoutes } from './api/ticket-routes.ts';
 import { registerChannels } from './channels/channels.ts';
 import { registerSimulator } from './channels/simulator/sim-routes.ts';
-import { RequestError } from './core/errors.ts';
+import { requestErrorOf } from './core/errors.ts';
 import { registerDashboard } from './dashboard/dashboard-plugin.ts';
 import { registerHttpSecurity, trustProxyOption } from './http-security.ts';
 import { sharedRateLimits } from './shared-rate-limits.ts';
@@ -32,7 +32,8 @@ export async function createApp(services: Services): Promise<FastifyInstance> {
 
   // Every error answers as JSON with a code and a sentence that says what to do; no stack, no input echoed.
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
-    if (err instanceof RequestError) return reply.status(err.status).send({ error: err.code, message: err.message });
+    const refused = requestErrorOf(err);
+    if (refused) return reply.status(refused.status).send({ error: refused.code, message: refused.message });
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) req.log.error({ err: { message: err.message, stack: err.stack } }, 'request failed');
     const message =

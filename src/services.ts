@@ -25,6 +25,15 @@ import type { TrainingService } from './training/exercise-service.ts';
 import { createTraining } from './training/create-training.ts';
 import { TRAINING_FOLDER } from './training/workspace.ts';
 import { TicketActions } from './tickets/ticket-actions.ts';
+// The services routes call instead of the store (issue 11).
+import { AccessService } from './access/access.ts';
+import { AlertDestinations } from './alerts/alert-destinations.ts';
+import { ApiTokens } from './api/token-service.ts';
+import { AuditLog } from './audit/audit-log.ts';
+import { PolledDelivery } from './delivery/polled-delivery.ts';
+import { EvidenceExporter } from './evidence/evidence-export.ts';
+import { StaffService } from './staff/staff-service.ts';
+import { TicketQueries } from './tickets/ticket-queries.ts';
 
 /** The services every channel and route uses. */
 export interface Services {
@@ -48,6 +57,22 @@ export interface Services {
   /** Exercises and scorecards; only in the training workspace (TRAINING=on). */
   training?: TrainingService;
   clock: Clock;
+  /** Who may see which tickets, transcripts and files (staff and API tokens alike). */
+  access: AccessService;
+  /** Reads over tickets: the queue, counts, statistics facts, notes, the reporter's activity. */
+  tickets: TicketQueries;
+  /** The audit rows that stand alone (log-ins, exports, views through the API). */
+  audit: AuditLog;
+  /** Staff accounts (admin page, log-in, language). */
+  staff: StaffService;
+  /** API tokens (admin page, bearer checks). */
+  tokens: ApiTokens;
+  /** Where agencies' alerts go (which reach nobody). */
+  alertDestinations: AlertDestinations;
+  /** Evidence packages of tickets. */
+  evidence: EvidenceExporter;
+  /** The outbox of channels that poll (the simulator). */
+  polled: PolledDelivery;
 }
 
 /**
@@ -85,5 +110,28 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
   const actions = new TicketActions(store, definitions.directory, clock, { alerts, updates: new ReporterUpdates(definitions.translations) });
   const escalation = new EscalationService({ store, alerts, targets: targetsFrom(config) });
   const training = config.TRAINING ? createTraining(config, { store, conversation, definitions, clock }) : undefined;
-  return { config, store, files, definitions, conversation, actions, alerts, escalation, llm, ...(training ? { training } : {}), assist: new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id)), extractor, clock };
+  const audit = new AuditLog(store);
+  return {
+    config,
+    store,
+    files,
+    definitions,
+    conversation,
+    actions,
+    alerts,
+    escalation,
+    llm,
+    ...(training ? { training } : {}),
+    assist: new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id)),
+    extractor,
+    clock,
+    access: new AccessService(store),
+    tickets: new TicketQueries(store),
+    audit,
+    staff: new StaffService(store, definitions.directory, audit),
+    tokens: new ApiTokens(store, audit, clock, config.API_TOKEN_DAYS),
+    alertDestinations: new AlertDestinations(store, config),
+    evidence: new EvidenceExporter({ store, files, directory: definitions.directory, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock }),
+    polled: new PolledDelivery(store),
+  };
 }
