@@ -144,7 +144,7 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
     staff: new StaffService(store, definitions.directory, audit),
     tokens: new ApiTokens(store, audit, clock, config.API_TOKEN_DAYS),
     alertDestinations: new AlertDestinations(store, config),
-    evidence: new EvidenceExporter({ store, files, directory: definitions.directory, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock }),
+    evidence: new EvidenceExporter({ store, files, directory: definitions.directory, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock, training: config.TRAINING }),
     polled: new PolledDelivery(store),
   };
 }

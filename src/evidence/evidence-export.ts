@@ -25,6 +25,8 @@ export interface EvidenceDeps {
   translations: Translations;
   dictionary: Dictionary;
   clock: Clock;
+  /** The training workspace: its packages are named as such, so that none passes for a real case. */
+  training?: boolean;
 }
 
 /** A built package, ready to download. */
@@ -89,7 +91,7 @@ export async function exportEvidence(deps: EvidenceDeps, actor: Actor & { name: 
     tx.audit({ ticketRef: ticket.ref, actor: actor.audit, action: 'evidence.exported', detail: { destination, crossBorder, files: attachments.length, manifestSha256 } }),
   );
   const stamp = now.toISOString().slice(0, 10);
-  return { zip, manifestSha256, fileName: `evidence-${ticket.ref}-${destination}-${stamp}.zip` };
+  return { zip, manifestSha256, fileName: `${deps.training ? 'TRAINING-' : ''}evidence-${ticket.ref}-${destination}-${stamp}.zip` };
 }
 
 /** {@link exportEvidence} as a service over its dependencies, built once with the others. */
