@@ -37,6 +37,7 @@ import { AuditLog } from './audit/audit-log.ts';
 import { PolledDelivery } from './delivery/polled-delivery.ts';
 import { EvidenceExporter } from './evidence/evidence-export.ts';
 import { StaffService } from './staff/staff-service.ts';
+import { ReporterDataExports } from './privacy/access-export.ts';
 import { TicketQueries } from './tickets/ticket-queries.ts';
 
 /** The services every channel and route uses. */
@@ -81,6 +82,8 @@ export interface Services {
   evidence: EvidenceExporter;
   /** The outbox of channels that poll (the simulator). */
   polled: PolledDelivery;
+  /** Access-request packages (everything held about a reporter). */
+  reporterData: ReporterDataExports;
 }
 
 /**
@@ -146,5 +149,6 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
     alertDestinations: new AlertDestinations(store, config),
     evidence: new EvidenceExporter({ store, files, directory: definitions.directory, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock, training: config.TRAINING }),
     polled: new PolledDelivery(store),
+    reporterData: new ReporterDataExports({ store, files, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock }),
   };
 }

@@ -5,7 +5,6 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RequestError } from '../core/errors.ts';
-import { exportReporterData } from '../privacy/access-export.ts';
 import type { TicketRecord } from '../store/store.ts';
 import { actorOf, type Dashboard, formOf, requirePermission, staffOf } from './dashboard-context.ts';
 import { contentDisposition } from './ticket-page-routes.ts';
@@ -15,7 +14,7 @@ type RefParams = { Params: { ref: string } };
 /** Mounts POST /staff/tickets/:ref/legal-hold, /erase and /access-request. */
 export function registerPrivacyRoutes(app: FastifyInstance, d: Dashboard): void {
   const { services, access } = d;
-  const { store, files, definitions, clock, privacy } = services;
+  const { privacy, reporterData } = services;
 
   const ticketOr404 = async (req: FastifyRequest<RefParams>): Promise<TicketRecord> => {
     const ticket = await access.ticket(staffOf(req).user, req.params.ref);
@@ -44,7 +43,7 @@ export function registerPrivacyRoutes(app: FastifyInstance, d: Dashboard): void 
     const ticket = await ticketOr404(req);
     requirePermission(req, 'privacy_requests');
     if (ticket.erasedAt) throw new RequestError(409, 'ticket_erased', 'This ticket was erased.');
-    const pkg = await exportReporterData({ store, files, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock }, actorOf(req), ticket);
+    const pkg = await reporterData.export(actorOf(req), ticket);
     return reply.type('application/zip').header('content-disposition', contentDisposition('attachment', pkg.fileName)).send(Buffer.from(pkg.zip));
   });
 }

@@ -130,3 +130,17 @@ export async function exportReporterData(deps: AccessExportDeps, actor: Actor, t
   });
   return { zip: zipSync(zipFiles), fileName: `tangrod-access-request-${ticket.ref}-${now.toISOString().slice(0, 10)}.zip`, tickets: tickets.map((x) => x.ref) };
 }
+
+/** {@link exportReporterData} as a service over its dependencies, built once with the others. */
+export class ReporterDataExports {
+  private readonly deps: AccessExportDeps;
+
+  constructor(deps: AccessExportDeps) {
+    this.deps = deps;
+  }
+
+  /** The access-request package of a ticket's reporter (see {@link exportReporterData}). */
+  export(actor: Actor, ticket: TicketRecord): ReturnType<typeof exportReporterData> {
+    return exportReporterData(this.deps, actor, ticket);
+  }
+}
