@@ -28,8 +28,7 @@ export type { SqliteOptions } from './sqlite/database.ts';
 
 /** Opens (creating when needed) the database at `file` and applies pending migrations. */
 export function openSqliteStore(file: string, clock: Clock = systemClock, opts: SqliteOptions = {}): Store {
-  const { db, sync } = openDatabase(file, opts);
-  return sqliteStore(new SqliteConnection(db, clock, sync));
+  return sqliteStore(new SqliteConnection(openDatabase(file, opts), clock));
 }
 
 /** The {@link Store} over one open connection. */

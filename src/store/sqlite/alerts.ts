@@ -6,7 +6,7 @@ import type { Row, SqliteConnection } from './connection.ts';
 import { toAgencyAlerts } from './rows.ts';
 
 function agencyAlertsOf(c: SqliteConnection, agency: string): AgencyAlertConfig | undefined {
-  const row = c.db.prepare('SELECT * FROM agency_alerts WHERE agency = ?').get(agency) as Row | undefined;
+  const row = c.prepare('SELECT * FROM agency_alerts WHERE agency = ?').get(agency) as Row | undefined;
   return row && toAgencyAlerts(row);
 }
 
@@ -23,7 +23,7 @@ export function alertsStore(c: SqliteConnection): Pick<Store, 'setAgencyAlerts' 
     async setAgencyAlerts(agency: string, p: Partial<Omit<AgencyAlertConfig, 'agency' | 'updatedAt'>>): Promise<void> {
       return c.queued(() => {
         const now = c.now();
-        c.db.prepare('INSERT OR IGNORE INTO agency_alerts (agency, updated_at) VALUES (?, ?)').run(agency, now);
+        c.prepare('INSERT OR IGNORE INTO agency_alerts (agency, updated_at) VALUES (?, ?)').run(agency, now);
         const columns: Record<string, unknown> = {
           telegram_chat: p.telegramChat,
           line_group: p.lineGroup,
@@ -38,7 +38,7 @@ export function alertsStore(c: SqliteConnection): Pick<Store, 'setAgencyAlerts' 
       });
     },
     async listAgencyAlerts(): Promise<AgencyAlertConfig[]> {
-      return (c.db.prepare('SELECT * FROM agency_alerts ORDER BY agency').all() as Row[]).map(toAgencyAlerts);
+      return (c.prepare('SELECT * FROM agency_alerts ORDER BY agency').all() as Row[]).map(toAgencyAlerts);
     },
     async recordLineGroup(groupId: string, joined: boolean): Promise<void> {
       return c.queued(() => {
@@ -46,11 +46,11 @@ export function alertsStore(c: SqliteConnection): Pick<Store, 'setAgencyAlerts' 
           c.db
             .prepare('INSERT INTO line_groups (group_id, joined_at) VALUES (?, ?) ON CONFLICT (group_id) DO UPDATE SET joined_at = excluded.joined_at, left_at = NULL')
             .run(groupId, c.now());
-        } else c.db.prepare('UPDATE line_groups SET left_at = ? WHERE group_id = ?').run(c.now(), groupId);
+        } else c.prepare('UPDATE line_groups SET left_at = ? WHERE group_id = ?').run(c.now(), groupId);
       });
     },
     async listLineGroups(): Promise<LineGroup[]> {
-      return (c.db.prepare('SELECT * FROM line_groups ORDER BY joined_at DESC').all() as Row[]).map((r) => ({
+      return (c.prepare('SELECT * FROM line_groups ORDER BY joined_at DESC').all() as Row[]).map((r) => ({
         groupId: r.group_id as string,
         joinedAt: r.joined_at as string,
         leftAt: (r.left_at as string | null) ?? null,

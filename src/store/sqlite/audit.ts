@@ -19,7 +19,7 @@ export function auditTx(c: SqliteConnection): Pick<Tx, 'audit'> {
 export function auditStore(c: SqliteConnection): Pick<Store, 'auditOf'> {
   return {
     async auditOf(ref: string) {
-      return (c.db.prepare('SELECT * FROM audit WHERE ticket_ref = ? ORDER BY id').all(ref) as Row[]).map((r) => ({
+      return (c.prepare('SELECT * FROM audit WHERE ticket_ref = ? ORDER BY id').all(ref) as Row[]).map((r) => ({
         ticketRef: r.ticket_ref as string,
         actor: r.actor as string,
         action: r.action as string,

@@ -9,7 +9,7 @@ import { toInbound } from './rows.ts';
 export function inboundTx(c: SqliteConnection): Pick<Tx, 'claimEvent'> {
   return {
     claimEvent: async (channel, eventId) =>
-      c.db.prepare('INSERT OR IGNORE INTO inbound_events (channel, event_id, received_at) VALUES (?, ?, ?)').run(channel, eventId, c.now()).changes === 1,
+      c.prepare('INSERT OR IGNORE INTO inbound_events (channel, event_id, received_at) VALUES (?, ?, ?)').run(channel, eventId, c.now()).changes === 1,
   };
 }
 
@@ -19,7 +19,7 @@ export function inboundStore(c: SqliteConnection): Pick<Store, 'addInbound' | 'p
     async addInbound(events: { channel: string; eventId: string; userKey: string; payload: unknown }[]): Promise<InboundRow[]> {
       return c.queued(() => {
         const now = c.now();
-        const insert = c.db.prepare(
+        const insert = c.prepare(
           `INSERT OR IGNORE INTO inbox (channel, event_id, user_key, payload, received_at)
            SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM inbound_events WHERE channel = ? AND event_id = ?)`,
         );
@@ -32,16 +32,16 @@ export function inboundStore(c: SqliteConnection): Pick<Store, 'addInbound' | 'p
       });
     },
     async pendingInbound(): Promise<InboundRow[]> {
-      return c.queued(() => (c.db.prepare('SELECT * FROM inbox ORDER BY id').all() as Row[]).map(toInbound));
+      return c.queued(() => (c.prepare('SELECT * FROM inbox ORDER BY id').all() as Row[]).map(toInbound));
     },
     async deleteInbound(id: number): Promise<void> {
       return c.bookkeeping(() => {
-        c.db.prepare('DELETE FROM inbox WHERE id = ?').run(id);
+        c.prepare('DELETE FROM inbox WHERE id = ?').run(id);
       });
     },
     async failInbound(id: number, error: string): Promise<void> {
       return c.bookkeeping(() => {
-        c.db.prepare('UPDATE inbox SET attempts = attempts + 1, last_error = ? WHERE id = ?').run(error.slice(0, 500), id);
+        c.prepare('UPDATE inbox SET attempts = attempts + 1, last_error = ? WHERE id = ?').run(error.slice(0, 500), id);
       });
     },
     async saveReplyToken(channel: string, recipient: string, eventId: string, token: string): Promise<void> {
@@ -51,14 +51,14 @@ export function inboundStore(c: SqliteConnection): Pick<Store, 'addInbound' | 'p
           .prepare('INSERT OR IGNORE INTO event_reply_tokens (channel, event_id, recipient, token, received_at) VALUES (?, ?, ?, ?, ?)')
           .run(channel, eventId, recipient, token, now.toISOString());
         // Tokens live about a minute: ones never used (an event answered by nothing) go after ten.
-        c.db.prepare('DELETE FROM event_reply_tokens WHERE received_at < ?').run(new Date(now.getTime() - 600_000).toISOString());
+        c.prepare('DELETE FROM event_reply_tokens WHERE received_at < ?').run(new Date(now.getTime() - 600_000).toISOString());
       });
     },
     async takeReplyToken(channel: string, eventId: string, notBefore: Date): Promise<string | undefined> {
       return c.bookkeeping(() => {
-        const row = c.db.prepare('SELECT token, received_at FROM event_reply_tokens WHERE channel = ? AND event_id = ?').get(channel, eventId) as Row | undefined;
+        const row = c.prepare('SELECT token, received_at FROM event_reply_tokens WHERE channel = ? AND event_id = ?').get(channel, eventId) as Row | undefined;
         if (!row) return undefined;
-        c.db.prepare('DELETE FROM event_reply_tokens WHERE channel = ? AND event_id = ?').run(channel, eventId);
+        c.prepare('DELETE FROM event_reply_tokens WHERE channel = ? AND event_id = ?').run(channel, eventId);
         return (row.received_at as string) >= notBefore.toISOString() ? (row.token as string) : undefined;
       });
     },

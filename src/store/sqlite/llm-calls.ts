@@ -13,7 +13,7 @@ export function llmCallsStore(c: SqliteConnection): Pick<Store, 'recordLlmCall' 
         .run(c.now(), call.feature, call.model, Math.round(call.durationMs), call.promptTokens, call.completionTokens, call.outcome, call.redacted ? 1 : 0);
     },
     async recentLlmCalls(limit: number) {
-      return (c.db.prepare('SELECT * FROM llm_calls ORDER BY id DESC LIMIT ?').all(limit) as Row[]).map((r) => ({
+      return (c.prepare('SELECT * FROM llm_calls ORDER BY id DESC LIMIT ?').all(limit) as Row[]).map((r) => ({
         at: r.at as string,
         feature: r.feature as string,
         model: r.model as string,

@@ -6,14 +6,14 @@ import { json, type Row, type SqliteConnection } from './connection.ts';
 import { toOutbox } from './rows.ts';
 
 function markSentNow(c: SqliteConnection, id: number): void {
-  c.db.prepare(`UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ? WHERE id = ?`).run(c.now(), id);
+  c.prepare(`UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ? WHERE id = ?`).run(c.now(), id);
 }
 
 /** The {@link Tx} methods (inside a transaction) of outbox. */
 export function outboxTx(c: SqliteConnection): Pick<Tx, 'cancelPending' | 'enqueue'> {
   return {
     cancelPending: async (channel, recipient) =>
-      c.db.prepare(`DELETE FROM outbox WHERE channel = ? AND recipient = ? AND status = 'pending'`).run(channel, recipient).changes,
+      c.prepare(`DELETE FROM outbox WHERE channel = ? AND recipient = ? AND status = 'pending'`).run(channel, recipient).changes,
     enqueue: async (m, opts) => {
       const now = c.now();
       const delivered = opts?.delivered ?? false;
@@ -66,7 +66,7 @@ export function outboxStore(c: SqliteConnection): Pick<Store, 'dueOutbox' | 'due
     },
     async dueOutboxOf(channel: string, recipient: string, now: Date, limit: number): Promise<OutboxMessage[]> {
       return c.bookkeeping(() => {
-        const rows = c.db.prepare(`SELECT * FROM outbox WHERE channel = ? AND recipient = ? AND status = 'pending' ORDER BY id LIMIT ?`).all(channel, recipient, limit) as Row[];
+        const rows = c.prepare(`SELECT * FROM outbox WHERE channel = ? AND recipient = ? AND status = 'pending' ORDER BY id LIMIT ?`).all(channel, recipient, limit) as Row[];
         const at = now.toISOString();
         const waiting = rows.findIndex((r) => (r.next_attempt_at as string) > at);
         return (waiting === -1 ? rows : rows.slice(0, waiting)).map(toOutbox);
@@ -82,19 +82,19 @@ export function outboxStore(c: SqliteConnection): Pick<Store, 'dueOutbox' | 'due
     },
     async markPartsSent(id: number, parts: number): Promise<void> {
       return c.immediate(() => {
-        c.db.prepare('UPDATE outbox SET parts_sent = MAX(parts_sent, ?) WHERE id = ?').run(parts, id);
+        c.prepare('UPDATE outbox SET parts_sent = MAX(parts_sent, ?) WHERE id = ?').run(parts, id);
       });
     },
     async setRetryKeys(keys: { id: number; key: string }[]): Promise<void> {
       if (keys.length === 0) return;
       return c.immediate(() => {
-        const set = c.db.prepare('UPDATE outbox SET retry_key = ? WHERE id = ? AND retry_key IS NULL');
+        const set = c.prepare('UPDATE outbox SET retry_key = ? WHERE id = ? AND retry_key IS NULL');
         for (const k of keys) set.run(k.key, k.id);
       });
     },
     async takeOutbox(channel: string, recipient: string): Promise<OutboxMessage[]> {
       return c.queued(() => {
-        const rows = (c.db.prepare(`SELECT * FROM outbox WHERE channel = ? AND recipient = ? AND status = 'pending' ORDER BY id`).all(channel, recipient) as Row[]).map(toOutbox);
+        const rows = (c.prepare(`SELECT * FROM outbox WHERE channel = ? AND recipient = ? AND status = 'pending' ORDER BY id`).all(channel, recipient) as Row[]).map(toOutbox);
         for (const m of rows) markSentNow(c, m.id);
         return rows;
       });
@@ -113,7 +113,7 @@ export function outboxStore(c: SqliteConnection): Pick<Store, 'dueOutbox' | 'due
     },
     async markFailed(id: number, error: string): Promise<void> {
       return c.queued(() => {
-        c.db.prepare(`UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?`).run(error.slice(0, 500), id);
+        c.prepare(`UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?`).run(error.slice(0, 500), id);
       });
     },
   };

@@ -16,10 +16,10 @@ export function referralsTx(c: SqliteConnection): Pick<Tx, 'addReferral' | 'setR
       );
     },
     setReferralStatus: async (ref, agency, status, reason) => {
-      c.db.prepare('UPDATE referrals SET status = ?, reason = ?, updated_at = ? WHERE ticket_ref = ? AND agency = ?').run(status, reason, c.now(), ref, agency);
+      c.prepare('UPDATE referrals SET status = ?, reason = ?, updated_at = ? WHERE ticket_ref = ? AND agency = ?').run(status, reason, c.now(), ref, agency);
     },
     advanceEscalation: async (ref, agency, from, to) =>
-      c.db.prepare('UPDATE referrals SET escalation_level = ? WHERE ticket_ref = ? AND agency = ? AND escalation_level = ?').run(to, ref, agency, from).changes === 1,
+      c.prepare('UPDATE referrals SET escalation_level = ? WHERE ticket_ref = ? AND agency = ? AND escalation_level = ?').run(to, ref, agency, from).changes === 1,
   };
 }
 

@@ -12,7 +12,7 @@ function getTicket(c: SqliteConnection, ref: string): TicketRecord | undefined {
 
 /** The tickets matching a WHERE clause over `tickets t`, each with its referrals. */
 function ticketsWhere(c: SqliteConnection, where: string, args: unknown[], tail = ''): TicketRecord[] {
-  const rows = c.db.prepare(`SELECT t.* FROM tickets t WHERE ${where} ${tail}`).all(...args) as Row[];
+  const rows = c.prepare(`SELECT t.* FROM tickets t WHERE ${where} ${tail}`).all(...args) as Row[];
   if (rows.length === 0) return [];
   const refs = rows.map((r) => r.ref as string);
   const referrals = c.db
@@ -56,11 +56,11 @@ export function ticketsTx(c: SqliteConnection): Pick<Tx, 'getTicket' | 'ticketsO
         .run(...args, now, now, ref);
     },
     setReporterUpdate: async (ref, updated) => {
-      c.db.prepare('UPDATE tickets SET updated_by_reporter_at = ? WHERE ref = ?').run(updated ? c.now() : null, ref);
+      c.prepare('UPDATE tickets SET updated_by_reporter_at = ? WHERE ref = ?').run(updated ? c.now() : null, ref);
     },
     setReporterLeft: async (channel, userId, left) => {
-      if (left) c.db.prepare('UPDATE tickets SET reporter_left_at = ? WHERE channel = ? AND user_id = ?').run(c.now(), channel, userId);
-      else c.db.prepare('UPDATE tickets SET reporter_left_at = NULL WHERE channel = ? AND user_id = ? AND reporter_left_at IS NOT NULL').run(channel, userId);
+      if (left) c.prepare('UPDATE tickets SET reporter_left_at = ? WHERE channel = ? AND user_id = ?').run(c.now(), channel, userId);
+      else c.prepare('UPDATE tickets SET reporter_left_at = NULL WHERE channel = ? AND user_id = ? AND reporter_left_at IS NOT NULL').run(channel, userId);
     },
   };
 }
@@ -76,7 +76,7 @@ export function ticketsStore(c: SqliteConnection): Pick<Store, 'getTicket' | 'li
     async countByStatus(f: TicketFilter): Promise<Record<TicketStatus, number>> {
       const { where, args } = filterSql({ ...f, status: undefined });
       const counts: Record<TicketStatus, number> = { new: 0, triaged: 0, in_progress: 0, referred: 0, closed: 0 };
-      for (const r of c.db.prepare(`SELECT t.status, COUNT(*) AS n FROM tickets t WHERE ${where} GROUP BY t.status`).all(...args) as Row[]) {
+      for (const r of c.prepare(`SELECT t.status, COUNT(*) AS n FROM tickets t WHERE ${where} GROUP BY t.status`).all(...args) as Row[]) {
         counts[r.status as TicketStatus] = r.n as number;
       }
       return counts;
