@@ -19,6 +19,7 @@ import { referralsStore, referralsTx } from './sqlite/referrals.ts';
 import { sentMessagesStore } from './sqlite/sent-messages.ts';
 import { sessionsStore, sessionsTx } from './sqlite/sessions.ts';
 import { staffStore } from './sqlite/staff.ts';
+import { statisticsStore } from './sqlite/statistics.ts';
 import { staffSessionsStore } from './sqlite/staff-sessions.ts';
 import { ticketsStore, ticketsTx } from './sqlite/tickets.ts';
 import { transcriptsStore, transcriptsTx } from './sqlite/transcripts.ts';
@@ -48,6 +49,7 @@ function sqliteStore(c: SqliteConnection): Store {
   const store: Store = {
     transaction: (work) => c.transaction(() => work(tx)),
     ...ticketsStore(c),
+    ...statisticsStore(c),
     ...referralsStore(c),
     ...notesStore(c),
     ...attachmentsStore(c),

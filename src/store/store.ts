@@ -147,6 +147,27 @@ export interface TicketFilter {
   channel?: string;
   assignee?: string;
   limit?: number;
+  /**
+   * Keyset pagination: only tickets after this one in the queue's order (priority, then age,
+   * then reference), as {@link ticketCursor} gives it for the last ticket of the page before.
+   */
+  after?: string;
+}
+
+/** The cursor of a ticket in the queue's order, for {@link TicketFilter.after}. */
+export function ticketCursor(t: Pick<TicketRecord, 'priority' | 'createdAt' | 'ref'>): string {
+  return Buffer.from(JSON.stringify([t.priority, t.createdAt, t.ref])).toString('base64url');
+}
+
+/** The parts of a cursor made by {@link ticketCursor}, or undefined when it is not one. */
+export function parseTicketCursor(cursor: string): { priority: string; createdAt: string; ref: string } | undefined {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'string')) return { priority: v[0] as string, createdAt: v[1] as string, ref: v[2] as string };
+  } catch {
+    // not a cursor
+  }
+  return undefined;
 }
 
 export type StaffRole = 'admin' | 'supervisor' | 'agent';
@@ -198,6 +219,16 @@ export interface TicketFacts {
   status: TicketStatus;
   firstActionAt: string | null;
   agencies: string[];
+}
+
+/** The statistics page's numbers, aggregated by the store (see {@link Store.ticketStats}). */
+export interface TicketStatsData {
+  /** Tickets created since the start, by hour of creation (UTC, `YYYY-MM-DDTHH`), case type and priority; oldest hour first. */
+  byHour: { hour: string; caseType: string; priority: string; n: number }[];
+  /** For the same tickets, the milliseconds from creation to the first staff action, by priority. */
+  firstActionMs: Map<string, number[]>;
+  /** Open tickets (of any age) by agency. */
+  openByAgency: { agency: string; n: number }[];
 }
 
 /**
@@ -393,6 +424,12 @@ export interface Store {
   countByStatus(filter: TicketFilter): Promise<Record<TicketStatus, number>>;
   /** Facts of tickets created since a time, for statistics; optionally only one agency's. */
   ticketFacts(since: string, agency?: string): Promise<TicketFacts[]>;
+  /**
+   * The statistics page's numbers since a time, optionally of one agency's tickets, aggregated in
+   * the database in short steps that let other work run in between (the page must never hold up
+   * the bot). Optional: a store without it is read through {@link ticketFacts}.
+   */
+  ticketStats?(since: string, agency?: string): Promise<TicketStatsData>;
   notesOf(ref: string): Promise<Note[]>;
   /** When the reporter of a session last wrote, if ever. */
   lastInboundAt(sessionId: string): Promise<string | undefined>;

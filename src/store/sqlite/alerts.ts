@@ -32,8 +32,7 @@ export function alertsStore(c: SqliteConnection): Pick<Store, 'setAgencyAlerts' 
           lang: p.lang,
         };
         const set = Object.entries(columns).filter(([, v]) => v !== undefined);
-        c.db
-          .prepare(`UPDATE agency_alerts SET ${[...set.map(([k]) => `${k} = ?`), 'updated_at = ?'].join(', ')} WHERE agency = ?`)
+        c.prepare(`UPDATE agency_alerts SET ${[...set.map(([k]) => `${k} = ?`), 'updated_at = ?'].join(', ')} WHERE agency = ?`)
           .run(...set.map(([, v]) => v), now, agency);
       });
     },
@@ -43,8 +42,7 @@ export function alertsStore(c: SqliteConnection): Pick<Store, 'setAgencyAlerts' 
     async recordLineGroup(groupId: string, joined: boolean): Promise<void> {
       return c.queued(() => {
         if (joined) {
-          c.db
-            .prepare('INSERT INTO line_groups (group_id, joined_at) VALUES (?, ?) ON CONFLICT (group_id) DO UPDATE SET joined_at = excluded.joined_at, left_at = NULL')
+          c.prepare('INSERT INTO line_groups (group_id, joined_at) VALUES (?, ?) ON CONFLICT (group_id) DO UPDATE SET joined_at = excluded.joined_at, left_at = NULL')
             .run(groupId, c.now());
         } else c.prepare('UPDATE line_groups SET left_at = ? WHERE group_id = ?').run(c.now(), groupId);
       });

@@ -9,8 +9,7 @@ import { toAttachment } from './rows.ts';
 export function attachmentsTx(c: SqliteConnection): Pick<Tx, 'addAttachment' | 'linkAttachments'> {
   return {
     addAttachment: async (a) => {
-      c.db
-        .prepare(
+      c.prepare(
           `INSERT INTO attachments (id, session_id, channel, message_id, name, mime, size, sha256, path, created_at, conversation_id)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )

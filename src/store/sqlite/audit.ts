@@ -8,8 +8,7 @@ import { json, type Row, type SqliteConnection } from './connection.ts';
 export function auditTx(c: SqliteConnection): Pick<Tx, 'audit'> {
   return {
     audit: async (e) => {
-      c.db
-        .prepare('INSERT INTO audit (ticket_ref, actor, action, detail, at) VALUES (?, ?, ?, ?, ?)')
+      c.prepare('INSERT INTO audit (ticket_ref, actor, action, detail, at) VALUES (?, ?, ?, ?, ?)')
         .run(e.ticketRef, e.actor, e.action, e.detail ? json(e.detail) : null, c.now());
     },
   };

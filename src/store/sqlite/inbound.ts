@@ -47,8 +47,7 @@ export function inboundStore(c: SqliteConnection): Pick<Store, 'addInbound' | 'p
     async saveReplyToken(channel: string, recipient: string, eventId: string, token: string): Promise<void> {
       return c.bookkeeping(() => {
         const now = c.date();
-        c.db
-          .prepare('INSERT OR IGNORE INTO event_reply_tokens (channel, event_id, recipient, token, received_at) VALUES (?, ?, ?, ?, ?)')
+        c.prepare('INSERT OR IGNORE INTO event_reply_tokens (channel, event_id, recipient, token, received_at) VALUES (?, ?, ?, ?, ?)')
           .run(channel, eventId, recipient, token, now.toISOString());
         // Tokens live about a minute: ones never used (an event answered by nothing) go after ten.
         c.prepare('DELETE FROM event_reply_tokens WHERE received_at < ?').run(new Date(now.getTime() - 600_000).toISOString());

@@ -18,8 +18,7 @@ export function outboxTx(c: SqliteConnection): Pick<Tx, 'cancelPending' | 'enque
       const now = c.now();
       const delivered = opts?.delivered ?? false;
       return Number(
-        c.db
-          .prepare(
+        c.prepare(
             `INSERT INTO outbox (channel, recipient, kind, payload, status, attempts, next_attempt_at, created_at, sent_at, reply_to)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
@@ -38,8 +37,7 @@ export function outboxStore(c: SqliteConnection): Pick<Store, 'dueOutbox' | 'due
       // messages go out in order.
       return c.bookkeeping(() =>
         (
-          c.db
-            .prepare(
+          c.prepare(
               `SELECT * FROM outbox o WHERE o.channel = ? AND o.status = 'pending' AND o.next_attempt_at <= ?
                  AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.channel = o.channel AND e.recipient = o.recipient
                                  AND e.status = 'pending' AND e.id < o.id AND e.next_attempt_at > ?)
@@ -52,8 +50,7 @@ export function outboxStore(c: SqliteConnection): Pick<Store, 'dueOutbox' | 'due
     async dueRecipients(channel: string, now: Date, limit: number, skip: string[]): Promise<string[]> {
       return c.bookkeeping(() =>
         (
-          c.db
-            .prepare(
+          c.prepare(
               `SELECT o.recipient, MIN(o.id) AS first FROM outbox o
                WHERE o.channel = ? AND o.status = 'pending' AND o.next_attempt_at <= ? AND o.recipient NOT IN (SELECT value FROM json_each(?))
                GROUP BY o.recipient
@@ -75,8 +72,7 @@ export function outboxStore(c: SqliteConnection): Pick<Store, 'dueOutbox' | 'due
     async releaseOutage(channel: string, now: Date): Promise<number> {
       return c.immediate(
         () =>
-          c.db
-            .prepare(`UPDATE outbox SET held_by_outage = 0, next_attempt_at = MIN(next_attempt_at, ?) WHERE channel = ? AND status = 'pending' AND held_by_outage = 1`)
+          c.prepare(`UPDATE outbox SET held_by_outage = 0, next_attempt_at = MIN(next_attempt_at, ?) WHERE channel = ? AND status = 'pending' AND held_by_outage = 1`)
             .run(now.toISOString(), channel).changes,
       );
     },
@@ -106,8 +102,7 @@ export function outboxStore(c: SqliteConnection): Pick<Store, 'dueOutbox' | 'due
     },
     async markRetry(id: number, error: string, next: Date, opts: { outage?: boolean } = {}): Promise<void> {
       return c.bookkeeping(() => {
-        c.db
-          .prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, held_by_outage = ? WHERE id = ?')
+        c.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, held_by_outage = ? WHERE id = ?')
           .run(error.slice(0, 500), next.toISOString(), opts.outage ? 1 : 0, id);
       });
     },

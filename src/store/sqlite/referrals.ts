@@ -10,8 +10,7 @@ export function referralsTx(c: SqliteConnection): Pick<Tx, 'addReferral' | 'setR
     addReferral: async (ref, agency) => {
       const now = c.now();
       return (
-        c.db
-          .prepare('INSERT OR IGNORE INTO referrals (ticket_ref, agency, created_at, updated_at) VALUES (?, ?, ?, ?)')
+        c.prepare('INSERT OR IGNORE INTO referrals (ticket_ref, agency, created_at, updated_at) VALUES (?, ?, ?, ?)')
           .run(ref, agency, now, now).changes === 1
       );
     },
@@ -28,8 +27,7 @@ export function referralsStore(c: SqliteConnection): Pick<Store, 'pendingReferra
   return {
     async pendingReferrals(): Promise<PendingReferral[]> {
       return (
-        c.db
-          .prepare(
+        c.prepare(
             `SELECT r.ticket_ref, r.agency, r.created_at, r.escalation_level, t.priority FROM referrals r JOIN tickets t ON t.ref = r.ticket_ref
              WHERE r.status = 'pending' AND t.status <> 'closed' ORDER BY r.created_at`,
           )

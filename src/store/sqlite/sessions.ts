@@ -14,8 +14,7 @@ export function sessionsTx(c: SqliteConnection): Pick<Tx, 'getSession' | 'saveSe
     },
     saveSession: async (s) => {
       const now = c.now();
-      c.db
-        .prepare(
+      c.prepare(
           `INSERT INTO sessions (id, channel, user_id, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
            ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
         )

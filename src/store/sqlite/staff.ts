@@ -10,8 +10,7 @@ export function staffStore(c: SqliteConnection): Pick<Store, 'createStaff' | 'fi
   return {
     async createStaff(u: { id: string; name: string; role: StaffRole; agency: string; lang: string; passwordHash: string }): Promise<void> {
       const now = c.now();
-      c.db
-        .prepare('INSERT INTO staff_users (id, name, role, agency, lang, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      c.prepare('INSERT INTO staff_users (id, name, role, agency, lang, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         .run(u.id, u.name, u.role, u.agency, u.lang, u.passwordHash, now, now);
     },
     async findStaffByName(name: string) {

@@ -8,8 +8,7 @@ import { json, type Row, type SqliteConnection } from './connection.ts';
 export function transcriptsTx(c: SqliteConnection): Pick<Tx, 'addTranscript' | 'inboundMessageIds' | 'deleteTranscriptMessage' | 'unsendMessage' | 'redactOutbound' | 'lastOutbound' | 'lastOutboundRow'> {
   return {
     addTranscript: async (sessionId, direction, body, messageId, link) => {
-      c.db
-        .prepare('INSERT INTO transcript (session_id, direction, message_id, body, created_at, conversation_id, ticket_ref) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      c.prepare('INSERT INTO transcript (session_id, direction, message_id, body, created_at, conversation_id, ticket_ref) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(sessionId, direction, messageId ?? null, json(body), c.now(), link?.conversationId ?? null, link?.ticketRef ?? null);
     },
     inboundMessageIds: async (sessionId) =>
@@ -32,8 +31,7 @@ export function transcriptsTx(c: SqliteConnection): Pick<Tx, 'addTranscript' | '
     redactOutbound: async (sessionId, conversationId, text, by) => {
       // Inside a JSON string the text appears escaped; so is its replacement.
       const inJson = (v: string) => JSON.stringify(v).slice(1, -1);
-      c.db
-        .prepare(`UPDATE transcript SET body = replace(body, ?, ?) WHERE session_id = ? AND conversation_id = ? AND direction = 'out' AND instr(body, ?) > 0`)
+      c.prepare(`UPDATE transcript SET body = replace(body, ?, ?) WHERE session_id = ? AND conversation_id = ? AND direction = 'out' AND instr(body, ?) > 0`)
         .run(inJson(text), inJson(by), sessionId, conversationId, inJson(text));
     },
     lastOutbound: async (sessionId) => {
@@ -61,8 +59,7 @@ export function transcriptsStore(c: SqliteConnection): Pick<Store, 'transcriptOf
       // A row written to a case belongs to that case only; the rest belong to their conversation.
       // A ticket from before conversations had ids shows the rows of that time only.
       const own = ticket.conversationId ? 'conversation_id = ?' : 'conversation_id IS NULL AND session_id = ?';
-      const rows = c.db
-        .prepare(`SELECT direction, body, created_at FROM transcript WHERE (ticket_ref = ? OR (ticket_ref IS NULL AND ${own})) ${until ? 'AND created_at <= ?' : ''} ORDER BY id`)
+      const rows = c.prepare(`SELECT direction, body, created_at FROM transcript WHERE (ticket_ref = ? OR (ticket_ref IS NULL AND ${own})) ${until ? 'AND created_at <= ?' : ''} ORDER BY id`)
         .all(ticket.ref, ticket.conversationId ?? ticket.sessionId, ...(until ? [until] : [])) as Row[];
       return rows.map((r) => ({ direction: r.direction as 'in' | 'out', body: JSON.parse(r.body as string) as unknown, createdAt: r.created_at as string }));
     },
