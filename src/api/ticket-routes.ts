@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Services } from '../services.ts';
 import { RequestError } from '../core/errors.ts';
 import { AccessService } from '../access/access.ts';
-import type { ApiToken } from '../store/store.ts';
+import { type ApiToken, parseTicketCursor, ticketCursor } from '../store/store.ts';
 import { ticketJson } from './ticket-json.ts';
 import { documented, getTicketSchema, listTicketsSchema } from './ticket-schemas.ts';
 import { verifyBearer } from './tokens.ts';
@@ -22,6 +22,7 @@ export function registerTicketRoutes(app: FastifyInstance, services: Services): 
       priority: z.enum(definitions.policy.priorities as [string, ...string[]]).optional(),
       agency: z.string().refine((a) => definitions.directory.byId.has(a), 'unknown agency id').optional(),
       limit: z.coerce.number().int().min(1).max(1000).optional(),
+      after: z.string().max(400).refine((c) => parseTicketCursor(c) !== undefined, 'not a cursor this API gave (the `next` of a list)').optional(),
     })
     .strict();
 
@@ -37,12 +38,13 @@ export function registerTicketRoutes(app: FastifyInstance, services: Services): 
     const parsed = listQuery.safeParse(req.query);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new RequestError(400, 'invalid_query', `${issue.path.join('.') || 'query'}: ${issue.message}. Filters: status, priority, agency, limit.`);
+      throw new RequestError(400, 'invalid_query', `${issue.path.join('.') || 'query'}: ${issue.message}. Filters: status, priority, agency, limit, after.`);
     }
     const filter = access.scope(token, parsed.data);
     if (!filter) throw new RequestError(403, 'forbidden', `This token sees only agency ${token.agency}.`);
     const tickets = await store.listTickets(filter);
-    return { tickets: tickets.map((t) => ticketJson(t)) };
+    const full = tickets.length === Math.min(parsed.data.limit ?? 200, 1000);
+    return { tickets: tickets.map((t) => ticketJson(t)), ...(full && tickets.length ? { next: ticketCursor(tickets.at(-1)!) } : {}) };
   });
 
   app.get<{ Params: { ref: string } }>('/api/tickets/:ref', documented(getTicketSchema), async (req) => {

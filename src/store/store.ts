@@ -449,7 +449,10 @@ export interface Store {
   /** Records that the bot joined (or left) a LINE group. */
   recordLineGroup(groupId: string, joined: boolean): Promise<void>;
   listLineGroups(): Promise<LineGroup[]>;
-  /** Referrals not yet accepted or declined, on tickets that are not closed. */
+  /**
+   * Referrals not yet accepted or declined, on tickets that are not closed, and not escalated
+   * yet (escalation level below 2: nothing more is sent for them).
+   */
   pendingReferrals(): Promise<PendingReferral[]>;
 
   createStaffSession(s: { idHash: string; userId: string; csrf: string; expiresAt: string }): Promise<void>;

@@ -16,6 +16,8 @@ ALTER TABLE referrals ADD COLUMN ticket_status TEXT NOT NULL DEFAULT 'new';
 UPDATE referrals SET ticket_status = (SELECT t.status FROM tickets t WHERE t.ref = referrals.ticket_ref);
 CREATE INDEX referrals_agency_ticket_status ON referrals (agency, ticket_status);
 CREATE INDEX referrals_ticket_status_agency ON referrals (ticket_status, agency);
+-- The escalation tick (every minute) reads only referrals it may still have to chase.
+CREATE INDEX referrals_to_chase ON referrals (created_at) WHERE status = 'pending' AND escalation_level < 2;
 
 CREATE TRIGGER referrals_take_ticket_status AFTER INSERT ON referrals BEGIN
   UPDATE referrals SET ticket_status = (SELECT t.status FROM tickets t WHERE t.ref = NEW.ticket_ref)

@@ -29,7 +29,7 @@ export function referralsStore(c: SqliteConnection): Pick<Store, 'pendingReferra
       return (
         c.prepare(
             `SELECT r.ticket_ref, r.agency, r.created_at, r.escalation_level, t.priority FROM referrals r JOIN tickets t ON t.ref = r.ticket_ref
-             WHERE r.status = 'pending' AND t.status <> 'closed' ORDER BY r.created_at`,
+             WHERE r.status = 'pending' AND r.escalation_level < 2 AND r.ticket_status <> 'closed' AND t.status <> 'closed' ORDER BY r.created_at`,
           )
           .all() as Row[]
       ).map((r) => ({
