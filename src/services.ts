@@ -40,7 +40,7 @@ export interface Services {
   llm: LlmClient;
   /** Translation and summaries on the ticket page. */
   assist: TicketAssist;
-  /** Stories into proposed answers (`extract`); the flow's confirm step is to call it (see src/llm/extract.ts). */
+  /** Stories into proposed answers (`extract`), read back by the conversation (src/conversation/story.ts). */
   extractor: StoryExtractor;
   clock: Clock;
 }
@@ -57,6 +57,7 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
   const files = new FileStore(config.DATA_DIR);
   const llm = new LlmClient(config, store, { clock });
   const alerts = new AgencyAlerts({ config, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock });
+  const extractor = new StoryExtractor(llm, definitions.flows.dictionary);
   const conversation = new ConversationService({
     store,
     ...definitions,
@@ -65,8 +66,9 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
     deleteFiles: (paths) => files.delete(paths),
     alerts,
     ...(takesVoiceNotes(config) ? { transcribe: fileTranscriber(llm, files) } : {}),
+    extractor,
   });
   const actions = new TicketActions(store, definitions.directory, clock, { alerts, updates: new ReporterUpdates(definitions.translations) });
   const escalation = new EscalationService({ store, alerts, targets: targetsFrom(config) });
-  return { config, store, files, definitions, conversation, actions, alerts, escalation, llm, assist: new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id)), extractor: new StoryExtractor(llm, definitions.flows.dictionary), clock };
+  return { config, store, files, definitions, conversation, actions, alerts, escalation, llm, assist: new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id)), extractor, clock };
 }
