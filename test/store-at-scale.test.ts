@@ -96,6 +96,16 @@ describe('store at scale', () => {
     expect(claimed.map((fresh, i) => (fresh ? i : -1)).filter((i) => i >= 0)).toEqual([7]);
   });
 
+  it('serves a chat with a danger-path answer ahead of the chats that wrote before it', async () => {
+    await store.transaction(async (tx) => {
+      for (let i = 0; i < 5; i++) await tx.enqueue({ channel: 'line', recipient: `U${i}`, kind: 'reply', payload: { text: 'hello' } });
+      await tx.enqueue({ channel: 'line', recipient: 'Udanger', kind: 'reply', payload: { text: 'Call for help now' }, urgent: true });
+      await tx.enqueue({ channel: 'line', recipient: 'U9', kind: 'reply', payload: { text: 'hello' } });
+    });
+    expect(await store.dueRecipients('line', now, 10, [])).toEqual(['Udanger', 'U0', 'U1', 'U2', 'U3', 'U4', 'U9']);
+    expect((await store.dueOutboxOf('line', 'Udanger', now, 10))[0]).toMatchObject({ urgent: true });
+  });
+
   it('pages through the queue by cursor: the pages add up to the whole list, in order', async () => {
     await seed();
     for (const f of [{ status: 'open' as const }, {}, { agency: 'police' }, { priority: 'P3' }]) {

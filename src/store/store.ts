@@ -115,6 +115,8 @@ export interface OutboxMessage {
   retryKey?: string | null;
   /** Of a row sent as several messages, how many the platform has taken already. */
   partsSent?: number;
+  /** A reply on the danger path: its chat is served ahead of the others when there is a backlog. */
+  urgent?: boolean;
 }
 
 /** A platform event accepted but not yet handled (see {@link Store.addInbound}). */
@@ -378,7 +380,7 @@ export interface Store {
   dueOutbox(channel: string, now: Date, limit: number): Promise<OutboxMessage[]>;
   /**
    * Chats of a channel whose oldest pending message is due, oldest first, leaving out `skip`
-   * (chats being served already).
+   * (chats being served already); chats with an urgent message (the danger path) before all others.
    */
   dueRecipients(channel: string, now: Date, limit: number, skip: string[]): Promise<string[]>;
   /** One chat's pending messages that may go now, in order: up to the first that waits for a retry. */

@@ -19,10 +19,10 @@ export function outboxTx(c: SqliteConnection): Pick<Tx, 'cancelPending' | 'enque
       const delivered = opts?.delivered ?? false;
       return Number(
         c.prepare(
-            `INSERT INTO outbox (channel, recipient, kind, payload, status, attempts, next_attempt_at, created_at, sent_at, reply_to)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO outbox (channel, recipient, kind, payload, status, attempts, next_attempt_at, created_at, sent_at, reply_to, urgent)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(m.channel, m.recipient, m.kind, json(m.payload), delivered ? 'sent' : 'pending', delivered ? 1 : 0, now, now, delivered ? now : null, m.replyTo ?? null)
+          .run(m.channel, m.recipient, m.kind, json(m.payload), delivered ? 'sent' : 'pending', delivered ? 1 : 0, now, now, delivered ? now : null, m.replyTo ?? null, m.urgent ? 1 : 0)
           .lastInsertRowid,
       );
     },
@@ -51,11 +51,11 @@ export function outboxStore(c: SqliteConnection): Pick<Store, 'dueOutbox' | 'due
       return c.bookkeeping(() =>
         (
           c.prepare(
-              `SELECT o.recipient, MIN(o.id) AS first FROM outbox o
+              `SELECT o.recipient, MIN(o.id) AS first, MAX(o.urgent) AS urgent FROM outbox o
                WHERE o.channel = ? AND o.status = 'pending' AND o.next_attempt_at <= ? AND o.recipient NOT IN (SELECT value FROM json_each(?))
                GROUP BY o.recipient
                HAVING first = (SELECT MIN(e.id) FROM outbox e WHERE e.channel = o.channel AND e.recipient = o.recipient AND e.status = 'pending')
-               ORDER BY first LIMIT ?`,
+               ORDER BY urgent DESC, first LIMIT ?`,
             )
             .all(channel, now.toISOString(), json(skip), limit) as Row[]
         ).map((r) => r.recipient as string),
