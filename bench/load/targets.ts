@@ -56,7 +56,9 @@ const TICKS = 100; // USER_HZ: /proc/<pid>/stat counts CPU time in hundredths of
 export async function startTarget(kind: TargetKind, apiOrigin: string, env: Record<string, string> = {}, given?: string): Promise<Target> {
   const port = await freePort();
   const dataDir = given ?? mkdtempSync(path.join(tmpdir(), `tangrod-bench-${kind}-`));
-  const child = spawn(process.execPath, [SCRIPT[kind]], {
+  // BENCH_CPU_PROF=<dir>: a CPU profile of Tangrod (node --cpu-prof), written when it stops.
+  const profile = process.env.BENCH_CPU_PROF && kind === 'tangrod' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, SCRIPT[kind]], {
     env: {
       ...process.env,
       DATA_DIR: dataDir,

@@ -119,6 +119,16 @@ export interface OutboxMessage {
   urgent?: boolean;
 }
 
+/** A platform event to accept (see {@link Store.addInbound}). */
+export interface NewInboundEvent {
+  channel: string;
+  eventId: string;
+  userKey: string;
+  payload: unknown;
+  /** LINE's reply token of the event, kept with it in the same commit (see {@link Store.saveReplyToken}). */
+  replyToken?: string;
+}
+
 /** A platform event accepted but not yet handled (see {@link Store.addInbound}). */
 export interface InboundRow {
   id: number;
@@ -402,7 +412,7 @@ export interface Store {
    * Stores platform events before the platform is answered; events already stored or already
    * handled (their id claimed by the conversation) are skipped. Returns the rows added, in order.
    */
-  addInbound(events: { channel: string; eventId: string; userKey: string; payload: unknown }[]): Promise<InboundRow[]>;
+  addInbound(events: NewInboundEvent[]): Promise<InboundRow[]>;
   /** Events not handled yet, oldest first (after a restart). */
   pendingInbound(): Promise<InboundRow[]>;
   /** Forgets a handled event (its payload may hold a message). */

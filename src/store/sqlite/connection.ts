@@ -40,6 +40,7 @@ const GROUP_MAX_MS = 25;
 export class SqliteConnection {
   private readonly jobs: Job[] = [];
   private draining = false;
+  private lastGroupSize = 0;
   private running: Promise<void> = Promise.resolve();
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -114,10 +115,21 @@ export class SqliteConnection {
     });
   }
 
+  /** True when the last group took several jobs: work is flowing, and more is likely on its way. */
+  private busy(): boolean {
+    return this.lastGroupSize > 1;
+  }
+
   /** Commits groups until nothing waits. */
   private async drain(): Promise<void> {
     try {
-      while (this.jobs.length > 0) await this.group();
+      while (this.jobs.length > 0) {
+        await this.group();
+        // Let the answers of that group run on to their next step, and requests that arrived
+        // during its sync be read, before the next group starts: they join it rather than each
+        // waiting for a sync of its own (with synchronous=FULL a sync costs milliseconds).
+        if (this.jobs.length > 0 || this.busy()) await new Promise<void>((resolve) => setImmediate(resolve));
+      }
     } finally {
       // In the same turn as the last check: a job queued after it starts a new drain.
       this.draining = false;
@@ -162,6 +174,7 @@ export class SqliteConnection {
       for (const d of done) d.job.reject(d.ok ? err : d.value);
       return;
     }
+    this.lastGroupSize = done.length;
     for (const d of done) (d.ok ? d.job.resolve : d.job.reject)(d.value);
   }
 

@@ -1,7 +1,7 @@
 /**
  * Platform events: accepted before the platform is answered, claimed once handled; and LINE reply tokens.
  */
-import type { InboundRow, Store, Tx } from '../store.ts';
+import type { InboundRow, NewInboundEvent, Store, Tx } from '../store.ts';
 import { json, type Row, type SqliteConnection } from './connection.ts';
 import { toInbound } from './rows.ts';
 
@@ -16,18 +16,22 @@ export function inboundTx(c: SqliteConnection): Pick<Tx, 'claimEvent'> {
 /** The {@link Store} methods of inbound events and reply tokens. */
 export function inboundStore(c: SqliteConnection): Pick<Store, 'addInbound' | 'pendingInbound' | 'deleteInbound' | 'failInbound' | 'saveReplyToken' | 'takeReplyToken'> {
   return {
-    async addInbound(events: { channel: string; eventId: string; userKey: string; payload: unknown }[]): Promise<InboundRow[]> {
+    async addInbound(events: NewInboundEvent[]): Promise<InboundRow[]> {
       return c.queued(() => {
         const now = c.now();
         const insert = c.prepare(
           `INSERT OR IGNORE INTO inbox (channel, event_id, user_key, payload, received_at)
            SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM inbound_events WHERE channel = ? AND event_id = ?)`,
         );
+        const token = c.prepare('INSERT OR IGNORE INTO event_reply_tokens (channel, event_id, recipient, token, received_at) VALUES (?, ?, ?, ?, ?)');
         const added: InboundRow[] = [];
         for (const e of events) {
           const r = insert.run(e.channel, e.eventId, e.userKey, json(e.payload), now, e.channel, e.eventId);
+          if (r.changes === 1 && e.replyToken) token.run(e.channel, e.eventId, e.userKey, e.replyToken, now);
           if (r.changes === 1) added.push({ id: Number(r.lastInsertRowid), channel: e.channel, eventId: e.eventId, userKey: e.userKey, payload: e.payload, attempts: 0, receivedAt: now });
         }
+        // Tokens live about a minute: ones never used (an event answered by nothing) go after ten.
+        if (events.some((e) => e.replyToken)) c.prepare('DELETE FROM event_reply_tokens WHERE received_at < ?').run(new Date(c.date().getTime() - 600_000).toISOString());
         return added;
       });
     },
