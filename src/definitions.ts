@@ -10,6 +10,7 @@ import { checkLocales } from './i18n/check-locales.ts';
 import { type LatinWords, loadLatinWords } from './i18n/detect.ts';
 import { readLocales, Translations } from './i18n/locales.ts';
 import { loadPolicy, type Policy } from './policy/policy.ts';
+import { DASHBOARD_NS, loadStaffLanguages, type StaffLanguages } from './staff/staff-languages.ts';
 
 /** The deployer's definitions, checked. */
 export interface Definitions {
@@ -19,6 +20,8 @@ export interface Definitions {
   translations: Translations;
   /** Words of each language as typed in Latin letters (`locales/latin-words.yaml`). */
   latinWords: LatinWords;
+  /** The languages of the staff pages and alerts (`locales/staff-languages.yaml`). */
+  staffLanguages: StaffLanguages;
 }
 
 /**
@@ -41,8 +44,9 @@ export function loadDefinitions(flowsDir: string, localesDir: string): Definitio
   const directory = attempt(() => loadDirectory(flowsDir));
   const policy = dictionary && directory && attempt(() => loadPolicy(flowsDir, dictionary, new Set(directory.byId.keys())));
   const resources = attempt(() => readLocales(localesDir));
-  if (resources && flows && directory && policy) problems.push(...checkLocales(localesDir, resources, { flows, directory, policy }));
+  const staffLanguages = resources && attempt(() => loadStaffLanguages(localesDir, Object.keys(resources)));
+  if (resources && flows && directory && policy && staffLanguages) problems.push(...checkLocales(localesDir, resources, { flows, directory, policy }, { [DASHBOARD_NS]: staffLanguages.codes }));
   const latinWords = resources && attempt(() => loadLatinWords(localesDir, Object.keys(resources)));
-  if (problems.length || !flows || !policy || !directory || !resources || !latinWords) throw new DefinitionError(problems);
-  return { flows, policy, directory, translations: new Translations(resources), latinWords };
+  if (problems.length || !flows || !policy || !directory || !resources || !latinWords || !staffLanguages) throw new DefinitionError(problems);
+  return { flows, policy, directory, translations: new Translations(resources), latinWords, staffLanguages };
 }

@@ -10,7 +10,8 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { computeStats, statsFromData, statsSince, weekStart } from '../src/dashboard/stats.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
-import { type Store, type TicketFilter, type TicketStatus, ticketCursor } from '../src/store/store.ts';
+import type { Store, TicketFilter, TicketStatus } from '../src/store/store.ts';
+import { ticketCursor } from '../src/store/ticket-cursor.ts';
 
 const PRIORITIES = ['P1', 'P2', 'P3'];
 const STATUSES: TicketStatus[] = ['new', 'triaged', 'in_progress', 'referred', 'closed'];

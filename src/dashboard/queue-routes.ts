@@ -1,7 +1,8 @@
 /** The queue page and its CSV export, both narrowed to the staff member's agency by the access service. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RequestError } from '../core/errors.ts';
-import { parseTicketCursor, type TicketFilter, ticketCursor } from '../store/store.ts';
+import type { TicketFilter } from '../store/store.ts';
+import { parseTicketCursor, ticketCursor } from '../store/ticket-cursor.ts';
 import { STATUSES } from '../tickets/ticket-actions.ts';
 import { asSeenBy, can } from '../access/access.ts';
 import { type Dashboard, sendPage, staffOf, viewOf } from './dashboard-context.ts';

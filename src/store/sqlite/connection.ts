@@ -35,7 +35,7 @@ const GROUP_MAX_MS = 25;
  * been), and all of them are committed together, with the durability the database was opened with
  * (synchronous=FULL: one sync of the WAL for the whole group). A caller is answered only after the
  * commit, so "committed" means on disk, whatever else was in the group. When nothing else waits,
- * a group is one piece of work, and nothing waits for company. See docs/decisions.
+ * a group is one piece of work, and nothing waits for company. See docs/decisions/0019-group-commit.md.
  */
 export class SqliteConnection {
   private readonly jobs: Job[] = [];

@@ -1,7 +1,8 @@
 /**
  * Tickets: their assessment and working fields, and the queries of the queue and of statistics.
  */
-import { parseTicketCursor, type Store, type TicketFacts, type TicketFilter, type TicketRecord, type TicketStatus, type Tx } from '../store.ts';
+import type { Store, TicketFacts, TicketFilter, TicketRecord, TicketStatus, Tx } from '../store.ts';
+import { parseTicketCursor } from '../ticket-cursor.ts';
 import { json, type Row, type SqliteConnection } from './connection.ts';
 import { toReferral, toTicket } from './rows.ts';
 
