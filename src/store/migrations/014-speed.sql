@@ -10,21 +10,30 @@ CREATE INDEX tickets_open_channel ON tickets (channel, priority, created_at) WHE
 CREATE INDEX tickets_assignee ON tickets (assignee, priority, created_at, status) WHERE assignee IS NOT NULL;
 CREATE INDEX tickets_created ON tickets (created_at);
 
--- A referral carries its ticket's status (kept by the triggers below), so that an agency's
--- tickets are counted by status, and its open ones found, from one index.
+-- A referral carries its ticket's status, priority and creation time (kept by the triggers
+-- below), so that an agency's tickets are counted by status, and listed in the queue's order,
+-- from an index of the referrals alone, however few of its tickets are open.
 ALTER TABLE referrals ADD COLUMN ticket_status TEXT NOT NULL DEFAULT 'new';
-UPDATE referrals SET ticket_status = (SELECT t.status FROM tickets t WHERE t.ref = referrals.ticket_ref);
+ALTER TABLE referrals ADD COLUMN ticket_priority TEXT NOT NULL DEFAULT '';
+ALTER TABLE referrals ADD COLUMN ticket_created_at TEXT NOT NULL DEFAULT '';
+UPDATE referrals SET (ticket_status, ticket_priority, ticket_created_at) =
+  (SELECT t.status, t.priority, t.created_at FROM tickets t WHERE t.ref = referrals.ticket_ref);
 CREATE INDEX referrals_agency_ticket_status ON referrals (agency, ticket_status);
 CREATE INDEX referrals_ticket_status_agency ON referrals (ticket_status, agency);
+CREATE INDEX referrals_agency_order ON referrals (agency, ticket_priority, ticket_created_at, ticket_status);
+CREATE INDEX referrals_agency_open_order ON referrals (agency, ticket_priority, ticket_created_at) WHERE ticket_status <> 'closed';
 -- The escalation tick (every minute) reads only referrals it may still have to chase.
 CREATE INDEX referrals_to_chase ON referrals (created_at) WHERE status = 'pending' AND escalation_level < 2;
 
-CREATE TRIGGER referrals_take_ticket_status AFTER INSERT ON referrals BEGIN
-  UPDATE referrals SET ticket_status = (SELECT t.status FROM tickets t WHERE t.ref = NEW.ticket_ref)
+CREATE TRIGGER referrals_take_ticket_fields AFTER INSERT ON referrals BEGIN
+  UPDATE referrals SET (ticket_status, ticket_priority, ticket_created_at) =
+    (SELECT t.status, t.priority, t.created_at FROM tickets t WHERE t.ref = NEW.ticket_ref)
    WHERE ticket_ref = NEW.ticket_ref AND agency = NEW.agency;
 END;
-CREATE TRIGGER tickets_status_to_referrals AFTER UPDATE OF status ON tickets WHEN NEW.status IS NOT OLD.status BEGIN
-  UPDATE referrals SET ticket_status = NEW.status WHERE ticket_ref = NEW.ref;
+CREATE TRIGGER tickets_fields_to_referrals AFTER UPDATE OF status, priority, created_at ON tickets
+  WHEN NEW.status IS NOT OLD.status OR NEW.priority IS NOT OLD.priority OR NEW.created_at IS NOT OLD.created_at
+BEGIN
+  UPDATE referrals SET ticket_status = NEW.status, ticket_priority = NEW.priority, ticket_created_at = NEW.created_at WHERE ticket_ref = NEW.ref;
 END;
 
 -- Running totals of tickets by status and by what the queue filters on, for the queue's counts

@@ -12,8 +12,8 @@ function getTicket(c: SqliteConnection, ref: string): TicketRecord | undefined {
 }
 
 /** The tickets matching a WHERE clause over `tickets t`, each with its referrals. */
-function ticketsWhere(c: SqliteConnection, where: string, args: unknown[], tail = ''): TicketRecord[] {
-  const rows = c.prepare(`SELECT t.* FROM tickets t WHERE ${where} ${tail}`).all(...args) as Row[];
+function ticketsWhere(c: SqliteConnection, where: string, args: unknown[], tail = '', from = 'tickets t'): TicketRecord[] {
+  const rows = c.prepare(`SELECT t.* FROM ${from} WHERE ${where} ${tail}`).all(...args) as Row[];
   if (rows.length === 0) return [];
   const refs = rows.map((r) => r.ref as string);
   const referrals = c.prepare(`SELECT * FROM referrals WHERE ticket_ref IN (${refs.map(() => '?').join(',')}) ORDER BY created_at, agency`)
@@ -67,13 +67,22 @@ export function ticketsStore(c: SqliteConnection): Pick<Store, 'getTicket' | 'li
   return {
     getTicket: async (ref) => getTicket(c, ref),
     async listTickets(f: TicketFilter): Promise<TicketRecord[]> {
-      const { where, args } = filterSql(f);
       // The order of the indexes of migration 014: a page is read from an index up to its limit.
-      // The reference orders tickets created in the same millisecond, for the cursor.
+      // The reference orders tickets created in the same millisecond, for the cursor. One
+      // agency's tickets are read through its referrals, which carry the ticket's order.
+      const limit = `LIMIT ${Math.min(f.limit ?? 200, 1000)}`;
       const after = f.after ? parseTicketCursor(f.after) : undefined;
-      const keyset = after ? ' AND (t.priority, t.created_at) >= (?, ?) AND NOT (t.priority = ? AND t.created_at = ? AND t.ref <= ?)' : '';
       const keyArgs = after ? [after.priority, after.createdAt, after.priority, after.createdAt, after.ref] : [];
-      return ticketsWhere(c, where + keyset, [...args, ...keyArgs], `ORDER BY t.priority ASC, t.created_at ASC, t.ref ASC LIMIT ${Math.min(f.limit ?? 200, 1000)}`);
+      if (f.agency) {
+        const { where, args } = filterSql({ ...f, agency: undefined, status: undefined });
+        const status = f.status === 'open' ? ` AND r.ticket_status <> 'closed'` : f.status ? ' AND r.ticket_status = ?' : '';
+        const keyset = after ? ' AND (r.ticket_priority, r.ticket_created_at) >= (?, ?) AND NOT (r.ticket_priority = ? AND r.ticket_created_at = ? AND r.ticket_ref <= ?)' : '';
+        const statusArgs = f.status && f.status !== 'open' ? [f.status] : [];
+        return ticketsWhere(c, `r.agency = ?${status} AND ${where}${keyset}`, [f.agency, ...statusArgs, ...args, ...keyArgs], `ORDER BY r.ticket_priority ASC, r.ticket_created_at ASC, r.ticket_ref ASC ${limit}`, 'referrals r JOIN tickets t ON t.ref = r.ticket_ref');
+      }
+      const { where, args } = filterSql(f);
+      const keyset = after ? ' AND (t.priority, t.created_at) >= (?, ?) AND NOT (t.priority = ? AND t.created_at = ? AND t.ref <= ?)' : '';
+      return ticketsWhere(c, where + keyset, [...args, ...keyArgs], `ORDER BY t.priority ASC, t.created_at ASC, t.ref ASC ${limit}`);
     },
     async countByStatus(f: TicketFilter): Promise<Record<TicketStatus, number>> {
       const counts: Record<TicketStatus, number> = { new: 0, triaged: 0, in_progress: 0, referred: 0, closed: 0 };
