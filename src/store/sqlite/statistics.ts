@@ -22,7 +22,7 @@ export function statisticsStore(c: SqliteConnection): Pick<Store, 'ticketStats'>
          WHERE t.created_at >= ? AND t.created_at < ? ${scope} GROUP BY hour, t.case_type, t.priority ORDER BY hour`,
       );
       const waits = c.prepare(
-        `SELECT t.priority, t.created_at, t.first_action_at FROM tickets t
+        `SELECT t.priority, CAST(ROUND((julianday(t.first_action_at) - julianday(t.created_at)) * 86400000) AS INTEGER) AS ms FROM tickets t
          WHERE t.created_at >= ? AND t.created_at < ? AND t.first_action_at IS NOT NULL ${scope}`,
       );
       const byHour: TicketStatsData['byHour'] = [];
@@ -34,7 +34,7 @@ export function statisticsStore(c: SqliteConnection): Pick<Store, 'ticketStats'>
         for (const r of counts.all(...args) as Row[]) byHour.push({ hour: r.hour as string, caseType: r.case_type as string, priority: r.priority as string, n: r.n as number });
         for (const r of waits.all(...args) as Row[]) {
           const list = firstActionMs.get(r.priority as string) ?? [];
-          list.push(Date.parse(r.first_action_at as string) - Date.parse(r.created_at as string));
+          list.push(r.ms as number);
           firstActionMs.set(r.priority as string, list);
         }
         await yieldToLoop();
