@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { createApiToken } from '../src/api/tokens.ts';
 import { loadConfig } from '../src/config/env.ts';
 import { createServices, databasePath } from '../src/services.ts';

@@ -17,14 +17,27 @@ import { LlmClient } from './llm/llm-client.ts';
 import { StoryExtractor } from './llm/extract.ts';
 import { TicketAssist } from './llm/ticket-assist.ts';
 import { fileTranscriber, takesVoiceNotes } from './llm/voice-note.ts';
+import { deriveKey } from './privacy/keys.ts';
+import { PrivacyActions } from './privacy/privacy-actions.ts';
+import { Retention } from './privacy/retention.ts';
+import { retentionPeriods } from './privacy/retention-env.ts';
 import { FileStore } from './store/file-store.ts';
-import { openSqliteStore } from './store/sqlite-store.ts';
+import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 import { ReporterUpdates } from './tickets/reporter-updates.ts';
 import type { TrainingService } from './training/exercise-service.ts';
 import { createTraining } from './training/create-training.ts';
 import { TRAINING_FOLDER } from './training/workspace.ts';
 import { TicketActions } from './tickets/ticket-actions.ts';
+// The services routes call instead of the store (issue 11).
+import { AccessService } from './access/access.ts';
+import { AlertDestinations } from './alerts/alert-destinations.ts';
+import { ApiTokens } from './api/token-service.ts';
+import { AuditLog } from './audit/audit-log.ts';
+import { PolledDelivery } from './delivery/polled-delivery.ts';
+import { EvidenceExporter } from './evidence/evidence-export.ts';
+import { StaffService } from './staff/staff-service.ts';
+import { TicketQueries } from './tickets/ticket-queries.ts';
 
 /** The services every channel and route uses. */
 export interface Services {
@@ -47,7 +60,27 @@ export interface Services {
   extractor: StoryExtractor;
   /** Exercises and scorecards; only in the training workspace (TRAINING=on). */
   training?: TrainingService;
+  /** Legal hold and erasure (issue 14). */
+  privacy: PrivacyActions;
+  /** The retention purge (issue 14); main runs it daily, the CLI on demand. */
+  retention: Retention;
   clock: Clock;
+  /** Who may see which tickets, transcripts and files (staff and API tokens alike). */
+  access: AccessService;
+  /** Reads over tickets: the queue, counts, statistics facts, notes, the reporter's activity. */
+  tickets: TicketQueries;
+  /** The audit rows that stand alone (log-ins, exports, views through the API). */
+  audit: AuditLog;
+  /** Staff accounts (admin page, log-in, language). */
+  staff: StaffService;
+  /** API tokens (admin page, bearer checks). */
+  tokens: ApiTokens;
+  /** Where agencies' alerts go (which reach nobody). */
+  alertDestinations: AlertDestinations;
+  /** Evidence packages of tickets. */
+  evidence: EvidenceExporter;
+  /** The outbox of channels that poll (the simulator). */
+  polled: PolledDelivery;
 }
 
 /**
@@ -66,8 +99,10 @@ export function databasePath(config: Pick<Config, 'DATA_DIR' | 'TRAINING'>): str
 /** Builds the services: loads and checks the definitions, opens the store. */
 export function createServices(config: Config, clock: Clock = systemClock): Services {
   const definitions = loadDefinitions(config.FLOWS_DIR, config.LOCALES_DIR);
-  const store = openSqliteStore(databasePath(config), clock);
-  const files = new FileStore(workspaceDir(config));
+  const store = openStore(config, clock, databasePath(config));
+  // Several instances share FILES_DIR; one keeps its files in its workspace. With DATABASE_KEY the
+  // files are encrypted under a key derived from it (issue 14).
+  const files = new FileStore(config.FILES_DIR ?? workspaceDir(config), config.DATABASE_KEY ? deriveKey(config.DATABASE_KEY, 'files') : undefined);
   const llm = new LlmClient(config, store, { clock });
   const alerts = new AgencyAlerts({ config, translations: definitions.translations, dictionary: definitions.flows.dictionary, staffLanguages: definitions.staffLanguages, clock });
   const extractor = new StoryExtractor(llm, definitions.flows.dictionary);
@@ -76,6 +111,7 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
     ...definitions,
     lexicon: new TranslationLexicon(definitions.translations),
     maxTextLength: config.MAX_TEXT_LENGTH,
+    privacy: { unticketedDays: config.RETENTION_UNTICKETED_DAYS, closedDays: config.RETENTION_CLOSED_TRANSCRIPT_DAYS },
     deleteFiles: (paths) => files.delete(paths),
     alerts,
     ...(takesVoiceNotes(config) ? { transcribe: fileTranscriber(llm, files) } : {}),
@@ -84,5 +120,31 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
   const actions = new TicketActions(store, definitions.directory, clock, { alerts, updates: new ReporterUpdates(definitions.translations) });
   const escalation = new EscalationService({ store, alerts, targets: targetsFrom(config) });
   const training = config.TRAINING ? createTraining(config, { store, conversation, definitions, clock }) : undefined;
-  return { config, store, files, definitions, conversation, actions, alerts, escalation, llm, ...(training ? { training } : {}), assist: new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id)), extractor, clock };
+  const assist = new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id));
+  const audit = new AuditLog(store);
+  return {
+    config,
+    store,
+    files,
+    definitions,
+    conversation,
+    actions,
+    alerts,
+    escalation,
+    llm,
+    ...(training ? { training } : {}),
+    assist,
+    privacy: new PrivacyActions({ store, files, forget: () => assist.forget() }),
+    retention: new Retention({ store, files, periods: retentionPeriods(config), clock }),
+    extractor,
+    clock,
+    access: new AccessService(store),
+    tickets: new TicketQueries(store),
+    audit,
+    staff: new StaffService(store, definitions.directory, audit),
+    tokens: new ApiTokens(store, audit, clock, config.API_TOKEN_DAYS),
+    alertDestinations: new AlertDestinations(store, config),
+    evidence: new EvidenceExporter({ store, files, directory: definitions.directory, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock, training: config.TRAINING }),
+    polled: new PolledDelivery(store),
+  };
 }

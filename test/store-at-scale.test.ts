@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { computeStats, statsFromData, statsSince, weekStart } from '../src/dashboard/stats.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';

@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RequestError } from '../core/errors.ts';
 import type { TicketFilter } from '../store/store.ts';
-import { parseTicketCursor, ticketCursor } from '../store/ticket-cursor.ts';
+import { parseTicketCursor, ticketCursor } from '../tickets/ticket-queries.ts';
 import { STATUSES } from '../tickets/ticket-actions.ts';
 import { asSeenBy, can } from '../access/access.ts';
 import { type Dashboard, sendPage, staffOf, viewOf } from './dashboard-context.ts';
@@ -20,7 +20,7 @@ export const QUEUE_PAGE = 100;
 /** Mounts /staff (the queue) and /staff/export.csv. */
 export function registerQueueRoutes(app: FastifyInstance, d: Dashboard): void {
   const { services, access } = d;
-  const { store, definitions, clock } = services;
+  const { tickets: ticketQueries, staff, audit, definitions, clock } = services;
 
   /** Reads the filters from the query; unknown values are ignored rather than refused (bookmarks age). */
   const filtersOf = (req: FastifyRequest): QueueFilters => {
@@ -56,14 +56,14 @@ export function registerQueueRoutes(app: FastifyInstance, d: Dashboard): void {
     return scoped;
   };
 
-  const names = async () => new Map((await store.listStaff()).map((u) => [u.id, u.name]));
+  const names = () => staff.names();
 
   app.get('/', async (req, reply) => {
     const filters = filtersOf(req);
     const after = (req.query as Record<string, string | undefined>).after;
     const cursor = after && parseTicketCursor(after) ? after : undefined;
     const filter = { ...storeFilter(req, filters), limit: QUEUE_PAGE, ...(cursor ? { after: cursor } : {}) };
-    const [listed, counts] = await Promise.all([store.listTickets(filter), store.countByStatus(filter)]);
+    const [listed, counts] = await Promise.all([ticketQueries.list(filter), ticketQueries.countByStatus(filter)]);
     const tickets = listed.map((t) => asSeenBy(staffOf(req).user, t));
     return sendPage(
       reply,
@@ -89,7 +89,7 @@ export function registerQueueRoutes(app: FastifyInstance, d: Dashboard): void {
 
   app.get('/export.csv', async (req, reply) => {
     const filter = storeFilter(req, filtersOf(req));
-    const tickets = await store.listTickets(filter);
+    const tickets = await ticketQueries.list(filter);
     const who = await names();
     const now = clock();
     // Codes rather than free text: the export is for counting and follow-up, and leaves the
@@ -115,7 +115,7 @@ export function registerQueueRoutes(app: FastifyInstance, d: Dashboard): void {
         t.duplicateOf,
       ]),
     ];
-    await store.transaction((tx) => tx.audit({ ticketRef: null, actor: `staff:${staffOf(req).user.id}`, action: 'export.csv', detail: { count: tickets.length, agency: filter.agency ?? '*' } }));
+    await audit.record({ ticketRef: null, actor: `staff:${staffOf(req).user.id}`, action: 'export.csv', detail: { count: tickets.length, agency: filter.agency ?? '*' } });
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="tangrod-queue-${now.toISOString().slice(0, 10)}.csv"`)

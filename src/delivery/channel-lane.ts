@@ -40,8 +40,6 @@ type Health = 'up' | 'down' | 'trial';
 
 /** Outage failures in a row (across chats) after which the channel is taken as down. */
 const OUTAGE_THRESHOLD = 2;
-/** How many due chats one look at the backlog finds. */
-const READY_BATCH = 256;
 /** The first wait before probing a platform that went down. */
 const FIRST_PROBE_MS = 250;
 
@@ -52,9 +50,6 @@ export class ChannelLane {
   private probing: Promise<void> | undefined;
   private probeTimer: NodeJS.Timeout | undefined;
   private again = false;
-  /** Chats found due and not yet served, in the order found; read again when rows were written. */
-  private ready: string[] = [];
-  private stale = true;
   private stopped = true;
   private health: Health = 'up';
   private outagesInRow = 0;
@@ -92,13 +87,9 @@ export class ChannelLane {
     this.filling = released.then(() => this.fill()).finally(() => (this.filling = undefined));
   }
 
-  /**
-   * Looks for due rows now: rows were written or the poll came (`fresh`: the chats due are read
-   * again), or a chat finished (the next chat already found is served).
-   */
-  wake(fresh = true): void {
+  /** Looks for due rows now (rows were written, a chat finished, or the poll came). */
+  wake(): void {
     if (this.stopped) return;
-    if (fresh) this.stale = true;
     if (this.filling) {
       this.again = true;
       return;
@@ -137,19 +128,14 @@ export class ChannelLane {
     const free = this.width() - this.inFlight.size;
     if (free <= 0) return;
     const { store, clock } = this.opts;
-    // One look at the backlog serves many chats: reading it again for every chat that finished
-    // would cost a scan of every pending row per message sent.
-    if (this.stale || this.ready.length === 0) {
-      this.stale = false;
-      this.ready = await store.dueRecipients(this.channel, clock(), Math.max(free, READY_BATCH), [...this.inFlight.keys()]);
-    }
-    while (this.ready.length > 0) {
+    // Claimed: with several instances, a chat is delivered by one of them at a time.
+    for (const recipient of await store.claimRecipients(this.channel, clock(), free, [...this.inFlight.keys()])) {
       if (this.stopped || this.inFlight.size >= this.width()) return;
-      const recipient = this.ready.shift()!;
       if (this.inFlight.has(recipient)) continue;
-      const run = this.serve(recipient).finally(() => {
+      const run = this.serve(recipient).finally(async () => {
+        await store.releaseRecipient(this.channel, recipient).catch(() => undefined);
         this.inFlight.delete(recipient);
-        this.wake(false);
+        this.wake();
       });
       this.inFlight.set(recipient, run);
     }

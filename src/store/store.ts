@@ -11,6 +11,7 @@ import type { StaffRole, StaffSession, StaffUser } from './types/staff.ts';
 import type { AgencyAlertConfig, LineGroup } from './types/alerts.ts';
 import type { ApiToken, ApiTokenInfo } from './types/api-tokens.ts';
 import type { LlmCallRecord } from './types/llm-calls.ts';
+import type { PurgeResult, RetentionKind } from './types/privacy.ts';
 
 /** The records, by feature (in `./types/`). */
 export type * from './types/sessions.ts';
@@ -21,6 +22,7 @@ export type * from './types/staff.ts';
 export type * from './types/alerts.ts';
 export type * from './types/api-tokens.ts';
 export type * from './types/llm-calls.ts';
+export type * from './types/privacy.ts';
 
 /** Reads and writes inside one transaction. */
 export interface Tx {
@@ -82,6 +84,20 @@ export interface Tx {
   /** The newest message sent in a session, with the case it was written to (staff, case updates). */
   lastOutboundRow(sessionId: string): Promise<{ body: unknown; ticketRef: string | null } | undefined>;
   enqueue(msg: Omit<OutboxMessage, 'id' | 'attempts'>, opts?: { delivered?: boolean }): Promise<number>;
+
+  /** Sets or clears a ticket's legal hold and the reporter's erasure request (issue 14); absent flags stay. */
+  setPrivacyFlags(ref: string, flags: { legalHold?: boolean; erasureRequested?: boolean }): Promise<void>;
+  /**
+   * Removes what is older than its kind's cutoff (ISO time; a kind without one is kept). A dry run
+   * counts the same rows and changes nothing.
+   */
+  purgeExpired(cutoffs: Partial<Record<RetentionKind, string>>, opts: { dryRun: boolean }): Promise<PurgeResult>;
+  /**
+   * Erases a ticket's content, leaving a tombstone (reference, dates, priority, case type, outcome,
+   * referrals, audit): answers, transcript, attachments, notes, the chat's session when it holds this
+   * report, and the chat's outbox content. Returns the attachments' file paths, to delete after commit.
+   */
+  eraseTicket(ref: string): Promise<string[]>;
 }
 
 /** The whole store. */
@@ -209,6 +225,37 @@ export interface Store {
   recordLlmCall(call: LlmCallRecord): Promise<void>;
   /** The newest model calls, newest first. */
   recentLlmCalls(limit: number): Promise<(LlmCallRecord & { at: string })[]>;
+
+  // Several instances on one database (issue 16). On SQLite (one process) the same calls, in memory.
+
+  /**
+   * Claims inbound events for this instance: for each chat whose oldest pending event no other
+   * instance holds, its pending events not claimed here yet, oldest first, leased to this instance
+   * while it lives. A chat is so handled by one instance at a time, in the order accepted; an
+   * instance that dies leaves its chats to the next claim once its leases run out.
+   */
+  claimInbound(limit: number): Promise<InboundRow[]>;
+  /** {@link dueRecipients}, leased to this instance: no other instance delivers to these chats meanwhile. */
+  claimRecipients(channel: string, now: Date, limit: number, skip: string[]): Promise<string[]>;
+  /** Gives back the delivery lease of a chat (it had nothing more due). */
+  releaseRecipient(channel: string, recipient: string): Promise<void>;
+  /**
+   * Takes a lock that one instance holds at a time (Telegram's long poll, a timer's round);
+   * undefined when another holds it. It goes with its instance.
+   */
+  acquireLock(name: string): Promise<{ release(): Promise<void> } | undefined>;
+  /**
+   * Counts a request against a rate limit key; the count and end of its current window. With
+   * `increment: false` only reads them (0 and now when no window is running).
+   */
+  hitRateLimit(key: string, windowMs: number, now: Date, opts?: { increment?: boolean }): Promise<{ count: number; resetAt: string }>;
+
+  /**
+   * Leaves no copy of deleted rows behind in the database's files: folds the WAL into the file and
+   * truncates it (after a purge or an erasure); with `vacuum` it also rebuilds the file, holding every
+   * other transaction meanwhile. Runs between transactions.
+   */
+  scrub(opts?: { vacuum?: boolean }): Promise<void>;
 
   close(): Promise<void>;
 }

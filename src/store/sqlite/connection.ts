@@ -7,7 +7,7 @@
  * that wait together are committed together (group commit).
  */
 import { performance } from 'node:perf_hooks';
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import type { Clock } from '../../core/clock.ts';
 
 /** A row as better-sqlite3 returns it. */
@@ -19,6 +19,8 @@ export const json = (v: unknown) => JSON.stringify(v);
 /** A piece of work waiting for the next group commit. */
 interface Job {
   work: () => unknown;
+  /** Runs alone, outside any transaction. */
+  bare?: boolean;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
@@ -35,7 +37,7 @@ const GROUP_MAX_MS = 25;
  * been), and all of them are committed together, with the durability the database was opened with
  * (synchronous=FULL: one sync of the WAL for the whole group). A caller is answered only after the
  * commit, so "committed" means on disk, whatever else was in the group. When nothing else waits,
- * a group is one piece of work, and nothing waits for company. See docs/decisions/0019-group-commit.md.
+ * a group is one piece of work, and nothing waits for company. See docs/decisions/0022-group-commit.md.
  */
 export class SqliteConnection {
   private readonly jobs: Job[] = [];
@@ -104,9 +106,9 @@ export class SqliteConnection {
     return this.enqueue(work, true);
   }
 
-  private enqueue<T>(work: () => T | Promise<T>, first: boolean): Promise<T> {
+  private enqueue<T>(work: () => T | Promise<T>, first: boolean, bare = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const job: Job = { work, resolve: resolve as (value: unknown) => void, reject };
+      const job: Job = { work, resolve: resolve as (value: unknown) => void, reject, ...(bare ? { bare } : {}) };
       if (first) this.jobs.unshift(job);
       else this.jobs.push(job);
       if (this.draining) return;
@@ -139,6 +141,16 @@ export class SqliteConnection {
   /** One group commit: BEGIN, each waiting job in its savepoint, COMMIT, then the answers. */
   private async group(): Promise<void> {
     const { db } = this;
+    if (this.jobs[0]?.bare) {
+      // Work that must run outside any transaction (VACUUM, a WAL checkpoint): alone.
+      const job = this.jobs.shift()!;
+      try {
+        job.resolve(await job.work());
+      } catch (err) {
+        job.reject(err);
+      }
+      return;
+    }
     const done: { job: Job; ok: boolean; value: unknown }[] = [];
     const started = performance.now();
     try {
@@ -147,7 +159,7 @@ export class SqliteConnection {
       for (const job of this.jobs.splice(0)) job.reject(err);
       return;
     }
-    while (this.jobs.length > 0 && done.length < GROUP_MAX_JOBS && (done.length === 0 || performance.now() - started < GROUP_MAX_MS)) {
+    while (this.jobs.length > 0 && !this.jobs[0]!.bare && done.length < GROUP_MAX_JOBS && (done.length === 0 || performance.now() - started < GROUP_MAX_MS)) {
       const job = this.jobs.shift()!;
       db.exec('SAVEPOINT job');
       try {
@@ -176,6 +188,11 @@ export class SqliteConnection {
     }
     this.lastGroupSize = done.length;
     for (const d of done) (d.ok ? d.job.resolve : d.job.reject)(d.value);
+  }
+
+  /** Runs `work` in the queue without a transaction around it (VACUUM, a WAL checkpoint). */
+  exclusive<T>(work: () => T): Promise<T> {
+    return this.enqueue(work, false, true);
   }
 
   /** Waits for queued work, then closes the database. */
