@@ -4,6 +4,7 @@
  * case-message.ts...), and write session, transcript, ticket and outbox rows in one transaction.
  */
 import { toUnicode } from '../i18n/zawgyi.ts';
+import { DANGER_FLOW } from '../flow/engine.ts';
 import type { SessionState } from '../flow/types.ts';
 import type { TicketRecord } from '../store/store.ts';
 import { badInput } from './bad-input.ts';
@@ -87,7 +88,9 @@ export class ConversationService {
       for (const reply of turn.replies) {
         if (!traceless) await tx.addTranscript(sessionId, 'out', reply, undefined, link);
         if (!(traceless && opts.synchronous)) {
-          await tx.enqueue({ channel: msg.channel, recipient: msg.userId, kind: 'reply', payload: reply, replyTo: msg.eventId }, { delivered: opts.synchronous ?? false });
+          // The danger path's answers go out ahead of other chats' when there is a backlog.
+          const urgent = turn.state?.flow === DANGER_FLOW;
+          await tx.enqueue({ channel: msg.channel, recipient: msg.userId, kind: 'reply', payload: reply, replyTo: msg.eventId, ...(urgent ? { urgent } : {}) }, { delivered: opts.synchronous ?? false });
         }
       }
       if (turn.state) await tx.saveSession({ id: sessionId, channel: msg.channel, userId: msg.userId, state: turn.state });

@@ -22,6 +22,7 @@ import { referralsStore, referralsTx } from './sqlite/referrals.ts';
 import { sentMessagesStore } from './sqlite/sent-messages.ts';
 import { sessionsStore, sessionsTx } from './sqlite/sessions.ts';
 import { staffStore } from './sqlite/staff.ts';
+import { statisticsStore } from './sqlite/statistics.ts';
 import { staffSessionsStore } from './sqlite/staff-sessions.ts';
 import { ticketsStore, ticketsTx } from './sqlite/tickets.ts';
 import { transcriptsStore, transcriptsTx } from './sqlite/transcripts.ts';
@@ -31,8 +32,7 @@ export type { SqliteOptions } from './sqlite/database.ts';
 
 /** Opens (creating when needed) the database at `file` and applies pending migrations. */
 export function openSqliteStore(file: string, clock: Clock = systemClock, opts: SqliteOptions = {}): Store {
-  const { db, sync } = openDatabase(file, opts);
-  return sqliteStore(new SqliteConnection(db, clock, sync), opts.key ? deriveKey(opts.key, 'secrets') : undefined);
+  return sqliteStore(new SqliteConnection(openDatabase(file, opts), clock), opts.key ? deriveKey(opts.key, 'secrets') : undefined);
 }
 
 /** The {@link Store} over one open connection; `secrets` seals webhook secrets (issue 14). */
@@ -54,6 +54,7 @@ function sqliteStore(c: SqliteConnection, secrets?: Buffer): Store {
   const store: Store = {
     transaction: (work) => c.transaction(() => work(tx)),
     ...ticketsStore(c),
+    ...statisticsStore(c),
     ...referralsStore(c),
     ...notesStore(c),
     ...attachmentsStore(c),

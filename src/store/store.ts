@@ -4,9 +4,9 @@
  * reason, even though the embedded SQLite implementation is synchronous underneath.
  */
 import type { SessionRecord } from './types/sessions.ts';
-import type { AuditEntry, NewTicket, Note, PendingReferral, ReferralStatus, TicketAssessment, TicketFacts, TicketFilter, TicketRecord, TicketStatus, TicketWorkPatch } from './types/tickets.ts';
+import type { AuditEntry, NewTicket, Note, PendingReferral, ReferralStatus, TicketAssessment, TicketFacts, TicketFilter, TicketRecord, TicketStatsData, TicketStatus, TicketWorkPatch } from './types/tickets.ts';
 import type { Attachment, TranscriptLink, TranscriptRow } from './types/transcripts.ts';
-import type { InboundRow, OutboxMessage } from './types/delivery.ts';
+import type { InboundRow, NewInboundEvent, OutboxMessage } from './types/delivery.ts';
 import type { StaffRole, StaffSession, StaffUser } from './types/staff.ts';
 import type { AgencyAlertConfig, LineGroup } from './types/alerts.ts';
 import type { ApiToken, ApiTokenInfo } from './types/api-tokens.ts';
@@ -122,7 +122,7 @@ export interface Store {
   dueOutbox(channel: string, now: Date, limit: number): Promise<OutboxMessage[]>;
   /**
    * Chats of a channel whose oldest pending message is due, oldest first, leaving out `skip`
-   * (chats being served already).
+   * (chats being served already); chats with an urgent message (the danger path) before all others.
    */
   dueRecipients(channel: string, now: Date, limit: number, skip: string[]): Promise<string[]>;
   /** One chat's pending messages that may go now, in order: up to the first that waits for a retry. */
@@ -144,7 +144,7 @@ export interface Store {
    * Stores platform events before the platform is answered; events already stored or already
    * handled (their id claimed by the conversation) are skipped. Returns the rows added, in order.
    */
-  addInbound(events: { channel: string; eventId: string; userKey: string; payload: unknown }[]): Promise<InboundRow[]>;
+  addInbound(events: NewInboundEvent[]): Promise<InboundRow[]>;
   /** Events not handled yet, oldest first (after a restart). */
   pendingInbound(): Promise<InboundRow[]>;
   /** Forgets a handled event (its payload may hold a message). */
@@ -168,6 +168,12 @@ export interface Store {
   countByStatus(filter: TicketFilter): Promise<Record<TicketStatus, number>>;
   /** Facts of tickets created since a time, for statistics; optionally only one agency's. */
   ticketFacts(since: string, agency?: string): Promise<TicketFacts[]>;
+  /**
+   * The statistics page's numbers since a time, optionally of one agency's tickets, aggregated in
+   * the database in short steps that let other work run in between (the page must never hold up
+   * the bot). Optional: a store without it is read through {@link ticketFacts}.
+   */
+  ticketStats?(since: string, agency?: string): Promise<TicketStatsData>;
   notesOf(ref: string): Promise<Note[]>;
   /** When the reporter of a session last wrote, if ever. */
   lastInboundAt(sessionId: string): Promise<string | undefined>;
@@ -187,7 +193,10 @@ export interface Store {
   /** Records that the bot joined (or left) a LINE group. */
   recordLineGroup(groupId: string, joined: boolean): Promise<void>;
   listLineGroups(): Promise<LineGroup[]>;
-  /** Referrals not yet accepted or declined, on tickets that are not closed. */
+  /**
+   * Referrals not yet accepted or declined, on tickets that are not closed, and not escalated
+   * yet (escalation level below 2: nothing more is sent for them).
+   */
   pendingReferrals(): Promise<PendingReferral[]>;
 
   createStaffSession(s: { idHash: string; userId: string; csrf: string; expiresAt: string }): Promise<void>;

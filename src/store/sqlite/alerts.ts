@@ -13,7 +13,7 @@ function alertsFrom(row: Row, secrets: Buffer | undefined): AgencyAlertConfig {
 }
 
 function agencyAlertsOf(c: SqliteConnection, agency: string, secrets: Buffer | undefined): AgencyAlertConfig | undefined {
-  const row = c.db.prepare('SELECT * FROM agency_alerts WHERE agency = ?').get(agency) as Row | undefined;
+  const row = c.prepare('SELECT * FROM agency_alerts WHERE agency = ?').get(agency) as Row | undefined;
   return row && alertsFrom(row, secrets);
 }
 
@@ -30,7 +30,7 @@ export function alertsStore(c: SqliteConnection, secrets?: Buffer): Pick<Store, 
     async setAgencyAlerts(agency: string, p: Partial<Omit<AgencyAlertConfig, 'agency' | 'updatedAt'>>): Promise<void> {
       return c.queued(() => {
         const now = c.now();
-        c.db.prepare('INSERT OR IGNORE INTO agency_alerts (agency, updated_at) VALUES (?, ?)').run(agency, now);
+        c.prepare('INSERT OR IGNORE INTO agency_alerts (agency, updated_at) VALUES (?, ?)').run(agency, now);
         const columns: Record<string, unknown> = {
           telegram_chat: p.telegramChat,
           line_group: p.lineGroup,
@@ -39,25 +39,25 @@ export function alertsStore(c: SqliteConnection, secrets?: Buffer): Pick<Store, 
           lang: p.lang,
         };
         const set = Object.entries(columns).filter(([, v]) => v !== undefined);
-        c.db
+        c
           .prepare(`UPDATE agency_alerts SET ${[...set.map(([k]) => `${k} = ?`), 'updated_at = ?'].join(', ')} WHERE agency = ?`)
           .run(...set.map(([, v]) => v), now, agency);
       });
     },
     async listAgencyAlerts(): Promise<AgencyAlertConfig[]> {
-      return (c.db.prepare('SELECT * FROM agency_alerts ORDER BY agency').all() as Row[]).map((r) => alertsFrom(r, secrets));
+      return (c.prepare('SELECT * FROM agency_alerts ORDER BY agency').all() as Row[]).map((r) => alertsFrom(r, secrets));
     },
     async recordLineGroup(groupId: string, joined: boolean): Promise<void> {
       return c.queued(() => {
         if (joined) {
-          c.db
+          c
             .prepare('INSERT INTO line_groups (group_id, joined_at) VALUES (?, ?) ON CONFLICT (group_id) DO UPDATE SET joined_at = excluded.joined_at, left_at = NULL')
             .run(groupId, c.now());
-        } else c.db.prepare('UPDATE line_groups SET left_at = ? WHERE group_id = ?').run(c.now(), groupId);
+        } else c.prepare('UPDATE line_groups SET left_at = ? WHERE group_id = ?').run(c.now(), groupId);
       });
     },
     async listLineGroups(): Promise<LineGroup[]> {
-      return (c.db.prepare('SELECT * FROM line_groups ORDER BY joined_at DESC').all() as Row[]).map((r) => ({
+      return (c.prepare('SELECT * FROM line_groups ORDER BY joined_at DESC').all() as Row[]).map((r) => ({
         groupId: r.group_id as string,
         joinedAt: r.joined_at as string,
         leftAt: (r.left_at as string | null) ?? null,

@@ -113,6 +113,7 @@ export function toOutbox(r: Row): OutboxMessage {
     payload: JSON.parse(r.payload as string),
     attempts: r.attempts as number,
     replyTo: (r.reply_to as string | null) ?? null,
+    ...(r.urgent === 1 ? { urgent: true } : {}),
     retryKey: (r.retry_key as string | null) ?? null,
     partsSent: (r.parts_sent as number | undefined) ?? 0,
   };

@@ -73,6 +73,22 @@ export interface TicketFilter {
   channel?: string;
   assignee?: string;
   limit?: number;
+  /**
+   * Keyset pagination: only tickets after this one in the queue's order (priority, then age,
+   * then reference), as `ticketCursor` (../ticket-cursor.ts) gives it for the last ticket of the
+   * page before.
+   */
+  after?: string;
+}
+
+/** The statistics page's numbers, aggregated by the store (see `Store.ticketStats`). */
+export interface TicketStatsData {
+  /** Tickets created since the start, by hour of creation (UTC, `YYYY-MM-DDTHH`), case type and priority; oldest hour first. */
+  byHour: { hour: string; caseType: string; priority: string; n: number }[];
+  /** For the same tickets, the milliseconds from creation to the first staff action, by priority. */
+  firstActionMs: Map<string, number[]>;
+  /** Open tickets (of any age) by agency. */
+  openByAgency: { agency: string; n: number }[];
 }
 
 export interface Note {
