@@ -87,6 +87,7 @@ async function main(argv: string[]): Promise<number> {
       postgresUrl: positionals[2],
       toFilesDir: values['files-dir'] ?? fromFilesDir,
       log: (line) => console.error(line),
+      ...(config.DATABASE_KEY ? { key: config.DATABASE_KEY } : {}),
     });
     console.log(`ok: ${result.tables.reduce((n, t) => n + t.rows, 0)} rows in ${result.tables.length} tables and ${result.files} files moved and verified`);
     return 0;

@@ -54,7 +54,7 @@ try {
   const escalationTimer = setInterval(escalate, ESCALATION_TICK_MS);
   void escalate();
   // Retention (issue 14): what is past its period goes, a minute after start and then daily.
-  const retention = scheduleRetention(services.retention, app.log);
+  const retention = scheduleRetention(services.retention, app.log, { lock: () => services.store.acquireLock('retention') });
   // SIGTERM/SIGINT: finish what is in flight, within SHUTDOWN_TIMEOUT_MS, then close the database.
   installShutdown({
     log: app.log,

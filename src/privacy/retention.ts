@@ -55,14 +55,29 @@ export class Retention {
   }
 }
 
-/** Runs the purge once a day (and once shortly after start); `stop` ends it and waits for a run in progress. */
-export function scheduleRetention(retention: Retention, log: { info(o: object, m: string): void; error(o: object, m: string): void }, opts: { everyMs?: number; firstAfterMs?: number } = {}) {
+/**
+ * Runs the purge once a day (and once shortly after start); `stop` ends it and waits for a run in
+ * progress. With several instances, `lock` lets one of them run each round.
+ */
+export function scheduleRetention(
+  retention: Retention,
+  log: { info(o: object, m: string): void; error(o: object, m: string): void },
+  opts: { everyMs?: number; firstAfterMs?: number; lock?: () => Promise<{ release(): Promise<void> } | undefined> } = {},
+) {
   let running: Promise<void> | undefined;
+  const once = async () => {
+    const lock = opts.lock ? await opts.lock() : { release: async () => undefined };
+    if (!lock) return;
+    try {
+      const r = await retention.run();
+      log.info({ counts: r.counts }, 'retention purge done');
+    } finally {
+      await lock.release();
+    }
+  };
   const tick = () => {
     if (running) return;
-    running = retention
-      .run()
-      .then((r) => log.info({ counts: r.counts }, 'retention purge done'))
+    running = once()
       .catch((err: Error) => log.error({ err: { message: err.message } }, 'retention purge failed'))
       .finally(() => (running = undefined));
   };

@@ -37,6 +37,8 @@ export interface PostgresOptions {
   leaseMs?: number;
   /** Pool size (default 10). */
   poolSize?: number;
+  /** Seals webhook secrets (the key derived from DATABASE_KEY, issue 14); none stores them as they are. */
+  secretKey?: Buffer;
 }
 
 /** A {@link Store} on PostgreSQL, with what only it has: its start-up (migrations) to wait for. */
@@ -76,7 +78,7 @@ export function openPostgresStore(url: string, opts: PostgresOptions = {}): Post
     ...notesTx(q),
     ...attachmentsTx(q),
     ...outboxTx(q),
-    ...alertsTx(q),
+    ...alertsTx(q, opts.secretKey),
     ...auditTx(q),
     ...privacyTx(q),
   });
@@ -112,7 +114,7 @@ export function openPostgresStore(url: string, opts: PostgresOptions = {}): Post
     ...sessionsStore(c),
     ...staffStore(c),
     ...staffSessionsStore(c),
-    ...alertsStore(c),
+    ...alertsStore(c, opts.secretKey),
     ...apiTokensStore(c),
     ...llmCallsStore(c),
     ...locks,
