@@ -3,8 +3,8 @@
  * fake platforms in test/fakes, with the default settings. Prints numbers and their targets.
  *
  * - durability: the cost of synchronous=FULL on the writes of one LINE event (store it before
- *   the 200, handle it, mark it handled and sent), on this machine's disk: as shipped (FULL, the
- *   delivery bookkeeping NORMAL), FULL for every commit, and NORMAL for every commit (before);
+ *   the 200, handle it, mark it handled and sent), on this machine's disk: FULL for every commit, as
+ *   shipped, and NORMAL for every commit, one event at a time (no group);
  * - hang: 20 Telegram users talk while 20 LINE users do too and LINE takes every request and
  *   never answers, for BENCH_HANG_S seconds (default 25, past two LINE timeouts); reply p50/p99
  *   from the webhook POST to the reply reaching the fake Bot API (target p99 < 1 s), and the same
@@ -155,9 +155,8 @@ async function outage(seconds: number): Promise<void> {
 }
 
 const modes: [string, SqliteOptions][] = [
-  ['FULL, bookkeeping NORMAL (the default)', {}],
-  ['FULL for every commit', { bookkeeping: 'FULL' }],
-  ['NORMAL for every commit (before)', { synchronous: 'NORMAL' }],
+  ['FULL for every commit (the default)', {}],
+  ['NORMAL for every commit', { synchronous: 'NORMAL' }],
 ];
 console.log(`durability:    the store writes of one LINE event (ack, conversation, handled, sent), 2,000 events:`);
 for (const [name, sync] of modes) {

@@ -17,6 +17,10 @@ import { LlmClient } from './llm/llm-client.ts';
 import { StoryExtractor } from './llm/extract.ts';
 import { TicketAssist } from './llm/ticket-assist.ts';
 import { fileTranscriber, takesVoiceNotes } from './llm/voice-note.ts';
+import { deriveKey } from './privacy/keys.ts';
+import { PrivacyActions } from './privacy/privacy-actions.ts';
+import { Retention } from './privacy/retention.ts';
+import { retentionPeriods } from './privacy/retention-env.ts';
 import { FileStore } from './store/file-store.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
@@ -33,6 +37,7 @@ import { AuditLog } from './audit/audit-log.ts';
 import { PolledDelivery } from './delivery/polled-delivery.ts';
 import { EvidenceExporter } from './evidence/evidence-export.ts';
 import { StaffService } from './staff/staff-service.ts';
+import { ReporterDataExports } from './privacy/access-export.ts';
 import { TicketQueries } from './tickets/ticket-queries.ts';
 
 /** The services every channel and route uses. */
@@ -56,6 +61,10 @@ export interface Services {
   extractor: StoryExtractor;
   /** Exercises and scorecards; only in the training workspace (TRAINING=on). */
   training?: TrainingService;
+  /** Legal hold and erasure (issue 14). */
+  privacy: PrivacyActions;
+  /** The retention purge (issue 14); main runs it daily, the CLI on demand. */
+  retention: Retention;
   clock: Clock;
   /** Who may see which tickets, transcripts and files (staff and API tokens alike). */
   access: AccessService;
@@ -73,6 +82,8 @@ export interface Services {
   evidence: EvidenceExporter;
   /** The outbox of channels that poll (the simulator). */
   polled: PolledDelivery;
+  /** Access-request packages (everything held about a reporter). */
+  reporterData: ReporterDataExports;
 }
 
 /**
@@ -92,8 +103,9 @@ export function databasePath(config: Pick<Config, 'DATA_DIR' | 'TRAINING'>): str
 export function createServices(config: Config, clock: Clock = systemClock): Services {
   const definitions = loadDefinitions(config.FLOWS_DIR, config.LOCALES_DIR);
   const store = openStore(config, clock, databasePath(config));
-  // Several instances share FILES_DIR; one keeps its files in its workspace.
-  const files = new FileStore(config.FILES_DIR ?? workspaceDir(config));
+  // Several instances share FILES_DIR; one keeps its files in its workspace. With DATABASE_KEY the
+  // files are encrypted under a key derived from it (issue 14).
+  const files = new FileStore(config.FILES_DIR ?? workspaceDir(config), config.DATABASE_KEY ? deriveKey(config.DATABASE_KEY, 'files') : undefined);
   const llm = new LlmClient(config, store, { clock });
   const alerts = new AgencyAlerts({ config, translations: definitions.translations, dictionary: definitions.flows.dictionary, staffLanguages: definitions.staffLanguages, clock });
   const extractor = new StoryExtractor(llm, definitions.flows.dictionary);
@@ -102,6 +114,7 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
     ...definitions,
     lexicon: new TranslationLexicon(definitions.translations),
     maxTextLength: config.MAX_TEXT_LENGTH,
+    privacy: { unticketedDays: config.RETENTION_UNTICKETED_DAYS, closedDays: config.RETENTION_CLOSED_TRANSCRIPT_DAYS },
     deleteFiles: (paths) => files.delete(paths),
     alerts,
     ...(takesVoiceNotes(config) ? { transcribe: fileTranscriber(llm, files) } : {}),
@@ -110,6 +123,7 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
   const actions = new TicketActions(store, definitions.directory, clock, { alerts, updates: new ReporterUpdates(definitions.translations) });
   const escalation = new EscalationService({ store, alerts, targets: targetsFrom(config) });
   const training = config.TRAINING ? createTraining(config, { store, conversation, definitions, clock }) : undefined;
+  const assist = new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id));
   const audit = new AuditLog(store);
   return {
     config,
@@ -122,7 +136,9 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
     escalation,
     llm,
     ...(training ? { training } : {}),
-    assist: new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id)),
+    assist,
+    privacy: new PrivacyActions({ store, files, forget: () => assist.forget() }),
+    retention: new Retention({ store, files, periods: retentionPeriods(config), clock }),
     extractor,
     clock,
     access: new AccessService(store),
@@ -133,5 +149,6 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
     alertDestinations: new AlertDestinations(store, config),
     evidence: new EvidenceExporter({ store, files, directory: definitions.directory, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock, training: config.TRAINING }),
     polled: new PolledDelivery(store),
+    reporterData: new ReporterDataExports({ store, files, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock }),
   };
 }

@@ -15,14 +15,27 @@ export interface Viewer {
 }
 
 /** What a role may do beyond seeing its agency's tickets. */
-export type Permission = 'work' | 'assign_others' | 'decide_referral' | 'refer' | 'export_evidence' | 'manage_staff' | 'create_tokens' | 'all_agencies';
+export type Permission =
+  | 'work'
+  | 'assign_others'
+  | 'decide_referral'
+  | 'refer'
+  | 'export_evidence'
+  | 'manage_staff'
+  | 'create_tokens'
+  | 'all_agencies'
+  // Privacy (issue 14): a legal hold on a ticket; erasure and access requests.
+  | 'legal_hold'
+  | 'privacy_requests';
 
 const PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
   // Agents work their agency's tickets: claim, status, notes, writing to the reporter, duplicates.
   agent: ['work'],
-  // Supervisors also hand tickets to colleagues, decide where a case goes, and forward its evidence.
-  supervisor: ['work', 'assign_others', 'decide_referral', 'refer', 'export_evidence'],
-  admin: ['work', 'assign_others', 'decide_referral', 'refer', 'export_evidence', 'manage_staff', 'create_tokens', 'all_agencies'],
+  // Supervisors also hand tickets to colleagues, decide where a case goes, forward its evidence,
+  // and put a ticket on legal hold when a criminal case is open.
+  supervisor: ['work', 'assign_others', 'decide_referral', 'refer', 'export_evidence', 'legal_hold'],
+  // Administrators also carry out erasure and access requests (issue 14).
+  admin: ['work', 'assign_others', 'decide_referral', 'refer', 'export_evidence', 'manage_staff', 'create_tokens', 'all_agencies', 'legal_hold', 'privacy_requests'],
 };
 
 /** Whether a role has a permission. */

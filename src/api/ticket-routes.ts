@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Services } from '../services.ts';
 import { RequestError } from '../core/errors.ts';
 import type { ApiToken } from '../store/store.ts';
+import { parseTicketCursor, ticketCursor } from '../tickets/ticket-queries.ts';
 import { ticketJson } from './ticket-json.ts';
 import { documented, getTicketSchema, listTicketsSchema } from './ticket-schemas.ts';
 
@@ -19,6 +20,7 @@ export function registerTicketRoutes(app: FastifyInstance, services: Services): 
       priority: z.enum(definitions.policy.priorities as [string, ...string[]]).optional(),
       agency: z.string().refine((a) => definitions.directory.byId.has(a), 'unknown agency id').optional(),
       limit: z.coerce.number().int().min(1).max(1000).optional(),
+      after: z.string().max(400).refine((c) => parseTicketCursor(c) !== undefined, 'not a cursor this API gave (the `next` of a list)').optional(),
     })
     .strict();
 
@@ -34,11 +36,13 @@ export function registerTicketRoutes(app: FastifyInstance, services: Services): 
     const parsed = listQuery.safeParse(req.query);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new RequestError(400, 'invalid_query', `${issue.path.join('.') || 'query'}: ${issue.message}. Filters: status, priority, agency, limit.`);
+      throw new RequestError(400, 'invalid_query', `${issue.path.join('.') || 'query'}: ${issue.message}. Filters: status, priority, agency, limit, after.`);
     }
     const filter = access.scope(token, parsed.data);
     if (!filter) throw new RequestError(403, 'forbidden', `This token sees only agency ${token.agency}.`);
-    return { tickets: (await tickets.list(filter)).map((t) => ticketJson(t)) };
+    const listed = await tickets.list(filter);
+    const full = listed.length === Math.min(parsed.data.limit ?? 200, 1000);
+    return { tickets: listed.map((t) => ticketJson(t)), ...(full && listed.length ? { next: ticketCursor(listed.at(-1)!) } : {}) };
   });
 
   app.get<{ Params: { ref: string } }>('/api/tickets/:ref', documented(getTicketSchema), async (req) => {

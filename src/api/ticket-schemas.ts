@@ -73,7 +73,17 @@ export function listTicketsSchema(query: z.ZodType): FastifySchema {
     summary: 'Tickets the token may see, most urgent first',
     description: 'A token for one agency sees only tickets referred to that agency; asking for another agency answers 403.',
     querystring: query,
-    response: { 200: z.object({ tickets: z.array(ticketSchema) }).describe('the tickets'), 400: errors[400], 401: errors[401], 403: errors[403] },
+    response: {
+      200: z
+        .object({
+          tickets: z.array(ticketSchema),
+          next: z.string().optional().describe('when there may be more: pass it as `after` for the next page (keyset pagination)'),
+        })
+        .describe('the tickets'),
+      400: errors[400],
+      401: errors[401],
+      403: errors[403],
+    },
   };
 }
 

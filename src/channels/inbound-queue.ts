@@ -14,7 +14,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { DeliveryLog } from '../delivery/outbox-dispatcher.ts';
-import type { InboundRow, Store } from '../store/store.ts';
+import type { InboundRow, NewInboundEvent, Store } from '../store/store.ts';
 import type { MalformedEvent } from './payload-check.ts';
 
 /** Handles one stored event of a channel. Throws to have it tried again later. */
@@ -97,7 +97,7 @@ export class InboundQueue {
    * Stores events and schedules them. Resolves once they are committed: only then may the
    * platform be told they were received. Events seen before are skipped.
    */
-  async accept(events: { channel: string; eventId: string; userKey: string; payload: unknown }[]): Promise<void> {
+  async accept(events: NewInboundEvent[]): Promise<void> {
     if (events.length === 0) return;
     const rows = await this.opts.store.addInbound(events);
     for (const row of rows) this.events.emit('accepted', row.channel);
@@ -160,9 +160,10 @@ export class InboundQueue {
         try {
           if (!handler) throw new Error(`no handler for channel ${row.channel}`);
           await handler({ ...row, attempts });
+          // The answers are committed: send them now, not after the row's deletion commits too.
+          this.opts.onHandled?.();
           await store.deleteInbound(row.id);
           this.events.emit('handled', row.channel);
-          this.opts.onHandled?.();
           return;
         } catch (err) {
           attempts += 1;

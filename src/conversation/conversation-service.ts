@@ -4,6 +4,7 @@
  * case-message.ts...), and write session, transcript, ticket and outbox rows in one transaction.
  */
 import { toUnicode } from '../i18n/zawgyi.ts';
+import { DANGER_FLOW } from '../flow/engine.ts';
 import type { SessionState } from '../flow/types.ts';
 import type { TicketRecord } from '../store/store.ts';
 import { badInput } from './bad-input.ts';
@@ -15,6 +16,7 @@ import { switchFont } from './font-switch.ts';
 import { LanguageChoice } from './language-choice.ts';
 import { MyanmarFonts } from './myanmar-font.ts';
 import { quickExit } from './quick-exit.ts';
+import { isDeleteChoice } from './privacy-commands.ts';
 import type { InboundContent, InboundMessage, Reply } from './reply.ts';
 import { OncePerEvent } from './once-per-event.ts';
 import { ScreeningStep } from './screening-step.ts';
@@ -86,7 +88,9 @@ export class ConversationService {
       for (const reply of turn.replies) {
         if (!traceless) await tx.addTranscript(sessionId, 'out', reply, undefined, link);
         if (!(traceless && opts.synchronous)) {
-          await tx.enqueue({ channel: msg.channel, recipient: msg.userId, kind: 'reply', payload: reply, replyTo: msg.eventId }, { delivered: opts.synchronous ?? false });
+          // The danger path's answers go out ahead of other chats' when there is a backlog.
+          const urgent = turn.state?.flow === DANGER_FLOW;
+          await tx.enqueue({ channel: msg.channel, recipient: msg.userId, kind: 'reply', payload: reply, replyTo: msg.eventId, ...(urgent ? { urgent } : {}) }, { delivered: opts.synchronous ?? false });
         }
       }
       if (turn.state) await tx.saveSession({ id: sessionId, channel: msg.channel, userId: msg.userId, state: turn.state });
@@ -148,7 +152,8 @@ export class ConversationService {
 
     // A voice note's words count as typed ones: "exit" said aloud leaves too.
     const words = wordsOf(content);
-    const command = words !== undefined ? this.commands.match(words) : undefined;
+    // The quick exit's "delete my data" tap is /delete (issue 14).
+    const command = words !== undefined ? this.commands.match(words) : isDeleteChoice(content) ? 'delete' : undefined;
     if (command === 'exit') {
       // The voice note is no part of any report: its file goes with the exit.
       if (content.type === 'media') ctx.filesToDelete.push(content.file.path);

@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RequestError } from '../core/errors.ts';
 import type { TicketFilter } from '../store/store.ts';
+import { parseTicketCursor, ticketCursor } from '../tickets/ticket-queries.ts';
 import { STATUSES } from '../tickets/ticket-actions.ts';
 import { asSeenBy, can } from '../access/access.ts';
 import { type Dashboard, sendPage, staffOf, viewOf } from './dashboard-context.ts';
@@ -11,8 +12,10 @@ import { type QueueFilters, queueView } from './views/queue-view.ts';
 
 /** The channels a ticket can come from. */
 export const CHANNELS = ['sim', 'line', 'telegram'];
-/** The most tickets a queue page or an export shows. */
+/** The most tickets an export holds. */
 const QUEUE_LIMIT = 500;
+/** Tickets on one queue page; the next page is read from where this one ended (keyset). */
+export const QUEUE_PAGE = 100;
 
 /** Mounts /staff (the queue) and /staff/export.csv. */
 export function registerQueueRoutes(app: FastifyInstance, d: Dashboard): void {
@@ -57,7 +60,9 @@ export function registerQueueRoutes(app: FastifyInstance, d: Dashboard): void {
 
   app.get('/', async (req, reply) => {
     const filters = filtersOf(req);
-    const filter = storeFilter(req, filters);
+    const after = (req.query as Record<string, string | undefined>).after;
+    const cursor = after && parseTicketCursor(after) ? after : undefined;
+    const filter = { ...storeFilter(req, filters), limit: QUEUE_PAGE, ...(cursor ? { after: cursor } : {}) };
     const [listed, counts] = await Promise.all([ticketQueries.list(filter), ticketQueries.countByStatus(filter)]);
     const tickets = listed.map((t) => asSeenBy(staffOf(req).user, t));
     return sendPage(
@@ -77,6 +82,7 @@ export function registerQueueRoutes(app: FastifyInstance, d: Dashboard): void {
         now: clock(),
         names: await names(),
         refreshSeconds: services.config.QUEUE_REFRESH_SECONDS,
+        paging: { ...(listed.length === QUEUE_PAGE ? { next: ticketCursor(listed.at(-1)!) } : {}), paged: cursor !== undefined, size: QUEUE_PAGE },
       }),
     );
   });

@@ -51,7 +51,7 @@ export class OutboxDispatcher {
     const retry = opts.retry ?? DEFAULT_RETRY_POLICY;
     this.lanes = opts.senders.map(
       (sender) =>
-        new ChannelLane({ store: opts.store, sender, clock: opts.clock, log: opts.log, retry, concurrency: opts.concurrency ?? 32, probeMaxMs: opts.probeMaxMs ?? 2000, events: this.events }),
+        new ChannelLane({ store: opts.store, sender, clock: opts.clock, log: opts.log, retry, concurrency: opts.concurrency ?? 64, probeMaxMs: opts.probeMaxMs ?? 2000, events: this.events }),
     );
   }
 

@@ -23,7 +23,9 @@ import { asciiDigits } from '../flow/interpret.ts';
 import type { Translations } from './locales.ts';
 
 const HAN = /\p{Script=Han}/u;
-const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
+/** Made on the first Chinese text: building its dictionaries is a good part of start-up otherwise. */
+let simplify: ((text: string) => string) | undefined;
+const toSimplified = (text: string) => (simplify ??= OpenCC.Converter({ from: 't', to: 'cn' }))(text);
 
 /**
  * Folds what does not change meaning: case, width, traditional Chinese to simplified, digits of

@@ -5,7 +5,7 @@
  * content) and counted by a per-feature circuit breaker. Any failure returns `undefined`: callers
  * go on as if the feature were off.
  */
-import OpenAI, { toFile } from 'openai';
+import type OpenAI from 'openai';
 import { z } from 'zod';
 import type { Config } from '../config/env.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
@@ -96,9 +96,13 @@ export class LlmClient {
     };
   }
 
-  /** Built on first use: with no feature on, nothing is created and nothing is sent. */
-  private sdk(): OpenAI {
-    this.client ??= new OpenAI({
+  /**
+   * Built on first use: with no feature on, nothing is created and nothing is sent. The SDK is
+   * loaded then too (it is a tenth of the start-up time, for a feature that is off by default).
+   */
+  private async sdk(): Promise<OpenAI> {
+    const { default: OpenAISdk } = await import('openai');
+    this.client ??= new OpenAISdk({
       baseURL: this.config.LLM_BASE_URL!,
       // Local servers (Ollama, llama.cpp) take any key; the SDK insists on one.
       apiKey: this.config.LLM_API_KEY ?? 'unused',
@@ -118,7 +122,7 @@ export class LlmClient {
     const user = redaction ? redaction.redact(req.user) : req.user;
     const jsonSchema = z.toJSONSchema(req.schema, { target: 'draft-7' }) as Record<string, unknown>;
     return this.run(req.feature, model, redaction, async (signal) => {
-      const res = await this.sdk().chat.completions.create(
+      const res = await (await this.sdk()).chat.completions.create(
         {
           model,
           temperature: 0,
@@ -150,8 +154,9 @@ export class LlmClient {
     if (!this.enabled('transcribe')) return undefined;
     const model = this.config.LLM_TRANSCRIBE_MODEL!;
     return this.run('transcribe', model, undefined, async (signal) => {
+      const { toFile } = await import('openai');
       const file = await toFile(bytes, name, { type: mime });
-      const res = await this.sdk().audio.transcriptions.create({ file, model }, { signal, timeout: this.config.LLM_TIMEOUT_MS });
+      const res = await (await this.sdk()).audio.transcriptions.create({ file, model }, { signal, timeout: this.config.LLM_TIMEOUT_MS });
       const text = typeof res?.text === 'string' ? res.text.trim() : '';
       if (!text) throw new Invalid('empty transcript');
       return { value: text, promptTokens: null, completionTokens: null };

@@ -13,10 +13,13 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import type pg from 'pg';
 import { openPool } from '../store/postgres/connection.ts';
 import { migrate } from '../store/postgres/database.ts';
+import { deriveKey } from '../privacy/keys.ts';
+import { unseal } from '../privacy/sealed.ts';
+import { unlock } from '../store/sqlite/cipher.ts';
 
 /** Where from and where to. */
 export interface MigrateToOptions {
@@ -27,6 +30,12 @@ export interface MigrateToOptions {
   /** The shared files folder the instances will use (FILES_DIR); the same as `fromFilesDir` copies nothing. */
   toFilesDir: string;
   log?: (line: string) => void;
+  /**
+   * DATABASE_KEY (issue 14): opens an encrypted SQLite file; stored files stay encrypted as they are
+   * (the instances use the same key) and their hashes are checked on the original bytes. Webhook
+   * secrets move sealed under the same derived key.
+   */
+  key?: string;
 }
 
 /** What was moved. */
@@ -49,6 +58,7 @@ export async function migrateToPostgres(opts: MigrateToOptions): Promise<Migrate
   const log = opts.log ?? (() => undefined);
   if (!existsSync(opts.sqliteFile)) throw new Error(`No SQLite database at ${opts.sqliteFile} (check DATA_DIR).`);
   const sqlite = new Database(opts.sqliteFile, { readonly: true, fileMustExist: true });
+  unlock(sqlite, opts.sqliteFile, opts.key);
   const pool = openPool(opts.postgresUrl, { max: 2 });
   try {
     await migrate(pool);
@@ -169,6 +179,7 @@ async function resetIdentities(client: pg.PoolClient): Promise<void> {
 
 /** Copies every attachment's file, checking its SHA-256; returns how many. */
 async function copyFiles(db: Database.Database, opts: MigrateToOptions): Promise<number> {
+  const filesKey = opts.key ? deriveKey(opts.key, 'files') : undefined;
   const rows = db.prepare('SELECT id, path, sha256 FROM attachments ORDER BY rowid').all() as { id: string; path: string; sha256: string }[];
   const same = path.resolve(opts.fromFilesDir) === path.resolve(opts.toFilesDir);
   const inside = (root: string, relative: string) => path.join(root, path.normalize(relative).replace(/^(\.\.[/\\])+/, ''));
@@ -184,7 +195,7 @@ async function copyFiles(db: Database.Database, opts: MigrateToOptions): Promise
       await mkdir(path.dirname(to), { recursive: true, mode: 0o700 });
       await copyFile(from, to);
     }
-    const sha = createHash('sha256').update(await readFile(to)).digest('hex');
+    const sha = createHash('sha256').update(unseal(filesKey, await readFile(to))).digest('hex');
     if (sha !== r.sha256) problems.push(`attachment ${r.id}: the file's SHA-256 is not the one recorded`);
   }
   if (problems.length) throw new Error(`Files do not add up:\n  ${problems.join('\n  ')}`);

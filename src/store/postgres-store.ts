@@ -17,6 +17,7 @@ import { locksStore, releaseLeases, renewLeases } from './postgres/leases.ts';
 import { llmCallsStore } from './postgres/llm-calls.ts';
 import { notesStore, notesTx } from './postgres/notes.ts';
 import { outboxStore, outboxTx } from './postgres/outbox.ts';
+import { privacyStore, privacyTx } from './postgres/privacy.ts';
 import { rateLimitsStore } from './postgres/rate-limits.ts';
 import { referralsStore, referralsTx } from './postgres/referrals.ts';
 import { sentMessagesStore } from './postgres/sent-messages.ts';
@@ -36,6 +37,8 @@ export interface PostgresOptions {
   leaseMs?: number;
   /** Pool size (default 10). */
   poolSize?: number;
+  /** Seals webhook secrets (the key derived from DATABASE_KEY, issue 14); none stores them as they are. */
+  secretKey?: Buffer;
 }
 
 /** A {@link Store} on PostgreSQL, with what only it has: its start-up (migrations) to wait for. */
@@ -75,8 +78,9 @@ export function openPostgresStore(url: string, opts: PostgresOptions = {}): Post
     ...notesTx(q),
     ...attachmentsTx(q),
     ...outboxTx(q),
-    ...alertsTx(q),
+    ...alertsTx(q, opts.secretKey),
     ...auditTx(q),
+    ...privacyTx(q),
   });
   let closed = false;
   return {
@@ -98,6 +102,7 @@ export function openPostgresStore(url: string, opts: PostgresOptions = {}): Post
       }
     },
     ...ticketsStore(c),
+    ...privacyStore(c),
     ...referralsStore(c),
     ...notesStore(c),
     ...attachmentsStore(c),
@@ -109,7 +114,7 @@ export function openPostgresStore(url: string, opts: PostgresOptions = {}): Post
     ...sessionsStore(c),
     ...staffStore(c),
     ...staffSessionsStore(c),
-    ...alertsStore(c),
+    ...alertsStore(c, opts.secretKey),
     ...apiTokensStore(c),
     ...llmCallsStore(c),
     ...locks,

@@ -4,13 +4,14 @@
  * reason, even though the embedded SQLite implementation is synchronous underneath.
  */
 import type { SessionRecord } from './types/sessions.ts';
-import type { AuditEntry, NewTicket, Note, PendingReferral, ReferralStatus, TicketAssessment, TicketFacts, TicketFilter, TicketRecord, TicketStatus, TicketWorkPatch } from './types/tickets.ts';
+import type { AuditEntry, NewTicket, Note, PendingReferral, ReferralStatus, TicketAssessment, TicketFacts, TicketFilter, TicketRecord, TicketStatsData, TicketStatus, TicketWorkPatch } from './types/tickets.ts';
 import type { Attachment, TranscriptLink, TranscriptRow } from './types/transcripts.ts';
-import type { InboundRow, OutboxMessage } from './types/delivery.ts';
+import type { InboundRow, NewInboundEvent, OutboxMessage } from './types/delivery.ts';
 import type { StaffRole, StaffSession, StaffUser } from './types/staff.ts';
 import type { AgencyAlertConfig, LineGroup } from './types/alerts.ts';
 import type { ApiToken, ApiTokenInfo } from './types/api-tokens.ts';
 import type { LlmCallRecord } from './types/llm-calls.ts';
+import type { PurgeResult, RetentionKind } from './types/privacy.ts';
 
 /** The records, by feature (in `./types/`). */
 export type * from './types/sessions.ts';
@@ -21,6 +22,7 @@ export type * from './types/staff.ts';
 export type * from './types/alerts.ts';
 export type * from './types/api-tokens.ts';
 export type * from './types/llm-calls.ts';
+export type * from './types/privacy.ts';
 
 /** Reads and writes inside one transaction. */
 export interface Tx {
@@ -82,6 +84,20 @@ export interface Tx {
   /** The newest message sent in a session, with the case it was written to (staff, case updates). */
   lastOutboundRow(sessionId: string): Promise<{ body: unknown; ticketRef: string | null } | undefined>;
   enqueue(msg: Omit<OutboxMessage, 'id' | 'attempts'>, opts?: { delivered?: boolean }): Promise<number>;
+
+  /** Sets or clears a ticket's legal hold and the reporter's erasure request (issue 14); absent flags stay. */
+  setPrivacyFlags(ref: string, flags: { legalHold?: boolean; erasureRequested?: boolean }): Promise<void>;
+  /**
+   * Removes what is older than its kind's cutoff (ISO time; a kind without one is kept). A dry run
+   * counts the same rows and changes nothing.
+   */
+  purgeExpired(cutoffs: Partial<Record<RetentionKind, string>>, opts: { dryRun: boolean }): Promise<PurgeResult>;
+  /**
+   * Erases a ticket's content, leaving a tombstone (reference, dates, priority, case type, outcome,
+   * referrals, audit): answers, transcript, attachments, notes, the chat's session when it holds this
+   * report, and the chat's outbox content. Returns the attachments' file paths, to delete after commit.
+   */
+  eraseTicket(ref: string): Promise<string[]>;
 }
 
 /** The whole store. */
@@ -106,7 +122,7 @@ export interface Store {
   dueOutbox(channel: string, now: Date, limit: number): Promise<OutboxMessage[]>;
   /**
    * Chats of a channel whose oldest pending message is due, oldest first, leaving out `skip`
-   * (chats being served already).
+   * (chats being served already); chats with an urgent message (the danger path) before all others.
    */
   dueRecipients(channel: string, now: Date, limit: number, skip: string[]): Promise<string[]>;
   /** One chat's pending messages that may go now, in order: up to the first that waits for a retry. */
@@ -128,7 +144,7 @@ export interface Store {
    * Stores platform events before the platform is answered; events already stored or already
    * handled (their id claimed by the conversation) are skipped. Returns the rows added, in order.
    */
-  addInbound(events: { channel: string; eventId: string; userKey: string; payload: unknown }[]): Promise<InboundRow[]>;
+  addInbound(events: NewInboundEvent[]): Promise<InboundRow[]>;
   /** Events not handled yet, oldest first (after a restart). */
   pendingInbound(): Promise<InboundRow[]>;
   /** Forgets a handled event (its payload may hold a message). */
@@ -152,6 +168,12 @@ export interface Store {
   countByStatus(filter: TicketFilter): Promise<Record<TicketStatus, number>>;
   /** Facts of tickets created since a time, for statistics; optionally only one agency's. */
   ticketFacts(since: string, agency?: string): Promise<TicketFacts[]>;
+  /**
+   * The statistics page's numbers since a time, optionally of one agency's tickets, aggregated in
+   * the database in short steps that let other work run in between (the page must never hold up
+   * the bot). Optional: a store without it is read through {@link ticketFacts}.
+   */
+  ticketStats?(since: string, agency?: string): Promise<TicketStatsData>;
   notesOf(ref: string): Promise<Note[]>;
   /** When the reporter of a session last wrote, if ever. */
   lastInboundAt(sessionId: string): Promise<string | undefined>;
@@ -171,7 +193,10 @@ export interface Store {
   /** Records that the bot joined (or left) a LINE group. */
   recordLineGroup(groupId: string, joined: boolean): Promise<void>;
   listLineGroups(): Promise<LineGroup[]>;
-  /** Referrals not yet accepted or declined, on tickets that are not closed. */
+  /**
+   * Referrals not yet accepted or declined, on tickets that are not closed, and not escalated
+   * yet (escalation level below 2: nothing more is sent for them).
+   */
   pendingReferrals(): Promise<PendingReferral[]>;
 
   createStaffSession(s: { idHash: string; userId: string; csrf: string; expiresAt: string }): Promise<void>;
@@ -224,6 +249,13 @@ export interface Store {
    * `increment: false` only reads them (0 and now when no window is running).
    */
   hitRateLimit(key: string, windowMs: number, now: Date, opts?: { increment?: boolean }): Promise<{ count: number; resetAt: string }>;
+
+  /**
+   * Leaves no copy of deleted rows behind in the database's files: folds the WAL into the file and
+   * truncates it (after a purge or an erasure); with `vacuum` it also rebuilds the file, holding every
+   * other transaction meanwhile. Runs between transactions.
+   */
+  scrub(opts?: { vacuum?: boolean }): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -3,7 +3,7 @@
  * need, a ticket's notes, and when its reporter last wrote. Scoping to the reader's agency is the
  * access service's (access/access.ts): callers pass a filter it has narrowed.
  */
-import type { Note, Store, TicketFacts, TicketFilter, TicketRecord, TicketStatus } from '../store/store.ts';
+import type { Note, Store, TicketFacts, TicketFilter, TicketRecord, TicketStatsData, TicketStatus } from '../store/store.ts';
 import { type ReporterActivity, reporterActivity } from './ticket-actions.ts';
 
 /** Reads over tickets, shared by the dashboard and the API. */
@@ -34,6 +34,14 @@ export class TicketQueries {
     return this.store.ticketFacts(since, agency);
   }
 
+  /**
+   * The statistics page's numbers aggregated by the store, when it can (SQLite: in SQL, a day at
+   * a time); undefined when it cannot, and {@link facts} are to be used.
+   */
+  stats(since: string, agency?: string): Promise<TicketStatsData | undefined> {
+    return this.store.ticketStats ? this.store.ticketStats(since, agency) : Promise.resolve(undefined);
+  }
+
   /** A ticket's internal notes, oldest first. */
   notes(ref: string): Promise<Note[]> {
     return this.store.notesOf(ref);
@@ -44,3 +52,4 @@ export class TicketQueries {
     return reporterActivity(this.store, ticket);
   }
 }
+export { parseTicketCursor, ticketCursor } from '../store/ticket-cursor.ts';

@@ -38,9 +38,9 @@ export async function handleLineEvent(deps: LineInboundDeps, row: InboundRow): P
   const base = { channel: LINE_CHANNEL, userId, eventId: row.eventId };
   const { conversation, store } = deps;
 
+  // The event's reply token was stored when the event was accepted (line-webhook.ts).
   switch (event.type) {
     case 'message': {
-      if (event.replyToken) await store.saveReplyToken(LINE_CHANNEL, userId, row.eventId, event.replyToken);
       const content = await messageContent(deps, event.message, row.attempts);
       const result = await conversation.handle({ ...base, messageId: event.message.id, content });
       // A redelivered photo was downloaded again for nothing.
@@ -48,7 +48,6 @@ export async function handleLineEvent(deps: LineInboundDeps, row: InboundRow): P
       return;
     }
     case 'postback': {
-      if (event.replyToken) await store.saveReplyToken(LINE_CHANNEL, userId, row.eventId, event.replyToken);
       const asked = parsePostback(event.postback.data);
       if (asked && 'page' in asked) return showPage(deps, row, asked.page);
       const content: InboundContent = asked ? { type: 'choice', ids: asked.choice } : { type: 'unsupported', what: 'postback' };
@@ -58,7 +57,6 @@ export async function handleLineEvent(deps: LineInboundDeps, row: InboundRow): P
     case 'follow': {
       // Added as a friend, or unblocked: reachable again, and the conversation starts.
       await store.setUnreachable(LINE_CHANNEL, userId, false);
-      if (event.replyToken) await store.saveReplyToken(LINE_CHANNEL, userId, row.eventId, event.replyToken);
       // Someone may block the chat to hide it: unblocking resumes where they were, as on Telegram.
       if (event.follow.isUnblocked && (await store.transaction((tx) => tx.getSession(lineSessionId(userId))))) {
         await store.transaction((tx) => tx.claimEvent(LINE_CHANNEL, row.eventId));

@@ -90,7 +90,8 @@ export class LineSender implements ChannelSender {
           }
         }
       }
-      for (const id of group.ids) await delivered(id);
+      // One call took them all: marked sent together, in one commit.
+      await Promise.all(group.ids.map((id) => delivered(id)));
     }
   }
 }

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { validateSignature, type webhook } from '@line/bot-sdk';
 import type { FastifyInstance } from 'fastify';
 import { RequestError } from '../../core/errors.ts';
+import type { NewInboundEvent } from '../../store/store.ts';
 import type { InboundQueue } from '../inbound-queue.ts';
 import { MAX_PAYLOAD_DEPTH, type MalformedEvent, nestsDeeperThan, problemsOf } from '../payload-check.ts';
 import { registerRawBodyRoutes } from '../raw-body.ts';
@@ -57,13 +58,15 @@ export function registerLineWebhook(app: FastifyInstance, opts: { channelSecret:
  * One event as an inbox row. Events not from a one-to-one chat are not ours to handle, except the
  * bot being added to or removed from a group (a staff group that receives agency alerts).
  */
-function toInbound(event: webhook.Event): { channel: string; eventId: string; userKey: string; payload: unknown } | undefined {
+function toInbound(event: webhook.Event): NewInboundEvent | undefined {
   if (!event || typeof event !== 'object' || typeof event.type !== 'string') return undefined;
   const source = event.source;
   const groupEvent = (event.type === 'join' || event.type === 'leave') && source?.type === 'group' && typeof source.groupId === 'string' && source.groupId !== '';
   if (!groupEvent && (source?.type !== 'user' || typeof source.userId !== 'string' || !source.userId)) return undefined;
   const key = source?.type === 'group' ? source.groupId : source?.type === 'user' ? source.userId! : '';
-  return { channel: LINE_CHANNEL, eventId: lineEventId(event), userKey: key, payload: event };
+  // The reply token is stored with the event, in the commit that comes before LINE's 200.
+  const replyToken = 'replyToken' in event && typeof event.replyToken === 'string' && event.replyToken ? event.replyToken : undefined;
+  return { channel: LINE_CHANNEL, eventId: lineEventId(event), userKey: key, payload: event, ...(replyToken ? { replyToken } : {}) };
 }
 
 /**

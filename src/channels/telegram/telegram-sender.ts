@@ -39,26 +39,34 @@ export class TelegramSender implements ChannelSender {
   }
 
   async send(recipient: string, rows: OutboxMessage[], delivered: (id: number) => Promise<void>): Promise<void> {
-    for (const row of rows) {
-      if (row.kind === 'erase') await this.erase(recipient, (row.payload as { userMessageIds?: string[] }).userMessageIds ?? []);
-      else if (row.kind === 'notify') await this.alert(recipient, row.payload as AlertPayload);
-      else {
-        // Telegram has no retry key: each message is recorded the moment it is taken (at once,
-        // not behind other database work), and a retry of a long text sends only what is left.
-        const parts = toTelegramMessages(row.payload as Reply);
-        for (let i = row.partsSent ?? 0; i < parts.length; i++) {
-          const m = parts[i]!;
-          let sent: Awaited<ReturnType<typeof this.api.sendMessage>>;
-          try {
-            sent = await this.api.sendMessage(recipient, m.text, m.reply_markup ? { reply_markup: m.reply_markup } : {});
-          } catch (err) {
-            throw toDeliveryError(err);
+    // The records of what Telegram took are written while the next message goes out: each is
+    // queued the moment its message is taken, ahead of other database work (see
+    // SqliteConnection.immediate), and all are on disk before this returns or throws.
+    const records: Promise<void>[] = [];
+    try {
+      for (const row of rows) {
+        if (row.kind === 'erase') await this.erase(recipient, (row.payload as { userMessageIds?: string[] }).userMessageIds ?? []);
+        else if (row.kind === 'notify') await this.alert(recipient, row.payload as AlertPayload);
+        else {
+          // Telegram has no retry key: each message is recorded the moment it is taken, and a
+          // retry of a long text sends only what is left.
+          const parts = toTelegramMessages(row.payload as Reply);
+          for (let i = row.partsSent ?? 0; i < parts.length; i++) {
+            const m = parts[i]!;
+            let sent: Awaited<ReturnType<typeof this.api.sendMessage>>;
+            try {
+              sent = await this.api.sendMessage(recipient, m.text, m.reply_markup ? { reply_markup: m.reply_markup } : {});
+            } catch (err) {
+              throw toDeliveryError(err);
+            }
+            if (i < parts.length - 1) await this.store.markPartsSent(row.id, i + 1);
+            records.push(this.store.recordSentMessage(TELEGRAM_CHANNEL, recipient, String(sent.message_id)));
           }
-          if (i < parts.length - 1) await this.store.markPartsSent(row.id, i + 1);
-          await this.store.recordSentMessage(TELEGRAM_CHANNEL, recipient, String(sent.message_id));
         }
+        records.push(delivered(row.id));
       }
-      await delivered(row.id);
+    } finally {
+      await Promise.all(records);
     }
   }
 

@@ -36,6 +36,24 @@ export function filterQuery(f: QueueFilters, override: Partial<Record<keyof Queu
   return q.toString();
 }
 
+/** Where the queue page is in the list: the cursor of the next page, if any, and whether this is not the first. */
+export interface QueuePaging {
+  next?: string;
+  paged: boolean;
+  size: number;
+}
+
+/** The links to the next page and back to the first. */
+function pagingLinks(text: DashboardText, f: QueueFilters, paging: QueuePaging | undefined): SafeHtml | string {
+  if (!paging || (!paging.next && !paging.paged)) return '';
+  const base = filterQuery(f);
+  const sep = base ? '&' : '';
+  return html`<nav class="paging" aria-label="${text.t('queue.title')}">
+${paging.paged ? html`<a href="/staff?${base}">${text.t('queue_pages.first')}</a>` : ''}
+${paging.next ? html` <a href="/staff?${base}${sep}after=${paging.next}" rel="next">${text.t('queue_pages.next', { count: paging.size })}</a>` : ''}
+</nav>`;
+}
+
 /** The timing badge: words and an icon as well as colour. */
 export function timingBadge(text: DashboardText, timing: Timing): SafeHtml {
   const d = text.duration(timing.ms);
@@ -62,7 +80,7 @@ ${options.map((o) => html`<option value="${o.value}"${o.value === selected ? htm
 /** The queue page. */
 export function queueView(
   ctx: ViewContext,
-  data: { tickets: TicketRecord[]; filters: QueueFilters; counts: Record<TicketStatus, number>; options: QueueOptions; targets: Targets; now: Date; names: Map<string, string>; refreshSeconds?: number },
+  data: { tickets: TicketRecord[]; filters: QueueFilters; counts: Record<TicketStatus, number>; options: QueueOptions; targets: Targets; now: Date; names: Map<string, string>; refreshSeconds?: number; paging?: QueuePaging },
 ): SafeHtml {
   const { text } = ctx;
   const staff = ctx.staff!;
@@ -123,7 +141,8 @@ ${data.tickets.length
     <th scope="col">${text.t('field.language')}</th><th scope="col">${text.t('field.channel')}</th><th scope="col">${text.t('field.created')}</th>
   </tr></thead>
   <tbody>${rows}</tbody>
-</table>`
+</table>
+${pagingLinks(text, f, data.paging)}`
   : html`<p class="empty">${text.t('queue.empty')}</p>`}
 </div>
 <script src="/staff/static/queue.js" defer></script>`,

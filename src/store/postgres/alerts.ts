@@ -1,25 +1,32 @@
 /**
  * Where agencies' alerts go, and the LINE groups the bot is in.
  */
-import type { Store, Tx } from '../store.ts';
-import type { PgContext, Sql } from './connection.ts';
+import type { AgencyAlertConfig, Store, Tx } from '../store.ts';
+import type { PgContext, Row, Sql } from './connection.ts';
 import { toAgencyAlerts } from './rows.ts';
+import { sealText, unsealText } from '../../privacy/sealed.ts';
+
+/** An alert row with its webhook secret opened (sealed under `secrets` when DATABASE_KEY is set, issue 14). */
+function alertsFrom(row: Row, secrets: Buffer | undefined): AgencyAlertConfig {
+  const a = toAgencyAlerts(row);
+  return a.webhookSecret ? { ...a, webhookSecret: unsealText(secrets, a.webhookSecret) } : a;
+}
 
 /** The {@link Tx} methods of agency alerts. */
-export function alertsTx(q: Sql): Pick<Tx, 'agencyAlerts'> {
+export function alertsTx(q: Sql, secrets?: Buffer): Pick<Tx, 'agencyAlerts'> {
   return {
     agencyAlerts: async (agency) => {
       const row = await q.one('SELECT * FROM agency_alerts WHERE agency = $1', [agency]);
-      return row && toAgencyAlerts(row);
+      return row && alertsFrom(row, secrets);
     },
   };
 }
 
 /** The {@link Store} methods of agency alerts and LINE groups. */
-export function alertsStore(c: PgContext): Pick<Store, 'setAgencyAlerts' | 'listAgencyAlerts' | 'recordLineGroup' | 'listLineGroups'> {
+export function alertsStore(c: PgContext, secrets?: Buffer): Pick<Store, 'setAgencyAlerts' | 'listAgencyAlerts' | 'recordLineGroup' | 'listLineGroups'> {
   return {
     async setAgencyAlerts(agency, p) {
-      const columns: Record<string, unknown> = { telegram_chat: p.telegramChat, line_group: p.lineGroup, webhook_url: p.webhookUrl, webhook_secret: p.webhookSecret, lang: p.lang };
+      const columns: Record<string, unknown> = { telegram_chat: p.telegramChat, line_group: p.lineGroup, webhook_url: p.webhookUrl, webhook_secret: p.webhookSecret && secrets ? sealText(secrets, p.webhookSecret) : p.webhookSecret, lang: p.lang };
       const set = Object.entries(columns).filter(([, v]) => v !== undefined);
       const names = set.map(([k]) => k);
       // One statement: insert with the given fields, or update only those.
@@ -30,7 +37,7 @@ export function alertsStore(c: PgContext): Pick<Store, 'setAgencyAlerts' | 'list
       );
     },
     async listAgencyAlerts() {
-      return (await c.sql.rows('SELECT * FROM agency_alerts ORDER BY agency')).map(toAgencyAlerts);
+      return (await c.sql.rows('SELECT * FROM agency_alerts ORDER BY agency')).map((r) => alertsFrom(r, secrets));
     },
     async recordLineGroup(groupId, joined) {
       if (joined) await c.sql.run('INSERT INTO line_groups (group_id, joined_at) VALUES ($1, $2) ON CONFLICT (group_id) DO UPDATE SET joined_at = excluded.joined_at, left_at = NULL', [groupId, c.sql.now()]);

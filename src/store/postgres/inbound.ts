@@ -54,7 +54,14 @@ export function inboundStore(c: PgContext): Pick<Store, 'addInbound' | 'pendingI
          RETURNING *`,
         [events.map((e) => e.channel), events.map((e) => e.eventId), events.map((e) => e.userKey), events.map((e) => json(e.payload)), now],
       );
-      return rows.map(toInbound).sort((a, b) => a.id - b.id);
+      const added = rows.map(toInbound).sort((a, b) => a.id - b.id);
+      // LINE's reply tokens, kept with their events (the handler no longer saves them).
+      const now2 = c.clock().toISOString();
+      for (const row of added) {
+        const token = events.find((e) => e.channel === row.channel && e.eventId === row.eventId)?.replyToken;
+        if (token) await q.run('INSERT INTO event_reply_tokens (channel, event_id, recipient, token, received_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [row.channel, row.eventId, row.userKey, token, now2]);
+      }
+      return added;
     },
     async pendingInbound() {
       return (await q.rows('SELECT * FROM inbox ORDER BY id')).map(toInbound);

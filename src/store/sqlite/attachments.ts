@@ -9,8 +9,7 @@ import { toAttachment } from './rows.ts';
 export function attachmentsTx(c: SqliteConnection): Pick<Tx, 'addAttachment' | 'linkAttachments'> {
   return {
     addAttachment: async (a) => {
-      c.db
-        .prepare(
+      c.prepare(
           `INSERT INTO attachments (id, session_id, channel, message_id, name, mime, size, sha256, path, created_at, conversation_id)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
@@ -18,8 +17,8 @@ export function attachmentsTx(c: SqliteConnection): Pick<Tx, 'addAttachment' | '
     },
     linkAttachments: async (sessionId, ref, conversationId) => {
       // Another report's loose files of the same chat never join this ticket.
-      if (conversationId) c.db.prepare('UPDATE attachments SET ticket_ref = ? WHERE session_id = ? AND conversation_id = ? AND ticket_ref IS NULL').run(ref, sessionId, conversationId);
-      else c.db.prepare('UPDATE attachments SET ticket_ref = ? WHERE session_id = ? AND conversation_id IS NULL AND ticket_ref IS NULL').run(ref, sessionId);
+      if (conversationId) c.prepare('UPDATE attachments SET ticket_ref = ? WHERE session_id = ? AND conversation_id = ? AND ticket_ref IS NULL').run(ref, sessionId, conversationId);
+      else c.prepare('UPDATE attachments SET ticket_ref = ? WHERE session_id = ? AND conversation_id IS NULL AND ticket_ref IS NULL').run(ref, sessionId);
     },
   };
 }
@@ -28,7 +27,7 @@ export function attachmentsTx(c: SqliteConnection): Pick<Tx, 'addAttachment' | '
 export function attachmentsStore(c: SqliteConnection): Pick<Store, 'attachmentsOf'> {
   return {
     async attachmentsOf(ref: string): Promise<Attachment[]> {
-      return (c.db.prepare('SELECT * FROM attachments WHERE ticket_ref = ? ORDER BY created_at').all(ref) as Row[]).map(toAttachment);
+      return (c.prepare('SELECT * FROM attachments WHERE ticket_ref = ? ORDER BY created_at').all(ref) as Row[]).map(toAttachment);
     },
   };
 }

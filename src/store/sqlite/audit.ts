@@ -8,8 +8,7 @@ import { json, type Row, type SqliteConnection } from './connection.ts';
 export function auditTx(c: SqliteConnection): Pick<Tx, 'audit'> {
   return {
     audit: async (e) => {
-      c.db
-        .prepare('INSERT INTO audit (ticket_ref, actor, action, detail, at) VALUES (?, ?, ?, ?, ?)')
+      c.prepare('INSERT INTO audit (ticket_ref, actor, action, detail, at) VALUES (?, ?, ?, ?, ?)')
         .run(e.ticketRef, e.actor, e.action, e.detail ? json(e.detail) : null, c.now());
     },
   };
@@ -19,7 +18,7 @@ export function auditTx(c: SqliteConnection): Pick<Tx, 'audit'> {
 export function auditStore(c: SqliteConnection): Pick<Store, 'auditOf'> {
   return {
     async auditOf(ref: string) {
-      return (c.db.prepare('SELECT * FROM audit WHERE ticket_ref = ? ORDER BY id').all(ref) as Row[]).map((r) => ({
+      return (c.prepare('SELECT * FROM audit WHERE ticket_ref = ? ORDER BY id').all(ref) as Row[]).map((r) => ({
         ticketRef: r.ticket_ref as string,
         actor: r.actor as string,
         action: r.action as string,

@@ -3,7 +3,8 @@
  */
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { unlock } from './cipher.ts';
 
 const MIGRATIONS_DIR = new URL('../migrations/', import.meta.url);
 
@@ -14,20 +15,17 @@ export type SyncLevel = 'FULL' | 'NORMAL';
 export interface SqliteOptions {
   /**
    * FULL (the default) syncs the WAL at every commit: an event the platform was told we received,
-   * a conversation's answer, a staff action survive a power cut, not only a crash.
+   * a conversation's answer, a staff action, a message marked sent survive a power cut, not only
+   * a crash. Commits are grouped (see `SqliteConnection`), so the cost is one sync per group,
+   * not one per write; NORMAL is there for the bench to compare.
    */
   synchronous?: SyncLevel;
-  /**
-   * The delivery bookkeeping that follows (an event handled, a message marked sent, a reply
-   * token): NORMAL by default. Losing its last commits to a power cut (never to a crash) means
-   * an event handled again (de-duplicated) or a message sent again, which at-least-once delivery
-   * allows; syncing it would cost several disk flushes per message. The bench measures both.
-   */
-  bookkeeping?: SyncLevel;
+  /** `DATABASE_KEY`: the file (and its WAL) is encrypted with it, and webhook secrets under a key derived from it. */
+  key?: string;
 }
 
 /** Opens (creating when needed) the database at `file` and applies pending migrations. */
-export function openDatabase(file: string, opts: SqliteOptions = {}): { db: Database.Database; sync: { durable: SyncLevel; bookkeeping: SyncLevel } } {
+export function openDatabase(file: string, opts: SqliteOptions = {}): Database.Database {
   if (file !== ':memory:') {
     // Owner-only: the database holds what people in danger wrote. The folder (and the file, before
     // SQLite opens it; its -wal and -shm files take the same mode) are created that way.
@@ -35,6 +33,8 @@ export function openDatabase(file: string, opts: SqliteOptions = {}): { db: Data
     closeSync(openSync(file, 'a', 0o600));
   }
   const db = new Database(file);
+  // Before anything else reads the file: a wrong key stops here, having changed nothing (issue 14).
+  unlock(db, file, opts.key);
   db.pragma('journal_mode = WAL');
   const synchronous = opts.synchronous ?? 'FULL';
   db.pragma(`synchronous = ${synchronous}`);
@@ -43,7 +43,7 @@ export function openDatabase(file: string, opts: SqliteOptions = {}): { db: Data
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
-  return { db, sync: { durable: synchronous, bookkeeping: opts.bookkeeping ?? 'NORMAL' } };
+  return db;
 }
 
 /** Applies `NNN-name.sql` files above the database's `user_version`, each in its own transaction. */

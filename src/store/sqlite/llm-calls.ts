@@ -8,12 +8,11 @@ import type { Row, SqliteConnection } from './connection.ts';
 export function llmCallsStore(c: SqliteConnection): Pick<Store, 'recordLlmCall' | 'recentLlmCalls'> {
   return {
     async recordLlmCall(call: LlmCallRecord): Promise<void> {
-      c.db
-        .prepare('INSERT INTO llm_calls (at, feature, model, duration_ms, prompt_tokens, completion_tokens, outcome, redacted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      c.prepare('INSERT INTO llm_calls (at, feature, model, duration_ms, prompt_tokens, completion_tokens, outcome, redacted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         .run(c.now(), call.feature, call.model, Math.round(call.durationMs), call.promptTokens, call.completionTokens, call.outcome, call.redacted ? 1 : 0);
     },
     async recentLlmCalls(limit: number) {
-      return (c.db.prepare('SELECT * FROM llm_calls ORDER BY id DESC LIMIT ?').all(limit) as Row[]).map((r) => ({
+      return (c.prepare('SELECT * FROM llm_calls ORDER BY id DESC LIMIT ?').all(limit) as Row[]).map((r) => ({
         at: r.at as string,
         feature: r.feature as string,
         model: r.model as string,

@@ -8,7 +8,7 @@ import type { Row, SqliteConnection } from './connection.ts';
 export function notesTx(c: SqliteConnection): Pick<Tx, 'addNote'> {
   return {
     addNote: async (ref, author, body) => {
-      c.db.prepare('INSERT INTO notes (ticket_ref, author, body, created_at) VALUES (?, ?, ?, ?)').run(ref, author, body, c.now());
+      c.prepare('INSERT INTO notes (ticket_ref, author, body, created_at) VALUES (?, ?, ?, ?)').run(ref, author, body, c.now());
     },
   };
 }
@@ -17,7 +17,7 @@ export function notesTx(c: SqliteConnection): Pick<Tx, 'addNote'> {
 export function notesStore(c: SqliteConnection): Pick<Store, 'notesOf'> {
   return {
     async notesOf(ref: string): Promise<Note[]> {
-      return (c.db.prepare('SELECT * FROM notes WHERE ticket_ref = ? ORDER BY id').all(ref) as Row[]).map((r) => ({
+      return (c.prepare('SELECT * FROM notes WHERE ticket_ref = ? ORDER BY id').all(ref) as Row[]).map((r) => ({
         id: r.id as number,
         ticketRef: r.ticket_ref as string,
         author: r.author as string,

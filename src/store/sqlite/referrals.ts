@@ -10,16 +10,15 @@ export function referralsTx(c: SqliteConnection): Pick<Tx, 'addReferral' | 'setR
     addReferral: async (ref, agency) => {
       const now = c.now();
       return (
-        c.db
-          .prepare('INSERT OR IGNORE INTO referrals (ticket_ref, agency, created_at, updated_at) VALUES (?, ?, ?, ?)')
+        c.prepare('INSERT OR IGNORE INTO referrals (ticket_ref, agency, created_at, updated_at) VALUES (?, ?, ?, ?)')
           .run(ref, agency, now, now).changes === 1
       );
     },
     setReferralStatus: async (ref, agency, status, reason) => {
-      c.db.prepare('UPDATE referrals SET status = ?, reason = ?, updated_at = ? WHERE ticket_ref = ? AND agency = ?').run(status, reason, c.now(), ref, agency);
+      c.prepare('UPDATE referrals SET status = ?, reason = ?, updated_at = ? WHERE ticket_ref = ? AND agency = ?').run(status, reason, c.now(), ref, agency);
     },
     advanceEscalation: async (ref, agency, from, to) =>
-      c.db.prepare('UPDATE referrals SET escalation_level = ? WHERE ticket_ref = ? AND agency = ? AND escalation_level = ?').run(to, ref, agency, from).changes === 1,
+      c.prepare('UPDATE referrals SET escalation_level = ? WHERE ticket_ref = ? AND agency = ? AND escalation_level = ?').run(to, ref, agency, from).changes === 1,
   };
 }
 
@@ -28,10 +27,9 @@ export function referralsStore(c: SqliteConnection): Pick<Store, 'pendingReferra
   return {
     async pendingReferrals(): Promise<PendingReferral[]> {
       return (
-        c.db
-          .prepare(
+        c.prepare(
             `SELECT r.ticket_ref, r.agency, r.created_at, r.escalation_level, t.priority FROM referrals r JOIN tickets t ON t.ref = r.ticket_ref
-             WHERE r.status = 'pending' AND t.status <> 'closed' ORDER BY r.created_at`,
+             WHERE r.status = 'pending' AND r.escalation_level < 2 AND r.ticket_status <> 'closed' AND t.status <> 'closed' ORDER BY r.created_at`,
           )
           .all() as Row[]
       ).map((r) => ({

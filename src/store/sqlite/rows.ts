@@ -49,6 +49,9 @@ export function toTicket(r: Row, referrals: Referral[]): TicketRecord {
     updatedByReporterAt: (r.updated_by_reporter_at as string | null) ?? null,
     conversationId: (r.conversation_id as string | null) ?? null,
     reporterLeftAt: (r.reporter_left_at as string | null) ?? null,
+    legalHoldAt: (r.legal_hold_at as string | null) ?? null,
+    erasureRequestedAt: (r.erasure_requested_at as string | null) ?? null,
+    erasedAt: (r.erased_at as string | null) ?? null,
     createdAt: r.created_at as string,
     updatedAt: r.updated_at as string,
     referrals,
@@ -110,6 +113,7 @@ export function toOutbox(r: Row): OutboxMessage {
     payload: JSON.parse(r.payload as string),
     attempts: r.attempts as number,
     replyTo: (r.reply_to as string | null) ?? null,
+    ...(r.urgent === 1 ? { urgent: true } : {}),
     retryKey: (r.retry_key as string | null) ?? null,
     partsSent: (r.parts_sent as number | undefined) ?? 0,
   };

@@ -9,24 +9,23 @@ import { toSession } from './rows.ts';
 export function sessionsTx(c: SqliteConnection): Pick<Tx, 'getSession' | 'saveSession' | 'eraseSession'> {
   return {
     getSession: async (id) => {
-      const row = c.db.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as Row | undefined;
+      const row = c.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as Row | undefined;
       return row && toSession(row);
     },
     saveSession: async (s) => {
       const now = c.now();
-      c.db
-        .prepare(
+      c.prepare(
           `INSERT INTO sessions (id, channel, user_id, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
            ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
         )
         .run(s.id, s.channel, s.userId, json(s.state), now, now);
     },
     eraseSession: async (id, channel, userId) => {
-      const files = (c.db.prepare('SELECT path FROM attachments WHERE session_id = ? AND ticket_ref IS NULL').all(id) as Row[]).map((r) => r.path as string);
-      c.db.prepare('DELETE FROM attachments WHERE session_id = ? AND ticket_ref IS NULL').run(id);
-      c.db.prepare('DELETE FROM transcript WHERE session_id = ?').run(id);
-      c.db.prepare('DELETE FROM sessions WHERE id = ?').run(id);
-      c.db.prepare(`DELETE FROM outbox WHERE channel = ? AND recipient = ? AND status = 'sent'`).run(channel, userId);
+      const files = (c.prepare('SELECT path FROM attachments WHERE session_id = ? AND ticket_ref IS NULL').all(id) as Row[]).map((r) => r.path as string);
+      c.prepare('DELETE FROM attachments WHERE session_id = ? AND ticket_ref IS NULL').run(id);
+      c.prepare('DELETE FROM transcript WHERE session_id = ?').run(id);
+      c.prepare('DELETE FROM sessions WHERE id = ?').run(id);
+      c.prepare(`DELETE FROM outbox WHERE channel = ? AND recipient = ? AND status = 'sent'`).run(channel, userId);
       return files;
     },
   };
@@ -37,7 +36,7 @@ export function sessionsStore(c: SqliteConnection): Pick<Store, 'setUnreachable'
   return {
     async setUnreachable(channel: string, userId: string, unreachable: boolean): Promise<void> {
       return c.queued(() => {
-        c.db.prepare('UPDATE sessions SET unreachable = ? WHERE channel = ? AND user_id = ?').run(unreachable ? 1 : 0, channel, userId);
+        c.prepare('UPDATE sessions SET unreachable = ? WHERE channel = ? AND user_id = ?').run(unreachable ? 1 : 0, channel, userId);
       });
     },
   };

@@ -2,6 +2,7 @@
  * Tickets: their assessment and working fields, and the queries of the queue and of statistics.
  */
 import type { Store, TicketFacts, TicketFilter, TicketRecord, TicketStatus, Tx } from '../store.ts';
+import { parseTicketCursor } from '../ticket-cursor.ts';
 import { json, type Row, type SqliteConnection } from './connection.ts';
 import { toReferral, toTicket } from './rows.ts';
 
@@ -11,12 +12,11 @@ function getTicket(c: SqliteConnection, ref: string): TicketRecord | undefined {
 }
 
 /** The tickets matching a WHERE clause over `tickets t`, each with its referrals. */
-function ticketsWhere(c: SqliteConnection, where: string, args: unknown[], tail = ''): TicketRecord[] {
-  const rows = c.db.prepare(`SELECT t.* FROM tickets t WHERE ${where} ${tail}`).all(...args) as Row[];
+function ticketsWhere(c: SqliteConnection, where: string, args: unknown[], tail = '', from = 'tickets t'): TicketRecord[] {
+  const rows = c.prepare(`SELECT t.* FROM ${from} WHERE ${where} ${tail}`).all(...args) as Row[];
   if (rows.length === 0) return [];
   const refs = rows.map((r) => r.ref as string);
-  const referrals = c.db
-    .prepare(`SELECT * FROM referrals WHERE ticket_ref IN (${refs.map(() => '?').join(',')}) ORDER BY created_at, agency`)
+  const referrals = c.prepare(`SELECT * FROM referrals WHERE ticket_ref IN (${refs.map(() => '?').join(',')}) ORDER BY created_at, agency`)
     .all(...refs) as Row[];
   return rows.map((r) => toTicket(r, referrals.filter((x) => x.ticket_ref === r.ref).map(toReferral)));
 }
@@ -29,16 +29,14 @@ export function ticketsTx(c: SqliteConnection): Pick<Tx, 'getTicket' | 'ticketsO
       ticketsWhere(c, 't.channel = ? AND t.user_id = ?', [channel, userId], 'ORDER BY t.created_at DESC'),
     insertTicket: async (t) => {
       const now = c.now();
-      c.db
-        .prepare(
+      c.prepare(
           `INSERT INTO tickets (ref, session_id, channel, user_id, language, role, answers, indicators, case_type, priority, basis, created_at, updated_at, conversation_id)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(t.ref, t.sessionId, t.channel, t.userId, t.language, t.role, json(t.answers), json(t.indicators), t.caseType, t.priority, t.basis, now, now, t.conversationId ?? null);
     },
     updateAssessment: async (ref, a) => {
-      c.db
-        .prepare(
+      c.prepare(
           `UPDATE tickets SET language = ?, role = ?, answers = ?, indicators = ?, case_type = ?, priority = ?, basis = ?, updated_at = ? WHERE ref = ?`,
         )
         .run(a.language, a.role, json(a.answers), json(a.indicators), a.caseType, a.priority, a.basis, c.now(), ref);
@@ -51,16 +49,15 @@ export function ticketsTx(c: SqliteConnection): Pick<Tx, 'getTicket' | 'ticketsO
       if (p.assignee !== undefined) (sets.push('assignee = ?'), args.push(p.assignee));
       if (p.duplicateOf !== undefined) (sets.push('duplicate_of = ?'), args.push(p.duplicateOf));
       const now = c.now();
-      c.db
-        .prepare(`UPDATE tickets SET ${[...sets, 'first_action_at = COALESCE(first_action_at, ?)', 'updated_at = ?'].join(', ')} WHERE ref = ?`)
+      c.prepare(`UPDATE tickets SET ${[...sets, 'first_action_at = COALESCE(first_action_at, ?)', 'updated_at = ?'].join(', ')} WHERE ref = ?`)
         .run(...args, now, now, ref);
     },
     setReporterUpdate: async (ref, updated) => {
-      c.db.prepare('UPDATE tickets SET updated_by_reporter_at = ? WHERE ref = ?').run(updated ? c.now() : null, ref);
+      c.prepare('UPDATE tickets SET updated_by_reporter_at = ? WHERE ref = ?').run(updated ? c.now() : null, ref);
     },
     setReporterLeft: async (channel, userId, left) => {
-      if (left) c.db.prepare('UPDATE tickets SET reporter_left_at = ? WHERE channel = ? AND user_id = ?').run(c.now(), channel, userId);
-      else c.db.prepare('UPDATE tickets SET reporter_left_at = NULL WHERE channel = ? AND user_id = ? AND reporter_left_at IS NOT NULL').run(channel, userId);
+      if (left) c.prepare('UPDATE tickets SET reporter_left_at = ? WHERE channel = ? AND user_id = ?').run(c.now(), channel, userId);
+      else c.prepare('UPDATE tickets SET reporter_left_at = NULL WHERE channel = ? AND user_id = ? AND reporter_left_at IS NOT NULL').run(channel, userId);
     },
   };
 }
@@ -70,20 +67,30 @@ export function ticketsStore(c: SqliteConnection): Pick<Store, 'getTicket' | 'li
   return {
     getTicket: async (ref) => getTicket(c, ref),
     async listTickets(f: TicketFilter): Promise<TicketRecord[]> {
+      // The order of the indexes of migration 014: a page is read from an index up to its limit.
+      // The reference orders tickets created in the same millisecond, for the cursor. One
+      // agency's tickets are read through its referrals, which carry the ticket's order.
+      const limit = `LIMIT ${Math.min(f.limit ?? 200, 1000)}`;
+      const after = f.after ? parseTicketCursor(f.after) : undefined;
+      const keyArgs = after ? [after.priority, after.createdAt, after.priority, after.createdAt, after.ref] : [];
+      if (f.agency) {
+        const { where, args } = filterSql({ ...f, agency: undefined, status: undefined });
+        const status = f.status === 'open' ? ` AND r.ticket_status <> 'closed'` : f.status ? ' AND r.ticket_status = ?' : '';
+        const keyset = after ? ' AND (r.ticket_priority, r.ticket_created_at) >= (?, ?) AND NOT (r.ticket_priority = ? AND r.ticket_created_at = ? AND r.ticket_ref <= ?)' : '';
+        const statusArgs = f.status && f.status !== 'open' ? [f.status] : [];
+        return ticketsWhere(c, `r.agency = ?${status} AND ${where}${keyset}`, [f.agency, ...statusArgs, ...args, ...keyArgs], `ORDER BY r.ticket_priority ASC, r.ticket_created_at ASC, r.ticket_ref ASC ${limit}`, 'referrals r JOIN tickets t ON t.ref = r.ticket_ref');
+      }
       const { where, args } = filterSql(f);
-      return ticketsWhere(c, where, args, `ORDER BY t.priority ASC, t.created_at ASC LIMIT ${Math.min(f.limit ?? 200, 1000)}`);
+      const keyset = after ? ' AND (t.priority, t.created_at) >= (?, ?) AND NOT (t.priority = ? AND t.created_at = ? AND t.ref <= ?)' : '';
+      return ticketsWhere(c, where + keyset, [...args, ...keyArgs], `ORDER BY t.priority ASC, t.created_at ASC, t.ref ASC ${limit}`);
     },
     async countByStatus(f: TicketFilter): Promise<Record<TicketStatus, number>> {
-      const { where, args } = filterSql({ ...f, status: undefined });
       const counts: Record<TicketStatus, number> = { new: 0, triaged: 0, in_progress: 0, referred: 0, closed: 0 };
-      for (const r of c.db.prepare(`SELECT t.status, COUNT(*) AS n FROM tickets t WHERE ${where} GROUP BY t.status`).all(...args) as Row[]) {
-        counts[r.status as TicketStatus] = r.n as number;
-      }
+      for (const r of statusCounts(c, f)) counts[r.status as TicketStatus] = r.n as number;
       return counts;
     },
     async ticketFacts(since: string, agency?: string): Promise<TicketFacts[]> {
-      const rows = c.db
-        .prepare(
+      const rows = c.prepare(
           `SELECT t.ref, t.created_at, t.case_type, t.priority, t.status, t.first_action_at,
                   (SELECT json_group_array(r.agency) FROM referrals r WHERE r.ticket_ref = t.ref) AS agencies
            FROM tickets t WHERE t.created_at >= ?
@@ -102,6 +109,28 @@ export function ticketsStore(c: SqliteConnection): Pick<Store, 'getTicket' | 'li
       }));
     },
   };
+}
+
+/**
+ * Tickets by status for a filter, without counting every ticket: from the running totals
+ * (migration 014) when the filter is on the ticket's own fields, from the referrals' index for
+ * one agency, and by counting otherwise (a staff member's own tickets are few).
+ */
+function statusCounts(c: SqliteConnection, f: TicketFilter): Row[] {
+  if (!f.agency && !f.assignee) {
+    const where: string[] = ['1 = 1'];
+    const args: unknown[] = [];
+    if (f.priority) (where.push('priority = ?'), args.push(f.priority));
+    if (f.caseType) (where.push('case_type = ?'), args.push(f.caseType));
+    if (f.language) (where.push('language = ?'), args.push(f.language));
+    if (f.channel) (where.push('channel = ?'), args.push(f.channel));
+    return c.prepare(`SELECT status, SUM(n) AS n FROM ticket_counts WHERE ${where.join(' AND ')} GROUP BY status`).all(...args) as Row[];
+  }
+  if (f.agency && !f.assignee && !f.priority && !f.caseType && !f.language && !f.channel) {
+    return c.prepare('SELECT ticket_status AS status, COUNT(*) AS n FROM referrals WHERE agency = ? GROUP BY ticket_status').all(f.agency) as Row[];
+  }
+  const { where, args } = filterSql({ ...f, status: undefined });
+  return c.prepare(`SELECT t.status, COUNT(*) AS n FROM tickets t WHERE ${where} GROUP BY t.status`).all(...args) as Row[];
 }
 
 /** The WHERE clause of a ticket filter (without its limit). */

@@ -16,6 +16,18 @@ export interface OutboxMessage {
   retryKey?: string | null;
   /** Of a row sent as several messages, how many the platform has taken already. */
   partsSent?: number;
+  /** A reply on the danger path: its chat is served ahead of the others when there is a backlog. */
+  urgent?: boolean;
+}
+
+/** A platform event to accept (see `Store.addInbound`). */
+export interface NewInboundEvent {
+  channel: string;
+  eventId: string;
+  userKey: string;
+  payload: unknown;
+  /** LINE's reply token of the event, kept with it in the same commit (see `Store.saveReplyToken`). */
+  replyToken?: string;
 }
 
 /** A platform event accepted but not yet handled (see {@link Store.addInbound}). */

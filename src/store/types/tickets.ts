@@ -42,6 +42,10 @@ export interface TicketRecord {
   conversationId: string | null;
   /** The reporter used the quick exit: nothing goes to the chat until they write again. */
   reporterLeftAt: string | null;
+  /** Privacy (issue 14): on legal hold since (no purge, no erasure), erasure asked by the reporter, erased (a tombstone). */
+  legalHoldAt?: string | null;
+  erasureRequestedAt?: string | null;
+  erasedAt?: string | null;
   createdAt: string;
   updatedAt: string;
   referrals: Referral[];
@@ -69,6 +73,22 @@ export interface TicketFilter {
   channel?: string;
   assignee?: string;
   limit?: number;
+  /**
+   * Keyset pagination: only tickets after this one in the queue's order (priority, then age,
+   * then reference), as `ticketCursor` (../ticket-cursor.ts) gives it for the last ticket of the
+   * page before.
+   */
+  after?: string;
+}
+
+/** The statistics page's numbers, aggregated by the store (see `Store.ticketStats`). */
+export interface TicketStatsData {
+  /** Tickets created since the start, by hour of creation (UTC, `YYYY-MM-DDTHH`), case type and priority; oldest hour first. */
+  byHour: { hour: string; caseType: string; priority: string; n: number }[];
+  /** For the same tickets, the milliseconds from creation to the first staff action, by priority. */
+  firstActionMs: Map<string, number[]>;
+  /** Open tickets (of any age) by agency. */
+  openByAgency: { agency: string; n: number }[];
 }
 
 export interface Note {
