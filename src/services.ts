@@ -22,6 +22,9 @@ import { openSqliteStore } from './store/sqlite-store.ts';
 import type { Store } from './store/store.ts';
 import { ReporterUpdates } from './tickets/reporter-updates.ts';
 import { TicketActions } from './tickets/ticket-actions.ts';
+import { CareService } from './care/care-service.ts';
+import { CareOverdue } from './care/care-overdue.ts';
+import { RepatriationService } from './repatriation/repatriation-service.ts';
 
 /** The services every channel and route uses. */
 export interface Services {
@@ -42,6 +45,12 @@ export interface Services {
   assist: TicketAssist;
   /** Stories into proposed answers (`extract`); the flow's confirm step is to call it (see src/llm/extract.ts). */
   extractor: StoryExtractor;
+  /** Services from needs (issue 15). */
+  care: CareService;
+  /** Overdue services and return steps: the queue's marks; alerts in the escalation tick. */
+  careOverdue: CareOverdue;
+  /** Return plans (issue 15). */
+  repatriation: RepatriationService;
   clock: Clock;
 }
 
@@ -57,6 +66,10 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
   const files = new FileStore(config.DATA_DIR);
   const llm = new LlmClient(config, store, { clock });
   const alerts = new AgencyAlerts({ config, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock });
+  const care = new CareService({ store, directory: definitions.directory, policy: definitions.services, clock, alerts });
+  const updates = new ReporterUpdates(definitions.translations);
+  const careOverdue = new CareOverdue(store, alerts);
+  const repatriation = new RepatriationService({ store, directory: definitions.directory, plans: definitions.repatriation, clock, updates });
   const conversation = new ConversationService({
     store,
     ...definitions,
@@ -64,9 +77,10 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
     maxTextLength: config.MAX_TEXT_LENGTH,
     deleteFiles: (paths) => files.delete(paths),
     alerts,
+    care,
     ...(takesVoiceNotes(config) ? { transcribe: fileTranscriber(llm, files) } : {}),
   });
-  const actions = new TicketActions(store, definitions.directory, clock, { alerts, updates: new ReporterUpdates(definitions.translations) });
-  const escalation = new EscalationService({ store, alerts, targets: targetsFrom(config) });
-  return { config, store, files, definitions, conversation, actions, alerts, escalation, llm, assist: new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id)), extractor: new StoryExtractor(llm, definitions.flows.dictionary), clock };
+  const actions = new TicketActions(store, definitions.directory, clock, { alerts, updates });
+  const escalation = new EscalationService({ store, alerts, targets: targetsFrom(config), also: [careOverdue] });
+  return { config, store, files, definitions, conversation, actions, alerts, escalation, llm, assist: new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id)), extractor: new StoryExtractor(llm, definitions.flows.dictionary), care, careOverdue, repatriation, clock };
 }

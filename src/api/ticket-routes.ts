@@ -8,6 +8,7 @@ import type { Services } from '../services.ts';
 import { RequestError } from '../core/errors.ts';
 import { AccessService } from '../access/access.ts';
 import type { ApiToken } from '../store/store.ts';
+import { careJson } from '../care/care-json.ts';
 import { ticketJson } from './ticket-json.ts';
 import { documented, getTicketSchema, listTicketsSchema } from './ticket-schemas.ts';
 import { verifyBearer } from './tokens.ts';
@@ -42,7 +43,7 @@ export function registerTicketRoutes(app: FastifyInstance, services: Services): 
     const filter = access.scope(token, parsed.data);
     if (!filter) throw new RequestError(403, 'forbidden', `This token sees only agency ${token.agency}.`);
     const tickets = await store.listTickets(filter);
-    return { tickets: tickets.map((t) => ticketJson(t)) };
+    return { tickets: await Promise.all(tickets.map(async (t) => ({ ...ticketJson(t), ...(await careJson(store, services.repatriation, token, t.ref)) }))) };
   });
 
   app.get<{ Params: { ref: string } }>('/api/tickets/:ref', documented(getTicketSchema), async (req) => {
@@ -54,6 +55,6 @@ export function registerTicketRoutes(app: FastifyInstance, services: Services): 
       throw new RequestError(404, 'not_found', `No ticket ${ref} for this token.`);
     }
     await store.transaction((tx) => tx.audit({ ticketRef: ref, actor: `token:${token.id}`, action: 'ticket.viewed', detail: { via: 'api' } }));
-    return ticketJson(ticket, await access.attachments(token, ticket));
+    return { ...ticketJson(ticket, await access.attachments(token, ticket)), ...(await careJson(store, services.repatriation, token, ticket.ref)) };
   });
 }

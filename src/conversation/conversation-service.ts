@@ -13,7 +13,7 @@ import type { Translations } from '../i18n/locales.ts';
 import { toUnicode } from '../i18n/zawgyi.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { Store, TicketRecord, Tx } from '../store/store.ts';
-import { createTicket, enrichTicket, withdrawTicket } from '../tickets/ticket-service.ts';
+import { createTicket, enrichTicket, type TicketFollowUp, withdrawTicket } from '../tickets/ticket-service.ts';
 import { type Command, CommandMatcher, isBadCommand } from './commands.ts';
 import { Distress } from './distress.ts';
 import { CHANGE_HINT_KEY, LanguageChoice, WELCOME_OUT } from './language-choice.ts';
@@ -36,6 +36,8 @@ export interface ConversationDeps {
   deleteFiles?: (paths: string[]) => Promise<void>;
   /** Alerts agencies of new referrals, in the conversation's transaction. */
   alerts?: AgencyAlerts;
+  /** Services from needs (src/care/, issue 15), written with the ticket. */
+  care?: TicketFollowUp;
   /** Words of each language typed in Latin letters, for first messages (without: Latin -> menu). */
   latinWords?: LatinWords;
   /** Transcribes a voice note (the assist's `transcribe`); undefined when it could not. */
@@ -268,9 +270,9 @@ export class ConversationService {
     let ticket: TicketRecord | undefined;
     const owner = { sessionId, channel: msg.channel, userId: msg.userId, conversationId };
     const existing = next.ticketRef ? await tx.getTicket(next.ticketRef) : undefined;
-    if (existing) ticket = await enrichTicket(tx, this.deps.policy, existing, next.answers, this.deps.alerts);
+    if (existing) ticket = await enrichTicket(tx, this.deps.policy, existing, next.answers, this.deps.alerts, this.deps.care);
     else if (result.effects.some((e) => e.type === 'create_ticket')) {
-      ticket = await createTicket(tx, this.deps.policy, owner, next.answers, this.deps.alerts);
+      ticket = await createTicket(tx, this.deps.policy, owner, next.answers, this.deps.alerts, this.deps.care);
       next = { ...next, ticketRef: ticket.ref };
     }
     if (ticket && result.effects.some((e) => e.type === 'withdraw_ticket')) await withdrawTicket(tx, ticket, next.answers);

@@ -58,7 +58,7 @@ export function registerQueueRoutes(app: FastifyInstance, d: Dashboard): void {
   app.get('/', async (req, reply) => {
     const filters = filtersOf(req);
     const filter = storeFilter(req, filters);
-    const [listed, counts] = await Promise.all([store.listTickets(filter), store.countByStatus(filter)]);
+    const [listed, counts, careOverdue] = await Promise.all([store.listTickets(filter), store.countByStatus(filter), services.careOverdue.countsByTicket(clock())]);
     const tickets = listed.map((t) => asSeenBy(staffOf(req).user, t));
     return sendPage(
       reply,
@@ -77,6 +77,7 @@ export function registerQueueRoutes(app: FastifyInstance, d: Dashboard): void {
         now: clock(),
         names: await names(),
         refreshSeconds: services.config.QUEUE_REFRESH_SECONDS,
+        careOverdue,
       }),
     );
   });

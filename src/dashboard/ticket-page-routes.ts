@@ -14,6 +14,7 @@ import { actorOf, type Dashboard, formOf, requirePermission, sendPage, staffOf, 
 import { timingOf } from '../tickets/targets.ts';
 import { ticketView } from './views/ticket-view.ts';
 import { registerTicketAssistRoutes, ticketAssistParts } from '../llm/ticket-assist-routes.ts';
+import { careParts, registerCareActions } from '../care/care-routes.ts';
 
 type RefParams = { Params: { ref: string } };
 
@@ -53,6 +54,8 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
     const now = clock();
     // Language-model assist (src/llm/): summary, translations, translate-before-send; nothing when off.
     const assist = await ticketAssistParts(d, ctx, ticket, transcript);
+    // Services and the return plan (src/care/, issue 15).
+    const care = await careParts(d, ctx, ticket);
     return sendPage(
       reply,
       ticketView(ctx, {
@@ -72,6 +75,7 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
         ...withReason(ticket),
         ...(opts.form ? { form: opts.form } : {}),
         ...assist,
+        ...care,
         ...(opts.error ? { error: opts.error } : {}),
         ...(opts.done ? { done: ctx.text.t(`done.${opts.done}`, { defaultValue: '' }) || undefined } : {}),
       }),
@@ -155,6 +159,7 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
   };
 
   registerTicketAssistRoutes(app, d);
+  registerCareActions(act, d);
 
   act('claim', async (req, ticket) => {
     requirePermission(req, 'work');

@@ -8,6 +8,7 @@ import { closeSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { type Clock, systemClock } from '../core/clock.ts';
+import { SqliteCare } from './sqlite/care.ts';
 import type {
   AgencyAlertConfig,
   ApiToken,
@@ -106,7 +107,11 @@ class SqliteStore implements Store {
     this.db = db;
     this.clock = clock;
     this.sync = sync;
+    this.care = new SqliteCare(db, () => this.now());
   }
+
+  /** Issue 15's tables (src/store/sqlite/care.ts). */
+  private readonly care: SqliteCare;
 
   /** Runs `work` with the bookkeeping's synchronous level (set between transactions only). */
   private asBookkeeping<T>(work: () => T): T {
@@ -294,7 +299,27 @@ class SqliteStore implements Store {
           .lastInsertRowid,
       );
     },
+    careItems: async (ref) => this.care.careItems(ref),
+    saveCareItem: async (item) => this.care.saveCareItem(item),
+    setMatchKeys: async (ref, keys) => this.care.setMatchKeys(ref, keys),
+    saveMatch: async (m) => this.care.saveMatch(m),
   };
+
+  async careItems(ref: string) {
+    return this.care.careItems(ref);
+  }
+  async openCareItemsDue(before: string) {
+    return this.care.openCareItemsDue(before);
+  }
+  async monitoringData(from: string, to: string, agency?: string) {
+    return this.care.monitoringData(from, to, agency);
+  }
+  async ticketsWithMatchKeys(ref: string, keys: string[]) {
+    return this.care.ticketsWithMatchKeys(ref, keys);
+  }
+  async matchesOf(ref: string) {
+    return this.care.matchesOf(ref);
+  }
 
   async getTicket(ref: string): Promise<TicketRecord | undefined> {
     return this.ticketsWhere('t.ref = ?', [ref])[0];

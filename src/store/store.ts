@@ -5,6 +5,7 @@
  */
 import type { SessionState } from '../flow/types.ts';
 import type { Answers } from '../flow/types.ts';
+import type { CareItem, CareItemInput, MonitoringData, TicketMatch } from './care-records.ts';
 
 export type TicketStatus = 'new' | 'triaged' | 'in_progress' | 'referred' | 'closed';
 /** `withdrawn`: the bot took back a referral that no longer applies and nobody had acted on (audited). */
@@ -323,6 +324,16 @@ export interface Tx {
   /** The newest message sent in a session, with the case it was written to (staff, case updates). */
   lastOutboundRow(sessionId: string): Promise<{ body: unknown; ticketRef: string | null } | undefined>;
   enqueue(msg: Omit<OutboxMessage, 'id' | 'attempts'>, opts?: { delivered?: boolean }): Promise<number>;
+
+  // Care, repatriation and matching (issue 15).
+  /** A ticket's services and return steps, services first, then steps in plan order. */
+  careItems(ref: string): Promise<CareItem[]>;
+  /** Writes a service or step (insert, or replace the one with the same ticket, plan and id). */
+  saveCareItem(item: CareItemInput): Promise<void>;
+  /** Replaces the match keys of a ticket (see src/matching/). */
+  setMatchKeys(ref: string, keys: string[]): Promise<void>;
+  /** Writes a match (insert, or replace the one between the same two tickets). */
+  saveMatch(match: Omit<TicketMatch, 'createdAt' | 'updatedAt'>): Promise<void>;
 }
 
 /** The whole store. */
@@ -441,6 +452,20 @@ export interface Store {
   recordLlmCall(call: LlmCallRecord): Promise<void>;
   /** The newest model calls, newest first. */
   recentLlmCalls(limit: number): Promise<(LlmCallRecord & { at: string })[]>;
+
+  // Care, repatriation, monitoring and matching (issue 15).
+  careItems(ref: string): Promise<CareItem[]>;
+  /** Open services and steps (not delivered, done or not possible) due before a time, oldest due first. */
+  openCareItemsDue(before: string): Promise<CareItem[]>;
+  /**
+   * Tickets created in [from, to), optionally only those referred to one agency, with their audit
+   * rows and care items: what the monitoring report is computed from.
+   */
+  monitoringData(from: string, to: string, agency?: string): Promise<MonitoringData>;
+  /** Tickets other than `ref` that share any of `keys`. */
+  ticketsWithMatchKeys(ref: string, keys: string[]): Promise<string[]>;
+  /** The matches a ticket is part of. */
+  matchesOf(ref: string): Promise<TicketMatch[]>;
 
   close(): Promise<void>;
 }

@@ -40,6 +40,8 @@ export interface TicketPageData {
   /** The language-model assist's cards (summary, translations) and its translate-first form. */
   cards?: SafeHtml;
   compose?: SafeHtml;
+  /** Services and the return plan (src/care/, issue 15). */
+  care?: SafeHtml;
   error?: string;
   done?: string;
 }
@@ -288,6 +290,7 @@ ${notice('ok', d.done)}
 <div class="ticket-grid">
   <div class="col-main">
     ${glance}
+    ${d.care ?? ''}
     ${answers}
     ${d.cards ?? ''}
     ${transcript}
