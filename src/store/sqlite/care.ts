@@ -2,10 +2,9 @@
  * SQLite data access for issue 15: services and return steps (`care_items`), the monitoring
  * report's raw material, and matching (`match_keys`, `ticket_matches`). The store delegates here.
  */
-import type Database from 'better-sqlite3';
 import type { CareItem, CareItemInput, MonitoringData, MonitoringTicket, TicketMatch } from '../care-records.ts';
-
-type Row = Record<string, unknown>;
+import type { Store, Tx } from '../store.ts';
+import type { Row, SqliteConnection } from './connection.ts';
 
 const OPEN = `status NOT IN ('delivered', 'done', 'not_possible') AND done_at IS NULL`;
 
@@ -45,13 +44,13 @@ function toMatch(r: Row): TicketMatch {
 }
 
 /** The care, monitoring and matching tables over one connection. */
-export class SqliteCare {
-  private readonly db: Database.Database;
+class SqliteCare {
+  private readonly db: SqliteConnection['db'];
   private readonly now: () => string;
 
-  constructor(db: Database.Database, now: () => string) {
-    this.db = db;
-    this.now = now;
+  constructor(c: SqliteConnection) {
+    this.db = c.db;
+    this.now = () => c.now();
   }
 
   careItems(ref: string): CareItem[] {
@@ -139,4 +138,27 @@ export class SqliteCare {
   matchesOf(ref: string): TicketMatch[] {
     return (this.db.prepare('SELECT * FROM ticket_matches WHERE a_ref = ? OR b_ref = ? ORDER BY score DESC').all(ref, ref) as Row[]).map(toMatch);
   }
+}
+
+/** The {@link Tx} methods (inside a transaction) of care items and matches. */
+export function careTx(c: SqliteConnection): Pick<Tx, 'careItems' | 'saveCareItem' | 'setMatchKeys' | 'saveMatch'> {
+  const care = new SqliteCare(c);
+  return {
+    careItems: async (ref) => care.careItems(ref),
+    saveCareItem: async (item) => care.saveCareItem(item),
+    setMatchKeys: async (ref, keys) => care.setMatchKeys(ref, keys),
+    saveMatch: async (m) => care.saveMatch(m),
+  };
+}
+
+/** The {@link Store} methods of care items, monitoring and matches. */
+export function careStore(c: SqliteConnection): Pick<Store, 'careItems' | 'openCareItemsDue' | 'monitoringData' | 'ticketsWithMatchKeys' | 'matchesOf'> {
+  const care = new SqliteCare(c);
+  return {
+    careItems: async (ref) => care.careItems(ref),
+    openCareItemsDue: async (before) => care.openCareItemsDue(before),
+    monitoringData: async (from, to, agency) => care.monitoringData(from, to, agency),
+    ticketsWithMatchKeys: async (ref, keys) => care.ticketsWithMatchKeys(ref, keys),
+    matchesOf: async (ref) => care.matchesOf(ref),
+  };
 }
