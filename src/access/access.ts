@@ -15,14 +15,15 @@ export interface Viewer {
 }
 
 /** What a role may do beyond seeing its agency's tickets. */
-export type Permission = 'work' | 'assign_others' | 'decide_referral' | 'refer' | 'export_evidence' | 'manage_staff' | 'create_tokens' | 'all_agencies';
+export type Permission = 'work' | 'assign_others' | 'decide_referral' | 'refer' | 'export_evidence' | 'monitoring' | 'manage_staff' | 'create_tokens' | 'all_agencies';
 
 const PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
   // Agents work their agency's tickets: claim, status, notes, writing to the reporter, duplicates.
   agent: ['work'],
   // Supervisors also hand tickets to colleagues, decide where a case goes, and forward its evidence.
-  supervisor: ['work', 'assign_others', 'decide_referral', 'refer', 'export_evidence'],
-  admin: ['work', 'assign_others', 'decide_referral', 'refer', 'export_evidence', 'manage_staff', 'create_tokens', 'all_agencies'],
+  // The monitoring report (issue 15) is for those who answer for the agency's work: supervisors up.
+  supervisor: ['work', 'assign_others', 'decide_referral', 'refer', 'export_evidence', 'monitoring'],
+  admin: ['work', 'assign_others', 'decide_referral', 'refer', 'export_evidence', 'monitoring', 'manage_staff', 'create_tokens', 'all_agencies'],
 };
 
 /** Whether a role has a permission. */
