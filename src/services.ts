@@ -43,7 +43,7 @@ export interface Services {
   llm: LlmClient;
   /** Translation and summaries on the ticket page. */
   assist: TicketAssist;
-  /** Stories into proposed answers (`extract`); the flow's confirm step is to call it (see src/llm/extract.ts). */
+  /** Stories into proposed answers (`extract`), read back by the conversation (src/conversation/story.ts). */
   extractor: StoryExtractor;
   /** Services from needs (issue 15). */
   care: CareService;
@@ -66,6 +66,7 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
   const files = new FileStore(config.DATA_DIR);
   const llm = new LlmClient(config, store, { clock });
   const alerts = new AgencyAlerts({ config, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock });
+  const extractor = new StoryExtractor(llm, definitions.flows.dictionary);
   const care = new CareService({ store, directory: definitions.directory, policy: definitions.services, clock, alerts });
   const updates = new ReporterUpdates(definitions.translations);
   const careOverdue = new CareOverdue(store, alerts);
@@ -79,8 +80,9 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
     alerts,
     care,
     ...(takesVoiceNotes(config) ? { transcribe: fileTranscriber(llm, files) } : {}),
+    extractor,
   });
   const actions = new TicketActions(store, definitions.directory, clock, { alerts, updates });
   const escalation = new EscalationService({ store, alerts, targets: targetsFrom(config), also: [careOverdue] });
-  return { config, store, files, definitions, conversation, actions, alerts, escalation, llm, assist: new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id)), extractor: new StoryExtractor(llm, definitions.flows.dictionary), care, careOverdue, repatriation, clock };
+  return { config, store, files, definitions, conversation, actions, alerts, escalation, llm, assist: new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id)), extractor, care, careOverdue, repatriation, clock };
 }

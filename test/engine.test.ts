@@ -3,9 +3,9 @@
  * asked, what it stored and which effects it asked for. Runs on the shipped flows, with no I/O.
  */
 import { describe, expect, it } from 'vitest';
-import { DANGER_FLOW, divert, initialState, step } from '../src/flow/engine.ts';
+import { DANGER_FLOW, divert, initialState, readStory, step } from '../src/flow/engine.ts';
 import { loadFlows } from '../src/flow/load.ts';
-import type { Answers, Effect, Input, Out, SessionState } from '../src/flow/types.ts';
+import type { Answers, Effect, Input, Out, Proposal, SessionState } from '../src/flow/types.ts';
 import { TranslationLexicon } from '../src/i18n/lexicon.ts';
 import { readLocales, Translations } from '../src/i18n/locales.ts';
 
@@ -46,7 +46,9 @@ const said = (out: Out[]) =>
       case 'miss':
         return `!${o.reason}`;
       case 'confirm':
-        return `=${o.key}`;
+        return `=${o.key}${o.proposed ? '?' : ''}`;
+      case 'proposals':
+        return `~${o.items.map((p) => p.key).join(',')}`;
     }
   });
 
@@ -374,5 +376,111 @@ describe('the danger path, from any step', () => {
     const confirmed = step(flows, after.state, yes, lexicon);
     expect(confirmed.state.ended).toBe(true);
     expect(said(confirmed.out)).toEqual(['emergency.go_on', 'end.goodbye']);
+  });
+});
+
+describe("a story's proposals (issue 13 item 2), pure", () => {
+  const story = text('a story in the person’s own words');
+  /** [name, inputs before the story, proposals, taps after it, where it waits, last output, answers (undefined: absent)] */
+  const STORIES: [string, Input[], Proposal[], Input[], string, string[], Record<string, unknown>][] = [
+    [
+      'read back at once, one at a time, nothing stored before a tap',
+      [no, pick('help_me')],
+      [{ key: 'documents_taken', value: 'yes' }, { key: 'nationality', value: 'KH' }],
+      [],
+      'victim/ask_country',
+      ['~documents_taken,nationality', '=documents_taken?'],
+      { documents_taken: undefined, nationality: undefined },
+    ],
+    [
+      'a confirmed answer to the question passes it, and the next ones it settles',
+      [no, pick('help_me')],
+      [{ key: 'current_country', value: 'TH' }, { key: 'nationality', value: 'KH' }],
+      [pick('TH'), pick('KH')],
+      'victim/ask_age',
+      ['victim.ask_age', '?age_group'],
+      { current_country: 'TH', nationality: 'KH' },
+    ],
+    [
+      'a correction is stored as corrected',
+      [no, pick('help_me')],
+      [{ key: 'nationality', value: 'KH' }],
+      [pick('MM')],
+      'victim/ask_country',
+      ['victim.ask_country', '?current_country'],
+      { nationality: 'MM' },
+    ],
+    [
+      'skip stores nothing',
+      [no, pick('help_me')],
+      [{ key: 'documents_taken', value: 'yes' }],
+      [pick('skip')],
+      'victim/ask_country',
+      ['victim.ask_country', '?current_country'],
+      { documents_taken: undefined },
+    ],
+    [
+      'a list is confirmed with "right", and "wrong" drops it',
+      [no, pick('help_me')],
+      [{ key: 'needs', value: ['shelter'] }, { key: 'missing_age', value: 30 }],
+      [pick('wrong'), pick('right')],
+      'victim/ask_country',
+      ['victim.ask_country', '?current_country'],
+      { needs: undefined, missing_age: 30 },
+    ],
+    [
+      'a typed "yes" confirms a list; typed words that say nothing ask again',
+      [no, pick('help_me')],
+      [{ key: 'needs', value: ['shelter'] }],
+      [text('purple'), text('yes')],
+      'victim/ask_country',
+      ['victim.ask_country', '?current_country'],
+      { needs: ['shelter'] },
+    ],
+    [
+      'at "which of these happened?", the list comes back with the confirmed ones picked',
+      [no, pick('help_me'), pick('TH'), pick('KH'), pick('adult')],
+      [{ key: 'documents_taken', value: 'yes' }, { key: 'wages_withheld', value: 'yes' }],
+      [yes, no],
+      'victim/ask_happened',
+      ['+documents', 'quick.ask_happened', '?happened(documents)'],
+      { documents_taken: 'yes', wages_withheld: 'no' },
+    ],
+    [
+      'at a question that takes words, the words are stored first; the question is passed after',
+      [no, pick('witness')],
+      [{ key: 'current_country', value: 'TH' }],
+      [pick('TH')],
+      'witness/ask_nationality',
+      ['victim.ask_nationality', '?nationality'],
+      { witness_account: 'a story in the person’s own words', current_country: 'TH' },
+    ],
+    [
+      'a proposal for a key already answered is dropped',
+      [no, pick('help_me'), pick('TH')],
+      [{ key: 'current_country', value: 'KH' }, { key: 'documents_taken', value: 'yes' }],
+      [],
+      'victim/ask_nationality',
+      ['~documents_taken', '=documents_taken?'],
+      { current_country: 'TH' },
+    ],
+  ];
+  it.each(STORIES)('%s', (_name, before, proposals, taps, at, out, answers) => {
+    let { state } = play(before, 'en');
+    let r = readStory(flows, state, story as Extract<Input, { type: 'text' }>, proposals, lexicon);
+    state = r.state;
+    for (const tap of taps) ({ state } = r = step(flows, state, tap, lexicon));
+    expect(`${state.flow}/${state.node}`).toBe(at);
+    expect(said(r.out)).toEqual(out);
+    for (const [key, value] of Object.entries(answers)) expect(state.answers[key]).toEqual(value);
+  });
+
+  it('on the way to the emergency numbers, the proposals wait for the first question after them', () => {
+    const { state } = play([yes], 'en');
+    const r = readStory(flows, state, story as Extract<Input, { type: 'text' }>, [{ key: 'documents_taken', value: 'yes' }], lexicon);
+    expect(said(r.out)).not.toContain('=documents_taken?');
+    const after = step(flows, r.state, pick('KH'), lexicon);
+    expect(said(after.out).slice(0, 2)).toEqual(['[emergency_numbers]', 'emergency.stay_safe']);
+    expect(said(after.out)).toContain('=documents_taken?');
   });
 });

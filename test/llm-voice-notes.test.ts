@@ -4,6 +4,8 @@
  * answer, and a model that fails leaves the person answered within the timeout.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeOpenAI, startFakeOpenAI } from './fakes/fake-openai.ts';
 import { lineEvent, startFakeLine, type FakeLine } from './fakes/fake-line.ts';
@@ -14,6 +16,14 @@ import { type ChannelApp, lineEnv, postLine, queryDb, startChannelApp, TELEGRAM_
 const ogg = (words: string) => Buffer.concat([Buffer.from('OggS\0\x02\0\0\0\0\0\0\0\0', 'latin1'), Buffer.from(`|${words}|`)]);
 /** An m4a (ISO base media) file's first bytes, as LINE sends audio. */
 const m4a = (words: string) => Buffer.concat([Buffer.from('\0\0\0\x20ftypM4A \0\0\0\0', 'latin1'), Buffer.from(`|${words}|`)]);
+/** An MP3 file's first bytes (an ID3 tag). */
+const mp3 = (words: string) => Buffer.concat([Buffer.from('ID3\x04\0\0\0\0\0\0', 'latin1'), Buffer.from(`|${words}|`)]);
+
+/** The files under the data folder's file store. */
+async function storedFiles(dataDir: string): Promise<string[]> {
+  const dir = path.join(dataDir, 'files');
+  return (await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => [])).filter((e) => e.isFile()).map((e) => e.name);
+}
 
 let model: FakeOpenAI;
 beforeAll(async () => {
@@ -81,6 +91,40 @@ describe('Telegram voice', () => {
     expect(session?.state.answers.in_danger_now).toBeUndefined();
     expect(queryDb(ctx, 'SELECT id FROM attachments')).toHaveLength(1);
     expect((await ctx.services.store.recentLlmCalls(1))[0]?.outcome).toBe('timeout');
+  });
+
+  it('"exit" said in a voice note is the quick exit: the chat and the audio are erased', async () => {
+    await start(llmEnv());
+    await post(tgMessage(1, 804, { text: 'hello' }, 'en'));
+    await post(voice(2, 804, ogg('exit')));
+    expect(tg.sent.at(-1)?.text ?? '').toBe(ctx.services.definitions.translations.t('en')('exit.erased'));
+    expect(await ctx.services.store.transaction((tx) => tx.getSession('telegram:804'))).toBeUndefined();
+    expect(queryDb(ctx, 'SELECT id FROM attachments')).toEqual([]);
+    expect(await storedFiles(ctx.dataDir)).toEqual([]);
+  });
+
+  it.each([
+    ['an audio file', (id: string, bytes: Buffer) => ({ audio: { file_id: id, file_unique_id: id, duration: 2, mime_type: 'audio/mpeg', file_name: 'note.mp3', file_size: bytes.length } }), mp3],
+    ['a video note', (id: string, bytes: Buffer) => ({ video_note: { file_id: id, file_unique_id: id, length: 240, duration: 2, file_size: bytes.length } }), m4a],
+  ] as const)('%s is taken as a voice note', async (_name, fields, make) => {
+    await start(llmEnv());
+    await post(tgMessage(1, 805, { text: 'hello' }, 'en'));
+    const bytes = make('No');
+    tg.files.set('spoken-2', { bytes, path: 'music/file_2' });
+    await post(tgMessage(2, 805, fields('spoken-2', bytes), 'en'));
+    const session = await ctx.services.store.transaction((tx) => tx.getSession('telegram:805'));
+    expect(session?.state.answers.in_danger_now).toBe('no');
+    expect(queryDb<{ sha256: string }>(ctx, 'SELECT sha256 FROM attachments')).toEqual([{ sha256: createHash('sha256').update(bytes).digest('hex') }]);
+  });
+
+  it('a voice event handled twice (the inbound queue tries a failed row again) is transcribed once', async () => {
+    await start(llmEnv());
+    await post(tgMessage(1, 806, { text: 'hello' }, 'en'));
+    const file = await ctx.services.files.save(ogg('No'), 'audio/ogg', null);
+    const msg = { channel: 'telegram', userId: '806', eventId: 'voice-twice', messageId: '2', content: { type: 'media' as const, file } };
+    expect((await ctx.services.conversation.handle(msg)).duplicate).toBe(false);
+    expect((await ctx.services.conversation.handle(msg)).duplicate).toBe(true);
+    expect(model.hits.filter((h) => h.kind === 'audio')).toHaveLength(1);
   });
 
   it('with transcribe off, a voice note is answered as before: nothing stored, no request', async () => {

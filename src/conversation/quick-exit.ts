@@ -4,10 +4,9 @@
  * where it can, and a chat with no ticket is erased. A chat with a ticket keeps the case for staff,
  * but nothing more is sent to it (staff messages, case updates) until the person writes again.
  */
-import type { Translations } from '../i18n/locales.ts';
 import type { SessionState } from '../flow/types.ts';
-import type { Tx } from '../store/store.ts';
-import type { InboundMessage, Reply } from './reply.ts';
+import type { Reply } from './reply.ts';
+import type { TurnContext } from './turn.ts';
 
 /**
  * Channels whose platform does not let a bot delete messages from the person's phone (LINE): the
@@ -23,16 +22,10 @@ export interface ExitOutcome {
   erased?: true;
 }
 
-/** Runs the quick exit in the caller's transaction; `filesToDelete` receives files to delete after commit. */
-export async function quickExit(
-  translations: Translations,
-  tx: Tx,
-  msg: InboundMessage,
-  sessionId: string,
-  state: SessionState | undefined,
-  filesToDelete: string[],
-  synchronous: boolean,
-): Promise<ExitOutcome> {
+/** Runs the quick exit in the turn's transaction; the turn's `filesToDelete` receives files to delete after commit. */
+export async function quickExit(ctx: TurnContext): Promise<ExitOutcome> {
+  const { tx, msg, sessionId, state, filesToDelete, synchronous } = ctx;
+  const translations = ctx.deps.translations;
   const tickets = await tx.ticketsOfUser(msg.channel, msg.userId);
   const t = translations.t(state?.lang);
   const phoneKeeps = CANNOT_DELETE_FROM_PHONE.has(msg.channel);

@@ -4,7 +4,7 @@
  */
 import type { Directory } from '../directory/directory.ts';
 import { LEAVE_MESSAGE } from '../flow/engine.ts';
-import { choiceIds, DONE, labelPrefix, SKIP } from '../flow/interpret.ts';
+import { choiceIds, correctsByValue, DONE, labelPrefix, RIGHT, SKIP, WRONG } from '../flow/interpret.ts';
 import type { Answers, AnswerValue, Block, Dictionary, KeyDef, Out } from '../flow/types.ts';
 import type { Translate } from '../i18n/locales.ts';
 import type { TicketRecord } from '../store/store.ts';
@@ -58,6 +58,10 @@ export function render(out: Out[], ctx: RenderContext): Reply[] {
         replies.push(...renderBlock(line.block, ctx));
         break;
       case 'confirm': {
+        if (line.proposed) {
+          replies.push(proposalReply(line.key, line.value, ctx));
+          break;
+        }
         // What was understood, with the key's values as buttons: the same one confirms, another corrects.
         const def = ctx.dictionary[line.key]!;
         const prefix = labelPrefix(line.key, def);
@@ -70,6 +74,10 @@ export function render(out: Out[], ctx: RenderContext): Reply[] {
         });
         break;
       }
+      case 'proposals':
+        // Our own words and labels only: nothing the model wrote is ever shown.
+        replies.push({ text: [t('story.understood'), ...line.items.map((p) => `• ${answerLine(p.key, p.value, ctx)}`), t('story.check_each')].join('\n') });
+        break;
       case 'ask': {
         const def = ctx.dictionary[line.key]!;
         const prefix = labelPrefix(line.key, def);
@@ -92,6 +100,27 @@ export function render(out: Out[], ctx: RenderContext): Reply[] {
     }
   }
   return replies;
+}
+
+/** "Label: value" in the person's language. */
+function answerLine(key: string, value: AnswerValue, ctx: RenderContext): string {
+  return `${ctx.t(`summary.label.${key}`)}${ctx.t('format.label')}${valueText(key, ctx.dictionary[key]!, value, ctx.t)}`;
+}
+
+/**
+ * One of a story's proposals, read back: a choice or yes/no with the key's values as buttons (the
+ * same confirms, another corrects), anything else with "right" and "wrong".
+ */
+function proposalReply(key: string, value: AnswerValue, ctx: RenderContext): Reply {
+  const { t } = ctx;
+  const def = ctx.dictionary[key]!;
+  const answer = answerLine(key, value, ctx);
+  if (correctsByValue(def)) {
+    const prefix = labelPrefix(key, def);
+    const ids = [...choiceIds(def), SKIP];
+    return { text: t('story.check', { answer, value: valueText(key, def, value, t) }), choices: ids.map((id) => ({ id, label: id === SKIP ? t(`choice.${SKIP}`) : t(`${prefix}.${id}`) })), expects: { key, type: 'choice' } };
+  }
+  return { text: t('story.check_right', { answer }), choices: [RIGHT, WRONG].map((id) => ({ id, label: t(`story.${id}`) })), expects: { key, type: 'choice' } };
 }
 
 function renderBlock(block: Block, ctx: RenderContext): Reply[] {

@@ -2,36 +2,20 @@
  * The flow engine: one pure function from (flows, state, input) to (state, output, effects).
  * No I/O, no SDK, no clock: the conversation layer does all of that around it.
  */
-import { evaluate } from '../rules/condition.ts';
 import { impliedAnswers } from './implies.ts';
 import { choiceIds, confirmsTyped, DONE, interpret, type Lexicon, SKIP } from './interpret.ts';
-import type { Answers, Block, Effect, FlowNode, FlowSet, Input, Out, ReadBack, SessionState, StepResult, Target } from './types.ts';
+import { readBackStep } from './read-back.ts';
+import type { Answers, Effect, FlowSet, Input, Out, Proposal, ReadBack, SessionState, StepResult, Target } from './types.ts';
+import { FlowRuntimeError, leave, marked, nodeAt, readBackOut, run, settle, speak, takeDue, urgent } from './walk.ts';
 
-/** Raised when a flow misbehaves at run time (the meaning checks should make this unreachable). */
-export class FlowRuntimeError extends Error {
-  readonly at: Target;
-
-  constructor(
-    at: Target,
-    message: string,
-  ) {
-    super(`flow ${at.flow}, node ${at.node}: ${message}`);
-    this.at = at;
-    this.name = 'FlowRuntimeError';
-  }
-}
+export { DANGER_FLOW, FlowRuntimeError } from './walk.ts';
 
 /** The flow that takes a message for staff in the user's own words, when it exists. */
 export const MESSAGE_FLOW = 'message';
-/** The flow a message that says the person is in danger goes to, from any step. */
-export const DANGER_FLOW = 'danger';
 /** The choice id that opens it. */
 export const LEAVE_MESSAGE = 'leave_message';
 /** Unusable answers in a row before the bot offers it. */
 export const MISSES_BEFORE_OFFER = 2;
-
-/** A loop guard: no conversation needs this many nodes between two answers. */
-const MAX_HOPS = 200;
 
 /** A fresh conversation state at the entry flow, keeping what is already known (such as the language). */
 export function initialState(flows: FlowSet, known: { lang?: string } = {}): SessionState {
@@ -150,165 +134,40 @@ export function divert(flows: FlowSet, state: SessionState, target: Target, opts
   return { state: run(flows, next, target, out, effects), out, effects };
 }
 
-/** Where a node goes: back to the interrupted question at a `resume` node, else its `next`. */
-function leave(node: FlowNode, state: SessionState, at: Target): { state: SessionState; target: Target } {
-  if (node.resume && state.resume) {
-    const { resume, ...rest } = state;
-    return { state: rest, target: resume };
-  }
-  return { state, target: exit(node, state, at) };
-}
-
-/** `typed` with `key` marked as read from typed words, or unmarked (tapped, skipped). */
-function marked(typed: string[] | undefined, key: string, isTyped: boolean): string[] | undefined {
-  const rest = (typed ?? []).filter((k) => k !== key);
-  const list = isTyped ? [...rest, key] : rest;
-  return list.length ? list : undefined;
-}
-
-/** On the way to the emergency numbers: nothing may come before them. */
-function urgent(state: SessionState): boolean {
-  return state.answers.in_danger_now === 'yes' && !state.emergencyShown;
-}
-
-function readBackOut(c: ReadBack): Out {
-  return { kind: 'confirm', key: c.key, value: c.value, ...(c.doubtful ? { doubtful: true } : {}), required: c.required };
-}
-
-/** The state without a pending read-back. */
-function settle(state: SessionState): SessionState {
-  const { confirming: _c, ...rest } = state;
-  return rest;
-}
-
 /**
- * The answer to a read-back: a tap on one of the key's values confirms it (the same value) or
- * corrects it; typed words are read again and read back again unless they clearly say the same.
+ * A story told where a question was expected (the assist's `extract`, issue 13): its proposals are
+ * read back at once, one at a time, and only what the person taps is stored. At a question that
+ * takes words (a message to staff, what a witness saw) the words are its answer, stored first.
+ * After the last proposal the question is passed when a proposal (or the words) answered it, and
+ * asked otherwise. Proposals for keys already answered are dropped; while the emergency numbers
+ * are still to come, the proposals wait for the first question after them.
  */
-function readBackStep(flows: FlowSet, state: SessionState, input: Input, lexicon: Lexicon, out: Out[], effects: Effect[]): SessionState {
-  const c = state.confirming!;
-  const def = flows.dictionary[c.key]!;
-  const answers = { ...state.answers };
-  const choose = (value: string | undefined, typed: boolean): SessionState => {
-    if (value === undefined) delete answers[c.key];
-    else answers[c.key] = value;
-    const skipped = state.skipped.filter((k) => k !== c.key);
-    return { ...settle(state), misses: 0, answers, skipped: value === undefined ? [...skipped, c.key] : skipped, typed: marked(state.typed, c.key, typed) };
-  };
-  let settled: SessionState | undefined;
-  let reason: Extract<Out, { kind: 'miss' }>['reason'] = 'unknown_choice';
-  if (input.type === 'choice' && input.ids.length === 1) {
-    const id = input.ids[0]!;
-    if (id === SKIP && !c.required) settled = choose(undefined, false);
-    else if (choiceIds(def).includes(id)) settled = choose(id, false);
-  } else if (input.type === 'text') {
-    const r = interpret(c.key, def, c.required, input, lexicon, state.lang);
-    if (r.kind === 'skip') settled = choose(undefined, false);
-    else if (r.kind === 'answer' && typeof r.value === 'string') {
-      if (r.value === c.value && r.typed?.clear) settled = choose(r.value, true);
-      else {
-        const again: ReadBack = { ...c, value: r.value, ...(r.typed?.clear ? { doubtful: undefined } : { doubtful: true }) };
-        if (!again.doubtful) delete again.doubtful;
-        answers[c.key] = r.value;
-        out.push(readBackOut(again));
-        return { ...state, misses: 0, answers, confirming: again };
-      }
-    } else if (r.kind === 'miss') reason = r.reason;
-  } else reason = 'wrong_type';
-  if (!settled) {
-    out.push({ kind: 'miss', reason }, readBackOut(c));
-    return { ...state, misses: state.misses + 1 };
+export function readStory(flows: FlowSet, state: SessionState, input: Extract<Input, { type: 'text' }>, proposals: Proposal[], lexicon: Lexicon): StepResult {
+  const node = nodeAt(flows, { flow: state.flow, node: state.node });
+  const key = node.ask;
+  const def = key ? flows.dictionary[key] : undefined;
+  if (!key || !def || state.ended || state.confirming) return step(flows, state, input, lexicon);
+  let base: SessionState = { ...state, misses: 0 };
+  if (def.type === 'text' || def.type === 'location') {
+    const words = interpret(key, def, node.required, input, lexicon, state.lang);
+    if (words.kind !== 'answer') return step(flows, withProposals(state, proposals), input, lexicon);
+    base = { ...base, answers: { ...base.answers, [key]: words.value }, skipped: base.skipped.filter((k) => k !== key) };
   }
-  // The numbers shown on the way were for the country understood: a corrected country gets its own.
-  if (c.key === 'current_country' && settled.answers.current_country !== c.value && settled.answers.in_danger_now === 'yes' && settled.emergencyShown) {
-    out.push({ kind: 'show', block: 'emergency_numbers' });
-  }
-  const here: Target = { flow: state.flow, node: state.node };
-  const node = nodeAt(flows, here);
-  if (c.resume === 'next') return run(flows, settled, exit(node, settled, here), out, effects);
-  const held = takeDue(settled);
-  if (held) {
-    out.push(readBackOut(held.readBack));
-    return held.state;
-  }
-  // The question the read-back came before, with its lines (which may be the emergency numbers).
-  speak(node, out);
-  return shows(node, 'emergency_numbers') ? { ...settled, emergencyShown: true } : settled;
+  const held = takeDue(withProposals(base, proposals));
+  if (!held) return step(flows, withProposals(state, proposals), input, lexicon);
+  return { state: held.state, out: [...held.lead, readBackOut(held.readBack)], effects: [] };
 }
 
-function shows(node: FlowNode, block: Block): boolean {
-  return node.say.some((item) => 'show' in item && item.show === block);
-}
-
-/** The next held read-back, once nothing urgent is on the way, with the state that asks it. */
-function takeDue(state: SessionState): { readBack: ReadBack; state: SessionState } | undefined {
-  const [first, ...later] = state.confirmLater ?? [];
-  if (!first || urgent(state)) return undefined;
-  const { confirmLater: _l, ...rest } = state;
-  return { readBack: first, state: { ...rest, ...(later.length ? { confirmLater: later } : {}), confirming: first } };
-}
-
-/** Walks from `target` until a node waits for the user or the conversation ends. */
-function run(flows: FlowSet, state: SessionState, target: Target, out: Out[], effects: Effect[]): SessionState {
-  let at = target;
-  for (let hops = 0; hops < MAX_HOPS; hops++) {
-    const node = nodeAt(flows, at);
-    const passBy =
-      (node.onlyIf && !evaluate(node.onlyIf, { answers: state.answers })) ||
-      (node.ask !== undefined && node.skipIfAnswered && state.answers[node.ask] !== undefined);
-    if (!passBy) {
-      if (Object.keys(node.set).length) state = { ...state, answers: { ...state.answers, ...node.set } };
-      // A held read-back comes before the next question (whose lines are said after it).
-      const held = node.ask ? takeDue(state) : undefined;
-      if (!held) speak(node, out, { withoutQuestion: true });
-      // Numbers held back with the node's lines (for a read-back) are shown when they are said.
-      if (!held && shows(node, 'emergency_numbers')) state = { ...state, emergencyShown: true };
-      for (const action of node.do) {
-        effects.push({ type: action });
-      }
-      if (held) {
-        out.push(readBackOut(held.readBack));
-        return { ...held.state, flow: at.flow, node: at.node };
-      }
-      if (node.ask) {
-        out.push({ kind: 'ask', key: node.ask, required: node.required });
-        return { ...state, flow: at.flow, node: at.node };
-      }
-      if (node.end) {
-        effects.push({ type: 'end' });
-        return { ...state, flow: at.flow, node: at.node, ended: true };
-      }
-    }
-    const leaving = leave(node, state, at);
-    state = leaving.state;
-    at = leaving.target;
-  }
-  throw new FlowRuntimeError(at, `more than ${MAX_HOPS} nodes without waiting for the user`);
-}
-
-/** The lines a node says, then (for a re-ask) its question. */
-function speak(node: FlowNode, out: Out[], opts: { withoutQuestion?: boolean; offerMessage?: boolean; picked?: string[] } = {}): void {
-  for (const item of node.say) out.push('text' in item ? { kind: 'say', key: item.text } : { kind: 'show', block: item.show });
-  if (!opts.withoutQuestion && node.ask) {
-    out.push({ kind: 'ask', key: node.ask, required: node.required, ...(opts.offerMessage ? { offerMessage: true } : {}), ...(opts.picked ? { picked: opts.picked } : {}) });
-  }
+/** `state` with a story's proposals queued for read-back (those for keys already answered left out). */
+export function withProposals(state: SessionState, proposals: Proposal[]): SessionState {
+  const known = new Set((state.proposed ?? []).map((p) => p.key));
+  const fresh = proposals.filter((p) => state.answers[p.key] === undefined && !known.has(p.key));
+  const proposed = [...(state.proposed ?? []), ...fresh];
+  return proposed.length ? { ...state, proposed } : state;
 }
 
 function isLeaveMessage(input: Input): boolean {
   return input.type === 'choice' && input.ids.length === 1 && input.ids[0] === LEAVE_MESSAGE;
-}
-
-/** The first branch whose condition holds; validation guarantees the last one always does. */
-function exit(node: FlowNode, state: SessionState, at: Target): Target {
-  const branch = node.next.find((b) => !b.when || evaluate(b.when, { answers: state.answers }));
-  if (!branch) throw new FlowRuntimeError(at, 'no branch of next matched');
-  return branch.goto;
-}
-
-function nodeAt(flows: FlowSet, t: Target): FlowNode {
-  const node = flows.flows.get(t.flow)?.nodes.get(t.node);
-  if (!node) throw new FlowRuntimeError(t, 'no such node (the flows changed under a live conversation?)');
-  return node;
 }
 
 /** The current question again (after help, a language change, or input that changed nothing). */

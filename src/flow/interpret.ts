@@ -10,6 +10,15 @@ export const SKIP = 'skip';
 /** The choice id that closes a multi-select answered one tap at a time. */
 export const DONE = 'done';
 
+/** The choice ids that confirm or reject a story's proposal that is not one of a key's values (a list, a number, words). */
+export const RIGHT = 'right';
+export const WRONG = 'wrong';
+
+/** Whether a story's proposal for a key is confirmed or corrected by tapping one of the key's values (else: right / wrong). */
+export function correctsByValue(def: KeyDef): boolean {
+  return def.type === 'yesno' || def.type === 'choice';
+}
+
 /** Yes/no questions take these values (the dictionary's `yesno`). */
 export const YESNO_VALUES = ['yes', 'no', 'unsure'] as const;
 

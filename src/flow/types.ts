@@ -142,6 +142,17 @@ export interface SessionState {
   confirmLater?: ReadBack[];
   /** The emergency numbers were shown in this conversation. */
   emergencyShown?: boolean;
+  /**
+   * Answers a story proposed (the assist's `extract`, issue 13), waiting to be read back one at a
+   * time. They are not answers: only a tap that confirms or corrects one stores it.
+   */
+  proposed?: Proposal[];
+}
+
+/** An answer a story proposed: a dictionary key and a value the dictionary allows. */
+export interface Proposal {
+  key: string;
+  value: AnswerValue;
 }
 
 /** A typed answer waiting for the person to confirm or correct it. */
@@ -157,6 +168,8 @@ export interface ReadBack {
    * `reask` asks the question of the node the state waits at (the read-back came before it).
    */
   resume: 'next' | 'reask';
+  /** A story's proposal: nothing is stored meanwhile, and only a tap stores it. */
+  proposed?: true;
 }
 
 /** A user's input as the engine sees it: channel-neutral. */
@@ -178,7 +191,9 @@ export type Out =
   | { kind: 'ask'; key: string; required: boolean; offerMessage?: boolean; picked?: string[] }
   | { kind: 'picked'; key: string; ids: string[] }
   /** A typed answer read back with the key's values as buttons, to confirm or correct it. */
-  | { kind: 'confirm'; key: string; value: AnswerValue; doubtful?: boolean; required: boolean };
+  | { kind: 'confirm'; key: string; value: AnswerValue; doubtful?: boolean; required: boolean; proposed?: true }
+  /** What a story told, listed before its answers are read back one at a time. */
+  | { kind: 'proposals'; items: Proposal[] };
 
 /** Something the conversation layer must do in the same transaction. */
 export type Effect = { type: 'create_ticket' } | { type: 'withdraw_ticket' } | { type: 'end' };

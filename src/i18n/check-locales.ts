@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Problem } from '../core/errors.ts';
 import type { Directory } from '../directory/directory.ts';
 import { LEAVE_MESSAGE } from '../flow/engine.ts';
-import { choiceIds, DONE, labelPrefix, SKIP } from '../flow/interpret.ts';
+import { choiceIds, DONE, labelPrefix, RIGHT, SKIP, WRONG } from '../flow/interpret.ts';
 import type { FlowSet, Miss } from '../flow/types.ts';
 import type { Policy } from '../policy/policy.ts';
 import { BOT_NS, flatten, NAMESPACE_LANGUAGES, REFERENCE_LANGUAGE, type Resources } from './locales.ts';
@@ -69,6 +69,8 @@ const CODE_KEYS = [
   'entry.safety',
   'language_switch.change_hint',
   ...['zawgyi_notice', 'now_unicode', 'now_zawgyi', 'to_unicode', 'to_zawgyi', 'words_unicode', 'words_zawgyi'].map((k) => `font.${k}`),
+  // A story's proposals read back (issue 13 item 2).
+  ...['understood', 'check_each', 'check', 'check_right', RIGHT, WRONG].map((k) => `story.${k}`),
 ];
 
 /** LINE's limit on a quick-reply label (UTF-16 units). */
@@ -76,7 +78,7 @@ export const MAX_BUTTON_LABEL = 20;
 
 /** Keys shown on buttons. */
 function buttonLabelKeys(defs: { flows: FlowSet }): string[] {
-  const keys = [`choice.${SKIP}`, `choice.${LEAVE_MESSAGE}`, `choice.${DONE}`];
+  const keys = [`choice.${SKIP}`, `choice.${LEAVE_MESSAGE}`, `choice.${DONE}`, `story.${RIGHT}`, `story.${WRONG}`];
   for (const [key, def] of Object.entries(defs.flows.dictionary)) for (const id of choiceIds(def)) keys.push(`${labelPrefix(key, def)}.${id}`);
   return keys;
 }

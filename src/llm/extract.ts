@@ -5,11 +5,11 @@
  * are dropped, as are proposals whose "words" are not in the story. Consent is never proposed: it
  * is asked, always.
  *
- * Wiring (left to the flow engine's read-back/confirm step, being built on the typed-answers
- * branch): the conversation calls {@link StoryExtractor.extract} on a free-text message, reads the
- * proposals back in locale strings (never model text), stores only what the person confirms, and
- * skips questions already answered. `danger: true` enters the danger path; the deterministic
- * danger checks run first and do not depend on this.
+ * Wiring: src/conversation/story.ts calls {@link StoryExtractor.extract} on a message that is a
+ * story, before the transaction; the flow engine (`readStory` in src/flow/engine.ts) reads the
+ * proposals back one at a time in locale strings (never model text), stores only what the person
+ * taps, and passes questions already answered. `danger: true` enters the danger path; the
+ * deterministic danger checks run first and do not depend on this.
  */
 import { z } from 'zod';
 import type { AnswerValue, Dictionary, KeyDef } from '../flow/types.ts';

@@ -99,8 +99,10 @@ async function messageContent(deps: TelegramInboundDeps, m: Message, attempts: n
     return download(deps, largest.file_id, largest.file_size, null, attempts);
   }
   if (m.document) return download(deps, m.document.file_id, m.document.file_size, m.document.file_name ?? null, attempts);
-  // A voice note is taken only when it can be transcribed (src/llm/voice-note.ts).
-  if (m.voice && takesVoiceNotes(deps.config)) return download(deps, m.voice.file_id, m.voice.file_size, null, attempts, true);
+  // A voice note, a sound file or a round video note is taken only when it can be transcribed
+  // (src/llm/voice-note.ts); a video note's audio track is what is transcribed.
+  const spoken = m.voice ?? m.audio ?? m.video_note;
+  if (spoken && takesVoiceNotes(deps.config)) return download(deps, spoken.file_id, spoken.file_size, m.audio?.file_name ?? null, attempts, true);
   const what = (['sticker', 'video', 'video_note', 'voice', 'audio', 'animation', 'contact', 'poll'] as const).find((k) => m[k] !== undefined);
   return { type: 'unsupported', what: what ?? 'message' };
 }
