@@ -25,6 +25,7 @@ import { TicketActions } from './tickets/ticket-actions.ts';
 import { CareService } from './care/care-service.ts';
 import { CareOverdue } from './care/care-overdue.ts';
 import { RepatriationService } from './repatriation/repatriation-service.ts';
+import { MatchingService } from './matching/matching-service.ts';
 
 /** The services every channel and route uses. */
 export interface Services {
@@ -51,6 +52,8 @@ export interface Services {
   careOverdue: CareOverdue;
   /** Return plans (issue 15). */
   repatriation: RepatriationService;
+  /** Matching reports of the same person (issue 15). */
+  matching: MatchingService;
   clock: Clock;
 }
 
@@ -71,6 +74,7 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
   const updates = new ReporterUpdates(definitions.translations);
   const careOverdue = new CareOverdue(store, alerts);
   const repatriation = new RepatriationService({ store, directory: definitions.directory, plans: definitions.repatriation, clock, updates });
+  const matching = new MatchingService({ store, clock, updates });
   const conversation = new ConversationService({
     store,
     ...definitions,
@@ -78,11 +82,12 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
     maxTextLength: config.MAX_TEXT_LENGTH,
     deleteFiles: (paths) => files.delete(paths),
     alerts,
-    care,
+    // After every change of a ticket's answers: its services, then its matching keys.
+    care: { sync: async (tx, ticket) => matching.sync(tx, await care.sync(tx, ticket)) },
     ...(takesVoiceNotes(config) ? { transcribe: fileTranscriber(llm, files) } : {}),
     extractor,
   });
   const actions = new TicketActions(store, definitions.directory, clock, { alerts, updates });
   const escalation = new EscalationService({ store, alerts, targets: targetsFrom(config), also: [careOverdue] });
-  return { config, store, files, definitions, conversation, actions, alerts, escalation, llm, assist: new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id)), extractor, care, careOverdue, repatriation, clock };
+  return { config, store, files, definitions, conversation, actions, alerts, escalation, llm, assist: new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id)), extractor, care, careOverdue, repatriation, matching, clock };
 }

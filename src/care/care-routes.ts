@@ -7,10 +7,12 @@ import type { FastifyRequest } from 'fastify';
 import { ALL_AGENCIES } from '../access/access.ts';
 import { RequestError } from '../core/errors.ts';
 import { actorOf, type Dashboard, requirePermission, staffOf } from '../dashboard/dashboard-context.ts';
-import type { SafeHtml } from '../dashboard/html.ts';
+import { html, type SafeHtml } from '../dashboard/html.ts';
 import type { ViewContext } from '../dashboard/views/layout.ts';
 import type { TicketRecord } from '../store/store.ts';
 import { careCard } from './care-view.ts';
+import { matchingCard } from '../matching/matching-view.ts';
+import { can } from '../access/access.ts';
 
 type Act = (name: string, run: (req: FastifyRequest<{ Params: { ref: string } }>, ticket: TicketRecord, form: Record<string, string>) => Promise<void>) => void;
 
@@ -23,7 +25,20 @@ function requireOwner(req: FastifyRequest, agency: string | undefined): void {
 
 /** Mounts the care actions with the ticket page's `act`. */
 export function registerCareActions(act: Act, d: Dashboard): void {
-  const { care, repatriation } = d.services;
+  const { care, repatriation, matching } = d.services;
+
+  // Matching (src/matching/): confirm or reject a likely match; tell the family.
+  act('match', async (req, ticket, form) => {
+    requirePermission(req, 'work');
+    const decision = form.decision === 'rejected' ? 'rejected' : form.decision === 'confirmed' ? 'confirmed' : undefined;
+    if (!decision) throw new RequestError(400, 'invalid_decision', 'Confirm or reject.');
+    await matching.decide(actorOf(req), staffOf(req).user, ticket, String(form.other ?? '').slice(0, 20), decision, String(form.reason ?? '').slice(0, 4001));
+  });
+
+  act('match-tell', async (req, ticket, form) => {
+    requirePermission(req, 'decide_referral');
+    await matching.tellFamily(actorOf(req), staffOf(req).user, ticket, String(form.other ?? '').slice(0, 20), form.consent === 'yes');
+  });
 
   act('service', async (req, ticket, form) => {
     requirePermission(req, 'work');
@@ -50,21 +65,21 @@ export function registerCareActions(act: Act, d: Dashboard): void {
   });
 }
 
-/** The care card for a ticket page, as the staff member may see it. */
+/** The care and matching cards for a ticket page, as the staff member may see them. */
 export async function careParts(d: Dashboard, ctx: ViewContext, ticket: TicketRecord): Promise<{ care: SafeHtml }> {
-  const { care, repatriation, clock } = d.services;
+  const { care, repatriation, matching, clock } = d.services;
   const viewer = ctx.staff!.user;
-  const [services, allSteps] = await Promise.all([care.services(ticket.ref), repatriation.steps(ticket.ref)]);
+  const [services, allSteps, matches] = await Promise.all([care.services(ticket.ref), repatriation.steps(ticket.ref), matching.matches(viewer, ticket)]);
   const steps = repatriation.visibleSteps(viewer, allSteps);
   const plan = !allSteps.length && (viewer.role === 'supervisor' || viewer.role === 'admin') ? repatriation.planFor(ticket) : undefined;
   return {
-    care: careCard(ctx, {
+    care: html`${matchingCard(ctx, ticket, matches, can(viewer.role, 'decide_referral'))}${careCard(ctx, {
       ticket,
       services,
       steps,
       ...(plan ? { startable: plan.id } : {}),
       crossBorder: new Set(steps.filter((s) => repatriation.crossesBorder(s)).map((s) => s.id)),
       now: clock(),
-    }),
+    })}`,
   };
 }

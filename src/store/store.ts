@@ -462,7 +462,7 @@ export interface Store {
    * rows and care items: what the monitoring report is computed from.
    */
   monitoringData(from: string, to: string, agency?: string): Promise<MonitoringData>;
-  /** Tickets other than `ref` that share any of `keys`. */
+  /** Tickets other than `ref` that share any of `keys`, those sharing the most first (at most 200). */
   ticketsWithMatchKeys(ref: string, keys: string[]): Promise<string[]>;
   /** The matches a ticket is part of. */
   matchesOf(ref: string): Promise<TicketMatch[]>;

@@ -118,7 +118,8 @@ class SqliteCare {
     if (!keys.length) return [];
     return (
       this.db
-        .prepare(`SELECT DISTINCT ticket_ref FROM match_keys WHERE key IN (${keys.map(() => '?').join(',')}) AND ticket_ref <> ? ORDER BY ticket_ref LIMIT 200`)
+        // Those sharing the most keys first: a common name word alone must not crowd out the rest.
+        .prepare(`SELECT ticket_ref, COUNT(*) AS n FROM match_keys WHERE key IN (${keys.map(() => '?').join(',')}) AND ticket_ref <> ? GROUP BY ticket_ref ORDER BY n DESC, ticket_ref LIMIT 200`)
         .all(...keys, ref) as Row[]
     ).map((r) => r.ticket_ref as string);
   }
