@@ -11,6 +11,7 @@ import { registerDashboard } from './dashboard/dashboard-plugin.ts';
 import { registerHttpSecurity, trustProxyOption } from './http-security.ts';
 import { registerOps } from './ops/ops-plugin.ts';
 import { requestLogOptions } from './ops/request-log.ts';
+import { registerScriptedReporters } from './training/scripted-reporters.ts';
 import { databasePath, type Services } from './services.ts';
 
 /** Builds the HTTP server with every route that the configuration turns on. */
@@ -54,6 +55,9 @@ export async function createApp(services: Services): Promise<FastifyInstance> {
   if (config.SIMULATOR) registerSimulator(app, services);
   registerTicketRoutes(app, services);
   await registerDashboard(app, services);
-  registerChannels(app, services);
+  // The training workspace has no platform channel: nothing it does can reach a real chat.
+  if (!config.TRAINING) registerChannels(app, services);
+  // ...and its scripted reporters answer staff from their scenarios.
+  if (services.training) registerScriptedReporters(app, services.training);
   return app;
 }

@@ -3,13 +3,13 @@
  *
  *   token create --agency <id|all> [--label <text>] [--days <n>]   prints a new API token (stored only as a hash)
  *   token list | token revoke <id>                     API tokens: label, scope, created, last used, expiry; revoke one
- *   staff create --name <n> --role <admin|supervisor|agent> [--agency <id>] [--lang th|en]
+ *   staff create --name <n> --role <admin|supervisor|agent> [--agency <id>] [--lang th|en|km]
  *                                                      creates a dashboard account; the password is read from stdin
  *   telegram set-webhook                               points Telegram at PUBLIC_BASE_URL/webhooks/telegram, sets the command menu
  *   line webhook-url                                   prints the webhook URL to paste into the LINE console
  *   staff link-telegram --name <n> --telegram-user <id|none>
  *                                                      links an account to Telegram (alerts' claim button, escalations)
- *   alerts set --agency <id> [--telegram-chat <id>] [--line-group <id>] [--webhook-url <url> [--webhook-secret <s|->]] [--lang th|en]
+ *   alerts set --agency <id> [--telegram-chat <id>] [--line-group <id>] [--webhook-url <url> [--webhook-secret <s|->]] [--lang th|en|km]
  *   alerts list | alerts groups                        where alerts go; the LINE groups the bot joined
  *   evidence verify <zip>                              checks an evidence package's hashes ("ok", exit 0)
  *   backup <file>                                      an online copy of the database (docs/operations.md: restore)
@@ -20,6 +20,7 @@ import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './api/
 import { loadConfig } from './config/env.ts';
 import { alertsGroupsCommand, alertsListCommand, alertsSetCommand } from './alerts/alerts-cli.ts';
 import { staffCreateCommand, staffLinkTelegramCommand } from './staff/staff-cli.ts';
+import { staffLanguagesOf } from './staff/staff-languages.ts';
 import { evidenceVerifyCommand } from './evidence/evidence-cli.ts';
 import { loadDirectory } from './directory/directory.ts';
 import { lineWebhookUrl } from './channels/line/line-admin.ts';
@@ -32,11 +33,11 @@ const USAGE = [
   'usage: npm run cli -- token create --agency <agency id|all> [--label <text>] [--days <n>]',
   '       npm run cli -- token list',
   '       npm run cli -- token revoke <id>',
-  '       npm run cli -- staff create --name <name> --role <admin|supervisor|agent> [--agency <agency id>] [--lang th|en]',
+  '       npm run cli -- staff create --name <name> --role <admin|supervisor|agent> [--agency <agency id>] [--lang th|en|km]',
   '       npm run cli -- telegram set-webhook',
   '       npm run cli -- line webhook-url',
   '       npm run cli -- staff link-telegram --name <name> --telegram-user <numeric id|none>',
-  '       npm run cli -- alerts set --agency <agency id> [--telegram-chat <chat id|none>] [--line-group <group id|none>] [--webhook-url <https url|none> [--webhook-secret <secret|->]] [--lang th|en]',
+  '       npm run cli -- alerts set --agency <agency id> [--telegram-chat <chat id|none>] [--line-group <group id|none>] [--webhook-url <https url|none> [--webhook-secret <secret|->]] [--lang th|en|km]',
   '       npm run cli -- alerts list',
   '       npm run cli -- alerts groups',
   '       npm run cli -- evidence verify <package.zip>',
@@ -78,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
   if (positionals[0] === 'staff' && positionals[1] === 'create') {
     const store = openSqliteStore(databasePath(config));
     try {
-      return await staffCreateCommand(store, loadDirectory(config.FLOWS_DIR), values);
+      return await staffCreateCommand(store, loadDirectory(config.FLOWS_DIR), values, staffLanguagesOf(config.LOCALES_DIR));
     } finally {
       await store.close();
     }
@@ -94,7 +95,7 @@ async function main(argv: string[]): Promise<number> {
   if (positionals[0] === 'alerts' && ['set', 'list', 'groups'].includes(positionals[1] ?? '')) {
     const store = openSqliteStore(databasePath(config));
     try {
-      if (positionals[1] === 'set') return await alertsSetCommand(store, loadDirectory(config.FLOWS_DIR), values);
+      if (positionals[1] === 'set') return await alertsSetCommand(store, loadDirectory(config.FLOWS_DIR), values, staffLanguagesOf(config.LOCALES_DIR));
       if (positionals[1] === 'list') return await alertsListCommand(store);
       return await alertsGroupsCommand(store);
     } finally {

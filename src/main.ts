@@ -2,7 +2,7 @@
  * Starts Tangrod: the HTTP server with the simulator (when on), the staff API and the channels.
  */
 import { createApp } from './app.ts';
-import { createServices } from './services.ts';
+import { createServices, workspaceDir } from './services.ts';
 import { describeChannels } from './channels/channels.ts';
 import { ConfigError, loadConfig } from './config/env.ts';
 import { DefinitionError, formatProblem } from './core/errors.ts';
@@ -18,8 +18,8 @@ try {
   const app = await createApp(services);
   await app.listen({ port: config.PORT, host: config.HOST });
   const base = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
-  const channels = [...(config.SIMULATOR ? [`simulator (${base}/sim)`] : []), ...describeChannels(config)];
-  app.log.info(`Tangrod is up. Channels: ${channels.join(', ') || 'none'}. Data in ${config.DATA_DIR}.`);
+  const channels = [...(config.SIMULATOR ? [`simulator (${base}/sim)`] : []), ...(config.TRAINING ? [] : describeChannels(config))];
+  app.log.info(`Tangrod is up${config.TRAINING ? ' as a TRAINING workspace (no agency is alerted, no real chat is reached)' : ''}. Channels: ${channels.join(', ') || 'none'}. Data in ${workspaceDir(config)}.`);
   for (const warning of await startupWarnings(config, services.store, [...services.definitions.directory.byId.keys()])) app.log.warn(warning);
   // Referrals nobody accepted in time: reminded, then escalated. Every minute, and once at start
   // (the process may have been down when something fell due).

@@ -21,6 +21,9 @@ import { FileStore } from './store/file-store.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 import type { Store } from './store/store.ts';
 import { ReporterUpdates } from './tickets/reporter-updates.ts';
+import type { TrainingService } from './training/exercise-service.ts';
+import { createTraining } from './training/create-training.ts';
+import { TRAINING_FOLDER } from './training/workspace.ts';
 import { TicketActions } from './tickets/ticket-actions.ts';
 import { CareService } from './care/care-service.ts';
 import { CareOverdue } from './care/care-overdue.ts';
@@ -54,21 +57,31 @@ export interface Services {
   repatriation: RepatriationService;
   /** Matching reports of the same person (issue 15). */
   matching: MatchingService;
+  /** Exercises and scorecards; only in the training workspace (TRAINING=on). */
+  training?: TrainingService;
   clock: Clock;
 }
 
-/** The SQLite file inside the data folder. */
-export function databasePath(config: Config): string {
-  return path.join(config.DATA_DIR, 'tangrod.db');
+/**
+ * The folder of this workspace's database and files: the data folder, or for training
+ * (`TRAINING=on`) its `training` subfolder, so that no training ticket can be stored among real ones.
+ */
+export function workspaceDir(config: Pick<Config, 'DATA_DIR' | 'TRAINING'>): string {
+  return config.TRAINING ? path.join(config.DATA_DIR, TRAINING_FOLDER) : config.DATA_DIR;
+}
+
+/** The SQLite file of this workspace. */
+export function databasePath(config: Pick<Config, 'DATA_DIR' | 'TRAINING'>): string {
+  return path.join(workspaceDir(config), 'tangrod.db');
 }
 
 /** Builds the services: loads and checks the definitions, opens the store. */
 export function createServices(config: Config, clock: Clock = systemClock): Services {
   const definitions = loadDefinitions(config.FLOWS_DIR, config.LOCALES_DIR);
   const store = openSqliteStore(databasePath(config), clock);
-  const files = new FileStore(config.DATA_DIR);
+  const files = new FileStore(workspaceDir(config));
   const llm = new LlmClient(config, store, { clock });
-  const alerts = new AgencyAlerts({ config, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock });
+  const alerts = new AgencyAlerts({ config, translations: definitions.translations, dictionary: definitions.flows.dictionary, staffLanguages: definitions.staffLanguages, clock });
   const extractor = new StoryExtractor(llm, definitions.flows.dictionary);
   const care = new CareService({ store, directory: definitions.directory, policy: definitions.services, clock, alerts });
   const updates = new ReporterUpdates(definitions.translations);
@@ -89,5 +102,6 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
   });
   const actions = new TicketActions(store, definitions.directory, clock, { alerts, updates });
   const escalation = new EscalationService({ store, alerts, targets: targetsFrom(config), also: [careOverdue] });
-  return { config, store, files, definitions, conversation, actions, alerts, escalation, llm, assist: new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id)), extractor, care, careOverdue, repatriation, matching, clock };
+  const training = config.TRAINING ? createTraining(config, { store, conversation, definitions, clock }) : undefined;
+  return { config, store, files, definitions, conversation, actions, alerts, escalation, llm, ...(training ? { training } : {}), assist: new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id)), extractor, care, careOverdue, repatriation, matching, clock };
 }

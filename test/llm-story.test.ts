@@ -5,12 +5,14 @@
  * stored, in the session and on the ticket; questions a proposal answered are passed; a model that
  * reads danger takes the danger path; and off, failing or slow, the conversation goes on as before.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../src/conversation/reply.ts';
 import { readLocales, Translations } from '../src/i18n/locales.ts';
 import { type ChatHit, type FakeOpenAI, startFakeOpenAI, userText } from './fakes/fake-openai.ts';
 import { type FakeTelegram, startFakeTelegram, tgCallback, tgMessage } from './fakes/fake-telegram.ts';
-import { type ChannelApp, startChannelApp, TELEGRAM_SECRET, TELEGRAM_TOKEN } from './helpers/channel-app.ts';
+import { type ChannelApp, lineEnv, postLine, startChannelApp, TELEGRAM_SECRET, TELEGRAM_TOKEN } from './helpers/channel-app.ts';
+import { type FakeLine, lineEvent, startFakeLine } from './fakes/fake-line.ts';
 import { question, startServer, type TestServer, texts } from './helpers/server.ts';
 
 const km = new Translations(readLocales('locales')).t('km');
@@ -180,6 +182,21 @@ describe('a story in Khmer', () => {
     expect(await answers(user)).not.toHaveProperty('wages_withheld');
   });
 
+  it('what the typed-answer reader and the phrase reader find is proposed too, where the model left it out', async () => {
+    const user = 'story-en-1';
+    for (const m of [{ text: 'hello' }, { choice: 'no' }, { choice: 'help_me' }, { choice: 'TH' }, { choice: 'KH' }]) await say(user, m);
+    expect(question(await say(user, { choice: 'adult' }))?.expects?.key).toBe('happened');
+    model.respond = () => ({ danger: false, answers: [{ key: 'wages_withheld', value: 'yes', evidence: 'no pay for two months' }] });
+    // "Phone taken" and "very long hours" are labels of the list; "no pay" a phrase of the reader.
+    const replies = await say(user, { text: 'Phone taken, and very long hours, no pay for two months now' });
+    const en = new Translations(readLocales('locales')).t('en');
+    const list = replies.find((r) => r.text.startsWith(en('story.understood')))!.text;
+    const order = ['wages_withheld', 'excessive_hours', 'isolation'].map((k) => list.indexOf(en(`summary.label.${k}`)));
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(question(replies)?.expects?.key).toBe('wages_withheld');
+  });
+
   it('a model that reads danger takes the danger path at once; the proposals come after the numbers and the danger question', async () => {
     const user = 'story-km-4';
     await toWhatHappened(user);
@@ -277,6 +294,47 @@ describe('on Telegram', () => {
     const session = await ctx.services.store.transaction((tx) => tx.getSession('telegram:901'));
     expect(session?.state.answers.deceived_about_job).toBe('no');
     expect(session?.state.answers.documents_taken).toBeUndefined();
+  });
+});
+
+describe('on LINE', () => {
+  let line: FakeLine;
+  let ctx: ChannelApp;
+  beforeAll(async () => {
+    line = await startFakeLine();
+    ctx = await startChannelApp({ ...lineEnv(line.origin), SIMULATOR: 'off', ...llmEnv() });
+  });
+  afterAll(async () => {
+    await ctx.close();
+    await line.close();
+  });
+  const send = async (event: Record<string, unknown>) => {
+    expect((await postLine(ctx.url, { destination: 'Ubot', events: [event] })).status).toBe(200);
+    await ctx.idle();
+  };
+  const text = (user: string, body: string, id: string = randomUUID()) => lineEvent(user, { type: 'message', message: { id, type: 'text', text: body, quoteToken: 'q' } });
+  const tap = (user: string, choice: string) => lineEvent(user, { type: 'postback', postback: { data: `c=${choice}` } });
+
+  it('a story taken back (unsend) takes back what it proposed and was not yet tapped', async () => {
+    const user = 'Ustory';
+    await send(text(user, 'សួស្តី'));
+    for (const choice of ['no', 'help_me', 'TH', 'KH', 'adult']) await send(tap(user, choice));
+    model.respond = () => MODEL_ANSWER;
+    await send(text(user, STORY, 'story-msg'));
+    const state = async () => (await ctx.services.store.transaction((tx) => tx.getSession(`line:${user}`)))!.state;
+    expect((await state()).confirming?.key).toBe('deceived_about_job');
+    await send(tap(user, 'no'));
+    expect((await state()).confirming?.key).toBe('documents_taken');
+    expect((await state()).proposed?.map((p) => p.key)).toEqual(['wages_withheld']);
+
+    await send(lineEvent(user, { type: 'unsend', unsend: { messageId: 'story-msg' } }));
+    const after = await state();
+    expect(after.confirming).toBeUndefined();
+    expect(after.proposed).toBeUndefined();
+    expect(after.answers.documents_taken).toBeUndefined();
+    // What was tapped is the person's own answer, and stays; the story's words are gone.
+    expect(after.answers.deceived_about_job).toBe('no');
+    expect(JSON.stringify(await ctx.services.store.transcriptOf(`line:${user}`))).not.toContain('ថៅកែ');
   });
 });
 

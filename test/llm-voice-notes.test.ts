@@ -103,6 +103,16 @@ describe('Telegram voice', () => {
     expect(await storedFiles(ctx.dataDir)).toEqual([]);
   });
 
+  it('danger said in a voice note takes the danger path, as typed words would', async () => {
+    await start(llmEnv());
+    await post(tgMessage(1, 807, { text: 'hello' }, 'en'));
+    await post(voice(2, 807, ogg('I am locked in a room, please help me')));
+    const t = ctx.services.definitions.translations.t('en');
+    expect(tg.sent.map((m) => m.text).join('\n')).toContain(t('danger.understood'));
+    const session = await ctx.services.store.transaction((tx) => tx.getSession('telegram:807'));
+    expect(session?.state.answers.in_danger_now).toBe('yes');
+  });
+
   it.each([
     ['an audio file', (id: string, bytes: Buffer) => ({ audio: { file_id: id, file_unique_id: id, duration: 2, mime_type: 'audio/mpeg', file_name: 'note.mp3', file_size: bytes.length } }), mp3],
     ['a video note', (id: string, bytes: Buffer) => ({ video_note: { file_id: id, file_unique_id: id, length: 240, duration: 2, file_size: bytes.length } }), m4a],

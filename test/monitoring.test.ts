@@ -141,7 +141,7 @@ describe('monitoring for the committee', () => {
   it('shows the figures on the monitoring page, with charts', async () => {
     const pageRes = await admin.get(`/staff/monitoring?${PERIOD}`);
     expect(pageRes.status).toBe(200);
-    const en = new DashboardText(server.services.definitions.translations, 'en', server.services.definitions.flows.dictionary);
+    const en = new DashboardText(server.services.definitions.translations, 'en', server.services.definitions.flows.dictionary, server.services.definitions.staffLanguages);
     const row = /<tr data-measure="first_action">([\s\S]*?)<\/tr>/.exec(pageRes.text)![1]!;
     expect(row).toContain(`<td>5</td><td>${en.duration(30 * MIN)}</td><td>${en.duration(100 * MIN)}</td>`);
     expect(pageRes.text).toContain('<svg');
@@ -169,7 +169,7 @@ describe('monitoring for the committee', () => {
       await page.getByRole('button', { name: 'Log in' }).click();
       await page.waitForURL(`${server.url}/staff`);
 
-      const th = new DashboardText(server.services.definitions.translations, 'th', server.services.definitions.flows.dictionary);
+      const th = new DashboardText(server.services.definitions.translations, 'th', server.services.definitions.flows.dictionary, server.services.definitions.staffLanguages);
       await page.goto(`${server.url}/staff/monitoring/report?${PERIOD}&lang=th`);
       expect(await page.locator('h1').textContent()).toBe('รายงานติดตามผล: การดูแล การส่งต่อ และการส่งกลับ');
       expect(await page.locator('html').getAttribute('lang')).toBe('th');

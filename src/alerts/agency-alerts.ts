@@ -8,7 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/env.ts';
 import type { Clock } from '../core/clock.ts';
-import { DashboardText, dashboardLanguage, type DashboardLanguage } from '../staff/staff-text.ts';
+import type { StaffLanguages } from '../staff/staff-languages.ts';
+import { TRAINING_HOLD } from '../training/workspace.ts';
+import { DashboardText } from '../staff/staff-text.ts';
 import { ESCALATION_RECIPIENT, WEBHOOK_CHANNEL, type WebhookPayload } from '../delivery/webhook-sender.ts';
 import type { Dictionary } from '../flow/types.ts';
 import type { Translations } from '../i18n/locales.ts';
@@ -33,6 +35,7 @@ export type AlertsConfig = Pick<
   | 'ESCALATION_WEBHOOK_URL'
   | 'ESCALATION_WEBHOOK_SECRET'
   | 'SIMULATOR_ALERTS'
+  | 'TRAINING'
 >;
 
 /** Options of {@link AgencyAlerts}. */
@@ -40,12 +43,14 @@ export interface AgencyAlertsDeps {
   config: AlertsConfig;
   translations: Translations;
   dictionary: Dictionary;
+  /** The languages alerts can be written in (an agency's `lang`, a supervisor's own). */
+  staffLanguages: StaffLanguages;
   clock: Clock;
 }
 
 /** Writes alert rows; every method runs inside the caller's transaction. */
 export class AgencyAlerts {
-  private readonly texts = new Map<DashboardLanguage, DashboardText>();
+  private readonly texts = new Map<string, DashboardText>();
 
   private readonly deps: AgencyAlertsDeps;
 
@@ -62,9 +67,9 @@ export class AgencyAlerts {
   }
 
   private text(lang: string | undefined): DashboardText {
-    const l = dashboardLanguage(lang);
+    const l = this.deps.staffLanguages.pick(lang);
     let t = this.texts.get(l);
-    if (!t) this.texts.set(l, (t = new DashboardText(this.deps.translations, l, this.deps.dictionary)));
+    if (!t) this.texts.set(l, (t = new DashboardText(this.deps.translations, l, this.deps.dictionary, this.deps.staffLanguages)));
     return t;
   }
 
@@ -73,8 +78,10 @@ export class AgencyAlerts {
    * (to try the alert set-up). The audit trail says so, once per event and agency.
    */
   private async simulatorHeld(tx: Tx, ticket: TicketRecord, agency: string, event: AlertEvent): Promise<boolean> {
-    if (ticket.channel !== SIMULATOR || this.deps.config.SIMULATOR_ALERTS) return false;
-    await tx.audit({ ticketRef: ticket.ref, actor: 'system', action: 'alert.not_sent', detail: { agency, event, reason: 'simulator' } });
+    // In the training workspace nothing reaches an agency, whatever the ticket's channel.
+    const reason = this.deps.config.TRAINING ? TRAINING_HOLD : ticket.channel === SIMULATOR && !this.deps.config.SIMULATOR_ALERTS ? 'simulator' : undefined;
+    if (!reason) return false;
+    await tx.audit({ ticketRef: ticket.ref, actor: 'system', action: 'alert.not_sent', detail: { agency, event, reason } });
     return true;
   }
 

@@ -4,7 +4,8 @@
  * agency the ticket is referred to; then the same {@link TicketActions.claim} runs, with its audit row.
  */
 import { can, canSee } from '../access/access.ts';
-import { DashboardText, dashboardLanguage } from '../staff/staff-text.ts';
+import type { StaffLanguages } from '../staff/staff-languages.ts';
+import { DashboardText } from '../staff/staff-text.ts';
 import type { Dictionary } from '../flow/types.ts';
 import type { Translations } from '../i18n/locales.ts';
 import type { Store } from '../store/store.ts';
@@ -26,16 +27,17 @@ export interface ClaimDeps {
   actions: TicketActions;
   translations: Translations;
   dictionary: Dictionary;
+  staffLanguages: StaffLanguages;
 }
 
 /**
  * Claims `ref` for the staff member linked to `telegramUserId`. Returns the short text to show
  * on the button's answer (answerCallbackQuery), in the staff member's language; an unlinked user
- * gets it in the language of their Telegram app when that is Thai, otherwise in English.
+ * gets it in the language of their Telegram app when it is a staff language, otherwise in English.
  */
 export async function claimFromAlert(deps: ClaimDeps, telegramUserId: string, ref: string, languageCode?: string): Promise<string> {
   const staff = await deps.store.findStaffByTelegram(telegramUserId);
-  const text = new DashboardText(deps.translations, dashboardLanguage(staff?.lang ?? (languageCode?.startsWith('th') ? 'th' : 'en')), deps.dictionary);
+  const text = new DashboardText(deps.translations, staff?.lang ?? deps.staffLanguages.fromHeader(languageCode, 'en'), deps.dictionary, deps.staffLanguages);
   if (!staff || staff.disabled) return text.t('alert.claim_unlinked');
   const ticket = await deps.store.getTicket(ref);
   // Out of reach and non-existent answer the same, as on the dashboard.

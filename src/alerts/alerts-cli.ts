@@ -3,7 +3,7 @@
  * git, because a webhook secret must never be committed.
  *
  *   alerts set --agency <id> [--telegram-chat <id|none>] [--line-group <id|none>]
- *              [--webhook-url <https url|none> [--webhook-secret <secret|->]] [--lang th|en]
+ *              [--webhook-url <https url|none> [--webhook-secret <secret|->]] [--lang <staff language>]
  *   alerts list
  *   alerts groups            the LINE groups the bot has joined (their ids, for --line-group)
  */
@@ -13,6 +13,7 @@ import { readPassword } from '../staff/staff-cli.ts';
 import { webhookUrlProblem } from '../delivery/webhook-sender.ts';
 import type { Directory } from '../directory/directory.ts';
 import type { AgencyAlertConfig, Store } from '../store/store.ts';
+import type { StaffLanguages } from '../staff/staff-languages.ts';
 
 /** A LINE group id: C and 32 hex digits. */
 export const LINE_GROUP_ID = /^C[0-9a-f]{32}$/;
@@ -33,7 +34,7 @@ export interface AlertsSetOptions {
 const CLEAR = 'none';
 
 /** Runs `alerts set`; returns the exit code. */
-export async function alertsSetCommand(store: Store, directory: Directory, o: AlertsSetOptions): Promise<number> {
+export async function alertsSetCommand(store: Store, directory: Directory, o: AlertsSetOptions, languages: StaffLanguages): Promise<number> {
   const fail = (message: string) => (console.error(message), 2);
   if (!o.agency || !directory.byId.has(o.agency)) return fail(`--agency must be an agency id from flows/agencies.yaml: ${[...directory.byId.keys()].join(', ')}`);
   const patch: Partial<Omit<AgencyAlertConfig, 'agency' | 'updatedAt'>> = {};
@@ -63,7 +64,7 @@ export async function alertsSetCommand(store: Store, directory: Directory, o: Al
     }
   } else if (o['webhook-secret'] !== undefined) return fail('--webhook-secret goes with --webhook-url');
   if (o.lang !== undefined) {
-    if (o.lang !== 'th' && o.lang !== 'en') return fail('--lang must be th or en');
+    if (!languages.has(o.lang)) return fail(`--lang must be one of ${languages.codes.join(', ')} (locales/staff-languages.yaml)`);
     patch.lang = o.lang;
   }
   if (Object.keys(patch).length === 0) return fail('Nothing to set: give --telegram-chat, --line-group, --webhook-url or --lang.');

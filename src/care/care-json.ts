@@ -4,7 +4,7 @@
  */
 import type { Viewer } from '../access/access.ts';
 import type { RepatriationService } from '../repatriation/repatriation-service.ts';
-import type { CareItem } from '../store/care-records.ts';
+import type { CareItem } from '../store/types/care.ts';
 import type { Store } from '../store/store.ts';
 
 /** The care part of a ticket's JSON. */

@@ -7,7 +7,7 @@
 import type { AgencyAlerts } from '../alerts/agency-alerts.ts';
 import { RequestError } from '../core/errors.ts';
 import type { Directory } from '../directory/directory.ts';
-import type { CareItem, ServiceStatus } from '../store/care-records.ts';
+import type { CareItem, ServiceStatus } from '../store/types/care.ts';
 import type { Store, TicketRecord, Tx } from '../store/store.ts';
 import { type Actor, isCrossBorder, MAX_STAFF_TEXT } from '../tickets/ticket-actions.ts';
 import { NEEDS_KEY, type ServicePolicy, serviceAgencies } from './service-policy.ts';

@@ -7,7 +7,7 @@ import { ALL_AGENCIES } from '../access/access.ts';
 import { careItemLabel } from '../alerts/alert-message.ts';
 import { html, type SafeHtml } from '../dashboard/html.ts';
 import { csrfField, type ViewContext } from '../dashboard/views/layout.ts';
-import type { CareItem } from '../store/care-records.ts';
+import type { CareItem } from '../store/types/care.ts';
 import type { TicketRecord } from '../store/store.ts';
 import { isOpen, SERVICE_STATUSES } from './care-service.ts';
 import { STEP_STATUSES } from '../repatriation/repatriation-service.ts';

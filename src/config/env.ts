@@ -105,6 +105,11 @@ export const envSchema = z.object({
   QUEUE_REFRESH_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
   // Language-model assist (issue 13, src/llm/): off unless LLM_FEATURES names a feature.
   ...llmEnv,
+  // Training workspace (issue 17, src/training/): its own database and files under
+  // DATA_DIR/training, the simulator as its only channel, no alert to any agency, a banner on every page.
+  TRAINING: flag.default(false),
+  // How long a scripted reporter takes to answer a staff message in an exercise.
+  TRAINING_REPLY_SECONDS: z.coerce.number().min(0).max(3600).default(5),
 }).superRefine((env, ctx) => {
   llmRefine(env, ctx);
   // Half a LINE configuration is a mistake, not a wish to have LINE off: say so rather than stay silent.
@@ -120,7 +125,12 @@ export const envSchema = z.object({
   if (env.ESCALATION_WEBHOOK_URL && !env.ESCALATION_WEBHOOK_SECRET) {
     ctx.addIssue({ code: 'custom', path: ['ESCALATION_WEBHOOK_SECRET'], message: 'ESCALATION_WEBHOOK_URL needs ESCALATION_WEBHOOK_SECRET (the receiver checks the signature with it)' });
   }
-}).transform((env) => ({ ...env, SIMULATOR: env.SIMULATOR ?? env.NODE_ENV !== 'production' }));
+}).transform((env) =>
+  env.TRAINING
+    ? // Training plays its scenarios through the simulator, and its tickets alert nobody, whatever else is set.
+      { ...env, SIMULATOR: true, SIMULATOR_ALERTS: false }
+    : { ...env, SIMULATOR: env.SIMULATOR ?? env.NODE_ENV !== 'production' },
+);
 
 /** An address, a CIDR range, or a name proxy-addr knows (what Fastify's `trustProxy` accepts). */
 function isTrustedProxyEntry(entry: string): boolean {

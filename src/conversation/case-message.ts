@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { reask } from '../flow/engine.ts';
 import type { Out, SessionState } from '../flow/types.ts';
-import type { TicketRecord } from '../store/store.ts';
+import type { TicketRecord, Tx } from '../store/store.ts';
 import type { InboundContent } from './reply.ts';
 import { renderFor, type TurnContext, type TurnResult } from './turn.ts';
 
@@ -21,15 +21,21 @@ export type CaseContent = Exclude<InboundContent, { type: 'choice' | 'unsupporte
  */
 export async function caseToMessage(ctx: TurnContext, state: SessionState): Promise<TicketRecord | undefined> {
   const { tx, msg, sessionId } = ctx;
-  const last = await tx.lastOutboundRow(sessionId);
-  const from = (last?.body as { from?: unknown } | undefined)?.from;
-  if (typeof from === 'string' && from.startsWith('staff:')) {
-    const ref = last?.ticketRef ?? state.ticketRef;
+  const last = await staffSpokeLast(tx, sessionId);
+  if (last) {
+    const ref = last.ticketRef ?? state.ticketRef;
     const ticket = ref ? await tx.getTicket(ref) : undefined;
     if (ticket && ticket.status !== 'closed') return ticket;
   }
   if (state.ended) return (await tx.ticketsOfUser(msg.channel, msg.userId)).find((t) => t.status !== 'closed');
   return undefined;
+}
+
+/** The newest message of the chat when a staff member wrote it (the person may be answering them). */
+export async function staffSpokeLast(tx: Pick<Tx, 'lastOutboundRow'>, sessionId: string): Promise<{ ticketRef: string | null } | undefined> {
+  const last = await tx.lastOutboundRow(sessionId);
+  const from = (last?.body as { from?: unknown } | undefined)?.from;
+  return last && typeof from === 'string' && from.startsWith('staff:') ? last : undefined;
 }
 
 /**

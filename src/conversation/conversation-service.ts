@@ -7,7 +7,7 @@ import { toUnicode } from '../i18n/zawgyi.ts';
 import type { SessionState } from '../flow/types.ts';
 import type { TicketRecord } from '../store/store.ts';
 import { badInput } from './bad-input.ts';
-import { caseToMessage, toCase } from './case-message.ts';
+import { caseToMessage, staffSpokeLast, toCase } from './case-message.ts';
 import { commandTurn } from './command-turn.ts';
 import { CommandMatcher } from './commands.ts';
 import { Distress } from './distress.ts';
@@ -110,14 +110,17 @@ export class ConversationService {
 
   /**
    * The model's reading of a story (story.ts), when the message is one: words that are no command,
-   * no font switch and no danger the distress matcher finds (those are answered without the model).
+   * no font switch, no answer to a staff member and no danger the distress matcher finds (those
+   * are answered without the model).
    */
   private async storyOf(msg: InboundMessage): Promise<StoryReading | undefined> {
     if (!this.stories.enabled) return undefined;
     const words = wordsOf(msg.content);
     if (!words || words.length > this.deps.maxTextLength || this.commands.match(words) || this.fonts.asked(msg.content)) return undefined;
-    const state = (await this.deps.store.transaction((tx) => tx.getSession(`${msg.channel}:${msg.userId}`)))?.state;
-    if (this.distress.says(words, state)) return undefined;
+    const sessionId = `${msg.channel}:${msg.userId}`;
+    // A reply to a staff member goes to their case as it is: nothing for the model to read.
+    const { state, toStaff } = await this.deps.store.transaction(async (tx) => ({ state: (await tx.getSession(sessionId))?.state, toStaff: (await staffSpokeLast(tx, sessionId)) !== undefined }));
+    if (toStaff || this.distress.says(words, state)) return undefined;
     return this.once.run(`story:${msg.channel}:${msg.eventId}`, () => this.stories.read(state, words));
   }
 

@@ -13,7 +13,7 @@ import type { Command } from './commands.ts';
 import type { Distress } from './distress.ts';
 import { CHANGE_HINT_KEY, type LanguageChoice, WELCOME_OUT } from './language-choice.ts';
 import type { InboundContent } from './reply.ts';
-import { type StoryReading, withSigns } from './story.ts';
+import { ownReading, type StoryReading, withSigns } from './story.ts';
 import { again, renderFor, type TurnContext, type TurnResult } from './turn.ts';
 
 /** What the pipeline already found out about the message before the step. */
@@ -112,11 +112,13 @@ export class ScreeningStep {
       if (opening.unsure) prefix.push({ kind: 'say', key: CHANGE_HINT_KEY });
     }
 
+    // A story's proposals: the model's, with what the deterministic readers found in the same words.
+    const found = story && given.type === 'text' && state ? { ...this.distress.reader.read(given.text).answers, ...ownReading(flows, lexicon, state, given.text) } : {};
+    const proposals = story ? withSigns(flows.dictionary, story.proposals, found) : [];
     let result: ReturnType<typeof step>;
     let noted: string | undefined;
     try {
       // On the danger path, a story's proposals wait until the emergency numbers have been shown.
-      const proposals = story && given.type === 'text' ? withSigns(flows.dictionary, story.proposals, this.distress.reader.read(given.text).answers) : [];
       if (danger && given.type === 'text') result = this.distress.divert(state && proposals.length ? withProposals(state, proposals) : state, current, given, lexicon, open);
       else if (proposals.length && !startsAfresh && input.type === 'text') result = readStory(flows, current, input, proposals, lexicon);
       else if (!startsAfresh) ({ result, noted } = this.distress.noteSigns(current, input, step(flows, current, input, lexicon)));
@@ -140,6 +142,8 @@ export class ScreeningStep {
     // What a message answered, so that taking it back (LINE unsend) takes the answer back too.
     const answered = input.type === 'start' ? [] : Object.keys(next.answers).filter((k) => JSON.stringify(next.answers[k]) !== JSON.stringify(current.answers[k]));
     if (answered.length && msg.messageId && record) record = { ...record, answered };
+    // A story read back: taking the message back (LINE unsend) takes its proposals back too.
+    if (proposals.length && msg.messageId && record) record = { ...record, story: true };
 
     // Tickets: created when the flow says so, enriched by every later answer.
     let ticket: TicketRecord | undefined;
@@ -155,7 +159,9 @@ export class ScreeningStep {
     // Staff see that the person wrote of danger in a case they already have.
     if (danger && existing) await tx.setReporterUpdate(existing.ref, true);
 
-    return { state: next, record, replies: await renderFor(ctx, next, [...prefix, ...result.out], noted ? { noted } : {}, ticket) };
+    // Danger written to an open case belongs to that case: staff see it on its page.
+    const caseRef = danger && open ? { caseRef: open.ref } : {};
+    return { state: next, record, ...caseRef, replies: await renderFor(ctx, next, [...prefix, ...result.out], noted ? { noted } : {}, ticket) };
   }
 
   private pickLanguage(ctx: TurnContext, input: Input, state: SessionState): string | undefined {

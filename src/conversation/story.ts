@@ -10,6 +10,7 @@
  * the model. Off, paused, slow or failing, the model gives nothing and the step goes on as before.
  */
 import { DANGER_FLOW } from '../flow/engine.ts';
+import { impliedAnswers } from '../flow/implies.ts';
 import { interpret, type Lexicon } from '../flow/interpret.ts';
 import type { Answers, Dictionary, FlowSet, KeyDef, Proposal, SessionState, Target } from '../flow/types.ts';
 import { type Extraction, NEVER_EXTRACTED } from '../llm/extract.ts';
@@ -98,9 +99,9 @@ export class Stories {
 }
 
 /**
- * A story's proposals with what the phrase reader (src/i18n/signals.ts) found in the same words
- * added, for keys the model left out: the deterministic reading is never lost to the model's. In
- * dictionary order.
+ * A story's proposals with what the deterministic readers found in the same words (the phrase
+ * reader of src/i18n/signals.ts, {@link ownReading}) added, for keys the model left out: the
+ * deterministic reading is never lost to the model's. In dictionary order.
  */
 export function withSigns(dictionary: Dictionary, proposals: Proposal[], signs: Answers): Proposal[] {
   const order = Object.keys(dictionary);
@@ -109,6 +110,21 @@ export function withSigns(dictionary: Dictionary, proposals: Proposal[], signs: 
     .filter(([key, value]) => value !== undefined && !named.has(key) && !NOT_PROPOSED.has(key) && dictionary[key] !== undefined)
     .map(([key, value]) => ({ key, value: value! }));
   return [...proposals, ...found].sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key));
+}
+
+/**
+ * What the typed-answer reader makes of the words for the question asked, as answers that can be
+ * proposed with the model's: a typed list's items (by what they stand for, at "which of these
+ * happened?"), or a choice it read without being sure. Never lost when the model is on.
+ */
+export function ownReading(flows: FlowSet, lexicon: Lexicon, state: SessionState, text: string): Answers {
+  const key = flows.flows.get(state.flow)?.nodes.get(state.node)?.ask;
+  const def = key ? flows.dictionary[key] : undefined;
+  if (!key || !def) return {};
+  const read = interpret(key, def, false, { type: 'text', text }, lexicon, state.lang);
+  if (read.kind === 'pick') return def.implies ? impliedAnswers(def, read.ids) : { [key]: read.ids };
+  if (read.kind === 'answer' && typeof read.value === 'string' && (def.type === 'choice' || def.type === 'yesno') && !NEVER_EXTRACTED.includes(key)) return { [key]: read.value };
+  return {};
 }
 
 /** The conversation's sensitive answers (a missing person's name, a place), redacted wherever they appear. */

@@ -3,7 +3,7 @@
  * answer it gave: from the session, from the ticket (and so from the summary), with an audit row
  * naming the question only. Referrals already made stay, as with every change of answers.
  */
-import type { Answers } from '../flow/types.ts';
+import type { Answers, SessionState } from '../flow/types.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { Store } from '../store/store.ts';
 import { assessmentOf } from '../tickets/ticket-service.ts';
@@ -29,6 +29,12 @@ function wordsOf(body: unknown): string[] {
   return [b.text, b.location?.text].filter((v): v is string => typeof v === 'string');
 }
 
+/** The state without a story's pending proposals (nor the one read back now). */
+function withoutProposals(state: SessionState): SessionState {
+  const { proposed: _p, confirming, ...rest } = state;
+  return confirming && !confirming.proposed ? { ...rest, confirming } : rest;
+}
+
 const without = (answers: Answers, keys: string[]): Answers => Object.fromEntries(Object.entries(answers).filter(([k]) => !keys.includes(k)));
 
 /** Withdraws the message in one transaction; returns the files to delete after commit. */
@@ -46,8 +52,10 @@ export async function withdrawUnsent(deps: { store: Store; policy: Policy }, eve
     }
     const session = await tx.getSession(sessionId);
     const sameConversation = session !== undefined && conversationId !== null && session.state.conversationId === conversationId;
-    if (sameConversation && keys.length) {
-      const state = session.state;
+    // A story taken back: what it proposed and was not yet tapped is not read back any more.
+    const story = rows.some((r) => (r.body as { story?: unknown }).story === true);
+    if (sameConversation && (keys.length || story)) {
+      const state = story ? withoutProposals(session.state) : session.state;
       await tx.saveSession({ ...session, state: { ...state, answers: without(state.answers, keys), skipped: [...new Set([...state.skipped, ...keys])] } });
     }
     // The ticket of the message's report: the case it was written to, or its conversation's.

@@ -5,7 +5,6 @@ import { createApiToken } from '../api/tokens.ts';
 import { RequestError } from '../core/errors.ts';
 import { ALL_AGENCIES } from '../access/access.ts';
 import { actorOf, type Dashboard, formOf, requirePermission, sendPage, staffOf, viewOf } from './dashboard-context.ts';
-import { dashboardLanguage } from '../staff/staff-text.ts';
 import { MIN_PASSWORD_LENGTH } from '../staff/passwords.ts';
 import { createStaffAccount, newStaffProblem, TELEGRAM_USER_ID } from '../staff/staff-accounts.ts';
 import { adminView } from './views/admin-view.ts';
@@ -37,7 +36,7 @@ export function registerAdminRoutes(app: FastifyInstance, d: Dashboard): void {
     requirePermission(req, 'manage_staff');
     const f = formOf(req);
     const text = viewOf(d, req).text;
-    const account = { name: String(f.name ?? '').trim(), role: String(f.role ?? ''), agency: f.agency, lang: dashboardLanguage(f.lang), password: String(f.password ?? '') };
+    const account = { name: String(f.name ?? '').trim(), role: String(f.role ?? ''), agency: f.agency, lang: d.language(f.lang), password: String(f.password ?? '') };
     const problem = (await newStaffProblem(store, definitions.directory, account)) ?? (f.password !== f.password2 ? 'password_mismatch' : undefined);
     if (problem) return sendPage(reply, await show(req, { error: text.t(`error.${problem}`, { min: MIN_PASSWORD_LENGTH }) }), 400);
     const id = await createStaffAccount(store, account);

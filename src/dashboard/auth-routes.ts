@@ -4,7 +4,6 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { type Dashboard, formOf, sendPage, staffOf } from './dashboard-context.ts';
-import { dashboardLanguage } from '../staff/staff-text.ts';
 import { parseCookies, serializeCookie } from './cookies.ts';
 import { clientAddress } from '../http-security.ts';
 import { loginSprayLimiter, waitText } from './login-limits.ts';
@@ -19,8 +18,8 @@ export function registerAuthRoutes(app: FastifyInstance, d: Dashboard): void {
   const secure = auth.secure;
   const spray = loginSprayLimiter(app);
 
-  const showLogin = (lang: string | undefined, acceptLanguage: string | undefined) =>
-    dashboardLanguage(lang ?? (acceptLanguage?.toLowerCase().startsWith('en') ? 'en' : 'th'));
+  const languages = services.definitions.staffLanguages;
+  const showLogin = (lang: string | undefined, acceptLanguage: string | undefined) => (languages.has(lang) ? lang! : languages.fromHeader(acceptLanguage));
 
   app.get('/login', { config: { public: true } }, async (req, reply) => {
     if (await auth.fromCookie(req.headers.cookie)) return reply.redirect('/staff', 303);
@@ -32,7 +31,7 @@ export function registerAuthRoutes(app: FastifyInstance, d: Dashboard): void {
 
   app.post('/login', { config: { public: true } }, async (req, reply) => {
     const form = formOf(req);
-    const text = d.text(dashboardLanguage(form.lang));
+    const text = d.text(form.lang);
     const csrf = auth.newToken();
     const again = (status: number, error: string) => {
       reply.header('set-cookie', serializeCookie(LOGIN_CSRF_COOKIE, csrf, { secure }));
@@ -67,7 +66,7 @@ export function registerAuthRoutes(app: FastifyInstance, d: Dashboard): void {
   });
 
   app.post('/language', async (req, reply) => {
-    const lang = dashboardLanguage(formOf(req).lang);
+    const lang = d.language(formOf(req).lang);
     await services.store.updateStaff(staffOf(req).user.id, { lang });
     return reply.redirect('/staff', 303);
   });

@@ -7,7 +7,7 @@ import type { Services } from '../services.ts';
 import { RequestError } from '../core/errors.ts';
 import type { Actor, TicketActions } from '../tickets/ticket-actions.ts';
 import { AccessService, can, type Permission } from '../access/access.ts';
-import { DashboardText, type DashboardLanguage } from '../staff/staff-text.ts';
+import { DashboardText } from '../staff/staff-text.ts';
 import type { SafeHtml } from './html.ts';
 import { StaffAuth, type StaffContext } from './staff-auth.ts';
 import { type Targets, targetsFrom } from '../tickets/targets.ts';
@@ -27,13 +27,17 @@ export interface Dashboard {
   actions: TicketActions;
   auth: StaffAuth;
   targets: Targets;
-  text(lang: DashboardLanguage): DashboardText;
+  /** The words of a staff language (anything not listed gives the default language's). */
+  text(lang: string | undefined): DashboardText;
+  /** A staff language from a stored preference, a form or a query. */
+  language(value: string | undefined): string;
 }
 
 /** Builds the dashboard's parts over the shared services. */
 export function createDashboard(services: Services): Dashboard {
   const { store, definitions, clock, config } = services;
-  const texts = new Map<DashboardLanguage, DashboardText>();
+  const texts = new Map<string, DashboardText>();
+  const languages = definitions.staffLanguages;
   return {
     services,
     access: new AccessService(store),
@@ -41,11 +45,13 @@ export function createDashboard(services: Services): Dashboard {
     // Secure cookies whenever it is production: the TLS proxy may talk plain HTTP to us.
     auth: new StaffAuth(store, clock, config.NODE_ENV === 'production' || (config.PUBLIC_BASE_URL?.startsWith('https:') ?? false)),
     targets: targetsFrom(config),
-    text(lang) {
+    text(value) {
+      const lang = languages.pick(value);
       let t = texts.get(lang);
-      if (!t) texts.set(lang, (t = new DashboardText(definitions.translations, lang, definitions.flows.dictionary)));
+      if (!t) texts.set(lang, (t = new DashboardText(definitions.translations, lang, definitions.flows.dictionary, languages, { training: config.TRAINING })));
       return t;
     },
+    language: (value) => languages.pick(value),
   };
 }
 
@@ -66,7 +72,7 @@ export function staffOf(req: FastifyRequest): StaffContext {
 /** The view context of a request: the staff member and their language. */
 export function viewOf(d: Dashboard, req: FastifyRequest): ViewContext {
   const staff = staffOf(req);
-  return { text: d.text(staff.user.lang === 'en' ? 'en' : 'th'), staff };
+  return { text: d.text(staff.user.lang), staff };
 }
 
 /** The audit actor of a request. */

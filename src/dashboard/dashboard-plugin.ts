@@ -10,13 +10,13 @@ import { RequestError } from '../core/errors.ts';
 import { registerAdminRoutes } from './admin-routes.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
 import { createDashboard, type Dashboard, sendPage, setStaff, staffOf } from './dashboard-context.ts';
-import { dashboardLanguage } from '../staff/staff-text.ts';
 import { html } from './html.ts';
 import { registerQueueRoutes } from './queue-routes.ts';
 import { sameToken } from './staff-auth.ts';
 import { registerStatsRoutes } from './stats-routes.ts';
 import { registerMonitoringRoutes } from '../monitoring/monitoring-routes.ts';
 import { registerTicketPageRoutes } from './ticket-page-routes.ts';
+import { registerTrainingRoutes } from './training-routes.ts';
 import { page } from './views/layout.ts';
 
 /** No inline script or style anywhere; forms post only here; no framing. */
@@ -74,7 +74,7 @@ function mount(app: FastifyInstance, d: Dashboard): void {
     if (req.method !== 'POST' || isPublic(req)) return;
     const token = (req.body as Record<string, string> | undefined)?._csrf;
     if (!sameToken(token, staffOf(req).session.csrf)) {
-      const text = d.text(dashboardLanguage(staffOf(req).user.lang));
+      const text = d.text(staffOf(req).user.lang);
       return sendPage(reply, page({ text }, text.t('error.title'), html`<h1>${text.t('error.title')}</h1><p role="alert">${text.t('error.csrf')}</p><p><a href="/staff">${text.t('ticket.back')}</a></p>`), 403);
     }
   });
@@ -84,9 +84,9 @@ function mount(app: FastifyInstance, d: Dashboard): void {
     if (status === 500) req.log.error({ err: { message: err.message, stack: err.stack } }, 'dashboard request failed');
     const lang = (() => {
       try {
-        return dashboardLanguage(staffOf(req).user.lang);
+        return staffOf(req).user.lang;
       } catch {
-        return 'th' as const;
+        return undefined;
       }
     })();
     const text = d.text(lang);
@@ -101,7 +101,7 @@ function mount(app: FastifyInstance, d: Dashboard): void {
   });
 
   app.setNotFoundHandler(async (_req, reply) => {
-    const text = d.text('th');
+    const text = d.text(undefined);
     return sendPage(reply, page({ text }, text.t('error.title'), html`<h1>${text.t('error.title')}</h1><p role="alert">${text.t('error.not_found')}</p><p><a href="/staff">${text.t('ticket.back')}</a></p>`), 404);
   });
 
@@ -118,4 +118,6 @@ function mount(app: FastifyInstance, d: Dashboard): void {
   registerStatsRoutes(app, d);
   registerMonitoringRoutes(app, d);
   registerAdminRoutes(app, d);
+  // The training workspace's exercises and scorecards (TRAINING=on).
+  if (d.services.training) registerTrainingRoutes(app, d, d.services.training);
 }

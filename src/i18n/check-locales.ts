@@ -10,7 +10,7 @@ import { LEAVE_MESSAGE } from '../flow/engine.ts';
 import { choiceIds, DONE, labelPrefix, RIGHT, SKIP, WRONG } from '../flow/interpret.ts';
 import type { FlowSet, Miss } from '../flow/types.ts';
 import type { Policy } from '../policy/policy.ts';
-import { BOT_NS, flatten, NAMESPACE_LANGUAGES, REFERENCE_LANGUAGE, type Resources } from './locales.ts';
+import { BOT_NS, flatten, type NamespaceLanguages, REFERENCE_LANGUAGE, type Resources } from './locales.ts';
 
 const MISSES: Miss[] = ['not_an_answer', 'unknown_choice', 'not_a_number', 'out_of_range', 'wrong_type', 'empty', 'required', 'too_long'];
 const STATUSES = ['new', 'triaged', 'in_progress', 'referred', 'closed'];
@@ -106,7 +106,7 @@ export function referencedKeys(defs: { flows: FlowSet; directory: Directory; pol
 }
 
 /** Checks locales; returns the problems (none when all is well). */
-export function checkLocales(dir: string, resources: Resources, defs: { flows: FlowSet; directory: Directory; policy: Policy }): Problem[] {
+export function checkLocales(dir: string, resources: Resources, defs: { flows: FlowSet; directory: Directory; policy: Policy }, only: NamespaceLanguages = {}): Problem[] {
   const problems: Problem[] = [];
   const fileOf = (lang: string, ns: string) => path.join(dir, lang, `${ns}.json`);
   const reference = resources[REFERENCE_LANGUAGE];
@@ -124,9 +124,9 @@ export function checkLocales(dir: string, resources: Resources, defs: { flows: F
       const file = fileOf(lang, ns);
       const tree = namespaces[ns];
       // A namespace offered in some languages only (the staff dashboard) is checked where it exists.
-      const only = NAMESPACE_LANGUAGES[ns];
-      if (only && !only.includes(lang)) {
-        if (tree) problems.push({ file, path: '', message: `${ns} is offered in ${only.join(', ')} only: remove this file or add the language to NAMESPACE_LANGUAGES` });
+      const offered = only[ns];
+      if (offered && !offered.includes(lang)) {
+        if (tree) problems.push({ file, path: '', message: `${ns} is offered in ${offered.join(', ')} only (${path.join(dir, 'staff-languages.yaml')}): remove this file or list the language there` });
         continue;
       }
       if (!tree) {

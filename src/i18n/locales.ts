@@ -13,10 +13,11 @@ export const REFERENCE_LANGUAGE = 'en';
 export const BOT_NS = 'bot';
 
 /**
- * Namespaces offered in some languages only. The staff dashboard is in Thai and English; the bot
- * speaks every language of the locales folder.
+ * Namespaces offered in some languages only, by namespace: the staff dashboard is offered in the
+ * languages of `locales/staff-languages.yaml` (src/staff/staff-languages.ts); the bot speaks every
+ * language of the locales folder.
  */
-export const NAMESPACE_LANGUAGES: Readonly<Record<string, readonly string[]>> = { dashboard: ['th', 'en'] };
+export type NamespaceLanguages = Readonly<Record<string, readonly string[]>>;
 
 /** Nested translation resources: language -> namespace -> keys. */
 export type Resources = Record<string, Record<string, Record<string, unknown>>>;

@@ -8,7 +8,7 @@
  */
 import { type Viewer, canSee } from '../access/access.ts';
 import { RequestError } from '../core/errors.ts';
-import type { TicketMatch } from '../store/care-records.ts';
+import type { TicketMatch } from '../store/types/care.ts';
 import type { Store, TicketRecord, Tx } from '../store/store.ts';
 import { type Actor, MAX_STAFF_TEXT } from '../tickets/ticket-actions.ts';
 import type { ReporterUpdates } from '../tickets/reporter-updates.ts';

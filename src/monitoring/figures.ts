@@ -7,7 +7,7 @@
  *
  * Every interval measured is kept ({@link Interval}), so the export can list them one by one.
  */
-import type { MonitoringData } from '../store/care-records.ts';
+import type { MonitoringData } from '../store/types/care.ts';
 
 /**
  * The staff actions that count as acting on a ticket (the same that stamp the ticket's first action

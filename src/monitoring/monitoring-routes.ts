@@ -1,14 +1,13 @@
 /**
  * /staff/monitoring (the page), /staff/monitoring.csv (the export: the figures, or with
  * `rows=intervals` every measured interval with its audit times) and /staff/monitoring/report (the
- * printable report, `lang=th|en`). Supervisors and administrators; a staff member bound to one
+ * printable report, `lang=` any staff language: th, en, km). Supervisors and administrators; a staff member bound to one
  * agency sees that agency's figures only. Each export is written to the audit trail.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ALL_AGENCIES } from '../access/access.ts';
 import { type Dashboard, requirePermission, sendPage, staffOf, viewOf } from '../dashboard/dashboard-context.ts';
 import { toCsv } from '../dashboard/csv.ts';
-import { dashboardLanguage } from '../staff/staff-text.ts';
 import type { MonitoringFigures } from './figures.ts';
 import { MonitoringService, type Period, periodOf } from './monitoring-service.ts';
 import { monitoringView, printableReport } from './monitoring-view.ts';
@@ -70,7 +69,7 @@ export function registerMonitoringRoutes(app: FastifyInstance, d: Dashboard): vo
 
   app.get('/monitoring/report', async (req, reply) => {
     const p = periodFor(req);
-    const lang = dashboardLanguage((req.query as Record<string, string | undefined>).lang ?? staffOf(req).user.lang);
+    const lang = d.language((req.query as Record<string, string | undefined>).lang ?? staffOf(req).user.lang);
     const f = await monitoring.figures(p);
     await audit(req, p, `report_${lang}`);
     return sendPage(reply, printableReport(d.text(lang), p, f, clock()));

@@ -77,7 +77,7 @@ export function monitoringView(ctx: ViewContext, p: Period, f: MonitoringFigures
     : ''}
   <p class="field actions"><button type="submit">${text.t('filter.apply')}</button></p>
 </form>
-<p class="summary">${scopeLine(text, p, f)} · <a href="/staff/monitoring.csv?${periodQuery(p)}" download>${text.t('monitoring.csv')}</a> · <a href="/staff/monitoring.csv?${periodQuery(p, { rows: 'intervals' })}" download>${text.t('monitoring.csv_intervals')}</a> · <a href="/staff/monitoring/report?${periodQuery(p, { lang: 'th' })}">${text.t('monitoring.report_th')}</a> · <a href="/staff/monitoring/report?${periodQuery(p, { lang: 'en' })}">${text.t('monitoring.report_en')}</a></p>
+<p class="summary">${scopeLine(text, p, f)} · <a href="/staff/monitoring.csv?${periodQuery(p)}" download>${text.t('monitoring.csv')}</a> · <a href="/staff/monitoring.csv?${periodQuery(p, { rows: 'intervals' })}" download>${text.t('monitoring.csv_intervals')}</a>${text.languages.map((l) => html` · <a href="/staff/monitoring/report?${periodQuery(p, { lang: l.code })}" hreflang="${l.code}">${text.t('monitoring.report_in', { language: l.name })}</a>`)}</p>
 ${sections(text, f, true)}`,
     'monitoring',
   );

@@ -9,7 +9,7 @@
  */
 import { RequestError } from '../core/errors.ts';
 import type { Directory } from '../directory/directory.ts';
-import type { CareItem, StepStatus } from '../store/care-records.ts';
+import type { CareItem, StepStatus } from '../store/types/care.ts';
 import type { Store, TicketRecord } from '../store/store.ts';
 import { type Actor, isCrossBorder, MAX_STAFF_TEXT } from '../tickets/ticket-actions.ts';
 import type { ReporterUpdates } from '../tickets/reporter-updates.ts';

@@ -19,7 +19,8 @@ export interface NewStaff {
   name: string;
   role: string;
   agency: string | undefined;
-  lang: 'th' | 'en';
+  /** A staff language (locales/staff-languages.yaml). */
+  lang: string;
   password: string;
 }
 

@@ -1,5 +1,5 @@
 /**
- * `npm run cli -- staff create --name <n> --role <admin|supervisor|agent> [--agency <id>] [--lang th|en]`:
+ * `npm run cli -- staff create --name <n> --role <admin|supervisor|agent> [--agency <id>] [--lang <staff language>]`:
  * creates an account, the first admin in particular. The password is read from stdin, never from
  * an argument or the environment (both end up in shell history or process listings): typed twice
  * without echo at a terminal, or one line from a pipe.
@@ -8,6 +8,7 @@ import type { Directory } from '../directory/directory.ts';
 import type { Store } from '../store/store.ts';
 import { MIN_PASSWORD_LENGTH } from './passwords.ts';
 import { createStaffAccount, newStaffProblem, ROLES, TELEGRAM_USER_ID } from './staff-accounts.ts';
+import type { StaffLanguages } from './staff-languages.ts';
 
 const PROBLEMS: Record<string, string> = {
   invalid_name: '--name must be 2 to 60 letters, digits, dots, dashes or underscores',
@@ -77,12 +78,16 @@ function askHidden(input: NodeJS.ReadStream, output: NodeJS.WriteStream, prompt:
 }
 
 /** Runs `staff create`; returns the exit code. */
-export async function staffCreateCommand(store: Store, directory: Directory, opts: { name?: string; role?: string; agency?: string; lang?: string }): Promise<number> {
-  const account = { name: (opts.name ?? '').trim(), role: opts.role ?? '', agency: opts.agency, lang: opts.lang === 'en' ? ('en' as const) : ('th' as const), password: '' };
+export async function staffCreateCommand(store: Store, directory: Directory, opts: { name?: string; role?: string; agency?: string; lang?: string }, languages: StaffLanguages): Promise<number> {
+  if (opts.lang !== undefined && !languages.has(opts.lang)) {
+    console.error(`--lang must be one of ${languages.codes.join(', ')} (locales/staff-languages.yaml)`);
+    return 2;
+  }
+  const account = { name: (opts.name ?? '').trim(), role: opts.role ?? '', agency: opts.agency, lang: languages.pick(opts.lang), password: '' };
   // Check everything but the password before asking for it.
   const early = await newStaffProblem(store, directory, { ...account, password: 'x'.repeat(MIN_PASSWORD_LENGTH) });
   if (early) {
-    console.error(`${PROBLEMS[early]}.\nusage: npm run cli -- staff create --name <name> --role <${ROLES.join('|')}> [--agency <agency id>] [--lang th|en]`);
+    console.error(`${PROBLEMS[early]}.\nusage: npm run cli -- staff create --name <name> --role <${ROLES.join('|')}> [--agency <agency id>] [--lang ${languages.codes.join('|')}]`);
     return 2;
   }
   account.password = await readPassword();

@@ -6,37 +6,39 @@
 import { valueText } from '../conversation/render.ts';
 import type { AnswerValue, Dictionary } from '../flow/types.ts';
 import type { Translate, Translations } from '../i18n/locales.ts';
+import { DASHBOARD_NS, type StaffLanguage, type StaffLanguages } from './staff-languages.ts';
 
-/** The namespace of the dashboard's interface strings. */
-export const DASHBOARD_NS = 'dashboard';
-/** The dashboard is offered in Thai and English (see NAMESPACE_LANGUAGES, which the check reads). */
-export const DASHBOARD_LANGUAGES = ['th', 'en'] as const;
-export type DashboardLanguage = (typeof DASHBOARD_LANGUAGES)[number];
+export { DASHBOARD_NS };
 /** Hotlines work in Thai time whatever the server's zone. */
 export const TIME_ZONE = 'Asia/Bangkok';
-
-/** A dashboard language from anything (a stored preference, a query, a header). */
-export function dashboardLanguage(value: string | undefined): DashboardLanguage {
-  return value === 'en' ? 'en' : 'th';
-}
 
 /** Translations for one staff member's language. */
 export class DashboardText {
   private readonly bot: Translate;
   private readonly dates: Intl.DateTimeFormat;
 
-  readonly lang: DashboardLanguage;
+  /** The staff language these words are in (one of {@link languages}). */
+  readonly lang: string;
+  /** Every staff language, for the language switch. */
+  readonly languages: readonly StaffLanguage[];
+  /** The training workspace: every page carries its banner. */
+  readonly training: boolean;
   private readonly dictionary: Dictionary;
 
+  /** `lang` is taken as it comes (a stored preference, a form): anything not listed is the default. */
   constructor(
     translations: Translations,
-    lang: DashboardLanguage,
+    lang: string | undefined,
     dictionary: Dictionary,
+    languages: StaffLanguages,
+    opts: { training?: boolean } = {},
   ) {
-    this.lang = lang;
+    this.training = opts.training ?? false;
+    this.lang = languages.pick(lang);
+    this.languages = languages.list;
     this.dictionary = dictionary;
-    this.bot = translations.t(lang);
-    this.dates = new Intl.DateTimeFormat(lang === 'th' ? 'th-TH' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE });
+    this.bot = translations.t(this.lang);
+    this.dates = new Intl.DateTimeFormat(languages.get(this.lang).dates, { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE });
   }
 
   /** An interface string. */

@@ -13,6 +13,7 @@ import { forDisplay } from '../../conversation/display.ts';
 import type { InboundContent, Reply } from '../../conversation/reply.ts';
 import { ACCEPTED_MIME, sniffMime } from '../media.ts';
 import { simRateLimit } from './sim-limits.ts';
+import { TRAINING_SIM_BANNER } from '../../training/workspace.ts';
 
 /** The simulator's channel name in sessions, tickets and the outbox. */
 export const SIM_CHANNEL = 'sim';
@@ -99,7 +100,9 @@ export function registerSimulator(app: FastifyInstance, services: Services): voi
 
   for (const [route, { file, type }] of Object.entries(STATIC)) {
     app.get(route, async (_req, reply) => {
-      const body = await readFile(new URL(`../../../public/${file}`, import.meta.url));
+      let body: Buffer | string = await readFile(new URL(`../../../public/${file}`, import.meta.url));
+      // The training workspace says so on its chat page too (the simulator page is in English).
+      if (config.TRAINING && file === 'sim.html') body = body.toString('utf8').replace('<body>', `<body>\n  <p class="training-banner" role="note">${TRAINING_SIM_BANNER}</p>`);
       return reply.type(type).header('cache-control', 'no-store').header('content-security-policy', "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'").send(body);
     });
   }

@@ -46,7 +46,7 @@ export function setUpTelegram(app: FastifyInstance, services: Services, queue: I
   const api = new Api(token, { apiRoot: config.TELEGRAM_API_ROOT, timeoutSeconds: callSeconds });
 
   // The claim button of an alert runs the same ticket action as the dashboard's.
-  const claimDeps = { store, actions: services.actions, translations: definitions.translations, dictionary: definitions.flows.dictionary };
+  const claimDeps = { store, actions: services.actions, translations: definitions.translations, dictionary: definitions.flows.dictionary, staffLanguages: definitions.staffLanguages };
   const claim = (userId: string, ref: string, languageCode: string | undefined) => claimFromAlert(claimDeps, userId, ref, languageCode);
   queue.handle(TELEGRAM_CHANNEL, (row) => handleTelegramUpdate({ config, token, conversation, store, files, api, claim }, row));
   const sender = new TelegramSender(api, store, services.clock);

@@ -37,7 +37,7 @@ ${d.newToken ? html`<div class="card token" role="status"><p>${text.t('admin.tok
 <p class="field"><label for="u-role">${text.t('admin.role')}</label><select id="u-role" name="role"><option value="agent">${text.t('role.agent')}</option><option value="supervisor">${text.t('role.supervisor')}</option><option value="admin">${text.t('role.admin')}</option></select></p>
 <p class="field"><label for="u-agency">${text.t('field.agency')}</label><select id="u-agency" name="agency">${agencyOptions()}</select></p>
 <p class="hint">${text.t('admin.agency_hint')}</p>
-<p class="field"><label for="u-lang">${text.t('nav.language')}</label><select id="u-lang" name="lang"><option value="th">ไทย</option><option value="en">English</option></select></p>
+<p class="field"><label for="u-lang">${text.t('nav.language')}</label><select id="u-lang" name="lang">${text.languages.map((l) => html`<option value="${l.code}" lang="${l.code}">${l.name}</option>`)}</select></p>
 <p class="field"><label for="u-pass">${text.t('admin.password')}</label><input id="u-pass" name="password" type="password" required minlength="10" autocomplete="new-password"></p>
 <p class="field"><label for="u-pass2">${text.t('admin.password_again')}</label><input id="u-pass2" name="password2" type="password" required minlength="10" autocomplete="new-password"></p>
 <button type="submit" class="primary">${text.t('admin.create_user')}</button></form>

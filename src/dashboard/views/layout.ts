@@ -20,7 +20,7 @@ export function csrfField(ctx: ViewContext): SafeHtml {
 }
 
 /** A whole page. `current` marks the navigation entry of this page. */
-export function page(ctx: ViewContext, title: string, body: SafeHtml, current?: 'queue' | 'stats' | 'monitoring' | 'admin'): SafeHtml {
+export function page(ctx: ViewContext, title: string, body: SafeHtml, current?: 'queue' | 'stats' | 'monitoring' | 'admin' | 'training'): SafeHtml {
   const { text } = ctx;
   const staff = ctx.staff;
   const nav = (href: string, key: string, id: typeof current) =>
@@ -35,8 +35,9 @@ export function page(ctx: ViewContext, title: string, body: SafeHtml, current?: 
 <link rel="stylesheet" href="/staff/static/dashboard.css">
 <link rel="icon" href="/staff/static/favicon.svg" type="image/svg+xml">
 </head>
-<body>
+<body${text.training ? html` class="training"` : ''}>
 <a class="skip" href="#main">${text.t('nav.skip')}</a>
+${text.training ? html`<p class="training-banner" role="note">🎓 ${text.t('training.banner')}</p>` : ''}
 <header class="top">
   <div class="brand"><a href="/staff">${text.t('app.name')}</a></div>
   ${staff
@@ -45,6 +46,7 @@ export function page(ctx: ViewContext, title: string, body: SafeHtml, current?: 
     ${nav('/staff/stats', 'nav.stats', 'stats')}
     ${can(staff.user.role, 'monitoring') ? nav('/staff/monitoring', 'monitoring.nav', 'monitoring') : ''}
     ${can(staff.user.role, 'manage_staff') ? nav('/staff/admin', 'nav.admin', 'admin') : ''}
+    ${text.training ? nav('/staff/training', 'training.nav', 'training') : ''}
   </nav>
   <div class="me">
     <span class="who">${staff.user.name} · ${text.t(`role.${staff.user.role}`)}${staff.user.agency !== '*' ? html` · ${text.agency(staff.user.agency)}` : ''}</span>
@@ -52,8 +54,7 @@ export function page(ctx: ViewContext, title: string, body: SafeHtml, current?: 
       ${csrfField(ctx)}
       <label for="lang-switch">${text.t('nav.language')}</label>
       <select id="lang-switch" name="lang">
-        <option value="th"${text.lang === 'th' ? html` selected` : ''}>ไทย</option>
-        <option value="en"${text.lang === 'en' ? html` selected` : ''}>English</option>
+        ${text.languages.map((l) => html`<option value="${l.code}" lang="${l.code}"${l.code === text.lang ? html` selected` : ''}>${l.name}</option>`)}
       </select>
       <button type="submit">${text.t('nav.change_language')}</button>
     </form>

@@ -5,7 +5,6 @@ import { notice, page, type ViewContext } from './layout.ts';
 /** The login form; `csrf` is the pre-login token also set as a cookie. */
 export function loginView(ctx: ViewContext, opts: { csrf: string; error?: string; name?: string }): SafeHtml {
   const { text } = ctx;
-  const other = text.lang === 'th' ? { lang: 'en', label: 'English' } : { lang: 'th', label: 'ไทย' };
   return page(
     ctx,
     text.t('login.title'),
@@ -21,7 +20,7 @@ export function loginView(ctx: ViewContext, opts: { csrf: string; error?: string
     <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1000"></p>
     <p><button type="submit" class="primary">${text.t('login.submit')}</button></p>
   </form>
-  <p><a href="/staff/login?lang=${other.lang}" lang="${other.lang}">${other.label}</a></p>
+  <p class="languages">${text.languages.filter((l) => l.code !== text.lang).map((l, i) => html`${i ? ' · ' : ''}<a href="/staff/login?lang=${l.code}" lang="${l.code}">${l.name}</a>`)}</p>
 </section>`,
   );
 }

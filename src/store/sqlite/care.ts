@@ -2,7 +2,7 @@
  * SQLite data access for issue 15: services and return steps (`care_items`), the monitoring
  * report's raw material, and matching (`match_keys`, `ticket_matches`). The store delegates here.
  */
-import type { CareItem, CareItemInput, MonitoringData, MonitoringTicket, TicketMatch } from '../care-records.ts';
+import type { CareItem, CareItemInput, MonitoringData, MonitoringTicket, TicketMatch } from '../types/care.ts';
 import type { Store, Tx } from '../store.ts';
 import type { Row, SqliteConnection } from './connection.ts';
 

@@ -1,6 +1,5 @@
 /**
- * The records of issue 15 (care, repatriation, monitoring, matching) as the {@link Store} speaks of
- * them. Kept beside store.ts so that the store interface stays one file to implement per database.
+ * The records of issue 15 (care, repatriation, monitoring, matching) as the store speaks of them.
  */
 
 /** A service's status: requested, arranged, delivered, or not possible (with a reason). */
@@ -53,7 +52,7 @@ export interface MonitoringTicket {
 /** The monitoring report's raw material for a period: tickets, their audit rows and care items. */
 export interface MonitoringData {
   tickets: MonitoringTicket[];
-  /** The audit rows of those tickets (as {@link Store.auditOf} gives them). */
+  /** The audit rows of those tickets (as `Store.auditOf` gives them). */
   audit: { ticketRef: string | null; actor: string; action: string; detail?: Record<string, unknown>; at: string }[];
   items: CareItem[];
 }
