@@ -6,9 +6,10 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { registerTicketRoutes } from './api/ticket-routes.ts';
 import { registerChannels } from './channels/channels.ts';
 import { registerSimulator } from './channels/simulator/sim-routes.ts';
-import { RequestError } from './core/errors.ts';
+import { requestErrorOf } from './core/errors.ts';
 import { registerDashboard } from './dashboard/dashboard-plugin.ts';
 import { registerHttpSecurity, trustProxyOption } from './http-security.ts';
+import { sharedRateLimits } from './shared-rate-limits.ts';
 import { registerOps } from './ops/ops-plugin.ts';
 import { requestLogOptions } from './ops/request-log.ts';
 import { registerScriptedReporters } from './training/scripted-reporters.ts';
@@ -31,7 +32,8 @@ export async function createApp(services: Services): Promise<FastifyInstance> {
 
   // Every error answers as JSON with a code and a sentence that says what to do; no stack, no input echoed.
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
-    if (err instanceof RequestError) return reply.status(err.status).send({ error: err.code, message: err.message });
+    const refused = requestErrorOf(err);
+    if (refused) return reply.status(refused.status).send({ error: refused.code, message: refused.message });
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) req.log.error({ err: { message: err.message, stack: err.stack } }, 'request failed');
     const message =
@@ -49,7 +51,7 @@ export async function createApp(services: Services): Promise<FastifyInstance> {
   app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}.` }));
 
   // Security headers and no-store on every response, and the rate limiter the routes use.
-  await registerHttpSecurity(app);
+  await registerHttpSecurity(app, config.DATABASE_URL ? { rateLimitStore: sharedRateLimits(services.store, services.clock) } : {});
   // /healthz, /readyz, /metrics, /api/openapi.json; first, so that the OpenAPI document sees the routes.
   await registerOps(app, services, { databaseFile: databasePath(config) });
   if (config.SIMULATOR) registerSimulator(app, services);

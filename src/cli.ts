@@ -13,6 +13,7 @@
  *   alerts list | alerts groups                        where alerts go; the LINE groups the bot joined
  *   evidence verify <zip>                              checks an evidence package's hashes ("ok", exit 0)
  *   backup <file>                                      an online copy of the database (docs/operations.md: restore)
+ *   db migrate-to <postgres url> [--files-dir <dir>]   copies the SQLite database (and its files) into an empty PostgreSQL, verified
  */
 import { parseArgs } from 'node:util';
 import { databasePath } from './services.ts';
@@ -27,7 +28,9 @@ import { lineWebhookUrl } from './channels/line/line-admin.ts';
 import { setTelegramWebhook } from './channels/telegram/telegram-admin.ts';
 import { readLocales, Translations } from './i18n/locales.ts';
 import { backupCommand } from './ops/backup-cli.ts';
-import { openSqliteStore } from './store/sqlite-store.ts';
+import { withStore } from './store/open-store.ts';
+import { isPostgresUrl } from './store/postgres-store.ts';
+import { migrateToPostgres } from './ops/migrate-to.ts';
 
 const USAGE = [
   'usage: npm run cli -- token create --agency <agency id|all> [--label <text>] [--days <n>]',
@@ -42,6 +45,7 @@ const USAGE = [
   '       npm run cli -- alerts groups',
   '       npm run cli -- evidence verify <package.zip>',
   '       npm run cli -- backup <new file>',
+  '       npm run cli -- db migrate-to <postgres://...> [--files-dir <shared folder>]',
 ].join('\n');
 
 async function main(argv: string[]): Promise<number> {
@@ -60,47 +64,53 @@ async function main(argv: string[]): Promise<number> {
       'line-group': { type: 'string' },
       'webhook-url': { type: 'string' },
       'webhook-secret': { type: 'string' },
+      'files-dir': { type: 'string' },
     },
   });
   // Verifying a package needs no configuration or database: it may run on the receiving side.
   if (positionals[0] === 'evidence' && positionals[1] === 'verify') return evidenceVerifyCommand(positionals[2]);
   const config = loadConfig();
-  if (positionals[0] === 'backup') return backupCommand(databasePath(config), positionals[1]);
+  if (positionals[0] === 'db' && positionals[1] === 'migrate-to') {
+    if (!isPostgresUrl(positionals[2])) return (console.error('usage: npm run cli -- db migrate-to <postgres://user:password@host/db> [--files-dir <shared folder>]'), 2);
+    const fromFilesDir = config.FILES_DIR ?? config.DATA_DIR;
+    const result = await migrateToPostgres({
+      sqliteFile: databasePath(config),
+      fromFilesDir,
+      postgresUrl: positionals[2],
+      toFilesDir: values['files-dir'] ?? fromFilesDir,
+      log: (line) => console.error(line),
+    });
+    console.log(`ok: ${result.tables.reduce((n, t) => n + t.rows, 0)} rows in ${result.tables.length} tables and ${result.files} files moved and verified`);
+    return 0;
+  }
+  if (positionals[0] === 'backup') {
+    // PostgreSQL has its own tools for this, and they are what its operators already use.
+    if (config.DATABASE_URL) return (console.error('DATABASE_URL is set: back up PostgreSQL with pg_dump (docs/multi-instance.md).'), 2);
+    return backupCommand(databasePath(config), positionals[1]);
+  }
   if (positionals[0] === 'token' && ['create', 'list', 'revoke'].includes(positionals[1] ?? '')) {
-    const store = openSqliteStore(databasePath(config));
-    try {
+    return withStore(config, databasePath(config), async (store) => {
       if (positionals[1] === 'create') return await tokenCreateCommand(store, loadDirectory(config.FLOWS_DIR), values, config.API_TOKEN_DAYS);
       if (positionals[1] === 'list') return await tokenListCommand(store);
       return await tokenRevokeCommand(store, positionals[2]);
-    } finally {
-      await store.close();
-    }
+    });
   }
   if (positionals[0] === 'staff' && positionals[1] === 'create') {
-    const store = openSqliteStore(databasePath(config));
-    try {
+    return withStore(config, databasePath(config), async (store) => {
       return await staffCreateCommand(store, loadDirectory(config.FLOWS_DIR), values, staffLanguagesOf(config.LOCALES_DIR));
-    } finally {
-      await store.close();
-    }
+    });
   }
   if (positionals[0] === 'staff' && positionals[1] === 'link-telegram') {
-    const store = openSqliteStore(databasePath(config));
-    try {
+    return withStore(config, databasePath(config), async (store) => {
       return await staffLinkTelegramCommand(store, values);
-    } finally {
-      await store.close();
-    }
+    });
   }
   if (positionals[0] === 'alerts' && ['set', 'list', 'groups'].includes(positionals[1] ?? '')) {
-    const store = openSqliteStore(databasePath(config));
-    try {
+    return withStore(config, databasePath(config), async (store) => {
       if (positionals[1] === 'set') return await alertsSetCommand(store, loadDirectory(config.FLOWS_DIR), values, staffLanguagesOf(config.LOCALES_DIR));
       if (positionals[1] === 'list') return await alertsListCommand(store);
       return await alertsGroupsCommand(store);
-    } finally {
-      await store.close();
-    }
+    });
   }
   if (positionals[0] === 'telegram' && positionals[1] === 'set-webhook') {
     if (config.TELEGRAM_MODE !== 'webhook') console.error('Note: TELEGRAM_MODE is not "webhook"; set it, or the server will poll (and polling removes the webhook).');

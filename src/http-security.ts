@@ -4,7 +4,7 @@
  * simulator use. (Request logs without query strings: src/ops/request-log.ts.)
  */
 import helmet from '@fastify/helmet';
-import rateLimit, { normalizeIP } from '@fastify/rate-limit';
+import rateLimit, { type FastifyRateLimitStoreCtor, normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
 import type { Config } from './config/env.ts';
 
@@ -22,7 +22,7 @@ export function trustProxyOption(config: Pick<Config, 'TRUST_PROXY'>): FastifySe
 }
 
 /** Registers the headers every response gets and the (route-by-route) rate limiter. */
-export async function registerHttpSecurity(app: FastifyInstance): Promise<void> {
+export async function registerHttpSecurity(app: FastifyInstance, opts: { rateLimitStore?: FastifyRateLimitStoreCtor } = {}): Promise<void> {
   await app.register(helmet, {
     // Each area sets its own policy (the dashboard, the simulator page); JSON needs none.
     contentSecurityPolicy: false,
@@ -36,6 +36,7 @@ export async function registerHttpSecurity(app: FastifyInstance): Promise<void> 
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
   });
-  // Not global: the routes that need a limit say so (login, simulator).
-  await app.register(rateLimit, { global: false });
+  // Not global: the routes that need a limit say so (login, simulator). Counted in the database
+  // when several instances share one (see src/shared-rate-limits.ts).
+  await app.register(rateLimit, { global: false, ...(opts.rateLimitStore ? { store: opts.rateLimitStore } : {}) });
 }

@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from './config/env.ts';
 import { DefinitionError, formatProblem } from './core/errors.ts';
 import { startupWarnings } from './startup-warnings.ts';
 import { installShutdown } from './ops/shutdown.ts';
+import { storeReady } from './store/open-store.ts';
 
 /** How often overdue referrals are looked for. */
 const ESCALATION_TICK_MS = 60_000;
@@ -15,6 +16,8 @@ const ESCALATION_TICK_MS = 60_000;
 try {
   const config = loadConfig();
   const services = createServices(config);
+  // PostgreSQL: connected and migrated before anything is served (a bad DATABASE_URL stops here).
+  await storeReady(services.store);
   const app = await createApp(services);
   await app.listen({ port: config.PORT, host: config.HOST });
   const base = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
@@ -28,7 +31,17 @@ try {
     if (ticking) return;
     ticking = (async () => {
       try {
-        const { sent, nobody } = await services.escalation.tick(services.clock());
+        // One instance at a time looks (the others skip this round); advanceEscalation is a
+        // compare-and-set besides, so a reminder goes once even if two rounds overlapped.
+        const lock = await services.store.acquireLock('escalation');
+        if (!lock) return;
+        let outcome: { sent: number; nobody: number };
+        try {
+          outcome = await services.escalation.tick(services.clock());
+        } finally {
+          await lock.release();
+        }
+        const { sent, nobody } = outcome;
         if (nobody) app.log.warn({ sent, nobody }, 'overdue referrals: some reminders or escalations reached nobody (no alert destination; see npm run cli -- alerts set and ESCALATION_*)');
         else if (sent) app.log.info({ sent }, 'referral reminders or escalations queued');
       } catch (err) {

@@ -18,7 +18,7 @@ import { StoryExtractor } from './llm/extract.ts';
 import { TicketAssist } from './llm/ticket-assist.ts';
 import { fileTranscriber, takesVoiceNotes } from './llm/voice-note.ts';
 import { FileStore } from './store/file-store.ts';
-import { openSqliteStore } from './store/sqlite-store.ts';
+import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 import { ReporterUpdates } from './tickets/reporter-updates.ts';
 import type { TrainingService } from './training/exercise-service.ts';
@@ -29,6 +29,15 @@ import { CareService } from './care/care-service.ts';
 import { CareOverdue } from './care/care-overdue.ts';
 import { RepatriationService } from './repatriation/repatriation-service.ts';
 import { MatchingService } from './matching/matching-service.ts';
+// The services routes call instead of the store (issue 11).
+import { AccessService } from './access/access.ts';
+import { AlertDestinations } from './alerts/alert-destinations.ts';
+import { ApiTokens } from './api/token-service.ts';
+import { AuditLog } from './audit/audit-log.ts';
+import { PolledDelivery } from './delivery/polled-delivery.ts';
+import { EvidenceExporter } from './evidence/evidence-export.ts';
+import { StaffService } from './staff/staff-service.ts';
+import { TicketQueries } from './tickets/ticket-queries.ts';
 
 /** The services every channel and route uses. */
 export interface Services {
@@ -60,6 +69,22 @@ export interface Services {
   /** Exercises and scorecards; only in the training workspace (TRAINING=on). */
   training?: TrainingService;
   clock: Clock;
+  /** Who may see which tickets, transcripts and files (staff and API tokens alike). */
+  access: AccessService;
+  /** Reads over tickets: the queue, counts, statistics facts, notes, the reporter's activity. */
+  tickets: TicketQueries;
+  /** The audit rows that stand alone (log-ins, exports, views through the API). */
+  audit: AuditLog;
+  /** Staff accounts (admin page, log-in, language). */
+  staff: StaffService;
+  /** API tokens (admin page, bearer checks). */
+  tokens: ApiTokens;
+  /** Where agencies' alerts go (which reach nobody). */
+  alertDestinations: AlertDestinations;
+  /** Evidence packages of tickets. */
+  evidence: EvidenceExporter;
+  /** The outbox of channels that poll (the simulator). */
+  polled: PolledDelivery;
 }
 
 /**
@@ -78,8 +103,9 @@ export function databasePath(config: Pick<Config, 'DATA_DIR' | 'TRAINING'>): str
 /** Builds the services: loads and checks the definitions, opens the store. */
 export function createServices(config: Config, clock: Clock = systemClock): Services {
   const definitions = loadDefinitions(config.FLOWS_DIR, config.LOCALES_DIR);
-  const store = openSqliteStore(databasePath(config), clock);
-  const files = new FileStore(workspaceDir(config));
+  const store = openStore(config, clock, databasePath(config));
+  // Several instances share FILES_DIR; one keeps its files in its workspace.
+  const files = new FileStore(config.FILES_DIR ?? workspaceDir(config));
   const llm = new LlmClient(config, store, { clock });
   const alerts = new AgencyAlerts({ config, translations: definitions.translations, dictionary: definitions.flows.dictionary, staffLanguages: definitions.staffLanguages, clock });
   const extractor = new StoryExtractor(llm, definitions.flows.dictionary);
@@ -103,5 +129,32 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
   const actions = new TicketActions(store, definitions.directory, clock, { alerts, updates });
   const escalation = new EscalationService({ store, alerts, targets: targetsFrom(config), also: [careOverdue] });
   const training = config.TRAINING ? createTraining(config, { store, conversation, definitions, clock }) : undefined;
-  return { config, store, files, definitions, conversation, actions, alerts, escalation, llm, ...(training ? { training } : {}), assist: new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id)), extractor, care, careOverdue, repatriation, matching, clock };
+  const audit = new AuditLog(store);
+  return {
+    config,
+    store,
+    files,
+    definitions,
+    conversation,
+    actions,
+    alerts,
+    escalation,
+    llm,
+    ...(training ? { training } : {}),
+    assist: new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id)),
+    extractor,
+    care,
+    careOverdue,
+    repatriation,
+    matching,
+    clock,
+    access: new AccessService(store),
+    tickets: new TicketQueries(store),
+    audit,
+    staff: new StaffService(store, definitions.directory, audit),
+    tokens: new ApiTokens(store, audit, clock, config.API_TOKEN_DAYS),
+    alertDestinations: new AlertDestinations(store, config),
+    evidence: new EvidenceExporter({ store, files, directory: definitions.directory, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock }),
+    polled: new PolledDelivery(store),
+  };
 }

@@ -8,6 +8,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../src/conversation/reply.ts';
+import { Stories } from '../src/conversation/story.ts';
+import { initialState } from '../src/flow/engine.ts';
+import { loadFlows } from '../src/flow/load.ts';
+import type { SessionState } from '../src/flow/types.ts';
+import { TranslationLexicon } from '../src/i18n/lexicon.ts';
 import { readLocales, Translations } from '../src/i18n/locales.ts';
 import { type ChatHit, type FakeOpenAI, startFakeOpenAI, userText } from './fakes/fake-openai.ts';
 import { type FakeTelegram, startFakeTelegram, tgCallback, tgMessage } from './fakes/fake-telegram.ts';
@@ -15,7 +20,10 @@ import { type ChannelApp, lineEnv, postLine, startChannelApp, TELEGRAM_SECRET, T
 import { type FakeLine, lineEvent, startFakeLine } from './fakes/fake-line.ts';
 import { question, startServer, type TestServer, texts } from './helpers/server.ts';
 
-const km = new Translations(readLocales('locales')).t('km');
+const translations = new Translations(readLocales('locales'));
+const km = translations.t('km');
+const flows = loadFlows('flows');
+const lexicon = new TranslationLexicon(translations);
 
 // "I came to work at a factory. The boss kept my passport. They have not paid me for three months. I work 16 hours a day."
 const STORY = 'ខ្ញុំមកធ្វើការនៅរោងចក្រ។ ថៅកែយកលិខិតឆ្លងដែនរបស់ខ្ញុំទុក។ គេមិនបើកប្រាក់ខែឱ្យខ្ញុំបីខែហើយ។ ខ្ញុំធ្វើការ១៦ម៉ោងក្នុងមួយថ្ងៃ។';
@@ -47,6 +55,40 @@ afterEach(() => {
 });
 
 const llmEnv = (features = 'extract', timeout = '1500') => ({ LLM_BASE_URL: model.url, LLM_MODEL: 'story-test', LLM_FEATURES: features, LLM_TIMEOUT_MS: timeout, LLM_REDACT: 'on' });
+
+describe('what is a story (read by the model) and what is an answer', () => {
+  const stories = new Stories(flows, lexicon, { enabled: true, extract: async () => undefined });
+  const at = (where: string, extra: Partial<SessionState> = {}): SessionState => {
+    const [flow, node] = where.split('/') as [string, string];
+    return { ...initialState(flows, { lang: 'en' }), flow, node, ...extra };
+  };
+  const LONG = 'I came for a job in a factory, but the boss keeps everything and shouts every day';
+  it.each([
+    ['victim/ask_happened', 'They took my passport.', true],
+    ['victim/ask_happened', 'passport', false],
+    ['family/ask_signs', 'They want money to let him go', true],
+    ['message/ask_message', 'I need help with my boss', true],
+    ['witness/ask_account', 'I saw children working at night', true],
+    ['victim/ask_country', 'Thailand', false],
+    ['victim/ask_country', 'I am from Myanmar and I work in Thailand at a factory', true],
+    ['victim/ask_country', LONG, true],
+    ['victim/ask_documents', LONG, true],
+    ['finish/ask_consent_scope', `${LONG}, yes send it`, false],
+    ['finish/ask_consent', `${LONG}, yes send it`, false],
+    ['entry/ask_menu', LONG, false],
+    ['entry/ask_lang', LONG, false],
+    ['danger/confirm', LONG, false],
+  ] as const)('%s: "%s" -> %s', (where, text, expected) => {
+    expect(stories.isStory(at(where), text)).toBe(expected);
+  });
+  it.each([
+    ['ended', { ended: true }],
+    ['at a read-back', { confirming: { key: 'current_country', value: 'TH', required: false, resume: 'next' as const } }],
+    ['choosing a language', { choosingLanguage: true }],
+  ])('never %s', (_name, extra) => {
+    expect(stories.isStory(at('victim/ask_happened', extra), LONG)).toBe(false);
+  });
+});
 
 describe('a story in Khmer', () => {
   let s: TestServer;

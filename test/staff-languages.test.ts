@@ -9,7 +9,10 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DefinitionError } from '../src/core/errors.ts';
 import { loadDefinitions } from '../src/definitions.ts';
+import { alertText } from '../src/alerts/alert-message.ts';
 import { staffLanguagesOf } from '../src/staff/staff-languages.ts';
+import { DashboardText } from '../src/staff/staff-text.ts';
+import type { TicketRecord } from '../src/store/store.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -53,5 +56,23 @@ describe('the staff languages', () => {
   ])('the check names %s by file and path', (_what, change, expected) => {
     const problems = problemsWith(change).map((p) => p.replace(/in \/\S+$/, 'in <dir>'));
     expect(problems).toEqual(expected);
+  });
+
+  it('write an agency alert in Khmer for an agency that asked for it, in the same words as the pages', () => {
+    const defs = loadDefinitions('flows', 'locales');
+    const text = new DashboardText(defs.translations, 'km', defs.flows.dictionary, defs.staffLanguages);
+    const ticket = { ref: 'TR-7KXM-49QA', priority: 'P2', caseType: 'labour_trafficking', language: 'km', answers: { current_country: 'TH' } } as unknown as TicketRecord;
+    const lines = alertText(text, 'referral.created', ticket, 'kh-ncct', 'https://hotline.example.org/staff/tickets/TR-7KXM-49QA').split('\n');
+    expect(lines).toEqual([
+      '🔔 ការបញ្ជូនថ្មី TR-7KXM-49QA សម្រាប់ គណៈកម្មាធិការជាតិប្រយុទ្ធប្រឆាំងការជួញដូរមនុស្ស (កម្ពុជា)',
+      'អាទិភាព៖ P2 · ខ្ពស់',
+      'ប្រភេទករណី៖ ការជួញដូរមនុស្សដើម្បីកម្លាំងពលកម្ម',
+      `ប្រទេស៖ ${text.answer('current_country', 'TH')}`,
+      `ភាសា៖ ${text.answer('lang', 'km')}`,
+      'បើកករណី៖ https://hotline.example.org/staff/tickets/TR-7KXM-49QA',
+    ]);
+    expect(lines[3]).not.toMatch(/[A-Za-z]{3}/);
+    // An agency that asked for a language no longer listed gets the default (Thai).
+    expect(new DashboardText(defs.translations, 'fr', defs.flows.dictionary, defs.staffLanguages).lang).toBe('th');
   });
 });

@@ -6,7 +6,8 @@
 import type { Config } from '../config/env.ts';
 import type { AgencyAlertConfig } from '../store/store.ts';
 
-type ReachConfig = Pick<
+/** The configuration that says which alert channels are on. */
+export type ReachConfig = Pick<
   Config,
   'TELEGRAM_BOT_TOKEN' | 'LINE_CHANNEL_SECRET' | 'LINE_CHANNEL_ACCESS_TOKEN' | 'ESCALATION_TELEGRAM_CHAT' | 'ESCALATION_LINE_GROUP' | 'ESCALATION_WEBHOOK_URL' | 'ESCALATION_WEBHOOK_SECRET'
 >;

@@ -6,17 +6,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../services.ts';
 import { RequestError } from '../core/errors.ts';
-import { AccessService } from '../access/access.ts';
 import type { ApiToken } from '../store/store.ts';
 import { careJson } from '../care/care-json.ts';
 import { ticketJson } from './ticket-json.ts';
 import { documented, getTicketSchema, listTicketsSchema } from './ticket-schemas.ts';
-import { verifyBearer } from './tokens.ts';
 
 /** Mounts the ticket API. */
 export function registerTicketRoutes(app: FastifyInstance, services: Services): void {
-  const { store, definitions, clock } = services;
-  const access = new AccessService(store);
+  const { access, tickets, audit, tokens, definitions } = services;
   const listQuery = z
     .object({
       status: z.enum(['new', 'triaged', 'in_progress', 'referred', 'closed']).optional(),
@@ -27,7 +24,7 @@ export function registerTicketRoutes(app: FastifyInstance, services: Services): 
     .strict();
 
   const authenticate = async (req: FastifyRequest): Promise<ApiToken> => {
-    const check = await verifyBearer(store, req.headers.authorization, clock());
+    const check = await tokens.verify(req.headers.authorization);
     if (check.ok) return check.token;
     if (check.reason === 'expired') throw new RequestError(401, 'token_expired', `This token expired at ${check.expiresAt}. Ask an administrator for a new one (npm run cli -- token create --agency <id|all>).`);
     throw new RequestError(401, 'unauthorized', 'Send "Authorization: Bearer <token>". Create a token with: npm run cli -- token create --agency <id|all>');
@@ -42,8 +39,7 @@ export function registerTicketRoutes(app: FastifyInstance, services: Services): 
     }
     const filter = access.scope(token, parsed.data);
     if (!filter) throw new RequestError(403, 'forbidden', `This token sees only agency ${token.agency}.`);
-    const tickets = await store.listTickets(filter);
-    return { tickets: await Promise.all(tickets.map(async (t) => ({ ...ticketJson(t), ...(await careJson(store, services.repatriation, token, t.ref)) }))) };
+    return { tickets: await Promise.all((await tickets.list(filter)).map(async (t) => ({ ...ticketJson(t), ...(await careJson(services.care, services.repatriation, token, t.ref)) }))) };
   });
 
   app.get<{ Params: { ref: string } }>('/api/tickets/:ref', documented(getTicketSchema), async (req) => {
@@ -54,7 +50,7 @@ export function registerTicketRoutes(app: FastifyInstance, services: Services): 
     if (!ticket) {
       throw new RequestError(404, 'not_found', `No ticket ${ref} for this token.`);
     }
-    await store.transaction((tx) => tx.audit({ ticketRef: ref, actor: `token:${token.id}`, action: 'ticket.viewed', detail: { via: 'api' } }));
-    return { ...ticketJson(ticket, await access.attachments(token, ticket)), ...(await careJson(store, services.repatriation, token, ticket.ref)) };
+    await audit.record({ ticketRef: ref, actor: `token:${token.id}`, action: 'ticket.viewed', detail: { via: 'api' } });
+    return { ...ticketJson(ticket, await access.attachments(token, ticket)), ...(await careJson(services.care, services.repatriation, token, ticket.ref)) };
   });
 }

@@ -5,7 +5,7 @@
 import type { Viewer } from '../access/access.ts';
 import type { RepatriationService } from '../repatriation/repatriation-service.ts';
 import type { CareItem } from '../store/types/care.ts';
-import type { Store } from '../store/store.ts';
+import type { CareService } from './care-service.ts';
 
 /** The care part of a ticket's JSON. */
 export interface CareJson {
@@ -15,8 +15,8 @@ export interface CareJson {
 }
 
 /** The care part of a ticket's JSON as a viewer may see it (an agency abroad: its own return steps only). */
-export async function careJson(store: Store, repatriation: RepatriationService, viewer: Viewer, ref: string): Promise<CareJson> {
-  const items: CareItem[] = await store.careItems(ref);
+export async function careJson(care: CareService, repatriation: RepatriationService, viewer: Viewer, ref: string): Promise<CareJson> {
+  const items: CareItem[] = await care.items(ref);
   const steps = repatriation.visibleSteps(viewer, items.filter((i) => i.plan === 'return').sort((a, b) => a.seq - b.seq));
   const started = items.some((i) => i.plan === 'return');
   return {

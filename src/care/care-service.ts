@@ -39,9 +39,14 @@ export class CareService {
     this.deps = deps;
   }
 
+  /** The ticket's services and return steps. */
+  items(ref: string): Promise<CareItem[]> {
+    return this.deps.store.careItems(ref);
+  }
+
   /** The ticket's services. */
   async services(ref: string): Promise<CareItem[]> {
-    return (await this.deps.store.careItems(ref)).filter((i) => i.plan === 'service');
+    return (await this.items(ref)).filter((i) => i.plan === 'service');
   }
 
   /** The agency a kind of service goes to for this ticket: the first the policy names that may receive it. */

@@ -7,6 +7,10 @@
  * parallel. A row is deleted once handled, so after a crash the rows left are handled at the next
  * start. Handling is de-duplicated by the conversation (it claims event ids), so handling a row
  * twice is safe.
+ *
+ * Rows are handled once claimed ({@link Store.claimInbound}): with several instances on one
+ * database, a chat's events go to the instance that holds its lease, whichever instance accepted
+ * them; the others look again every `claimEveryMs` (a chat let go, an instance that died).
  */
 import { EventEmitter } from 'node:events';
 import type { DeliveryLog } from '../delivery/outbox-dispatcher.ts';
@@ -26,6 +30,8 @@ export interface InboundQueueOptions {
   maxAttempts?: number;
   /** The wait before trying a failed event again, in milliseconds; doubles each time. */
   retryDelayMs?: number;
+  /** How often to claim events accepted by other instances or left by one that died (default 500 ms). */
+  claimEveryMs?: number;
 }
 
 /** What the queue reports to observers (metrics), by channel; never an event's content. */
@@ -44,6 +50,9 @@ export class InboundQueue {
   private readonly scheduled = new Set<number>();
   private readonly sleeping = new Set<() => void>();
   private stopped = true;
+  private claiming: Promise<void> | undefined;
+  private claimAgain = false;
+  private claimTimer: NodeJS.Timeout | undefined;
 
   private readonly opts: InboundQueueOptions;
 
@@ -59,7 +68,29 @@ export class InboundQueue {
   /** Starts handling, beginning with events left over from before a restart. */
   async start(): Promise<void> {
     this.stopped = false;
-    for (const row of await this.opts.store.pendingInbound()) this.schedule(row);
+    await this.claim();
+    this.claimTimer = setInterval(() => void this.claim(), this.opts.claimEveryMs ?? 500);
+    this.claimTimer.unref();
+  }
+
+  /** Claims what this instance may handle now and schedules it; one claim at a time. */
+  private claim(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.claiming) {
+      this.claimAgain = true;
+      return this.claiming;
+    }
+    this.claiming = (async () => {
+      do {
+        this.claimAgain = false;
+        try {
+          for (const row of await this.opts.store.claimInbound(1000)) this.schedule(row);
+        } catch (err) {
+          this.opts.log.error({ err: { message: (err as Error).message } }, 'inbound claim failed; will retry');
+        }
+      } while (this.claimAgain && !this.stopped);
+    })().finally(() => (this.claiming = undefined));
+    return this.claiming;
   }
 
   /**
@@ -70,7 +101,7 @@ export class InboundQueue {
     if (events.length === 0) return;
     const rows = await this.opts.store.addInbound(events);
     for (const row of rows) this.events.emit('accepted', row.channel);
-    for (const row of rows) this.schedule(row);
+    if (rows.length) void this.claim();
   }
 
   /**
@@ -92,7 +123,9 @@ export class InboundQueue {
   /** Stops taking new work and waits for events being handled; the rest stay stored. */
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.claimTimer);
     for (const wakeUp of this.sleeping) wakeUp();
+    await this.claiming;
     await this.idle();
   }
 
@@ -103,7 +136,7 @@ export class InboundQueue {
 
   /** Resolves when no event is being handled. */
   async idle(): Promise<void> {
-    while (this.chains.size) await Promise.all([...this.chains.values()]);
+    while (this.claiming || this.chains.size) await Promise.all([this.claiming, ...this.chains.values()]);
   }
 
   private schedule(row: InboundRow): void {

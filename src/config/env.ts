@@ -9,6 +9,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { llmEnv, llmRefine } from '../llm/llm-env.ts';
+import { databaseEnv } from './database-env.ts';
 
 /** An https:// (or, for tests, http://) origin without a trailing slash: the SDKs append paths themselves. */
 const apiRoot = (fallback: string) =>
@@ -110,6 +111,8 @@ export const envSchema = z.object({
   TRAINING: flag.default(false),
   // How long a scripted reporter takes to answer a staff message in an exercise.
   TRAINING_REPLY_SECONDS: z.coerce.number().min(0).max(3600).default(5),
+  // Several instances on one PostgreSQL, with shared files (issue 16).
+  ...databaseEnv,
 }).superRefine((env, ctx) => {
   llmRefine(env, ctx);
   // Half a LINE configuration is a mistake, not a wish to have LINE off: say so rather than stay silent.
@@ -128,7 +131,8 @@ export const envSchema = z.object({
 }).transform((env) =>
   env.TRAINING
     ? // Training plays its scenarios through the simulator, and its tickets alert nobody, whatever else is set.
-      { ...env, SIMULATOR: true, SIMULATOR_ALERTS: false }
+      // Its own database and files too: never the real instances' PostgreSQL or shared files (issue 16).
+      { ...env, SIMULATOR: true, SIMULATOR_ALERTS: false, DATABASE_URL: undefined, FILES_DIR: undefined }
     : { ...env, SIMULATOR: env.SIMULATOR ?? env.NODE_ENV !== 'production' },
 );
 
@@ -164,7 +168,7 @@ export function loadConfig(env: Record<string, string | undefined> = readProcess
       result.error.issues.map((issue) => {
         const name = issue.path.join('.') || '(environment)';
         // Secrets are never echoed: the message may end up in a terminal log or a CI transcript.
-        const got = /SECRET|TOKEN/.test(name) && env[name] ? '(hidden)' : JSON.stringify(env[name] ?? null);
+        const got = /SECRET|TOKEN|DATABASE_URL/.test(name) && env[name] ? '(hidden)' : JSON.stringify(env[name] ?? null);
         return `${name}: ${issue.message} (got ${got})`;
       }),
     );

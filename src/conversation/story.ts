@@ -50,7 +50,7 @@ const squash = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
 
 /** A question that asks for the story itself: the "which of these happened?" lists, and the person's own words for staff. */
 export function asksForStory(def: KeyDef): boolean {
-  return def.implies !== undefined || def.signs === true;
+  return (def.type === 'multi' && def.implies !== undefined) || def.signs === true;
 }
 
 /** Reads stories for the conversation. */
@@ -80,7 +80,8 @@ export class Stories {
     if (!state || state.ended || state.choosingLanguage || state.confirming || state.flow === DANGER_FLOW) return false;
     const key = this.flows.flows.get(state.flow)?.nodes.get(state.node)?.ask;
     const def = key ? this.flows.dictionary[key] : undefined;
-    if (!key || !def || NEVER_EXTRACTED.includes(key)) return false;
+    // Consent is asked and tapped, always: words at a consent question are never sent out.
+    if (!key || !def || NEVER_EXTRACTED.includes(key) || def.consent) return false;
     const length = [...text.trim()].length;
     if (asksForStory(def)) return length >= TOLD_MIN_CHARS;
     if (length < STORY_MIN_CHARS) return false;

@@ -55,3 +55,32 @@ export class RequestError extends Error {
     this.name = 'RequestError';
   }
 }
+
+/** The kinds of refusal a service can give; only the HTTP edge turns them into status codes. */
+export type RefusalKind = 'invalid' | 'forbidden' | 'not_found' | 'conflict';
+
+const REFUSAL_STATUS: Record<RefusalKind, number> = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409 };
+
+/**
+ * A service's refusal (bad input, no such thing, a state that forbids it), with a code the
+ * dashboard's locales name (`error.<code>`) and a sentence that says what to do. Services throw
+ * this, not HTTP statuses; routes and error handlers map it with {@link requestErrorOf}.
+ */
+export class DomainError extends Error {
+  readonly kind: RefusalKind;
+  readonly code: string;
+
+  constructor(kind: RefusalKind, code: string, message: string) {
+    super(message);
+    this.kind = kind;
+    this.code = code;
+    this.name = 'DomainError';
+  }
+}
+
+/** The HTTP form of a refusal: a {@link RequestError} as it is, a {@link DomainError} with its kind's status; otherwise undefined. */
+export function requestErrorOf(err: unknown): RequestError | undefined {
+  if (err instanceof RequestError) return err;
+  if (err instanceof DomainError) return new RequestError(REFUSAL_STATUS[err.kind], err.code, err.message);
+  return undefined;
+}

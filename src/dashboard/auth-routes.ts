@@ -51,7 +51,7 @@ export function registerAuthRoutes(app: FastifyInstance, d: Dashboard): void {
       await spray(req);
       return again(401, text.t('login.invalid'));
     }
-    await services.store.transaction((tx) => tx.audit({ ticketRef: null, actor: `staff:${result.user.id}`, action: 'staff.login' }));
+    await services.staff.recordLogin(result.user.id);
     reply.header('set-cookie', [
       serializeCookie(auth.cookieName, result.sessionId, { secure, maxAge: SESSION_MAX_MS / 1000 }),
       serializeCookie(LOGIN_CSRF_COOKIE, '', { secure, maxAge: 0 }),
@@ -67,7 +67,7 @@ export function registerAuthRoutes(app: FastifyInstance, d: Dashboard): void {
 
   app.post('/language', async (req, reply) => {
     const lang = d.language(formOf(req).lang);
-    await services.store.updateStaff(staffOf(req).user.id, { lang });
+    await services.staff.setLanguage(staffOf(req).user.id, lang);
     return reply.redirect('/staff', 303);
   });
 }

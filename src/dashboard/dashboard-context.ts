@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../services.ts';
 import { RequestError } from '../core/errors.ts';
 import type { Actor, TicketActions } from '../tickets/ticket-actions.ts';
-import { AccessService, can, type Permission } from '../access/access.ts';
+import { type AccessService, can, type Permission } from '../access/access.ts';
 import { DashboardText } from '../staff/staff-text.ts';
 import type { SafeHtml } from './html.ts';
 import { StaffAuth, type StaffContext } from './staff-auth.ts';
@@ -40,7 +40,7 @@ export function createDashboard(services: Services): Dashboard {
   const languages = definitions.staffLanguages;
   return {
     services,
-    access: new AccessService(store),
+    access: services.access,
     actions: services.actions,
     // Secure cookies whenever it is production: the TLS proxy may talk plain HTTP to us.
     auth: new StaffAuth(store, clock, config.NODE_ENV === 'production' || (config.PUBLIC_BASE_URL?.startsWith('https:') ?? false)),

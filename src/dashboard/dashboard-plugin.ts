@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../services.ts';
-import { RequestError } from '../core/errors.ts';
+import { RequestError, requestErrorOf } from '../core/errors.ts';
 import { registerAdminRoutes } from './admin-routes.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
 import { createDashboard, type Dashboard, sendPage, setStaff, staffOf } from './dashboard-context.ts';
@@ -79,7 +79,8 @@ function mount(app: FastifyInstance, d: Dashboard): void {
     }
   });
 
-  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+  app.setErrorHandler((thrown: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const err: Error & { statusCode?: number; code?: string } = requestErrorOf(thrown) ?? thrown;
     const status = err instanceof RequestError ? err.status : err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) req.log.error({ err: { message: err.message, stack: err.stack } }, 'dashboard request failed');
     const lang = (() => {

@@ -17,7 +17,7 @@ const QUEUE_LIMIT = 500;
 /** Mounts /staff (the queue) and /staff/export.csv. */
 export function registerQueueRoutes(app: FastifyInstance, d: Dashboard): void {
   const { services, access } = d;
-  const { store, definitions, clock } = services;
+  const { tickets: ticketQueries, staff, audit, definitions, clock } = services;
 
   /** Reads the filters from the query; unknown values are ignored rather than refused (bookmarks age). */
   const filtersOf = (req: FastifyRequest): QueueFilters => {
@@ -53,12 +53,12 @@ export function registerQueueRoutes(app: FastifyInstance, d: Dashboard): void {
     return scoped;
   };
 
-  const names = async () => new Map((await store.listStaff()).map((u) => [u.id, u.name]));
+  const names = () => staff.names();
 
   app.get('/', async (req, reply) => {
     const filters = filtersOf(req);
     const filter = storeFilter(req, filters);
-    const [listed, counts, careOverdue] = await Promise.all([store.listTickets(filter), store.countByStatus(filter), services.careOverdue.countsByTicket(clock())]);
+    const [listed, counts, careOverdue] = await Promise.all([ticketQueries.list(filter), ticketQueries.countByStatus(filter), services.careOverdue.countsByTicket(clock())]);
     const tickets = listed.map((t) => asSeenBy(staffOf(req).user, t));
     return sendPage(
       reply,
@@ -84,7 +84,7 @@ export function registerQueueRoutes(app: FastifyInstance, d: Dashboard): void {
 
   app.get('/export.csv', async (req, reply) => {
     const filter = storeFilter(req, filtersOf(req));
-    const tickets = await store.listTickets(filter);
+    const tickets = await ticketQueries.list(filter);
     const who = await names();
     const now = clock();
     // Codes rather than free text: the export is for counting and follow-up, and leaves the
@@ -110,7 +110,7 @@ export function registerQueueRoutes(app: FastifyInstance, d: Dashboard): void {
         t.duplicateOf,
       ]),
     ];
-    await store.transaction((tx) => tx.audit({ ticketRef: null, actor: `staff:${staffOf(req).user.id}`, action: 'export.csv', detail: { count: tickets.length, agency: filter.agency ?? '*' } }));
+    await audit.record({ ticketRef: null, actor: `staff:${staffOf(req).user.id}`, action: 'export.csv', detail: { count: tickets.length, agency: filter.agency ?? '*' } });
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="tangrod-queue-${now.toISOString().slice(0, 10)}.csv"`)

@@ -4,11 +4,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { RequestError } from '../core/errors.ts';
-import { exportEvidence } from '../evidence/evidence-export.ts';
+import { RequestError, requestErrorOf } from '../core/errors.ts';
+import type { EvidenceExport } from '../evidence/evidence-export.ts';
 import { priorityReason } from '../policy/priority-reason.ts';
 import type { TicketRecord, TicketStatus } from '../store/store.ts';
-import { mayWriteToReporter, reporterActivity } from '../tickets/ticket-actions.ts';
+import { mayWriteToReporter } from '../tickets/ticket-actions.ts';
 import { ALL_AGENCIES, asSeenBy, canSee, visibleUntil } from '../access/access.ts';
 import { actorOf, type Dashboard, formOf, requirePermission, sendPage, staffOf, viewOf } from './dashboard-context.ts';
 import { timingOf } from '../tickets/targets.ts';
@@ -27,7 +27,7 @@ export function contentDisposition(kind: 'inline' | 'attachment', name: string):
 /** Mounts /staff/tickets/:ref and its actions. */
 export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): void {
   const { services, access, actions } = d;
-  const { store, definitions, files, clock, config } = services;
+  const { definitions, files, clock, config, tickets, audit: auditLog, staff, evidence } = services;
 
   const withReason = (t: TicketRecord) => {
     const reason = priorityReason(definitions.policy, t.answers, t.indicators, t.priority);
@@ -46,10 +46,10 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
     const [transcript, attachments, notes, audit, staffList, lastIn] = await Promise.all([
       access.transcript(viewer, ticket),
       access.attachments(viewer, ticket),
-      store.notesOf(ticket.ref),
-      store.auditOf(ticket.ref),
-      store.listStaff(),
-      reporterActivity(store, ticket),
+      tickets.notes(ticket.ref),
+      auditLog.ofTicket(ticket.ref),
+      staff.list(),
+      tickets.reporterActivity(ticket),
     ]);
     const now = clock();
     // Language-model assist (src/llm/): summary, translations, translate-before-send; nothing when off.
@@ -89,11 +89,8 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
     // Who looked at a case is recorded; the page shown right after one's own action adds nothing to that.
     // Opening it also marks the reporter's new messages as seen (this page still shows the mark).
     if (!done) {
-      await store.transaction(async (tx) => {
-        await tx.audit({ ticketRef: ticket.ref, actor: actorOf(req).audit, action: 'ticket.viewed', detail: { via: 'dashboard' } });
-        // Only someone who can see the reporter's new messages has seen them.
-        if (asSeenBy(staffOf(req).user, ticket).updatedByReporterAt) await tx.setReporterUpdate(ticket.ref, false);
-      });
+      // Only someone who can see the reporter's new messages has seen them.
+      await actions.recordView(actorOf(req), ticket, Boolean(asSeenBy(staffOf(req).user, ticket).updatedByReporterAt));
     }
     return showTicket(req, reply, ticket, done && /^[a-z_]{1,30}$/.test(done) ? { done } : {});
   });
@@ -105,7 +102,7 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
     const download = (req.query as Record<string, string | undefined>).download === '1';
     // Only images are shown in the browser; anything else is always saved, never rendered here.
     const inline = !download && attachment.mime.startsWith('image/');
-    if (download) await store.transaction((tx) => tx.audit({ ticketRef: found.ticket.ref, actor: actorOf(req).audit, action: 'attachment.downloaded', detail: { id: attachment.id } }));
+    if (download) await auditLog.record({ ticketRef: found.ticket.ref, actor: actorOf(req).audit, action: 'attachment.downloaded', detail: { id: attachment.id } });
     const bytes = await readFile(files.resolve(attachment.path));
     return reply
       .type(attachment.mime)
@@ -121,17 +118,17 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
     const ticket = await ticketOr404(req);
     requirePermission(req, 'export_evidence');
     const { user } = staffOf(req);
-    let pkg: Awaited<ReturnType<typeof exportEvidence>>;
+    let pkg: EvidenceExport;
     try {
-      pkg = await exportEvidence(
-        { store, files, directory: definitions.directory, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock },
+      pkg = await evidence.export(
         { ...actorOf(req), name: user.name },
         ticket,
         String(formOf(req).destination ?? ''),
         visibleUntil(user, ticket),
       );
-    } catch (err) {
-      if (!(err instanceof RequestError) || err.status === 404 || err.status === 403) throw err;
+    } catch (thrown) {
+      const err = requestErrorOf(thrown);
+      if (!err || err.status === 404 || err.status === 403) throw thrown;
       const text = viewOf(d, req).text;
       return showTicket(req, reply, ticket, { status: err.status, error: text.t(`error.${err.code}`, { defaultValue: err.message }) });
     }
@@ -148,8 +145,9 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
       const ticket = await ticketOr404(req);
       try {
         await run(req, ticket, formOf(req));
-      } catch (err) {
-        if (!(err instanceof RequestError) || err.status === 404 || err.status === 403) throw err;
+      } catch (thrown) {
+        const err = requestErrorOf(thrown);
+        if (!err || err.status === 404 || err.status === 403) throw thrown;
         const text = viewOf(d, req).text;
         const { _csrf: _, ...values } = formOf(req);
         return showTicket(req, reply, ticket, { status: err.status, error: text.t(`error.${err.code}`, { defaultValue: err.message }), form: { action: name, values } });
@@ -168,12 +166,7 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
 
   act('assign', async (req, ticket, form) => {
     requirePermission(req, 'assign_others');
-    const id = form.assignee || null;
-    if (id) {
-      const user = await store.getStaff(id);
-      if (!user || user.disabled || !canSee(user, ticket)) throw new RequestError(400, 'invalid_assignee', 'Pick a colleague who can see this ticket.');
-    }
-    await actions.assign(actorOf(req), ticket, id);
+    await actions.assign(actorOf(req), ticket, form.assignee || null);
   });
 
   act('status', async (req, ticket, form) => {

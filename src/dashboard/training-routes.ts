@@ -14,7 +14,7 @@ import { SCORE_COLUMNS, scenarioTitle, scoreCells, scorecardView, trainerView, t
 
 /** Mounts the training pages over the workspace's training service. */
 export function registerTrainingRoutes(app: FastifyInstance, d: Dashboard, training: TrainingService): void {
-  const { store } = d.services;
+  const { tickets: ticketQueries } = d.services;
   const exerciseOr404 = (id: string) => {
     const exercise = training.get(id);
     if (!exercise) throw new RequestError(404, 'not_found', 'No such exercise.');
@@ -27,7 +27,7 @@ export function registerTrainingRoutes(app: FastifyInstance, d: Dashboard, train
     if (can(me.role, 'manage_staff')) return sendPage(reply, trainerView(ctx, { scenarios: training.scenarios, trainees: await training.trainees(), exercises: training.list() }));
     const tickets = [];
     for (const { run } of training.runsOf(me.id)) {
-      const ticket = run.ref ? await store.getTicket(run.ref) : undefined;
+      const ticket = run.ref ? await ticketQueries.get(run.ref) : undefined;
       if (ticket) tickets.push(ticket);
     }
     return sendPage(reply, traineeView(ctx, { tickets }));

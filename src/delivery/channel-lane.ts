@@ -128,10 +128,12 @@ export class ChannelLane {
     const free = this.width() - this.inFlight.size;
     if (free <= 0) return;
     const { store, clock } = this.opts;
-    for (const recipient of await store.dueRecipients(this.channel, clock(), free, [...this.inFlight.keys()])) {
+    // Claimed: with several instances, a chat is delivered by one of them at a time.
+    for (const recipient of await store.claimRecipients(this.channel, clock(), free, [...this.inFlight.keys()])) {
       if (this.stopped || this.inFlight.size >= this.width()) return;
       if (this.inFlight.has(recipient)) continue;
-      const run = this.serve(recipient).finally(() => {
+      const run = this.serve(recipient).finally(async () => {
+        await store.releaseRecipient(this.channel, recipient).catch(() => undefined);
         this.inFlight.delete(recipient);
         this.wake();
       });

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Clock } from '../core/clock.ts';
-import { RequestError } from '../core/errors.ts';
+import { DomainError } from '../core/errors.ts';
 import type { Directory } from '../directory/directory.ts';
 import type { Dictionary } from '../flow/types.ts';
 import type { Translations } from '../i18n/locales.ts';
@@ -51,17 +51,17 @@ function destinationCountry(directory: Directory, agency: string): string {
  */
 export async function exportEvidence(deps: EvidenceDeps, actor: Actor & { name: string }, ticket: TicketRecord, destination: string, until?: string): Promise<EvidenceExport> {
   const { store, files, directory } = deps;
-  if (!directory.byId.has(destination)) throw new RequestError(400, 'unknown_agency', 'Pick an agency from the list.');
+  if (!directory.byId.has(destination)) throw new DomainError('invalid', 'unknown_agency', 'Pick an agency from the list.');
   const crossBorder = isCrossBorder(directory, destination);
   if (crossBorder && ticket.answers.consent_cross_border !== 'yes') {
-    throw new RequestError(409, 'no_cross_border_consent', 'The reporter did not agree to share details across borders; this agency is abroad or a foreign authority.');
+    throw new DomainError('conflict', 'no_cross_border_consent', 'The reporter did not agree to share details across borders; this agency is abroad or a foreign authority.');
   }
   const attachments = [];
   for (const attachment of await store.attachmentsOf(ticket.ref)) {
     if (until && attachment.createdAt > until) continue;
     const bytes = await readFile(files.resolve(attachment.path));
     // A file that no longer matches the hash taken when it arrived is not evidence any more: say so.
-    if (sha256(bytes) !== attachment.sha256) throw new RequestError(409, 'evidence_file_changed', 'A stored file no longer matches the hash recorded when it arrived; the package was not made.');
+    if (sha256(bytes) !== attachment.sha256) throw new DomainError('conflict', 'evidence_file_changed', 'A stored file no longer matches the hash recorded when it arrived; the package was not made.');
     attachments.push({ attachment, bytes });
   }
   const country = destinationCountry(directory, destination);
@@ -90,4 +90,18 @@ export async function exportEvidence(deps: EvidenceDeps, actor: Actor & { name: 
   );
   const stamp = now.toISOString().slice(0, 10);
   return { zip, manifestSha256, fileName: `evidence-${ticket.ref}-${destination}-${stamp}.zip` };
+}
+
+/** {@link exportEvidence} as a service over its dependencies, built once with the others. */
+export class EvidenceExporter {
+  private readonly deps: EvidenceDeps;
+
+  constructor(deps: EvidenceDeps) {
+    this.deps = deps;
+  }
+
+  /** Builds the package of one ticket for a destination agency (see {@link exportEvidence}). */
+  export(actor: Actor & { name: string }, ticket: TicketRecord, destination: string, until?: string): Promise<EvidenceExport> {
+    return exportEvidence(this.deps, actor, ticket, destination, until);
+  }
 }

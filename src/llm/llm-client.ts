@@ -45,18 +45,23 @@ class Timeout extends Error {}
 /** Language-model calls with their safeguards. */
 export class LlmClient {
   private readonly config: LlmConfig;
-  private readonly store: Pick<Store, 'recordLlmCall'>;
+  private readonly store: Pick<Store, 'recordLlmCall' | 'recentLlmCalls'>;
   private readonly clock: Clock;
   private log: LlmLog | undefined;
   private readonly breakers = new Map<LlmFeature, CircuitBreaker>();
   private client: OpenAI | undefined;
 
-  constructor(config: LlmConfig, store: Pick<Store, 'recordLlmCall'>, opts: { clock?: Clock; log?: LlmLog } = {}) {
+  constructor(config: LlmConfig, store: Pick<Store, 'recordLlmCall' | 'recentLlmCalls'>, opts: { clock?: Clock; log?: LlmLog } = {}) {
     this.config = config;
     this.store = store;
     this.clock = opts.clock ?? systemClock;
     this.log = opts.log;
     for (const f of LLM_FEATURES) this.breakers.set(f, new CircuitBreaker(config.LLM_PAUSE_AFTER_FAILURES, config.LLM_PAUSE_MS, this.clock));
+  }
+
+  /** The newest calls' audit rows (what, how long, how it ended; never content), newest first. */
+  recentCalls(limit: number): ReturnType<Store['recentLlmCalls']> {
+    return this.store.recentLlmCalls(limit);
   }
 
   /** Where pauses are logged (the server's logger, once it exists). */

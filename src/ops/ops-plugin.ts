@@ -11,6 +11,8 @@ import { channelRuntime } from '../channels/channels.ts';
 import { safeEqual } from '../channels/constant-time.ts';
 import { createMetrics } from './metrics.ts';
 import { latestMigration, openOpsFigures } from './ops-db.ts';
+import { latestPostgresMigration, openPostgresOpsFigures } from './ops-db-postgres.ts';
+import { storeReady } from '../store/open-store.ts';
 import { checkReadiness } from './readiness.ts';
 import { echoRequestId } from './request-log.ts';
 
@@ -37,13 +39,14 @@ export function isLocalRequest(req: FastifyRequest): boolean {
 /** Mounts the operator's endpoints, the request-id header, HTTP latency and the queue metrics. */
 export async function registerOps(app: FastifyInstance, services: Services, opts: { databaseFile: string }): Promise<void> {
   const { config, store, clock } = services;
-  const figures = openOpsFigures(opts.databaseFile);
+  // PostgreSQL (DATABASE_URL): its own figures and migration numbers.
+  const figures = config.DATABASE_URL ? await storeReady(store).then(() => openPostgresOpsFigures(config.DATABASE_URL!)) : openOpsFigures(opts.databaseFile);
   const platforms = [
     ...(config.LINE_CHANNEL_SECRET && config.LINE_CHANNEL_ACCESS_TOKEN ? ['line'] : []),
     ...(config.TELEGRAM_BOT_TOKEN ? ['telegram'] : []),
   ];
   const metrics = createMetrics({ figures, channels: { inbound: platforms, outbox: [...platforms, 'webhook'] }, now: clock });
-  const schemaVersion = latestMigration();
+  const schemaVersion = config.DATABASE_URL ? latestPostgresMigration() : latestMigration();
 
   echoRequestId(app);
   app.addHook('onResponse', async (req, reply) => {

@@ -13,6 +13,7 @@ import { careStore, careTx } from './sqlite/care.ts';
 import { SqliteConnection } from './sqlite/connection.ts';
 import { openDatabase, type SqliteOptions } from './sqlite/database.ts';
 import { inboundStore, inboundTx } from './sqlite/inbound.ts';
+import { leasesStore } from './sqlite/leases.ts';
 import { llmCallsStore } from './sqlite/llm-calls.ts';
 import { notesStore, notesTx } from './sqlite/notes.ts';
 import { outboxStore, outboxTx } from './sqlite/outbox.ts';
@@ -48,6 +49,7 @@ function sqliteStore(c: SqliteConnection): Store {
     ...auditTx(c),
     ...careTx(c),
   };
+  const outbox = outboxStore(c);
   const store: Store = {
     transaction: (work) => c.transaction(() => work(tx)),
     ...ticketsStore(c),
@@ -56,7 +58,8 @@ function sqliteStore(c: SqliteConnection): Store {
     ...attachmentsStore(c),
     ...transcriptsStore(c),
     ...auditStore(c),
-    ...outboxStore(c),
+    ...outbox,
+    ...leasesStore(c, outbox.dueRecipients),
     ...sentMessagesStore(c),
     ...inboundStore(c),
     ...sessionsStore(c),

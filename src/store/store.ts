@@ -227,5 +227,29 @@ export interface Store {
   /** The matches a ticket is part of. */
   matchesOf(ref: string): Promise<TicketMatch[]>;
 
+  // Several instances on one database (issue 16). On SQLite (one process) the same calls, in memory.
+
+  /**
+   * Claims inbound events for this instance: for each chat whose oldest pending event no other
+   * instance holds, its pending events not claimed here yet, oldest first, leased to this instance
+   * while it lives. A chat is so handled by one instance at a time, in the order accepted; an
+   * instance that dies leaves its chats to the next claim once its leases run out.
+   */
+  claimInbound(limit: number): Promise<InboundRow[]>;
+  /** {@link dueRecipients}, leased to this instance: no other instance delivers to these chats meanwhile. */
+  claimRecipients(channel: string, now: Date, limit: number, skip: string[]): Promise<string[]>;
+  /** Gives back the delivery lease of a chat (it had nothing more due). */
+  releaseRecipient(channel: string, recipient: string): Promise<void>;
+  /**
+   * Takes a lock that one instance holds at a time (Telegram's long poll, a timer's round);
+   * undefined when another holds it. It goes with its instance.
+   */
+  acquireLock(name: string): Promise<{ release(): Promise<void> } | undefined>;
+  /**
+   * Counts a request against a rate limit key; the count and end of its current window. With
+   * `increment: false` only reads them (0 and now when no window is running).
+   */
+  hitRateLimit(key: string, windowMs: number, now: Date, opts?: { increment?: boolean }): Promise<{ count: number; resetAt: string }>;
+
   close(): Promise<void>;
 }

@@ -8,8 +8,9 @@
  * live in their own rows, so the audit trail can be shown and exported without personal data.
  */
 import type { AgencyAlerts } from '../alerts/agency-alerts.ts';
+import { canSee } from '../access/access.ts';
 import { displayMark } from '../conversation/display.ts';
-import { RequestError } from '../core/errors.ts';
+import { DomainError } from '../core/errors.ts';
 import type { Directory } from '../directory/directory.ts';
 import type { ReferralStatus, Store, TicketRecord, TicketStatus } from '../store/store.ts';
 import type { ReporterUpdates } from './reporter-updates.ts';
@@ -36,7 +37,7 @@ export interface Actor {
 /** The longest note, reason or message staff can write. */
 export const MAX_STAFF_TEXT = 4000;
 
-const invalid = (code: string, message: string) => new RequestError(400, code, message);
+const invalid = (code: string, message: string) => new DomainError('invalid', code, message);
 
 /**
  * Whether sending a case to this agency crosses a border: its directory country is not the home
@@ -108,11 +109,26 @@ export class TicketActions {
     });
   }
 
-  /** Gives the ticket to a colleague (whose reach the caller checked), or to nobody. */
+  /** Gives the ticket to a colleague (enabled, and able to see it), or to nobody. */
   async assign(actor: Actor, ticket: TicketRecord, assigneeId: string | null): Promise<void> {
+    if (assigneeId) {
+      const user = await this.store.getStaff(assigneeId);
+      if (!user || user.disabled || !canSee(user, ticket)) throw invalid('invalid_assignee', 'Pick a colleague who can see this ticket.');
+    }
     await this.store.transaction(async (tx) => {
       await tx.updateTicketWork(ticket.ref, { assignee: assigneeId });
       await tx.audit({ ticketRef: ticket.ref, actor: actor.audit, action: 'ticket.assigned', detail: { to: assigneeId ? `staff:${assigneeId}` : null } });
+    });
+  }
+
+  /**
+   * Records that a staff member opened the ticket; with `seenUpdates` (they can see the reporter's
+   * new messages), those count as seen.
+   */
+  async recordView(actor: Actor, ticket: TicketRecord, seenUpdates: boolean): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      await tx.audit({ ticketRef: ticket.ref, actor: actor.audit, action: 'ticket.viewed', detail: { via: 'dashboard' } });
+      if (seenUpdates) await tx.setReporterUpdate(ticket.ref, false);
     });
   }
 
@@ -148,9 +164,9 @@ export class TicketActions {
    */
   async refer(actor: Actor, ticket: TicketRecord, agency: string, transferFrom: string | null): Promise<void> {
     if (!this.directory.byId.has(agency)) throw invalid('unknown_agency', 'Pick an agency from the list.');
-    if (ticket.referrals.some((r) => r.agency === agency)) throw new RequestError(409, 'already_referred', 'The ticket is already referred to that agency.');
+    if (ticket.referrals.some((r) => r.agency === agency)) throw new DomainError('conflict', 'already_referred', 'The ticket is already referred to that agency.');
     if (isCrossBorder(this.directory, agency) && ticket.answers.consent_cross_border !== 'yes') {
-      throw new RequestError(409, 'no_cross_border_consent', 'The reporter did not agree to share details across borders; this agency is abroad or a foreign authority.');
+      throw new DomainError('conflict', 'no_cross_border_consent', 'The reporter did not agree to share details across borders; this agency is abroad or a foreign authority.');
     }
     if (transferFrom !== null && !ticket.referrals.some((r) => r.agency === transferFrom)) throw invalid('no_referral', 'Only a referred agency can transfer the ticket.');
     await this.store.transaction(async (tx) => {
@@ -178,9 +194,9 @@ export class TicketActions {
     const body = text.trim();
     if (!body) throw invalid('empty_message', 'Write a message first.');
     if (body.length > maxLength) throw invalid('message_too_long', `A message is at most ${maxLength} characters.`);
-    if (ticket.reporterLeftAt) throw new RequestError(409, 'reporter_left', 'The reporter left the chat with the quick exit: nothing can be sent to them until they write again.');
+    if (ticket.reporterLeftAt) throw new DomainError('conflict', 'reporter_left', 'The reporter left the chat with the quick exit: nothing can be sent to them until they write again.');
     if (!mayWriteToReporter(ticket, await reporterActivity(this.store, ticket), this.clock())) {
-      throw new RequestError(409, 'no_contact_consent', 'The reporter did not agree to be contacted first, and has not written in the last 24 hours.');
+      throw new DomainError('conflict', 'no_contact_consent', 'The reporter did not agree to be contacted first, and has not written in the last 24 hours.');
     }
     await this.store.transaction(async (tx) => {
       // The reporter sees who writes: a hotline's words, not the bot's questions.

@@ -59,7 +59,7 @@ function forSimulator(shown: Reply): Reply {
 
 /** Mounts the simulator's API and page. */
 export function registerSimulator(app: FastifyInstance, services: Services): void {
-  const { conversation, files, store, config } = services;
+  const { conversation, files, polled, config } = services;
   const limited = { preHandler: simRateLimit(app, config) };
 
   app.post('/api/sim/messages', limited, async (req, reply) => {
@@ -94,7 +94,7 @@ export function registerSimulator(app: FastifyInstance, services: Services): voi
   app.get('/api/sim/messages', limited, async (req) => {
     const parsed = z.object({ user }).safeParse(req.query);
     if (!parsed.success) throw new RequestError(400, 'invalid_query', 'Pass ?user=<the simulator user id>.');
-    const pending = await store.takeOutbox(SIM_CHANNEL, parsed.data.user);
+    const pending = await polled.take(SIM_CHANNEL, parsed.data.user);
     return { replies: pending.map((m) => forSimulator(m.payload as Reply)) };
   });
 

@@ -73,7 +73,22 @@ export function setUpTelegram(app: FastifyInstance, services: Services, queue: I
   });
   bot.catch((err) => log.error({ updateId: err.ctx.update.update_id, err: { message: (err.error as Error)?.message } }, 'telegram update could not be stored'));
 
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wakeUp = () => (clearTimeout(timer), resolve());
+    });
+  let pollLock: { release(): Promise<void> } | undefined;
   const run = async () => {
+    // Telegram gives updates to one poller: with several instances on one database, the one that
+    // holds the lock polls, and the others refuse (webhook mode is the way to scale). They stand
+    // by, and take over if the holder goes away.
+    let told = false;
+    while (!stopped && !(pollLock = await store.acquireLock('telegram-poll').catch(() => undefined))) {
+      if (!told) log.error({}, 'telegram polling not started: another instance holds the poll (set TELEGRAM_MODE=webhook to run several instances); standing by');
+      told = true;
+      await pause(30_000);
+    }
     // bot.start gives up on a bad token or a second poller (409); keep trying, slowly, and say why.
     while (!stopped) {
       try {
@@ -86,10 +101,7 @@ export function setUpTelegram(app: FastifyInstance, services: Services, queue: I
       } catch (err) {
         if (stopped) return;
         log.error({ err: { message: (err as Error).message } }, 'telegram polling stopped; restarting in 10 s');
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 10_000);
-          wakeUp = () => (clearTimeout(timer), resolve());
-        });
+        await pause(10_000);
       }
     }
   };
@@ -104,6 +116,7 @@ export function setUpTelegram(app: FastifyInstance, services: Services, queue: I
       wakeUp();
       if (bot.isRunning()) await bot.stop().catch(() => undefined);
       await polling;
+      await pollLock?.release();
     },
   };
 }

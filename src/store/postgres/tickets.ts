@@ -1,0 +1,115 @@
+/**
+ * Tickets: the queue, one ticket, a user's tickets, statistics.
+ */
+import type { Store, TicketFilter, TicketRecord, TicketStatus, Tx } from '../store.ts';
+import { json, type PgContext, type Sql } from './connection.ts';
+import { toReferral, toTicket } from './rows.ts';
+
+/** The tickets matching a WHERE clause (over `t`), each with its referrals. */
+export async function ticketsWhere(q: Sql, where: string, args: unknown[], tail = ''): Promise<TicketRecord[]> {
+  const rows = await q.rows(`SELECT t.* FROM tickets t WHERE ${where} ${tail}`, args);
+  if (rows.length === 0) return [];
+  const referrals = await q.rows('SELECT * FROM referrals WHERE ticket_ref = ANY($1::text[]) ORDER BY created_at, agency', [rows.map((r) => r.ref as string)]);
+  return rows.map((r) => toTicket(r, referrals.filter((x) => x.ticket_ref === r.ref).map(toReferral)));
+}
+
+/** The WHERE clause of a ticket filter (without its limit); parameters numbered from $1. */
+function filterSql(f: TicketFilter): { where: string; args: unknown[] } {
+  const where: string[] = ['true'];
+  const args: unknown[] = [];
+  const arg = (v: unknown) => (args.push(v), `$${args.length}`);
+  if (f.status === 'open') where.push(`t.status <> 'closed'`);
+  else if (f.status) where.push(`t.status = ${arg(f.status)}`);
+  if (f.priority) where.push(`t.priority = ${arg(f.priority)}`);
+  if (f.caseType) where.push(`t.case_type = ${arg(f.caseType)}`);
+  if (f.language) where.push(`t.language = ${arg(f.language)}`);
+  if (f.channel) where.push(`t.channel = ${arg(f.channel)}`);
+  if (f.assignee) where.push(`t.assignee = ${arg(f.assignee)}`);
+  if (f.agency) where.push(`EXISTS (SELECT 1 FROM referrals r WHERE r.ticket_ref = t.ref AND r.agency = ${arg(f.agency)})`);
+  return { where: where.join(' AND '), args };
+}
+
+/** The {@link Tx} methods of tickets. */
+export function ticketsTx(q: Sql): Pick<Tx, 'getTicket' | 'ticketsOfUser' | 'insertTicket' | 'updateAssessment' | 'updateTicketWork' | 'setReporterUpdate' | 'setReporterLeft'> {
+  return {
+    getTicket: async (ref) => (await ticketsWhere(q, 't.ref = $1', [ref]))[0],
+    ticketsOfUser: async (channel, userId) => ticketsWhere(q, 't.channel = $1 AND t.user_id = $2', [channel, userId], 'ORDER BY t.created_at DESC'),
+    insertTicket: async (t) => {
+      await q.run(
+        `INSERT INTO tickets (ref, session_id, channel, user_id, language, role, answers, indicators, case_type, priority, basis, created_at, updated_at, conversation_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)`,
+        [t.ref, t.sessionId, t.channel, t.userId, t.language, t.role, json(t.answers), json(t.indicators), t.caseType, t.priority, t.basis, q.now(), t.conversationId ?? null],
+      );
+    },
+    updateAssessment: async (ref, a) => {
+      await q.run('UPDATE tickets SET language = $1, role = $2, answers = $3, indicators = $4, case_type = $5, priority = $6, basis = $7, updated_at = $8 WHERE ref = $9', [
+        a.language,
+        a.role,
+        json(a.answers),
+        json(a.indicators),
+        a.caseType,
+        a.priority,
+        a.basis,
+        q.now(),
+        ref,
+      ]);
+    },
+    updateTicketWork: async (ref, p) => {
+      const sets: string[] = [];
+      const args: unknown[] = [];
+      const set = (column: string, v: unknown) => (args.push(v), sets.push(`${column} = $${args.length}`));
+      if (p.status !== undefined) set('status', p.status);
+      if (p.outcome !== undefined) set('outcome', p.outcome);
+      if (p.assignee !== undefined) set('assignee', p.assignee);
+      if (p.duplicateOf !== undefined) set('duplicate_of', p.duplicateOf);
+      args.push(q.now(), ref);
+      const now = `$${args.length - 1}`;
+      await q.run(`UPDATE tickets SET ${[...sets, `first_action_at = COALESCE(first_action_at, ${now})`, `updated_at = ${now}`].join(', ')} WHERE ref = $${args.length}`, args);
+    },
+    setReporterUpdate: async (ref, updated) => {
+      await q.run('UPDATE tickets SET updated_by_reporter_at = $1 WHERE ref = $2', [updated ? q.now() : null, ref]);
+    },
+    setReporterLeft: async (channel, userId, left) => {
+      if (left) await q.run('UPDATE tickets SET reporter_left_at = $1 WHERE channel = $2 AND user_id = $3', [q.now(), channel, userId]);
+      else await q.run('UPDATE tickets SET reporter_left_at = NULL WHERE channel = $1 AND user_id = $2 AND reporter_left_at IS NOT NULL', [channel, userId]);
+    },
+  };
+}
+
+/** The {@link Store} methods of tickets. */
+export function ticketsStore(c: PgContext): Pick<Store, 'getTicket' | 'listTickets' | 'countByStatus' | 'ticketFacts'> {
+  return {
+    async getTicket(ref) {
+      return (await ticketsWhere(c.sql, 't.ref = $1', [ref]))[0];
+    },
+    async listTickets(f) {
+      const { where, args } = filterSql(f);
+      return ticketsWhere(c.sql, where, args, `ORDER BY t.priority ASC, t.created_at ASC LIMIT ${Math.min(f.limit ?? 200, 1000)}`);
+    },
+    async countByStatus(f) {
+      const { where, args } = filterSql({ ...f, status: undefined });
+      const counts: Record<TicketStatus, number> = { new: 0, triaged: 0, in_progress: 0, referred: 0, closed: 0 };
+      for (const r of await c.sql.rows(`SELECT t.status, COUNT(*) AS n FROM tickets t WHERE ${where} GROUP BY t.status`, args)) counts[r.status as TicketStatus] = r.n as number;
+      return counts;
+    },
+    async ticketFacts(since, agency) {
+      const rows = await c.sql.rows(
+        `SELECT t.ref, t.created_at, t.case_type, t.priority, t.status, t.first_action_at,
+                COALESCE((SELECT json_agg(r.agency) FROM referrals r WHERE r.ticket_ref = t.ref), '[]'::json) AS agencies
+         FROM tickets t WHERE t.created_at >= $1
+         ${agency ? 'AND EXISTS (SELECT 1 FROM referrals r WHERE r.ticket_ref = t.ref AND r.agency = $2)' : ''}
+         ORDER BY t.created_at`,
+        agency ? [since, agency] : [since],
+      );
+      return rows.map((r) => ({
+        ref: r.ref as string,
+        createdAt: r.created_at as string,
+        caseType: r.case_type as string,
+        priority: r.priority as string,
+        status: r.status as TicketStatus,
+        firstActionAt: (r.first_action_at as string | null) ?? null,
+        agencies: r.agencies as string[],
+      }));
+    },
+  };
+}
