@@ -29,6 +29,7 @@ import { CareService } from './care/care-service.ts';
 import { CareOverdue } from './care/care-overdue.ts';
 import { RepatriationService } from './repatriation/repatriation-service.ts';
 import { MatchingService } from './matching/matching-service.ts';
+import { MonitoringService } from './monitoring/monitoring-service.ts';
 // The services routes call instead of the store (issue 11).
 import { AccessService } from './access/access.ts';
 import { AlertDestinations } from './alerts/alert-destinations.ts';
@@ -66,6 +67,8 @@ export interface Services {
   repatriation: RepatriationService;
   /** Matching reports of the same person (issue 15). */
   matching: MatchingService;
+  /** The monitoring report's figures (issue 15). */
+  monitoring: MonitoringService;
   /** Exercises and scorecards; only in the training workspace (TRAINING=on). */
   training?: TrainingService;
   clock: Clock;
@@ -147,6 +150,7 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
     careOverdue,
     repatriation,
     matching,
+    monitoring: new MonitoringService(store, definitions.services.kinds),
     clock,
     access: new AccessService(store),
     tickets: new TicketQueries(store),

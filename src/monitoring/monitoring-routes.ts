@@ -9,7 +9,7 @@ import { ALL_AGENCIES } from '../access/access.ts';
 import { type Dashboard, requirePermission, sendPage, staffOf, viewOf } from '../dashboard/dashboard-context.ts';
 import { toCsv } from '../dashboard/csv.ts';
 import type { MonitoringFigures } from './figures.ts';
-import { MonitoringService, type Period, periodOf } from './monitoring-service.ts';
+import { type Period, periodOf } from './monitoring-service.ts';
 import { monitoringView, printableReport } from './monitoring-view.ts';
 
 const minutes = (ms: number | null) => (ms === null ? '' : Math.round((ms / 60_000) * 10) / 10);
@@ -33,8 +33,7 @@ export function figureRows(p: Period, f: MonitoringFigures): unknown[][] {
 
 /** Mounts the monitoring routes. */
 export function registerMonitoringRoutes(app: FastifyInstance, d: Dashboard): void {
-  const { store, definitions, clock } = d.services;
-  const monitoring = new MonitoringService(store, definitions.services.kinds);
+  const { definitions, clock, monitoring, audit: auditLog } = d.services;
   const agencyIds = [...definitions.directory.byId.keys()];
 
   /** The period asked for, narrowed to the staff member's agency unless they see all. */
@@ -47,7 +46,7 @@ export function registerMonitoringRoutes(app: FastifyInstance, d: Dashboard): vo
     return { ...p, ...(agency ? { agency } : {}) };
   };
   const audit = (req: FastifyRequest, p: Period, kind: string) =>
-    store.transaction((tx) => tx.audit({ ticketRef: null, actor: `staff:${staffOf(req).user.id}`, action: 'export.monitoring', detail: { kind, from: p.from, to: p.to, agency: p.agency ?? '*' } }));
+    auditLog.record({ ticketRef: null, actor: `staff:${staffOf(req).user.id}`, action: 'export.monitoring', detail: { kind, from: p.from, to: p.to, agency: p.agency ?? '*' } });
 
   app.get('/monitoring', async (req, reply) => {
     const p = periodFor(req);
