@@ -10,7 +10,7 @@
 FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-# better-sqlite3 ships prebuilt binaries for glibc x64 and arm64, so no compiler is needed here.
+# better-sqlite3-multiple-ciphers ships prebuilt binaries inside its npm package for glibc x64 and arm64, so no compiler is needed here.
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # --- Stage 2: what runs. ---

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import pg from 'pg';
 import { postgresBinDir, type PostgresServer, startPostgres } from '../scripts/postgres-server.ts';
 import { lineEvent, startFakeLine } from '../test/fakes/fake-line.ts';

@@ -14,9 +14,13 @@
  *   evidence verify <zip>                              checks an evidence package's hashes ("ok", exit 0)
  *   backup <file>                                      an online copy of the database (docs/operations.md: restore)
  *   db migrate-to <postgres url> [--files-dir <dir>]   copies the SQLite database (and its files) into an empty PostgreSQL, verified
+ *   retention run [--dry-run]                          purges what is past its retention period; prints counts by kind
+ *   db encrypt | db rekey                              encrypts the database, files and secrets with DATABASE_KEY; moves them to NEW_DATABASE_KEY
  */
 import { parseArgs } from 'node:util';
-import { databasePath } from './services.ts';
+import { createServices, databasePath, workspaceDir } from './services.ts';
+import { dbKeyCommand } from './privacy/db-key-cli.ts';
+import { retentionRunCommand } from './privacy/retention-cli.ts';
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './api/tokens-cli.ts';
 import { loadConfig } from './config/env.ts';
 import { alertsGroupsCommand, alertsListCommand, alertsSetCommand } from './alerts/alerts-cli.ts';
@@ -46,6 +50,9 @@ const USAGE = [
   '       npm run cli -- evidence verify <package.zip>',
   '       npm run cli -- backup <new file>',
   '       npm run cli -- db migrate-to <postgres://...> [--files-dir <shared folder>]',
+  '       npm run cli -- retention run [--dry-run]',
+  '       npm run cli -- db encrypt          (DATABASE_KEY set; server stopped)',
+  '       npm run cli -- db rekey            (DATABASE_KEY and NEW_DATABASE_KEY set; server stopped)',
 ].join('\n');
 
 async function main(argv: string[]): Promise<number> {
@@ -65,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
       'webhook-url': { type: 'string' },
       'webhook-secret': { type: 'string' },
       'files-dir': { type: 'string' },
+      'dry-run': { type: 'boolean' },
     },
   });
   // Verifying a package needs no configuration or database: it may run on the receiving side.
@@ -83,10 +91,23 @@ async function main(argv: string[]): Promise<number> {
     console.log(`ok: ${result.tables.reduce((n, t) => n + t.rows, 0)} rows in ${result.tables.length} tables and ${result.files} files moved and verified`);
     return 0;
   }
+  if (positionals[0] === 'retention' && positionals[1] === 'run') {
+    const services = createServices(config);
+    try {
+      return await retentionRunCommand(services.retention, values['dry-run'] === true);
+    } finally {
+      await services.store.close();
+    }
+  }
+  if (positionals[0] === 'db' && ['encrypt', 'rekey'].includes(positionals[1] ?? '')) {
+    // PostgreSQL's encryption at rest is the database server's (disk or TDE); files are sealed the same way.
+    if (config.DATABASE_URL) return (console.error('DATABASE_URL is set: encrypt PostgreSQL at rest on its server (disk encryption); db encrypt is for the SQLite file.'), 2);
+    return dbKeyCommand(config, databasePath(config), workspaceDir(config), positionals[1]);
+  }
   if (positionals[0] === 'backup') {
     // PostgreSQL has its own tools for this, and they are what its operators already use.
     if (config.DATABASE_URL) return (console.error('DATABASE_URL is set: back up PostgreSQL with pg_dump (docs/multi-instance.md).'), 2);
-    return backupCommand(databasePath(config), positionals[1]);
+    return backupCommand(databasePath(config), positionals[1], config.DATABASE_KEY);
   }
   if (positionals[0] === 'token' && ['create', 'list', 'revoke'].includes(positionals[1] ?? '')) {
     return withStore(config, databasePath(config), async (store) => {

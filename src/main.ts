@@ -8,6 +8,8 @@ import { ConfigError, loadConfig } from './config/env.ts';
 import { DefinitionError, formatProblem } from './core/errors.ts';
 import { startupWarnings } from './startup-warnings.ts';
 import { installShutdown } from './ops/shutdown.ts';
+import { DatabaseKeyError } from './store/sqlite/cipher.ts';
+import { scheduleRetention } from './privacy/retention.ts';
 import { storeReady } from './store/open-store.ts';
 
 /** How often overdue referrals are looked for. */
@@ -51,19 +53,22 @@ try {
   };
   const escalationTimer = setInterval(escalate, ESCALATION_TICK_MS);
   void escalate();
+  // Retention (issue 14): what is past its period goes, a minute after start and then daily.
+  const retention = scheduleRetention(services.retention, app.log);
   // SIGTERM/SIGINT: finish what is in flight, within SHUTDOWN_TIMEOUT_MS, then close the database.
   installShutdown({
     log: app.log,
     deadlineMs: config.SHUTDOWN_TIMEOUT_MS,
     steps: [
       { name: 'escalation', run: async () => (clearInterval(escalationTimer), await ticking) },
+      { name: 'retention', run: () => retention.stop() },
       { name: 'server and channels', run: () => app.close() },
       { name: 'database', run: () => services.store.close() },
     ],
     onDeadline: () => services.store.close(),
   });
 } catch (err) {
-  if (err instanceof ConfigError) console.error(err.message);
+  if (err instanceof ConfigError || err instanceof DatabaseKeyError) console.error(err.message);
   else if (err instanceof DefinitionError) console.error(`The definitions have problems (run npm run check):\n${err.problems.map(formatProblem).join('\n')}`);
   else throw err;
   process.exit(1);

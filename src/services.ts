@@ -17,6 +17,10 @@ import { LlmClient } from './llm/llm-client.ts';
 import { StoryExtractor } from './llm/extract.ts';
 import { TicketAssist } from './llm/ticket-assist.ts';
 import { fileTranscriber, takesVoiceNotes } from './llm/voice-note.ts';
+import { deriveKey } from './privacy/keys.ts';
+import { PrivacyActions } from './privacy/privacy-actions.ts';
+import { Retention } from './privacy/retention.ts';
+import { retentionPeriods } from './privacy/retention-env.ts';
 import { FileStore } from './store/file-store.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
@@ -71,6 +75,10 @@ export interface Services {
   monitoring: MonitoringService;
   /** Exercises and scorecards; only in the training workspace (TRAINING=on). */
   training?: TrainingService;
+  /** Legal hold and erasure (issue 14). */
+  privacy: PrivacyActions;
+  /** The retention purge (issue 14); main runs it daily, the CLI on demand. */
+  retention: Retention;
   clock: Clock;
   /** Who may see which tickets, transcripts and files (staff and API tokens alike). */
   access: AccessService;
@@ -107,8 +115,9 @@ export function databasePath(config: Pick<Config, 'DATA_DIR' | 'TRAINING'>): str
 export function createServices(config: Config, clock: Clock = systemClock): Services {
   const definitions = loadDefinitions(config.FLOWS_DIR, config.LOCALES_DIR);
   const store = openStore(config, clock, databasePath(config));
-  // Several instances share FILES_DIR; one keeps its files in its workspace.
-  const files = new FileStore(config.FILES_DIR ?? workspaceDir(config));
+  // Several instances share FILES_DIR; one keeps its files in its workspace. With DATABASE_KEY the
+  // files are encrypted under a key derived from it (issue 14).
+  const files = new FileStore(config.FILES_DIR ?? workspaceDir(config), config.DATABASE_KEY ? deriveKey(config.DATABASE_KEY, 'files') : undefined);
   const llm = new LlmClient(config, store, { clock });
   const alerts = new AgencyAlerts({ config, translations: definitions.translations, dictionary: definitions.flows.dictionary, staffLanguages: definitions.staffLanguages, clock });
   const extractor = new StoryExtractor(llm, definitions.flows.dictionary);
@@ -122,6 +131,7 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
     ...definitions,
     lexicon: new TranslationLexicon(definitions.translations),
     maxTextLength: config.MAX_TEXT_LENGTH,
+    privacy: { unticketedDays: config.RETENTION_UNTICKETED_DAYS, closedDays: config.RETENTION_CLOSED_TRANSCRIPT_DAYS },
     deleteFiles: (paths) => files.delete(paths),
     alerts,
     // After every change of a ticket's answers: its services, then its matching keys.
@@ -132,6 +142,7 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
   const actions = new TicketActions(store, definitions.directory, clock, { alerts, updates });
   const escalation = new EscalationService({ store, alerts, targets: targetsFrom(config), also: [careOverdue] });
   const training = config.TRAINING ? createTraining(config, { store, conversation, definitions, clock }) : undefined;
+  const assist = new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id));
   const audit = new AuditLog(store);
   return {
     config,
@@ -144,7 +155,9 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
     escalation,
     llm,
     ...(training ? { training } : {}),
-    assist: new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id)),
+    assist,
+    privacy: new PrivacyActions({ store, files, forget: () => assist.forget() }),
+    retention: new Retention({ store, files, periods: retentionPeriods(config), clock }),
     extractor,
     care,
     careOverdue,
@@ -158,7 +171,7 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
     staff: new StaffService(store, definitions.directory, audit),
     tokens: new ApiTokens(store, audit, clock, config.API_TOKEN_DAYS),
     alertDestinations: new AlertDestinations(store, config),
-    evidence: new EvidenceExporter({ store, files, directory: definitions.directory, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock }),
+    evidence: new EvidenceExporter({ store, files, directory: definitions.directory, translations: definitions.translations, dictionary: definitions.flows.dictionary, clock, training: config.TRAINING }),
     polled: new PolledDelivery(store),
   };
 }

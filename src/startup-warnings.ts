@@ -9,6 +9,11 @@ import type { Store } from './store/store.ts';
 /** The warnings for a configuration and the alert destinations in the store. */
 export async function startupWarnings(config: Config, store: Store, agencyIds: readonly string[]): Promise<string[]> {
   const out: string[] = [];
+  if (!config.DATABASE_KEY && config.NODE_ENV === 'production') {
+    out.push(
+      '!!! DATABASE_KEY IS NOT SET: the database, its WAL, stored photos and webhook secrets are PLAINTEXT on disk. Anyone who copies the disk or a backup reads what victims wrote. Set DATABASE_KEY (openssl rand -hex 32) and run `npm run cli -- db encrypt` with the server stopped (README, "Privacy and data protection").',
+    );
+  }
   if (config.SIMULATOR && config.NODE_ENV === 'production') {
     out.push('The simulator is ON in production (SIMULATOR=on): anyone who reaches this server can file tickets through /api/sim/messages. Set SIMULATOR=off unless you mean it.');
   }

@@ -1,6 +1,6 @@
 /** The outbox dispatcher with a scripted sender over a real store: retries, giving up, order. */
 import { mkdtempSync, rmSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

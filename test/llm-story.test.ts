@@ -287,6 +287,28 @@ describe('a story in Khmer', () => {
     expect(model.chats()).toHaveLength(1);
   });
 
+  it('a number or words are confirmed with "right": a number is stored as a number', async () => {
+    const user = 'story-km-9';
+    expect(question(await say(user, { text: 'សួស្តី' }))?.expects?.key).toBe('in_danger_now');
+    await say(user, { choice: 'no' });
+    await say(user, { choice: 'missing' });
+    await say(user, { choice: 'skip' });
+    await say(user, { choice: 'skip' });
+    await say(user, { choice: 'KH' });
+    expect(question(await say(user, { choice: 'KH' }))?.expects?.key).toBe('family_signs');
+    // "My younger brother is 17. He went to work in Sihanoukville and they want money to let him go."
+    const story = 'ប្អូនប្រុសខ្ញុំអាយុ ១៧ ឆ្នាំ។ គាត់ទៅធ្វើការនៅក្រុងព្រះសីហនុ ហើយគេទាមទារលុយដើម្បីដោះលែងគាត់។';
+    model.respond = () => ({ danger: false, answers: [{ key: 'missing_age', value: '17', evidence: 'អាយុ ១៧ ឆ្នាំ' }, { key: 'relationship', value: 'ប្អូនប្រុស', evidence: 'ប្អូនប្រុសខ្ញុំ' }] });
+    let q = question(await say(user, { text: story }))!;
+    expect(q.expects?.key).toBe('missing_age');
+    expect(q.choices?.map((c) => c.id)).toEqual(['right', 'wrong']);
+    expect(q.choices?.map((c) => c.label)).toEqual([km('story.right'), km('story.wrong')]);
+    q = question(await say(user, { choice: 'right' }))!;
+    expect(q.expects?.key).toBe('relationship');
+    await say(user, { choice: 'right' });
+    expect(await answers(user)).toMatchObject({ missing_age: 17, relationship: 'ប្អូនប្រុស' });
+  });
+
   it('sends no name of the conversation to the model', async () => {
     const user = 'story-km-8';
     expect(question(await say(user, { text: 'សួស្តី' }))?.expects?.key).toBe('in_danger_now');

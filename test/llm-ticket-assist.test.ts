@@ -2,6 +2,7 @@
  * Translation for staff and the case summary (issue 13 items 3 and 4), over real HTTP against the
  * fake model server: a Khmer report, read in English on the ticket page; a staff message written in
  * English goes out in Khmer only after the staff member saw the translation and pressed send.
+ * Ticket pages are opened with `?personal=1`: their personal details shown (issue 14).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../src/conversation/reply.ts';
@@ -52,7 +53,7 @@ afterAll(async () => {
 
 describe('the ticket page with translate and summary on', () => {
   it('shows the reporter\'s words beside their machine translation, and a marked summary', async () => {
-    const page = await staff.get(`/staff/tickets/${ref}`);
+    const page = await staff.get(`/staff/tickets/${ref}?personal=1`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('machine translation');
     expect(page.text).toContain(KM_EN[0]![0]);
@@ -72,7 +73,7 @@ describe('the ticket page with translate and summary on', () => {
 
   it('asks the model into the staff member\'s language, with the schema, and caches what it translated', async () => {
     const before = fake.chats().length;
-    await staff.get(`/staff/tickets/${ref}`);
+    await staff.get(`/staff/tickets/${ref}?personal=1`);
     // Same messages, same answers: nothing asked again.
     expect(fake.chats().length).toBe(before);
     const tr = fake.chats().find((h) => h.body.response_format?.json_schema?.name === 'translations')!;
@@ -84,12 +85,12 @@ describe('the ticket page with translate and summary on', () => {
     const summaries = () => fake.chats().filter((h) => h.body.response_format?.json_schema?.name === 'case_summary').length;
     const before = summaries();
     await server.sim({ user, text: 'ខ្ញុំនៅតែនៅទីនេះ' });
-    await staff.get(`/staff/tickets/${ref}`);
+    await staff.get(`/staff/tickets/${ref}?personal=1`);
     expect(summaries()).toBe(before + 1);
   });
 
   it('translates a staff message for checking; the reporter receives it in Khmer only after send', async () => {
-    await staff.get(`/staff/tickets/${ref}`);
+    await staff.get(`/staff/tickets/${ref}?personal=1`);
     const check = await staff.post(`/staff/tickets/${ref}/assist/draft`, { message: 'Are you safe now?' });
     expect(check.status).toBe(200);
     expect(check.text).toContain('តើអ្នកមានសុវត្ថិភាពឥឡូវនេះទេ?');
@@ -109,7 +110,7 @@ describe('the ticket page with translate and summary on', () => {
     const bytes = Buffer.from('OggS\0\x02voice-note', 'latin1');
     const file = await server.services.files.save(bytes, 'audio/ogg', null);
     await server.services.conversation.handle({ channel: 'sim', userId: user, eventId: 'voice-1', messageId: 'voice-1', content: { type: 'media', file } }, { synchronous: true });
-    const page = await staff.get(`/staff/tickets/${ref}`);
+    const page = await staff.get(`/staff/tickets/${ref}?personal=1`);
     expect(page.text).toMatch(/Voice note, transcribed by machine:<\/span> ខ្ញុំនៅកំពង់ផែ ជួយខ្ញុំផង/);
     expect(page.text).toMatch(/<audio controls preload="none" src="\/staff\/tickets\/[^"]+\/attachments\/[^"]+"><\/audio>/);
     expect(page.text).toContain(`SHA-256: <code>${file.sha256}</code>`);
@@ -138,7 +139,7 @@ describe('the ticket page with translate and summary on', () => {
     expect(page.text).toMatch(/Translation for staff<\/td><td><strong class="paused">paused until/);
     expect(page.text).toContain('unusable answer');
     // Paused: the ticket page still opens, with the originals.
-    const ticket = await staff.get(`/staff/tickets/${ref}`);
+    const ticket = await staff.get(`/staff/tickets/${ref}?personal=1`);
     expect(ticket.status).toBe(200);
   });
 });
@@ -153,7 +154,7 @@ describe('with LLM_FEATURES empty', () => {
       await addStaff(off, 'pim', 'admin', undefined, 'en');
       const c = new StaffClient(off.url);
       await c.login('pim');
-      const page = await c.get(`/staff/tickets/${r}`);
+      const page = await c.get(`/staff/tickets/${r}?personal=1`);
       expect(page.status).toBe(200);
       expect(page.text).not.toContain('machine translation');
       expect((await c.get('/staff/admin')).text).toContain('nothing is ever sent to a model');
@@ -191,7 +192,7 @@ describe('with redaction on', () => {
       await addStaff(s, 'dao', 'admin', undefined, 'th');
       const c = new StaffClient(s.url);
       await c.login('dao');
-      const page = await c.get(`/staff/tickets/${r}`);
+      const page = await c.get(`/staff/tickets/${r}?personal=1`);
       expect(model.chats().length).toBeGreaterThanOrEqual(2);
       const sent = model.chats().map((h) => userText(h)).join('\n');
       for (const secret of ['Sokha', 'Chan', 'AB1234567', '81 234 5678']) expect(sent).not.toContain(secret);
@@ -218,7 +219,7 @@ describe('a model that hangs', () => {
       const c = new StaffClient(s.url);
       await c.login('som');
       const started = Date.now();
-      const page = await c.get(`/staff/tickets/${r}`);
+      const page = await c.get(`/staff/tickets/${r}?personal=1`);
       expect(Date.now() - started).toBeLessThan(800 + 1000);
       expect(page.status).toBe(200);
       expect(page.text).toContain('The language model did not answer');

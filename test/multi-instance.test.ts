@@ -5,7 +5,8 @@
  * Then one instance is killed in the middle of the load: the other finishes its chats once their
  * leases run out. And an overdue referral is escalated once, however many instances look.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -16,6 +17,8 @@ import { lineEnv, postLine, startChannelApp, waitFor } from './helpers/channel-a
 import { freshDatabase, postgresUrl } from './helpers/postgres.ts';
 import { type ServerProcess, spawnServer } from './helpers/process.ts';
 import { type RoundRobin, startRoundRobin } from './helpers/round-robin.ts';
+import type { TestServer } from './helpers/server.ts';
+import { FISHING_BOAT, PNG_BASE64, ticketFrom } from './helpers/staff.ts';
 
 /** Short leases, so that the test of a dead instance waits seconds, not the default 30. */
 const LEASE_MS = 2000;
@@ -54,7 +57,7 @@ describe.skipIf(!postgresUrl)('several instances on one PostgreSQL', () => {
   const env = () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'tangrod-instance-'));
     dirs.push(dataDir);
-    return { ...lineEnv(fake.origin), DATABASE_URL: db.url, DATABASE_LEASE_MS: String(LEASE_MS), DATABASE_POOL_SIZE: '8', FILES_DIR: shared, DATA_DIR: dataDir, SIMULATOR: 'off', LOG_LEVEL: 'warn' };
+    return { ...lineEnv(fake.origin), DATABASE_URL: db.url, DATABASE_LEASE_MS: String(LEASE_MS), DATABASE_POOL_SIZE: '8', FILES_DIR: shared, DATA_DIR: dataDir, SIMULATOR: 'on', SIMULATOR_USER_PER_MINUTE: '100000', SIMULATOR_ADDRESS_PER_MINUTE: '100000', LOG_LEVEL: 'warn' };
   };
   const start = async () => {
     const s = await spawnServer(env(), { waitMs: 30_000 });
@@ -123,7 +126,7 @@ describe.skipIf(!postgresUrl)('several instances on one PostgreSQL', () => {
       async () =>
         (await count(`SELECT COUNT(*) AS n FROM inbound_events WHERE channel = 'line'`)) >= events &&
         (await count('SELECT COUNT(*) AS n FROM inbox')) === 0 &&
-        (await count(`SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'`)) === 0,
+        (await count(`SELECT COUNT(*) AS n FROM outbox WHERE channel = 'line' AND status = 'pending'`)) === 0,
       ms,
       'every event handled and every reply sent',
     );
@@ -169,6 +172,23 @@ describe.skipIf(!postgresUrl)('several instances on one PostgreSQL', () => {
     await expectChats(chats);
     expect(await count('SELECT COUNT(*) AS n FROM tickets')).toBe(200);
   }, 240_000);
+
+  it('a screening whose messages go to both instances, with a photo: one ticket, the file in the shared folder with its hash', async () => {
+    // The simulator's HTTP API through the proxy: each message of the screening goes to the next instance.
+    const viaProxy = {
+      async sim(body: unknown) {
+        const res = await fetch(`${proxy.url}/api/sim/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        return { status: res.status, body: await res.json() };
+      },
+    } as unknown as TestServer;
+    const ref = await ticketFrom(viaProxy, 'photo-user', { ...FISHING_BOAT, evidence: { image: { name: 'boss.png', mime: 'image/png', base64: PNG_BASE64 } } });
+    const rows = (await sql.query('SELECT path, sha256 FROM attachments WHERE ticket_ref = $1', [ref])).rows as { path: string; sha256: string }[];
+    expect(rows).toHaveLength(1);
+    expect(createHash('sha256').update(readFileSync(path.join(shared, rows[0]!.path))).digest('hex')).toBe(createHash('sha256').update(Buffer.from(PNG_BASE64, 'base64')).digest('hex'));
+    expect(await count(`SELECT COUNT(*) AS n FROM tickets WHERE channel = 'sim'`)).toBe(1);
+    // Nothing another instance needs is in an instance's own DATA_DIR.
+    for (const d of dirs) expect(existsSync(path.join(d, 'files'))).toBe(false);
+  }, 120_000);
 
   it('one instance killed in the middle of the load: the other finishes its chats once the leases run out', async () => {
     const chats = Array.from({ length: 60 }, (_, i) => `U${String(1000 + i).padStart(32, 'f')}`);

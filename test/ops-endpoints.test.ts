@@ -2,7 +2,7 @@
  * The operator's endpoints over real HTTP: /healthz, /readyz (and what makes it say "not ready"),
  * /metrics (who may read it, and that its counters follow what the bot does).
  */
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { databasePath } from '../src/services.ts';
 import { channelRuntime } from '../src/channels/channels.ts';

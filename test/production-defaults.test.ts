@@ -61,6 +61,8 @@ describe('simulator defaults under NODE_ENV=production', () => {
       const warnings = lines.filter((l) => l.level === 40).map((l) => l.msg);
       expect(warnings.some((w) => w.includes('The simulator is ON in production'))).toBe(true);
       expect(warnings.some((w) => w.includes('No agency has an alert destination and no ESCALATION_* fallback is set'))).toBe(true);
+      // No DATABASE_KEY in production: said loudly (issue 14).
+      expect(warnings.some((w) => w.startsWith('!!! DATABASE_KEY IS NOT SET'))).toBe(true);
 
       await fetch(`http://127.0.0.1:${port}/api/sim/messages?user=Somchai-0812345678`);
       await waitFor(() => out.includes('request completed'), 5000, 'the request log');

@@ -4,6 +4,7 @@
  * Myanmar embassy) from the same chat. Each agency's staff see only their own case, whatever the
  * way in: the ticket page (with its transcript), the JSON API, the CSV export and the evidence
  * package. Item 18: an agency that declined (or transferred) no longer sees what arrives after that.
+ * Ticket pages are opened with `?personal=1`: their personal details shown (issue 14).
  */
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,14 +66,14 @@ describe('two reports from one chat (issue 10 item 1)', () => {
   });
 
   it('each ticket page shows only its own report: reference, summary, words and files', async () => {
-    const labourPage = await labour.get(`/staff/tickets/${wages}`);
+    const labourPage = await labour.get(`/staff/tickets/${wages}?personal=1`);
     expect(labourPage.status).toBe(200);
     expect(labourPage.text).toContain(WAGES_WORDS);
     expect(labourPage.text).not.toContain(boat);
     expect(labourPage.text).not.toContain(BOAT_WORDS);
     expect(labourPage.text).not.toContain('boat-contract');
 
-    const policePage = await police.get(`/staff/tickets/${boat}`);
+    const policePage = await police.get(`/staff/tickets/${boat}?personal=1`);
     expect(policePage.status).toBe(200);
     expect(policePage.text).toContain(BOAT_WORDS);
     expect(policePage.text).not.toContain(wages);
@@ -109,7 +110,7 @@ describe('two reports from one chat (issue 10 item 1)', () => {
   });
 
   it('the evidence package holds only its own report', async () => {
-    await labour.get(`/staff/tickets/${wages}`);
+    await labour.get(`/staff/tickets/${wages}?personal=1`);
     const doeZip = await labour.postBytes(`/staff/tickets/${wages}/evidence`, { destination: 'th-doe-1694' });
     expect(doeZip.status).toBe(200);
     const doeFiles = unzipSync(new Uint8Array(doeZip.bytes));
@@ -119,7 +120,7 @@ describe('two reports from one chat (issue 10 item 1)', () => {
     expect(doeText).not.toContain(boat);
     expect(doeText).not.toContain(BOAT_WORDS);
 
-    await policeLead.get(`/staff/tickets/${boat}`);
+    await policeLead.get(`/staff/tickets/${boat}?personal=1`);
     const atpZip = await policeLead.postBytes(`/staff/tickets/${boat}/evidence`, { destination: 'th-police-atp' });
     const atpFiles = unzipSync(new Uint8Array(atpZip.bytes));
     const atpManifest = JSON.parse(strFromU8(atpFiles['manifest.json']!)) as Manifest;
@@ -135,17 +136,17 @@ describe('an answer to staff of an earlier report', () => {
     const first = replies.find((r) => r.ticket)!.ticket!.ref;
     // A new report starts; before it has a ticket, staff of the first case write.
     await server.sim({ user, text: '/start' });
-    await police.get(`/staff/tickets/${first}`);
+    await police.get(`/staff/tickets/${first}?personal=1`);
     expect((await police.post(`/staff/tickets/${first}/message`, { message: 'Are you still on the boat?' })).status).toBe(303);
     const res = await server.sim({ user, text: 'No, I got off at the pier last night' });
     expect(res.body.replies[0]!.text).toContain(first);
-    expect((await police.get(`/staff/tickets/${first}`)).text).toContain('I got off at the pier');
+    expect((await police.get(`/staff/tickets/${first}?personal=1`)).text).toContain('I got off at the pier');
     // The new report goes on with its own question, and its ticket will not carry the answer.
     expect(res.body.replies.at(-1)!.expects).toBeDefined();
     const next = await playScript(server, user, 'no', UNPAID);
     const second = next.replies.find((r) => r.ticket)!.ticket!.ref;
     expect(second).not.toBe(first);
-    const page = await labour.get(`/staff/tickets/${second}`);
+    const page = await labour.get(`/staff/tickets/${second}?personal=1`);
     expect(page.status).toBe(200);
     expect(page.text).not.toContain('I got off at the pier');
     expect(page.text).not.toContain(first);
@@ -157,7 +158,7 @@ describe('an agency that declined a referral (issue 10 item 18)', () => {
     const user = 'declined-later';
     const { replies } = await playScript(server, user, 'hello', { ...UNPAID, contact_ok: { choice: 'yes' } } as Record<string, ScriptAnswer>);
     const ref = replies.find((r) => r.ticket)!.ticket!.ref;
-    await labour.get(`/staff/tickets/${ref}`);
+    await labour.get(`/staff/tickets/${ref}?personal=1`);
     expect((await labour.post(`/staff/tickets/${ref}/referral`, { decision: 'declined', reason: 'not a labour case' })).status).toBe(303);
     // Later, the reporter writes to the case and sends a photo.
     await new Promise((r) => setTimeout(r, 5));
@@ -168,7 +169,7 @@ describe('an agency that declined a referral (issue 10 item 18)', () => {
     const row = queue.text.split('<tr').find((r) => r.includes(ref)) ?? '';
     expect(row).toContain(ref);
     expect(row).not.toContain('reporter-update');
-    const page = await labour.get(`/staff/tickets/${ref}`);
+    const page = await labour.get(`/staff/tickets/${ref}?personal=1`);
     expect(page.status).toBe(200);
     expect(page.text).not.toContain('moved us to a boat');
     // Opening it does not mark the new message as seen for those who can read it.
@@ -182,7 +183,7 @@ describe('an agency that declined a referral (issue 10 item 18)', () => {
     const admin = new StaffClient(server.url);
     await addStaff(server, 'root-18', 'admin');
     await admin.login('root-18');
-    const full = await admin.get(`/staff/tickets/${ref}`);
+    const full = await admin.get(`/staff/tickets/${ref}?personal=1`);
     expect(full.text).toContain('moved us to a boat');
   });
 });

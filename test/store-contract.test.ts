@@ -528,6 +528,67 @@ const behaviours: Behaviour[] = [
       expect(await store.claimRecipients('line', now, 10, [])).toEqual(['U1']);
     },
   ],
+  // Privacy duties (issue 14).
+  [
+    'legal hold and the reporter\'s erasure request are set and cleared',
+    async (store) => {
+      await store.transaction((tx) => tx.insertTicket(ticket('TR-HOLD')));
+      await store.transaction((tx) => tx.setPrivacyFlags('TR-HOLD', { legalHold: true, erasureRequested: true }));
+      expect(await store.getTicket('TR-HOLD')).toMatchObject({ legalHoldAt: now.toISOString(), erasureRequestedAt: now.toISOString(), erasedAt: null });
+      await store.transaction((tx) => tx.setPrivacyFlags('TR-HOLD', { legalHold: false }));
+      expect(await store.getTicket('TR-HOLD')).toMatchObject({ legalHoldAt: null, erasureRequestedAt: now.toISOString() });
+    },
+  ],
+  [
+    'a purge removes what is past its cutoff (a dry run counts the same and removes nothing); a held ticket keeps its rows',
+    async (store) => {
+      await store.transaction(async (tx) => {
+        for (const ref of ['TR-OLD', 'TR-KEPT']) {
+          await tx.insertTicket(ticket(ref));
+          await tx.addTranscript(`line:${ref}`, 'in', { text: 'words' }, undefined, { conversationId: `c-${ref}` });
+          await tx.updateTicketWork(ref, { status: 'closed', outcome: 'assisted' });
+        }
+        await tx.setPrivacyFlags('TR-KEPT', { legalHold: true });
+        await tx.addTranscript('line:U-none', 'in', { text: 'left half-way' }, undefined, { conversationId: 'c-none' });
+        await tx.saveSession({ id: 'line:U-none', channel: 'line', userId: 'U-none', state: { v: 1, flow: 'entry', node: 'ask_lang', answers: {} } as never });
+      });
+      later(10 * 86_400_000);
+      const cutoff = new Date(now.getTime() - 86_400_000).toISOString();
+      const cutoffs = { closed_transcripts: cutoff, unticketed_conversations: cutoff };
+      const dry = await store.transaction((tx) => tx.purgeExpired(cutoffs, { dryRun: true }));
+      expect(dry.counts).toMatchObject({ closed_transcripts: 1, unticketed_conversations: 1, audit: 0 });
+      expect(await store.transcriptOf('line:U-none')).toHaveLength(1);
+      const real = await store.transaction((tx) => tx.purgeExpired(cutoffs, { dryRun: false }));
+      expect(real.counts).toEqual(dry.counts);
+      expect(await store.ticketTranscript((await store.getTicket('TR-OLD'))!)).toEqual([]);
+      expect(await store.ticketTranscript((await store.getTicket('TR-KEPT'))!)).toHaveLength(1);
+      expect(await store.transcriptOf('line:U-none')).toEqual([]);
+      expect(await store.transaction((tx) => tx.getSession('line:U-none'))).toBeUndefined();
+    },
+  ],
+  [
+    'erasing a ticket leaves a tombstone: answers, transcript, files and notes go, the facts stay',
+    async (store) => {
+      await store.transaction(async (tx) => {
+        await tx.insertTicket(ticket('TR-ERASE'));
+        await tx.addTranscript('line:TR-ERASE', 'in', { text: 'my name is Somchai' }, undefined, { conversationId: 'c-TR-ERASE' });
+        await tx.addAttachment({ id: 'a-erase', sessionId: 'line:TR-ERASE', channel: 'line', messageId: null, name: 'p.png', mime: 'image/png', size: 3, sha256: 'x', path: 'files/a-erase', conversationId: 'c-TR-ERASE' });
+        await tx.linkAttachments('line:TR-ERASE', 'TR-ERASE', 'c-TR-ERASE');
+        await tx.addNote('TR-ERASE', 'staff:s1', 'called Somchai');
+        await tx.updateTicketWork('TR-ERASE', { status: 'closed', outcome: 'assisted' });
+      });
+      const files = await store.transaction((tx) => tx.eraseTicket('TR-ERASE'));
+      expect(files).toEqual(['files/a-erase']);
+      const t = (await store.getTicket('TR-ERASE'))!;
+      expect(t).toMatchObject({ ref: 'TR-ERASE', priority: 'p2', caseType: 'trafficking', status: 'closed', outcome: 'assisted', answers: {} });
+      expect(t.erasedAt).toBeTruthy();
+      expect(await store.attachmentsOf('TR-ERASE')).toEqual([]);
+      expect(await store.notesOf('TR-ERASE')).toEqual([]);
+      expect(await store.ticketTranscript(t)).toEqual([]);
+      expect(await store.transaction((tx) => tx.ticketsOfUser('line', 'U-TR-ERASE'))).toEqual([]);
+      await store.scrub();
+    },
+  ],
 ];
 
 /** The engines: how to open a fresh store of each. */

@@ -142,7 +142,7 @@ describe('Telegram webhook', () => {
     expect(menus).toHaveLength(languages.length + 1);
     expect(menus.map((m) => m.params.language_code ?? null)).toEqual([null, ...languages]);
     for (const m of menus) {
-      expect(m.params.commands.map((c: { command: string }) => c.command)).toEqual(['start', 'help', 'lang', 'status', 'exit']);
+      expect(m.params.commands.map((c: { command: string }) => c.command)).toEqual(['start', 'help', 'lang', 'status', 'privacy', 'delete', 'exit']);
       expect(m.params.commands.every((c: { description: string }) => c.description.length > 0)).toBe(true);
     }
     const th = menus.find((m) => m.params.language_code === 'th');

@@ -95,7 +95,7 @@ describe('a training exercise', () => {
     await page.locator('#ev-dest').selectOption('kh-ncct');
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export package' }).click();
-    expect((await download).suggestedFilename()).toMatch(/^evidence-.*-kh-ncct-.*\.zip$/);
+    expect((await download).suggestedFilename()).toMatch(/^TRAINING-evidence-.*-kh-ncct-.*\.zip$/);
     await page.goto(`${server.url}/staff/tickets/${good}`);
     await page.locator('#note').fill('Victim of forced criminality, not a suspect. Consular help asked for.');
     await page.getByRole('button', { name: 'Add note' }).click();

@@ -8,6 +8,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../src/api/tokens.ts';
+import { loadConfig } from '../src/config/env.ts';
+import { databasePath } from '../src/services.ts';
 import { type FakeLine, startFakeLine } from './fakes/fake-line.ts';
 import { type FakeTelegram, startFakeTelegram } from './fakes/fake-telegram.ts';
 import { type FakeWebhook, startFakeWebhook } from './fakes/fake-webhook.ts';
@@ -66,6 +68,10 @@ describe('the training workspace', () => {
   it('keeps its own database and files under DATA_DIR/training', () => {
     expect(existsSync(path.join(dataDir, 'training', 'tangrod.db'))).toBe(true);
     expect(existsSync(path.join(dataDir, 'tangrod.db'))).toBe(true);
+    // Never the real instances' PostgreSQL or shared files, whatever the environment says.
+    const config = loadConfig({ TRAINING: 'on', DATA_DIR: '/srv/tangrod', DATABASE_URL: 'postgres://tangrod@db/tangrod', FILES_DIR: '/srv/shared-files', SIMULATOR: 'off', SIMULATOR_ALERTS: 'on' });
+    expect(config).toMatchObject({ DATABASE_URL: undefined, FILES_DIR: undefined, SIMULATOR: true, SIMULATOR_ALERTS: false });
+    expect(databasePath(config)).toBe('/srv/tangrod/training/tangrod.db');
   });
 
   it('hides a training ticket from real staff and the real API, and a real ticket from training', async () => {
@@ -91,6 +97,7 @@ describe('the training workspace', () => {
     expect(realQueue.text).toContain(realRef);
     expect(realQueue.text).not.toContain(trainingRef);
     expect(realQueue.text).not.toContain('training-banner');
+    expect(realQueue.text).toContain('badge sim-ticket');
     expect((await realAdmin.get(`/staff/tickets/${trainingRef}`)).status).toBe(404);
     expect((await realAdmin.get('/staff/export.csv?status=all')).text).not.toContain(trainingRef);
     const trainingQueue = await trainer.get('/staff?status=all');
@@ -110,6 +117,9 @@ describe('the training workspace', () => {
     for (const p of ['/staff', `/staff/tickets/${trainingRef}`, '/staff/stats', '/staff/admin', '/staff/tickets/TR-NONE-0000']) {
       expect((await trainer.get(p)).text, p).toContain('Training workspace: every case here is an exercise');
     }
+    // The simulator's "Test" marks would be on every training ticket: the banner says it once.
+    expect((await trainer.get('/staff?status=all')).text).not.toContain('badge sim-ticket');
+    expect((await trainer.get(`/staff/tickets/${trainingRef}`)).text).not.toContain('notice sim-ticket');
     expect(await (await fetch(`${training.url}/sim`)).text()).toContain('TRAINING: this chat plays an exercise');
     expect(await (await fetch(`${real.url}/sim`)).text()).not.toContain('training-banner');
   });

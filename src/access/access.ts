@@ -15,15 +15,29 @@ export interface Viewer {
 }
 
 /** What a role may do beyond seeing its agency's tickets. */
-export type Permission = 'work' | 'assign_others' | 'decide_referral' | 'refer' | 'export_evidence' | 'monitoring' | 'manage_staff' | 'create_tokens' | 'all_agencies';
+export type Permission =
+  | 'work'
+  | 'assign_others'
+  | 'decide_referral'
+  | 'refer'
+  | 'export_evidence'
+  // The monitoring report (issue 15).
+  | 'monitoring'
+  | 'manage_staff'
+  | 'create_tokens'
+  | 'all_agencies'
+  // Privacy (issue 14): a legal hold on a ticket; erasure and access requests.
+  | 'legal_hold'
+  | 'privacy_requests';
 
 const PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
   // Agents work their agency's tickets: claim, status, notes, writing to the reporter, duplicates.
   agent: ['work'],
-  // Supervisors also hand tickets to colleagues, decide where a case goes, and forward its evidence.
-  // The monitoring report (issue 15) is for those who answer for the agency's work: supervisors up.
-  supervisor: ['work', 'assign_others', 'decide_referral', 'refer', 'export_evidence', 'monitoring'],
-  admin: ['work', 'assign_others', 'decide_referral', 'refer', 'export_evidence', 'monitoring', 'manage_staff', 'create_tokens', 'all_agencies'],
+  // Supervisors also hand tickets to colleagues, decide where a case goes, forward its evidence,
+  // put a ticket on legal hold when a criminal case is open, and read the monitoring report (issue 15).
+  supervisor: ['work', 'assign_others', 'decide_referral', 'refer', 'export_evidence', 'monitoring', 'legal_hold'],
+  // Administrators also carry out erasure and access requests (issue 14).
+  admin: ['work', 'assign_others', 'decide_referral', 'refer', 'export_evidence', 'monitoring', 'manage_staff', 'create_tokens', 'all_agencies', 'legal_hold', 'privacy_requests'],
 };
 
 /** Whether a role has a permission. */

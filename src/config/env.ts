@@ -9,6 +9,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { llmEnv, llmRefine } from '../llm/llm-env.ts';
+import { retentionEnv } from '../privacy/retention-env.ts';
 import { databaseEnv } from './database-env.ts';
 
 /** An https:// (or, for tests, http://) origin without a trailing slash: the SDKs append paths themselves. */
@@ -104,6 +105,13 @@ export const envSchema = z.object({
   SIMULATOR_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   API_TOKEN_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   QUEUE_REFRESH_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
+  // Encryption at rest (issue 14): the database, its WAL, stored files and webhook secrets are
+  // encrypted with this key (README, "Privacy and data protection"). Losing it loses the data.
+  DATABASE_KEY: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
+  // Only for `npm run cli -- db rekey`: the key the database moves to.
+  NEW_DATABASE_KEY: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
+  // Retention periods per kind of data, in days (issue 14, src/privacy/retention-env.ts).
+  ...retentionEnv,
   // Language-model assist (issue 13, src/llm/): off unless LLM_FEATURES names a feature.
   ...llmEnv,
   // Training workspace (issue 17, src/training/): its own database and files under
@@ -168,7 +176,7 @@ export function loadConfig(env: Record<string, string | undefined> = readProcess
       result.error.issues.map((issue) => {
         const name = issue.path.join('.') || '(environment)';
         // Secrets are never echoed: the message may end up in a terminal log or a CI transcript.
-        const got = /SECRET|TOKEN|DATABASE_URL/.test(name) && env[name] ? '(hidden)' : JSON.stringify(env[name] ?? null);
+        const got = /SECRET|TOKEN|KEY|DATABASE_URL/.test(name) && env[name] ? '(hidden)' : JSON.stringify(env[name] ?? null);
         return `${name}: ${issue.message} (got ${got})`;
       }),
     );

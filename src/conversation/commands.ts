@@ -5,9 +5,10 @@
 import type { Translations } from '../i18n/locales.ts';
 import { normalize } from '../i18n/lexicon.ts';
 
-export type Command = 'exit' | 'status' | 'lang' | 'help' | 'start';
+export type Command = 'exit' | 'status' | 'lang' | 'help' | 'start' | 'delete' | 'privacy';
 
-const SLASH: Record<string, Command> = { exit: 'exit', stop: 'exit', status: 'status', lang: 'lang', language: 'lang', help: 'help', start: 'start' };
+// /delete and /privacy (issue 14) are slash commands only: a typed "delete" may be an answer.
+const SLASH: Record<string, Command> = { exit: 'exit', stop: 'exit', status: 'status', lang: 'lang', language: 'lang', help: 'help', start: 'start', delete: 'delete', privacy: 'privacy' };
 
 /**
  * A command is a word or two: "/start" with a Telegram deep-link payload (at most 64 characters)

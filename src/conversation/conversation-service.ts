@@ -15,6 +15,7 @@ import { switchFont } from './font-switch.ts';
 import { LanguageChoice } from './language-choice.ts';
 import { MyanmarFonts } from './myanmar-font.ts';
 import { quickExit } from './quick-exit.ts';
+import { isDeleteChoice } from './privacy-commands.ts';
 import type { InboundContent, InboundMessage, Reply } from './reply.ts';
 import { OncePerEvent } from './once-per-event.ts';
 import { ScreeningStep } from './screening-step.ts';
@@ -148,7 +149,8 @@ export class ConversationService {
 
     // A voice note's words count as typed ones: "exit" said aloud leaves too.
     const words = wordsOf(content);
-    const command = words !== undefined ? this.commands.match(words) : undefined;
+    // The quick exit's "delete my data" tap is /delete (issue 14).
+    const command = words !== undefined ? this.commands.match(words) : isDeleteChoice(content) ? 'delete' : undefined;
     if (command === 'exit') {
       // The voice note is no part of any report: its file goes with the exit.
       if (content.type === 'media') ctx.filesToDelete.push(content.file.path);

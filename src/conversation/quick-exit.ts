@@ -5,6 +5,7 @@
  * but nothing more is sent to it (staff messages, case updates) until the person writes again.
  */
 import type { SessionState } from '../flow/types.ts';
+import { deleteChoice } from './delete-choice.ts';
 import type { Reply } from './reply.ts';
 import type { TurnContext } from './turn.ts';
 
@@ -45,5 +46,6 @@ export async function quickExit(ctx: TurnContext): Promise<ExitOutcome> {
   const next = state ? { ...state, ended: true, choosingLanguage: false } : undefined;
   // On LINE the goodbye stays on the screen: it never repeats the reference.
   const text = phoneKeeps ? t('exit_line.closed') : t('exit.closed', { ref: tickets[0]!.ref });
-  return { ...(next ? { state: next } : {}), replies: [{ text }] };
+  // The case stays: the goodbye offers to ask for its deletion (issue 14).
+  return { ...(next ? { state: next } : {}), replies: [{ text, choices: [deleteChoice(translations, state?.lang)] }] };
 }

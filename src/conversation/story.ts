@@ -151,5 +151,6 @@ function readable(dictionary: Dictionary, got: Extraction, story: string): Propo
     .filter((p) => !NOT_PROPOSED.has(p.key) && dictionary[p.key] !== undefined)
     .filter((p) => dictionary[p.key]!.type !== 'text' || (typeof p.value === 'string' && text.includes(squash(p.value))))
     .sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key))
-    .map(({ key, value }) => ({ key, value }));
+    // A number is stored as one, as a typed number is.
+    .map(({ key, value }) => ({ key, value: dictionary[key]!.type === 'number' && typeof value === 'string' ? Number(value) : value }));
 }

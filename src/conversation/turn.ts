@@ -39,6 +39,8 @@ export interface ConversationDeps {
   transcribe?: (file: StoredFile) => Promise<string | undefined>;
   /** Reads stories into proposed answers (the assist's `extract`; story.ts). */
   extractor?: StoryReader;
+  /** The retention periods `/privacy` names, in days (issue 14; 0: kept until staff delete it). */
+  privacy?: { unticketedDays: number; closedDays: number };
 }
 
 /** One inbound event inside its transaction. */

@@ -11,6 +11,7 @@ import { registerAdminRoutes } from './admin-routes.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
 import { createDashboard, type Dashboard, sendPage, setStaff, staffOf } from './dashboard-context.ts';
 import { html } from './html.ts';
+import { registerPrivacyRoutes } from './privacy-routes.ts';
 import { registerQueueRoutes } from './queue-routes.ts';
 import { sameToken } from './staff-auth.ts';
 import { registerStatsRoutes } from './stats-routes.ts';
@@ -116,6 +117,7 @@ function mount(app: FastifyInstance, d: Dashboard): void {
   registerAuthRoutes(app, d);
   registerQueueRoutes(app, d);
   registerTicketPageRoutes(app, d);
+  registerPrivacyRoutes(app, d);
   registerStatsRoutes(app, d);
   registerMonitoringRoutes(app, d);
   registerAdminRoutes(app, d);

@@ -2,7 +2,6 @@
  * The ticket page, its attachments and the staff actions. Every route first asks the access
  * service for the ticket: one outside the staff member's agency is 404, like one that does not exist.
  */
-import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RequestError, requestErrorOf } from '../core/errors.ts';
 import type { EvidenceExport } from '../evidence/evidence-export.ts';
@@ -13,6 +12,8 @@ import { ALL_AGENCIES, asSeenBy, canSee, visibleUntil } from '../access/access.t
 import { actorOf, type Dashboard, formOf, requirePermission, sendPage, staffOf, viewOf } from './dashboard-context.ts';
 import { timingOf } from '../tickets/targets.ts';
 import { ticketView } from './views/ticket-view.ts';
+import { personalHref } from './views/privacy-view.ts';
+import { hidePersonal } from '../privacy/personal-fields.ts';
 import { registerTicketAssistRoutes, ticketAssistParts } from '../llm/ticket-assist-routes.ts';
 import { careParts, registerCareActions } from '../care/care-routes.ts';
 
@@ -40,17 +41,25 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
     return ticket;
   };
 
-  const showTicket = async (req: FastifyRequest<RefParams>, reply: FastifyReply, ticket: TicketRecord, opts: { status?: number; error?: string; done?: string; form?: { action: string; values: Record<string, string> } } = {}) => {
+  const showTicket = async (
+    req: FastifyRequest<RefParams>,
+    reply: FastifyReply,
+    shownTicket: TicketRecord,
+    opts: { status?: number; error?: string; done?: string; form?: { action: string; values: Record<string, string> }; personal?: boolean } = {},
+  ) => {
     const ctx = viewOf(d, req);
     const viewer = staffOf(req).user;
-    const [transcript, attachments, notes, audit, staffList, lastIn] = await Promise.all([
-      access.transcript(viewer, ticket),
-      access.attachments(viewer, ticket),
-      tickets.notes(ticket.ref),
-      auditLog.ofTicket(ticket.ref),
+    const [fullTranscript, attachments, notes, audit, staffList, lastIn] = await Promise.all([
+      access.transcript(viewer, shownTicket),
+      access.attachments(viewer, shownTicket),
+      tickets.notes(shownTicket.ref),
+      auditLog.ofTicket(shownTicket.ref),
       staff.list(),
-      tickets.reporterActivity(ticket),
+      tickets.reporterActivity(shownTicket),
     ]);
+    // Names, numbers, places and photos stay hidden until asked for (issue 14, src/privacy/personal-fields.ts).
+    const personal = { shown: opts.personal === true, href: personalHref(shownTicket.ref, true) };
+    const { ticket, transcript } = personal.shown ? { ticket: shownTicket, transcript: fullTranscript } : hidePersonal(shownTicket, fullTranscript, definitions.flows.dictionary);
     const now = clock();
     // Language-model assist (src/llm/): summary, translations, translate-before-send; nothing when off.
     const assist = await ticketAssistParts(d, ctx, ticket, transcript);
@@ -76,6 +85,7 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
         ...(opts.form ? { form: opts.form } : {}),
         ...assist,
         ...care,
+        personal,
         ...(opts.error ? { error: opts.error } : {}),
         ...(opts.done ? { done: ctx.text.t(`done.${opts.done}`, { defaultValue: '' }) || undefined } : {}),
       }),
@@ -86,13 +96,16 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
   app.get<RefParams>('/tickets/:ref', async (req, reply) => {
     const ticket = await ticketOr404(req);
     const done = (req.query as Record<string, string | undefined>).done;
+    const personal = (req.query as Record<string, string | undefined>).personal === '1';
     // Who looked at a case is recorded; the page shown right after one's own action adds nothing to that.
     // Opening it also marks the reporter's new messages as seen (this page still shows the mark).
     if (!done) {
       // Only someone who can see the reporter's new messages has seen them.
       await actions.recordView(actorOf(req), ticket, Boolean(asSeenBy(staffOf(req).user, ticket).updatedByReporterAt));
     }
-    return showTicket(req, reply, ticket, done && /^[a-z_]{1,30}$/.test(done) ? { done } : {});
+    // Every showing of the personal details is written down, whoever asked and however often.
+    if (personal) await auditLog.record({ ticketRef: ticket.ref, actor: actorOf(req).audit, action: 'personal.viewed', detail: { via: 'dashboard' } });
+    return showTicket(req, reply, ticket, { ...(done && /^[a-z_]{1,30}$/.test(done) ? { done } : {}), personal });
   });
 
   app.get<{ Params: { ref: string; id: string } }>('/tickets/:ref/attachments/:id', async (req, reply) => {
@@ -103,7 +116,7 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
     // Only images are shown in the browser; anything else is always saved, never rendered here.
     const inline = !download && attachment.mime.startsWith('image/');
     if (download) await auditLog.record({ ticketRef: found.ticket.ref, actor: actorOf(req).audit, action: 'attachment.downloaded', detail: { id: attachment.id } });
-    const bytes = await readFile(files.resolve(attachment.path));
+    const bytes = await files.read(attachment.path);
     return reply
       .type(attachment.mime)
       .header('content-disposition', contentDisposition(inline ? 'inline' : 'attachment', attachment.name ?? `${attachment.id}`))

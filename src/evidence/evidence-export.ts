@@ -4,7 +4,6 @@
  * the package, and its audit row. The caller has checked that the staff member may see the ticket
  * and may export (supervisors and admins).
  */
-import { readFile } from 'node:fs/promises';
 import type { Clock } from '../core/clock.ts';
 import { DomainError } from '../core/errors.ts';
 import type { Directory } from '../directory/directory.ts';
@@ -26,6 +25,8 @@ export interface EvidenceDeps {
   translations: Translations;
   dictionary: Dictionary;
   clock: Clock;
+  /** The training workspace: its packages are named as such, so that none passes for a real case. */
+  training?: boolean;
 }
 
 /** A built package, ready to download. */
@@ -59,9 +60,10 @@ export async function exportEvidence(deps: EvidenceDeps, actor: Actor & { name: 
   const attachments = [];
   for (const attachment of await store.attachmentsOf(ticket.ref)) {
     if (until && attachment.createdAt > until) continue;
-    const bytes = await readFile(files.resolve(attachment.path));
+    // An encrypted file that fails its tag was changed too (src/privacy/sealed.ts).
+    const bytes = await files.read(attachment.path).catch(() => undefined);
     // A file that no longer matches the hash taken when it arrived is not evidence any more: say so.
-    if (sha256(bytes) !== attachment.sha256) throw new DomainError('conflict', 'evidence_file_changed', 'A stored file no longer matches the hash recorded when it arrived; the package was not made.');
+    if (!bytes || sha256(bytes) !== attachment.sha256) throw new DomainError('conflict', 'evidence_file_changed', 'A stored file no longer matches the hash recorded when it arrived; the package was not made.');
     attachments.push({ attachment, bytes });
   }
   const country = destinationCountry(directory, destination);
@@ -89,7 +91,7 @@ export async function exportEvidence(deps: EvidenceDeps, actor: Actor & { name: 
     tx.audit({ ticketRef: ticket.ref, actor: actor.audit, action: 'evidence.exported', detail: { destination, crossBorder, files: attachments.length, manifestSha256 } }),
   );
   const stamp = now.toISOString().slice(0, 10);
-  return { zip, manifestSha256, fileName: `evidence-${ticket.ref}-${destination}-${stamp}.zip` };
+  return { zip, manifestSha256, fileName: `${deps.training ? 'TRAINING-' : ''}evidence-${ticket.ref}-${destination}-${stamp}.zip` };
 }
 
 /** {@link exportEvidence} as a service over its dependencies, built once with the others. */

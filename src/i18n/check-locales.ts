@@ -25,7 +25,9 @@ const CODE_KEYS = [
   'channel.share_location',
   'channel.camera',
   'channel.photo_library',
-  ...['start', 'help', 'lang', 'status', 'exit'].map((c) => `commands.${c}`),
+  ...['start', 'help', 'lang', 'status', 'exit', 'privacy', 'delete'].map((c) => `commands.${c}`),
+  // Privacy (issue 14): /privacy, /delete, the welcome's line, the quick exit's choice.
+  ...['welcome', 'text', 'days', 'forever', 'delete_button', 'delete_requested'].map((k) => `privacy.${k}`),
   'miss.offer_message',
   ...MISSES.map((m) => `miss.${m}`),
   'miss.unsupported',

@@ -74,6 +74,12 @@ export class TicketAssist {
   private readonly dictionary: Dictionary;
   private readonly translations = new Map<string, string>();
   private readonly summaries = new Map<string, CaseSummary>();
+
+  /** Drops every kept translation and summary (an erasure: they repeat the erased words). */
+  forget(): void {
+    this.translations.clear();
+    this.summaries.clear();
+  }
   private readonly indicatorIds: string[];
 
   /** @param indicatorIds the policy's indicator ids (flows/policy.yaml), the only ones a summary may name. */

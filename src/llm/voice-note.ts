@@ -4,7 +4,6 @@
  * transcript is then the person's text. Only taken when the `transcribe` feature is on: otherwise a
  * voice note is answered, as before, with what the bot can take.
  */
-import { readFile } from 'node:fs/promises';
 import type { StoredFile } from '../conversation/reply.ts';
 import type { FileStore } from '../store/file-store.ts';
 import type { LlmClient } from './llm-client.ts';
@@ -36,7 +35,7 @@ const EXTENSION: Record<string, string> = { 'audio/ogg': 'ogg', 'audio/mp4': 'm4
 export function fileTranscriber(llm: LlmClient, files: FileStore): (file: StoredFile) => Promise<string | undefined> {
   return async (file) => {
     if (!file.mime.startsWith('audio/')) return undefined;
-    const bytes = await readFile(files.resolve(file.path));
+    const bytes = await files.read(file.path);
     return llm.transcribe(bytes, file.mime, `voice.${EXTENSION[file.mime] ?? 'bin'}`);
   };
 }

@@ -6,10 +6,12 @@
  * while the server writes could give a torn copy, and would miss what is still in the -wal file.
  * The copy holds what people told the hotline: it is written with mode 0600 and never over an
  * existing file. Stored photos and documents are files under DATA_DIR/files, copied separately
- * (docs/operations.md).
+ * (docs/operations.md). With DATABASE_KEY the copy is encrypted with the same key (VACUUM INTO
+ * keeps the cipher; SQLite's backup API refuses a plaintext target for an encrypted source).
  */
 import { closeSync, existsSync, openSync, rmSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { applyKey } from '../store/sqlite/cipher.ts';
 
 /** What a backup holds, to print and check. */
 export interface BackupSummary {
@@ -20,26 +22,30 @@ export interface BackupSummary {
 }
 
 /** Copies the database at `source` to a new file `target`, then checks the copy. */
-export async function backupDatabase(source: string, target: string): Promise<BackupSummary> {
+export async function backupDatabase(source: string, target: string, key?: string): Promise<BackupSummary> {
   if (!existsSync(source)) throw new Error(`No database at ${source} (check DATA_DIR).`);
   // 'wx': fails when the file exists; 0600: only the service's user may read the copy.
   closeSync(openSync(target, 'wx', 0o600));
   const db = new Database(source, { readonly: true, fileMustExist: true });
   try {
-    await db.backup(target);
+    if (key) {
+      applyKey(db, key);
+      db.prepare('VACUUM INTO ?').run(target);
+    } else await db.backup(target);
   } catch (err) {
     rmSync(target, { force: true });
     throw err;
   } finally {
     db.close();
   }
-  return summarize(target);
+  return summarize(target, key);
 }
 
 /** Reads a backup's ticket count and schema version, and runs SQLite's integrity check on it. */
-export function summarize(file: string): BackupSummary {
+export function summarize(file: string, key?: string): BackupSummary {
   const copy = new Database(file, { readonly: true, fileMustExist: true });
   try {
+    if (key) applyKey(copy, key);
     return {
       file,
       tickets: (copy.prepare('SELECT COUNT(*) AS n FROM tickets').get() as { n: number }).n,

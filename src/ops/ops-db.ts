@@ -6,7 +6,8 @@
  * store writes. Only counts and timestamps are read here, never a row's content.
  */
 import { readdirSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { applyKey } from '../store/sqlite/cipher.ts';
 
 const MIGRATIONS_DIR = new URL('../store/migrations/', import.meta.url);
 
@@ -38,9 +39,14 @@ export interface OpsFigures {
 }
 
 /** Opens the figures on the database file lazily (the store creates it first) and keeps the connection. */
-export function openOpsFigures(file: string): OpsFigures {
+export function openOpsFigures(file: string, key?: string): OpsFigures {
   let db: Database.Database | undefined;
-  const conn = () => (db ??= new Database(file, { readonly: true, fileMustExist: true }));
+  const open = () => {
+    const d = new Database(file, { readonly: true, fileMustExist: true });
+    if (key) applyKey(d, key);
+    return d;
+  };
+  const conn = () => (db ??= open());
   return {
     schemaVersion: () => conn().pragma('user_version', { simple: true }) as number,
     queues: () =>

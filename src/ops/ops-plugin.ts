@@ -40,7 +40,7 @@ export function isLocalRequest(req: FastifyRequest): boolean {
 export async function registerOps(app: FastifyInstance, services: Services, opts: { databaseFile: string }): Promise<void> {
   const { config, store, clock } = services;
   // PostgreSQL (DATABASE_URL): its own figures and migration numbers.
-  const figures = config.DATABASE_URL ? await storeReady(store).then(() => openPostgresOpsFigures(config.DATABASE_URL!)) : openOpsFigures(opts.databaseFile);
+  const figures = config.DATABASE_URL ? await storeReady(store).then(() => openPostgresOpsFigures(config.DATABASE_URL!)) : openOpsFigures(opts.databaseFile, config.DATABASE_KEY);
   const platforms = [
     ...(config.LINE_CHANNEL_SECRET && config.LINE_CHANNEL_ACCESS_TOKEN ? ['line'] : []),
     ...(config.TELEGRAM_BOT_TOKEN ? ['telegram'] : []),

@@ -9,7 +9,7 @@ import { openSqliteStore } from './sqlite-store.ts';
 import type { Store } from './store.ts';
 
 /** What {@link openStore} reads of the configuration. */
-export type StoreConfig = Pick<Config, 'DATABASE_URL' | 'DATABASE_POOL_SIZE' | 'DATABASE_LEASE_MS'>;
+export type StoreConfig = Pick<Config, 'DATABASE_URL' | 'DATABASE_POOL_SIZE' | 'DATABASE_LEASE_MS' | 'DATABASE_KEY'>;
 
 /**
  * The store of this configuration: PostgreSQL, or the SQLite file `sqliteFile` (the workspace's,
@@ -17,7 +17,8 @@ export type StoreConfig = Pick<Config, 'DATABASE_URL' | 'DATABASE_POOL_SIZE' | '
  */
 export function openStore(config: StoreConfig, clock: Clock = systemClock, sqliteFile: string): Store {
   if (isPostgresUrl(config.DATABASE_URL)) return openPostgresStore(config.DATABASE_URL, { clock, poolSize: config.DATABASE_POOL_SIZE, leaseMs: config.DATABASE_LEASE_MS });
-  return openSqliteStore(sqliteFile, clock);
+  // DATABASE_KEY: the SQLite file and its WAL encrypted (issue 14); PostgreSQL's at rest is the server's.
+  return openSqliteStore(sqliteFile, clock, { key: config.DATABASE_KEY });
 }
 
 /** Resolves when the store can be used (PostgreSQL: connected and migrated); rejects with why not. */

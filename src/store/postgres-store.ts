@@ -18,6 +18,7 @@ import { locksStore, releaseLeases, renewLeases } from './postgres/leases.ts';
 import { llmCallsStore } from './postgres/llm-calls.ts';
 import { notesStore, notesTx } from './postgres/notes.ts';
 import { outboxStore, outboxTx } from './postgres/outbox.ts';
+import { privacyStore, privacyTx } from './postgres/privacy.ts';
 import { rateLimitsStore } from './postgres/rate-limits.ts';
 import { referralsStore, referralsTx } from './postgres/referrals.ts';
 import { sentMessagesStore } from './postgres/sent-messages.ts';
@@ -79,6 +80,7 @@ export function openPostgresStore(url: string, opts: PostgresOptions = {}): Post
     ...alertsTx(q),
     ...auditTx(q),
     ...careTx(q),
+    ...privacyTx(q),
   });
   let closed = false;
   return {
@@ -100,6 +102,7 @@ export function openPostgresStore(url: string, opts: PostgresOptions = {}): Post
       }
     },
     ...ticketsStore(c),
+    ...privacyStore(c),
     ...referralsStore(c),
     ...notesStore(c),
     ...attachmentsStore(c),

@@ -5,6 +5,7 @@
  * puts the pieces together behind the one {@link Store} interface.
  */
 import { type Clock, systemClock } from '../core/clock.ts';
+import { deriveKey } from '../privacy/keys.ts';
 import { alertsStore, alertsTx } from './sqlite/alerts.ts';
 import { apiTokensStore } from './sqlite/api-tokens.ts';
 import { attachmentsStore, attachmentsTx } from './sqlite/attachments.ts';
@@ -17,6 +18,7 @@ import { leasesStore } from './sqlite/leases.ts';
 import { llmCallsStore } from './sqlite/llm-calls.ts';
 import { notesStore, notesTx } from './sqlite/notes.ts';
 import { outboxStore, outboxTx } from './sqlite/outbox.ts';
+import { privacyStore, privacyTx } from './sqlite/privacy.ts';
 import { referralsStore, referralsTx } from './sqlite/referrals.ts';
 import { sentMessagesStore } from './sqlite/sent-messages.ts';
 import { sessionsStore, sessionsTx } from './sqlite/sessions.ts';
@@ -31,11 +33,11 @@ export type { SqliteOptions } from './sqlite/database.ts';
 /** Opens (creating when needed) the database at `file` and applies pending migrations. */
 export function openSqliteStore(file: string, clock: Clock = systemClock, opts: SqliteOptions = {}): Store {
   const { db, sync } = openDatabase(file, opts);
-  return sqliteStore(new SqliteConnection(db, clock, sync));
+  return sqliteStore(new SqliteConnection(db, clock, sync), opts.key ? deriveKey(opts.key, 'secrets') : undefined);
 }
 
-/** The {@link Store} over one open connection. */
-function sqliteStore(c: SqliteConnection): Store {
+/** The {@link Store} over one open connection; `secrets` seals webhook secrets (issue 14). */
+function sqliteStore(c: SqliteConnection, secrets?: Buffer): Store {
   const tx: Tx = {
     ...inboundTx(c),
     ...sessionsTx(c),
@@ -45,9 +47,10 @@ function sqliteStore(c: SqliteConnection): Store {
     ...notesTx(c),
     ...attachmentsTx(c),
     ...outboxTx(c),
-    ...alertsTx(c),
+    ...alertsTx(c, secrets),
     ...auditTx(c),
     ...careTx(c),
+    ...privacyTx(c),
   };
   const outbox = outboxStore(c);
   const store: Store = {
@@ -65,10 +68,11 @@ function sqliteStore(c: SqliteConnection): Store {
     ...sessionsStore(c),
     ...staffStore(c),
     ...staffSessionsStore(c),
-    ...alertsStore(c),
+    ...alertsStore(c, secrets),
     ...apiTokensStore(c),
     ...llmCallsStore(c),
     ...careStore(c),
+    ...privacyStore(c),
     close: () => c.close(),
   };
   // Not part of the interface: tests look at rows no method returns (as they did at the private

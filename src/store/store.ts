@@ -12,6 +12,7 @@ import type { AgencyAlertConfig, LineGroup } from './types/alerts.ts';
 import type { ApiToken, ApiTokenInfo } from './types/api-tokens.ts';
 import type { LlmCallRecord } from './types/llm-calls.ts';
 import type { CareItem, CareItemInput, MonitoringData, TicketMatch } from './types/care.ts';
+import type { PurgeResult, RetentionKind } from './types/privacy.ts';
 
 /** The records, by feature (in `./types/`). */
 export type * from './types/sessions.ts';
@@ -23,6 +24,7 @@ export type * from './types/alerts.ts';
 export type * from './types/api-tokens.ts';
 export type * from './types/llm-calls.ts';
 export type * from './types/care.ts';
+export type * from './types/privacy.ts';
 
 /** Reads and writes inside one transaction. */
 export interface Tx {
@@ -94,6 +96,20 @@ export interface Tx {
   setMatchKeys(ref: string, keys: string[]): Promise<void>;
   /** Writes a match (insert, or replace the one between the same two tickets). */
   saveMatch(match: Omit<TicketMatch, 'createdAt' | 'updatedAt'>): Promise<void>;
+
+  /** Sets or clears a ticket's legal hold and the reporter's erasure request (issue 14); absent flags stay. */
+  setPrivacyFlags(ref: string, flags: { legalHold?: boolean; erasureRequested?: boolean }): Promise<void>;
+  /**
+   * Removes what is older than its kind's cutoff (ISO time; a kind without one is kept). A dry run
+   * counts the same rows and changes nothing.
+   */
+  purgeExpired(cutoffs: Partial<Record<RetentionKind, string>>, opts: { dryRun: boolean }): Promise<PurgeResult>;
+  /**
+   * Erases a ticket's content, leaving a tombstone (reference, dates, priority, case type, outcome,
+   * referrals, audit): answers, transcript, attachments, notes, the chat's session when it holds this
+   * report, and the chat's outbox content. Returns the attachments' file paths, to delete after commit.
+   */
+  eraseTicket(ref: string): Promise<string[]>;
 }
 
 /** The whole store. */
@@ -250,6 +266,13 @@ export interface Store {
    * `increment: false` only reads them (0 and now when no window is running).
    */
   hitRateLimit(key: string, windowMs: number, now: Date, opts?: { increment?: boolean }): Promise<{ count: number; resetAt: string }>;
+
+  /**
+   * Leaves no copy of deleted rows behind in the database's files: folds the WAL into the file and
+   * truncates it (after a purge or an erasure); with `vacuum` it also rebuilds the file, holding every
+   * other transaction meanwhile. Runs between transactions.
+   */
+  scrub(opts?: { vacuum?: boolean }): Promise<void>;
 
   close(): Promise<void>;
 }

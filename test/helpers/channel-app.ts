@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import type { FastifyInstance } from 'fastify';
 import { createApp } from '../../src/app.ts';
 import { createServices, databasePath, type Services } from '../../src/services.ts';

@@ -1,5 +1,5 @@
 /**
- * The bot's command menu (/start /help /lang /status /exit), with a description in every language
+ * The bot's command menu (/start /help /lang /status /privacy /delete /exit), with a description in every language
  * that has one, registered with setMyCommands.
  */
 import type { Api } from 'grammy';
@@ -7,7 +7,7 @@ import type { Translations } from '../../i18n/locales.ts';
 import { REFERENCE_LANGUAGE } from '../../i18n/locales.ts';
 
 /** The commands shown in Telegram's menu; the conversation understands each of them. */
-export const BOT_COMMANDS = ['start', 'help', 'lang', 'status', 'exit'] as const;
+export const BOT_COMMANDS = ['start', 'help', 'lang', 'status', 'privacy', 'delete', 'exit'] as const;
 
 /** The command list in one language (descriptions fall back to the reference language). */
 export function commandList(translations: Translations, lang: string): { command: string; description: string }[] {

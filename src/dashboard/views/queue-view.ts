@@ -93,7 +93,7 @@ export function queueView(
     const timing = timings[i]!;
     const care = data.careOverdue?.get(t.ref) ?? 0;
     return html`<tr class="${timing.state === 'overdue' || care ? 'is-overdue' : ''}" data-ref="${t.ref}">
-  <td data-label="${text.t('field.ref')}"><a href="/staff/tickets/${t.ref}" class="ref">${t.ref}</a>${t.channel === 'sim' ? html` <span class="badge sim-ticket" title="${text.t('staff_access.sim_notice')}">🧪 ${text.t('staff_access.sim_badge')}</span>` : ''}${t.updatedByReporterAt ? html` <span class="badge reporter-update" title="${text.t('reporter_update.badge')}">✉ ${text.t('reporter_update.short')}</span>` : ''}</td>
+  <td data-label="${text.t('field.ref')}"><a href="/staff/tickets/${t.ref}" class="ref">${t.ref}</a>${t.channel === 'sim' && !text.training ? html` <span class="badge sim-ticket" title="${text.t('staff_access.sim_notice')}">🧪 ${text.t('staff_access.sim_badge')}</span>` : ''}${t.updatedByReporterAt ? html` <span class="badge reporter-update" title="${text.t('reporter_update.badge')}">✉ ${text.t('reporter_update.short')}</span>` : ''}</td>
   <td data-label="${text.t('field.priority')}">${priorityBadge(text, t.priority)}</td>
   <td data-label="${text.t('field.response')}">${timingBadge(text, timing)}${care ? html` <span class="badge overdue care-overdue">⚠ ${text.t('care.queue_overdue', { count: care })}</span>` : ''}</td>
   <td data-label="${text.t('field.case_type')}">${text.t(`case_type.${t.caseType}`, { defaultValue: t.caseType })}</td>

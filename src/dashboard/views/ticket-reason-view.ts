@@ -19,5 +19,6 @@ export function priorityReasonView(text: DashboardText, r: PriorityReason, answe
 
 /** A ticket from the simulator is a test: said at the top of its page. */
 export function simulatorNotice(text: DashboardText, t: TicketRecord): SafeHtml {
-  return t.channel === 'sim' ? html`<p class="notice sim-ticket" role="note">🧪 ${text.t('staff_access.sim_notice')}</p>` : html``;
+  // In the training workspace every ticket is one; its banner says so, and trainees triage as they would a real case.
+  return t.channel === 'sim' && !text.training ? html`<p class="notice sim-ticket" role="note">🧪 ${text.t('staff_access.sim_notice')}</p>` : html``;
 }

@@ -6,6 +6,7 @@
 import { html, type SafeHtml } from '../html.ts';
 import { notice, page, type ViewContext } from './layout.ts';
 import { simulatorNotice } from './ticket-reason-view.ts';
+import { hiddenFiles, privacyCard, privacyNotices } from './privacy-view.ts';
 import { actionForms, evidenceSection } from './ticket/actions-view.ts';
 import { answersSection } from './ticket/answers-view.ts';
 import { attachmentsSection } from './ticket/attachments-view.ts';
@@ -31,6 +32,7 @@ export function ticketView(ctx: ViewContext, d: TicketPageData): SafeHtml {
 <h1>${text.t('ticket.title', { ref: t.ref })}</h1>
 ${t.updatedByReporterAt ? html`<p class="notice reporter-update">✉ ${text.t('reporter_update.badge')} · <time datetime="${t.updatedByReporterAt}">${text.date(t.updatedByReporterAt)}</time></p>` : ''}
 ${simulatorNotice(text, t)}
+${privacyNotices(ctx, t, d.personal)}
 ${notice('error', d.error)}
 ${notice('ok', d.done)}
 <div class="ticket-grid">
@@ -40,12 +42,13 @@ ${notice('ok', d.done)}
     ${answersSection(p)}
     ${d.cards ?? ''}
     ${transcriptSection(p)}
-    ${attachmentsSection(p)}
+    ${d.personal && !d.personal.shown ? hiddenFiles(ctx, d.attachments.length, d.personal) : attachmentsSection(p)}
   </div>
   <div class="col-side">
     <section aria-labelledby="act-h" class="card actions-card"><h2 id="act-h">${text.t('ticket.actions')}</h2>${actionForms(p)}</section>
     ${messageSection(p)}
     ${evidenceSection(p)}
+    ${privacyCard(ctx, t)}
     ${referralsSection(p)}
     ${notesSection(p)}
   </div>

@@ -4,21 +4,28 @@
 import type { AgencyAlertConfig, LineGroup, Store, Tx } from '../store.ts';
 import type { Row, SqliteConnection } from './connection.ts';
 import { toAgencyAlerts } from './rows.ts';
+import { sealText, unsealText } from '../../privacy/sealed.ts';
 
-function agencyAlertsOf(c: SqliteConnection, agency: string): AgencyAlertConfig | undefined {
+/** An alert row with its webhook secret opened (sealed under `secrets` when DATABASE_KEY is set, issue 14). */
+function alertsFrom(row: Row, secrets: Buffer | undefined): AgencyAlertConfig {
+  const a = toAgencyAlerts(row);
+  return a.webhookSecret ? { ...a, webhookSecret: unsealText(secrets, a.webhookSecret) } : a;
+}
+
+function agencyAlertsOf(c: SqliteConnection, agency: string, secrets: Buffer | undefined): AgencyAlertConfig | undefined {
   const row = c.db.prepare('SELECT * FROM agency_alerts WHERE agency = ?').get(agency) as Row | undefined;
-  return row && toAgencyAlerts(row);
+  return row && alertsFrom(row, secrets);
 }
 
 /** The {@link Tx} methods (inside a transaction) of alert destinations and LINE groups. */
-export function alertsTx(c: SqliteConnection): Pick<Tx, 'agencyAlerts'> {
+export function alertsTx(c: SqliteConnection, secrets?: Buffer): Pick<Tx, 'agencyAlerts'> {
   return {
-    agencyAlerts: async (agency) => agencyAlertsOf(c, agency),
+    agencyAlerts: async (agency) => agencyAlertsOf(c, agency, secrets),
   };
 }
 
-/** The {@link Store} methods of alert destinations and LINE groups. */
-export function alertsStore(c: SqliteConnection): Pick<Store, 'setAgencyAlerts' | 'listAgencyAlerts' | 'recordLineGroup' | 'listLineGroups'> {
+/** The {@link Store} methods of alert destinations and LINE groups; `secrets` seals webhook secrets. */
+export function alertsStore(c: SqliteConnection, secrets?: Buffer): Pick<Store, 'setAgencyAlerts' | 'listAgencyAlerts' | 'recordLineGroup' | 'listLineGroups'> {
   return {
     async setAgencyAlerts(agency: string, p: Partial<Omit<AgencyAlertConfig, 'agency' | 'updatedAt'>>): Promise<void> {
       return c.queued(() => {
@@ -28,7 +35,7 @@ export function alertsStore(c: SqliteConnection): Pick<Store, 'setAgencyAlerts' 
           telegram_chat: p.telegramChat,
           line_group: p.lineGroup,
           webhook_url: p.webhookUrl,
-          webhook_secret: p.webhookSecret,
+          webhook_secret: p.webhookSecret && secrets ? sealText(secrets, p.webhookSecret) : p.webhookSecret,
           lang: p.lang,
         };
         const set = Object.entries(columns).filter(([, v]) => v !== undefined);
@@ -38,7 +45,7 @@ export function alertsStore(c: SqliteConnection): Pick<Store, 'setAgencyAlerts' 
       });
     },
     async listAgencyAlerts(): Promise<AgencyAlertConfig[]> {
-      return (c.db.prepare('SELECT * FROM agency_alerts ORDER BY agency').all() as Row[]).map(toAgencyAlerts);
+      return (c.db.prepare('SELECT * FROM agency_alerts ORDER BY agency').all() as Row[]).map((r) => alertsFrom(r, secrets));
     },
     async recordLineGroup(groupId: string, joined: boolean): Promise<void> {
       return c.queued(() => {

@@ -5,7 +5,7 @@
  * better-sqlite3 is synchronous, and an async transaction on one connection would let another
  * request's statements slip into it, so transactions are queued one after another.
  */
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import type { Clock } from '../../core/clock.ts';
 import type { SyncLevel } from './database.ts';
 
@@ -98,6 +98,14 @@ export class SqliteConnection {
     } catch (err) {
       return Promise.reject(err as Error);
     }
+  }
+
+  /** Runs `work` in the queue without a transaction around it (VACUUM, a WAL checkpoint). */
+  exclusive<T>(work: () => T): Promise<T> {
+    const run = async () => work();
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 
   /** Waits for queued work, then closes the database. */

@@ -3,7 +3,8 @@
  */
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { unlock } from './cipher.ts';
 
 const MIGRATIONS_DIR = new URL('../migrations/', import.meta.url);
 
@@ -24,6 +25,8 @@ export interface SqliteOptions {
    * allows; syncing it would cost several disk flushes per message. The bench measures both.
    */
   bookkeeping?: SyncLevel;
+  /** `DATABASE_KEY`: the file (and its WAL) is encrypted with it, and webhook secrets under a key derived from it. */
+  key?: string;
 }
 
 /** Opens (creating when needed) the database at `file` and applies pending migrations. */
@@ -35,6 +38,8 @@ export function openDatabase(file: string, opts: SqliteOptions = {}): { db: Data
     closeSync(openSync(file, 'a', 0o600));
   }
   const db = new Database(file);
+  // Before anything else reads the file: a wrong key stops here, having changed nothing (issue 14).
+  unlock(db, file, opts.key);
   db.pragma('journal_mode = WAL');
   const synchronous = opts.synchronous ?? 'FULL';
   db.pragma(`synchronous = ${synchronous}`);

@@ -42,6 +42,10 @@ export interface TicketRecord {
   conversationId: string | null;
   /** The reporter used the quick exit: nothing goes to the chat until they write again. */
   reporterLeftAt: string | null;
+  /** Privacy (issue 14): on legal hold since (no purge, no erasure), erasure asked by the reporter, erased (a tombstone). */
+  legalHoldAt?: string | null;
+  erasureRequestedAt?: string | null;
+  erasedAt?: string | null;
   createdAt: string;
   updatedAt: string;
   referrals: Referral[];

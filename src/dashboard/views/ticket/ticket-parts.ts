@@ -11,6 +11,7 @@ import type { Timing } from '../../../tickets/targets.ts';
 import type { SafeHtml } from '../../html.ts';
 import { csrfField, type ViewContext } from '../layout.ts';
 import type { PriorityReason } from '../ticket-reason-view.ts';
+import type { PersonalView } from '../privacy-view.ts';
 
 /** Everything the ticket page shows. */
 export interface TicketPageData {
@@ -39,6 +40,8 @@ export interface TicketPageData {
   compose?: SafeHtml;
   /** Services, the return plan and matching (src/care/, issue 15). */
   care?: SafeHtml;
+  /** Personal details hidden or shown (issue 14); absent: shown, without the notice. */
+  personal?: PersonalView;
   error?: string;
   done?: string;
 }
