@@ -72,6 +72,9 @@ describe('matching reports of the same person', () => {
     expect(m).toContain('+ the same country');
     expect(m).toContain('+ the age');
     expect(m).toContain('score 80 of 100');
+    // The mother's words (the name she gave) only when staff show the personal details (issue 14).
+    expect(m).not.toContain('สุข ดารา');
+    expect(entry(cardOf((await staff.get(`/staff/tickets/${son}?personal=1`)).text), mother)).toContain('สุข ดารา');
     // The father's report is a likely match too (same name, nationality and country), with the age against it.
     const f = entry(card, father);
     expect(f).toContain('+ the name matches');

@@ -66,14 +66,14 @@ export function registerCareActions(act: Act, d: Dashboard): void {
 }
 
 /** The care and matching cards for a ticket page, as the staff member may see them. */
-export async function careParts(d: Dashboard, ctx: ViewContext, ticket: TicketRecord): Promise<{ care: SafeHtml }> {
+export async function careParts(d: Dashboard, ctx: ViewContext, ticket: TicketRecord, showPersonal = true): Promise<{ care: SafeHtml }> {
   const { care, repatriation, matching, clock } = d.services;
   const viewer = ctx.staff!.user;
   const [services, allSteps, matches] = await Promise.all([care.services(ticket.ref), repatriation.steps(ticket.ref), matching.matches(viewer, ticket)]);
   const steps = repatriation.visibleSteps(viewer, allSteps);
   const plan = !allSteps.length && (viewer.role === 'supervisor' || viewer.role === 'admin') ? repatriation.planFor(ticket) : undefined;
   return {
-    care: html`${matchingCard(ctx, ticket, matches, can(viewer.role, 'decide_referral'))}${careCard(ctx, {
+    care: html`${matchingCard(ctx, ticket, matches, can(viewer.role, 'decide_referral'), showPersonal)}${careCard(ctx, {
       ticket,
       services,
       steps,

@@ -64,7 +64,8 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
     // Language-model assist (src/llm/): summary, translations, translate-before-send; nothing when off.
     const assist = await ticketAssistParts(d, ctx, ticket, transcript);
     // Services and the return plan (src/care/, issue 15).
-    const care = await careParts(d, ctx, ticket);
+    // Matches are found from the real answers; the card shows names only when the details are shown.
+    const care = await careParts(d, ctx, shownTicket, personal.shown);
     return sendPage(
       reply,
       ticketView(ctx, {

@@ -9,7 +9,8 @@ import { personName } from './match-score.ts';
 import type { MatchView } from './matching-service.ts';
 
 /** The matching card; nothing when there is no match to show. */
-export function matchingCard(ctx: ViewContext, ticket: TicketRecord, matches: MatchView[], mayTell: boolean): SafeHtml {
+/** `showPersonal`: the page shows personal details (issue 14); otherwise the other report's name is left out. */
+export function matchingCard(ctx: ViewContext, ticket: TicketRecord, matches: MatchView[], mayTell: boolean, showPersonal = true): SafeHtml {
   if (!matches.length) return html``;
   const { text } = ctx;
   const csrf = csrfField(ctx);
@@ -18,7 +19,7 @@ export function matchingCard(ctx: ViewContext, ticket: TicketRecord, matches: Ma
     const o = m.other;
     const tellable = m.status === 'confirmed' && mayTell && [ticket, o].some((t) => t.role === 'family') && [ticket, o].some((t) => t.role === 'self');
     return html`<li class="match match-${m.status}" data-match="${o.ref}">
-  <p><a href="/staff/tickets/${o.ref}">${o.ref}</a> · ${text.t(`matching.role.${o.role ?? 'self'}`, { defaultValue: o.role ?? '' })} · ${personName(o.answers) ?? ''} · ${text.date(o.createdAt)} · <strong>${text.t(`matching.status.${m.status}`)}</strong> · ${text.t('matching.score', { score: Math.round(m.score * 100) })}</p>
+  <p><a href="/staff/tickets/${o.ref}">${o.ref}</a> · ${text.t(`matching.role.${o.role ?? 'self'}`, { defaultValue: o.role ?? '' })} ${showPersonal && personName(o.answers) ? html` · ${personName(o.answers)!}` : ''} · ${text.date(o.createdAt)} · <strong>${text.t(`matching.status.${m.status}`)}</strong> · ${text.t('matching.score', { score: Math.round(m.score * 100) })}</p>
   <ul class="tags reasons">${m.reasons.map((r) => html`<li class="${r.weight < 0 ? 'against' : 'for'}">${r.weight < 0 ? '−' : '+'} ${text.t(`matching.reason.${r.code}`)}</li>`)}</ul>
   ${m.status === 'rejected' && m.reason ? html`<p class="hint">${text.t('matching.rejected_because', { reason: m.reason })}</p>` : ''}
   ${m.status !== 'confirmed'
