@@ -11,6 +11,9 @@ import { type LatinWords, loadLatinWords } from './i18n/detect.ts';
 import { readLocales, Translations } from './i18n/locales.ts';
 import { loadPolicy, type Policy } from './policy/policy.ts';
 import { DASHBOARD_NS, loadStaffLanguages, type StaffLanguages } from './staff/staff-languages.ts';
+import { loadServicePolicy, type ServicePolicy } from './care/service-policy.ts';
+import { loadRepatriationPlans, type RepatriationPlans } from './repatriation/plan-definitions.ts';
+import { flatten } from './i18n/locales.ts';
 
 /** The deployer's definitions, checked. */
 export interface Definitions {
@@ -22,6 +25,10 @@ export interface Definitions {
   latinWords: LatinWords;
   /** The languages of the staff pages and alerts (`locales/staff-languages.yaml`). */
   staffLanguages: StaffLanguages;
+  /** Services from needs: the `services` section of policy.yaml (issue 15). */
+  services: ServicePolicy;
+  /** Return plans (`repatriation.yaml`, issue 15). */
+  repatriation: RepatriationPlans;
 }
 
 /**
@@ -47,6 +54,12 @@ export function loadDefinitions(flowsDir: string, localesDir: string): Definitio
   const staffLanguages = resources && attempt(() => loadStaffLanguages(localesDir, Object.keys(resources)));
   if (resources && flows && directory && policy && staffLanguages) problems.push(...checkLocales(localesDir, resources, { flows, directory, policy }, { [DASHBOARD_NS]: staffLanguages.codes }));
   const latinWords = resources && attempt(() => loadLatinWords(localesDir, Object.keys(resources)));
-  if (problems.length || !flows || !policy || !directory || !resources || !latinWords || !staffLanguages) throw new DefinitionError(problems);
-  return { flows, policy, directory, translations: new Translations(resources), latinWords, staffLanguages };
+  // Issue 15: services from needs (policy.yaml) and return plans (repatriation.yaml).
+  const caseTypes = new Set(policy?.caseTypes.map((c) => c.id) ?? []);
+  const services = flows && directory && policy && attempt(() => loadServicePolicy(flowsDir, { dictionary: flows.dictionary, agencyIds: new Set(directory.byId.keys()), caseTypes }));
+  const botKeys = resources && Object.fromEntries(Object.entries(resources).map(([lang, ns]) => [lang, flatten(ns.bot ?? {})]));
+  const hasText = (key: string) => Object.entries(botKeys ?? {}).filter(([, keys]) => !keys.has(key)).map(([lang]) => lang);
+  const repatriation = flows && directory && attempt(() => loadRepatriationPlans(flowsDir, { dictionary: flows.dictionary, directory, hasText }));
+  if (problems.length || !flows || !policy || !directory || !resources || !latinWords || !services || !repatriation || !staffLanguages) throw new DefinitionError(problems);
+  return { flows, policy, directory, translations: new Translations(resources), latinWords, staffLanguages, services, repatriation };
 }

@@ -29,6 +29,11 @@ import type { TrainingService } from './training/exercise-service.ts';
 import { createTraining } from './training/create-training.ts';
 import { TRAINING_FOLDER } from './training/workspace.ts';
 import { TicketActions } from './tickets/ticket-actions.ts';
+import { CareService } from './care/care-service.ts';
+import { CareOverdue } from './care/care-overdue.ts';
+import { RepatriationService } from './repatriation/repatriation-service.ts';
+import { MatchingService } from './matching/matching-service.ts';
+import { MonitoringService } from './monitoring/monitoring-service.ts';
 // The services routes call instead of the store (issue 11).
 import { AccessService } from './access/access.ts';
 import { AlertDestinations } from './alerts/alert-destinations.ts';
@@ -59,6 +64,16 @@ export interface Services {
   assist: TicketAssist;
   /** Stories into proposed answers (`extract`), read back by the conversation (src/conversation/story.ts). */
   extractor: StoryExtractor;
+  /** Services from needs (issue 15). */
+  care: CareService;
+  /** Overdue services and return steps: the queue's marks; alerts in the escalation tick. */
+  careOverdue: CareOverdue;
+  /** Return plans (issue 15). */
+  repatriation: RepatriationService;
+  /** Matching reports of the same person (issue 15). */
+  matching: MatchingService;
+  /** The monitoring report's figures (issue 15). */
+  monitoring: MonitoringService;
   /** Exercises and scorecards; only in the training workspace (TRAINING=on). */
   training?: TrainingService;
   /** Legal hold and erasure (issue 14). */
@@ -109,6 +124,11 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
   const llm = new LlmClient(config, store, { clock });
   const alerts = new AgencyAlerts({ config, translations: definitions.translations, dictionary: definitions.flows.dictionary, staffLanguages: definitions.staffLanguages, clock });
   const extractor = new StoryExtractor(llm, definitions.flows.dictionary);
+  const care = new CareService({ store, directory: definitions.directory, policy: definitions.services, clock, alerts });
+  const updates = new ReporterUpdates(definitions.translations);
+  const careOverdue = new CareOverdue(store, alerts);
+  const repatriation = new RepatriationService({ store, directory: definitions.directory, plans: definitions.repatriation, clock, updates });
+  const matching = new MatchingService({ store, clock, updates });
   const conversation = new ConversationService({
     store,
     ...definitions,
@@ -117,11 +137,13 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
     privacy: { unticketedDays: config.RETENTION_UNTICKETED_DAYS, closedDays: config.RETENTION_CLOSED_TRANSCRIPT_DAYS },
     deleteFiles: (paths) => files.delete(paths),
     alerts,
+    // After every change of a ticket's answers: its services, then its matching keys.
+    care: { sync: async (tx, ticket) => matching.sync(tx, await care.sync(tx, ticket)) },
     ...(takesVoiceNotes(config) ? { transcribe: fileTranscriber(llm, files) } : {}),
     extractor,
   });
-  const actions = new TicketActions(store, definitions.directory, clock, { alerts, updates: new ReporterUpdates(definitions.translations) });
-  const escalation = new EscalationService({ store, alerts, targets: targetsFrom(config) });
+  const actions = new TicketActions(store, definitions.directory, clock, { alerts, updates });
+  const escalation = new EscalationService({ store, alerts, targets: targetsFrom(config), also: [careOverdue] });
   const training = config.TRAINING ? createTraining(config, { store, conversation, definitions, clock }) : undefined;
   const assist = new TicketAssist(llm, definitions.flows.dictionary, definitions.policy.indicators.map((i) => i.id));
   const audit = new AuditLog(store);
@@ -140,6 +162,11 @@ export function createServices(config: Config, clock: Clock = systemClock): Serv
     privacy: new PrivacyActions({ store, files, forget: () => assist.forget() }),
     retention: new Retention({ store, files, periods: retentionPeriods(config), clock }),
     extractor,
+    care,
+    careOverdue,
+    repatriation,
+    matching,
+    monitoring: new MonitoringService(store, definitions.services.kinds),
     clock,
     access: new AccessService(store),
     tickets: new TicketQueries(store),

@@ -491,6 +491,35 @@ const behaviours: Behaviour[] = [
     },
   ],
   [
+    'services, return steps, monitoring data and matches (issue 15)',
+    async (store) => {
+      const item = (id: string, over: Record<string, unknown> = {}) => ({ ticketRef: 'TR-C', plan: 'service' as const, id, template: null, seq: 0, agency: 'th-msdhs-1300', status: 'requested' as const, reason: null, note: null, dueAt: new Date(now.getTime() + 3_600_000).toISOString(), plannedAt: null, doneAt: null, alertedAt: null, ...over });
+      await store.transaction(async (tx) => {
+        await tx.insertTicket(ticket('TR-C'));
+        await tx.insertTicket(ticket('TR-D'));
+        await tx.addReferral('TR-C', 'th-msdhs-1300');
+        await tx.audit({ ticketRef: 'TR-C', actor: 'bot', action: 'service.requested', detail: { kind: 'shelter', agency: 'th-msdhs-1300' } });
+        await tx.saveCareItem(item('shelter'));
+        await tx.saveCareItem(item('handover', { plan: 'return', template: 'p', seq: 1, agency: 'kh-ncct', status: 'pending', plannedAt: '2026-03-09' }));
+        await tx.saveCareItem(item('legal', { seq: 1, dueAt: new Date(now.getTime() + 7_200_000).toISOString() }));
+        await tx.setMatchKeys('TR-C', ['n:sk', 'n:dr']);
+        await tx.setMatchKeys('TR-D', ['n:dr', 'p:12345678']);
+        await tx.saveMatch({ a: 'TR-C', b: 'TR-D', score: 0.8, reasons: [{ code: 'name', weight: 0.5 }], status: 'rejected', reason: 'not him', decidedBy: 'staff:1', decidedAt: now.toISOString() });
+      });
+      expect((await store.careItems('TR-C')).map((i) => [i.plan, i.id, i.status, i.plannedAt])).toEqual([['service', 'shelter', 'requested', null], ['service', 'legal', 'requested', null], ['return', 'handover', 'pending', '2026-03-09']]);
+      later(90 * 60_000);
+      expect((await store.openCareItemsDue(now.toISOString())).map((i) => i.id)).toEqual(['shelter', 'handover']);
+      await store.transaction((tx) => tx.saveCareItem(item('shelter', { status: 'delivered', doneAt: now.toISOString() })));
+      expect((await store.openCareItemsDue(now.toISOString())).map((i) => i.id)).toEqual(['handover']);
+      const data = await store.monitoringData('2026-03-01T00:00:00.000Z', '2026-03-02T00:00:00.000Z', 'th-msdhs-1300');
+      expect(data.tickets.map((t) => [t.ref, t.agencies])).toEqual([['TR-C', ['th-msdhs-1300']]]);
+      expect(data.audit.map((e) => [e.action, e.detail?.kind])).toEqual([['service.requested', 'shelter']]);
+      expect(data.items).toHaveLength(3);
+      expect(await store.ticketsWithMatchKeys('TR-C', ['n:sk', 'n:dr'])).toEqual(['TR-D']);
+      expect(await store.matchesOf('TR-D')).toMatchObject([{ a: 'TR-C', b: 'TR-D', score: 0.8, status: 'rejected', reason: 'not him', reasons: [{ code: 'name', weight: 0.5 }] }]);
+    },
+  ],
+  [
     'delivery leases: a claimed chat is handed out again only once released',
     async (store) => {
       await store.transaction((tx) => tx.enqueue({ channel: 'line', recipient: 'U1', kind: 'reply', payload: { text: 'x' } }));

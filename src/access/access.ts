@@ -21,6 +21,8 @@ export type Permission =
   | 'decide_referral'
   | 'refer'
   | 'export_evidence'
+  // The monitoring report (issue 15).
+  | 'monitoring'
   | 'manage_staff'
   | 'create_tokens'
   | 'all_agencies'
@@ -32,10 +34,10 @@ const PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
   // Agents work their agency's tickets: claim, status, notes, writing to the reporter, duplicates.
   agent: ['work'],
   // Supervisors also hand tickets to colleagues, decide where a case goes, forward its evidence,
-  // and put a ticket on legal hold when a criminal case is open.
-  supervisor: ['work', 'assign_others', 'decide_referral', 'refer', 'export_evidence', 'legal_hold'],
+  // put a ticket on legal hold when a criminal case is open, and read the monitoring report (issue 15).
+  supervisor: ['work', 'assign_others', 'decide_referral', 'refer', 'export_evidence', 'monitoring', 'legal_hold'],
   // Administrators also carry out erasure and access requests (issue 14).
-  admin: ['work', 'assign_others', 'decide_referral', 'refer', 'export_evidence', 'manage_staff', 'create_tokens', 'all_agencies', 'legal_hold', 'privacy_requests'],
+  admin: ['work', 'assign_others', 'decide_referral', 'refer', 'export_evidence', 'monitoring', 'manage_staff', 'create_tokens', 'all_agencies', 'legal_hold', 'privacy_requests'],
 };
 
 /** Whether a role has a permission. */

@@ -15,7 +15,7 @@ import { ESCALATION_RECIPIENT, WEBHOOK_CHANNEL, type WebhookPayload } from '../d
 import type { Dictionary } from '../flow/types.ts';
 import type { Translations } from '../i18n/locales.ts';
 import type { StaffUser, TicketRecord, Tx } from '../store/store.ts';
-import { type AlertEvent, type AlertPayload, alertText, type Overdue, ticketUrl, webhookBody } from './alert-message.ts';
+import { type AlertEvent, type AlertPayload, alertText, type CareAlertItem, type Overdue, ticketUrl, webhookBody } from './alert-message.ts';
 
 /** The outbox channel names alerts use (the same as the channels' own). */
 const TELEGRAM = 'telegram';
@@ -105,6 +105,17 @@ export class AgencyAlerts {
   }
 
   /**
+   * Alerts the agency that a service or return step it owns is past its due date (issue 15; sent
+   * once, see src/care/care-overdue.ts). `overdue.waitedMs` is how long past due. Returns where it went.
+   */
+  async careOverdue(tx: Tx, ticket: TicketRecord, agency: string, item: CareAlertItem, overdue: Overdue): Promise<string[]> {
+    if (await this.simulatorHeld(tx, ticket, agency, 'care.overdue')) return [];
+    const to = await this.toAgency(tx, ticket, agency, 'care.overdue', overdue, item);
+    if (!to.length) await tx.audit({ ticketRef: ticket.ref, actor: 'system', action: 'alert.nobody', detail: { agency, event: 'care.overdue' } });
+    return to;
+  }
+
+  /**
    * Escalates: the agency once more, its supervisors (their linked Telegram accounts, in a private
    * chat with the bot) and the deployment's fallback (ESCALATION_* variables).
    */
@@ -141,14 +152,14 @@ export class AgencyAlerts {
   }
 
   /** One agency's own targets; returns where alerts were queued (for the audit row of an escalation). */
-  private async toAgency(tx: Tx, ticket: TicketRecord, agency: string, event: AlertEvent, overdue?: Overdue): Promise<string[]> {
+  private async toAgency(tx: Tx, ticket: TicketRecord, agency: string, event: AlertEvent, overdue?: Overdue, item?: CareAlertItem): Promise<string[]> {
     const cfg = await tx.agencyAlerts(agency);
     if (!cfg) return [];
     const url = ticketUrl(this.deps.config.PUBLIC_BASE_URL, ticket.ref);
-    const text = alertText(this.text(cfg.lang), event, ticket, agency, url, overdue);
+    const text = alertText(this.text(cfg.lang), event, ticket, agency, url, overdue, item);
     const { to, skipped } = await this.targets(tx, ticket, text, cfg.lang, { telegram: cfg.telegramChat, line: cfg.lineGroup });
     if (cfg.webhookUrl && cfg.webhookSecret) {
-      await this.webhook(tx, agency, event, ticket, agency, url, overdue);
+      await this.webhook(tx, agency, event, ticket, agency, url, overdue, item);
       to.push('webhook');
     }
     if (event !== 'referral.escalated' && (to.length || skipped.length)) {
@@ -188,8 +199,8 @@ export class AgencyAlerts {
     await tx.enqueue({ channel, recipient, kind: 'notify', payload });
   }
 
-  private async webhook(tx: Tx, recipient: string, event: AlertEvent, ticket: TicketRecord, agency: string, url: string, overdue?: Overdue): Promise<void> {
-    const payload: WebhookPayload = { ticketRef: ticket.ref, body: webhookBody(event, ticket, agency, url, randomUUID(), this.deps.clock(), overdue) };
+  private async webhook(tx: Tx, recipient: string, event: AlertEvent, ticket: TicketRecord, agency: string, url: string, overdue?: Overdue, item?: CareAlertItem): Promise<void> {
+    const payload: WebhookPayload = { ticketRef: ticket.ref, body: webhookBody(event, ticket, agency, url, randomUUID(), this.deps.clock(), overdue, item) };
     await tx.enqueue({ channel: WEBHOOK_CHANNEL, recipient, kind: 'notify', payload });
   }
 }

@@ -8,7 +8,18 @@ import type { DashboardText } from '../staff/staff-text.ts';
 import type { TicketRecord } from '../store/store.ts';
 
 /** Why an alert is sent. */
-export type AlertEvent = 'referral.created' | 'referral.reminder' | 'referral.escalated';
+export type AlertEvent = 'referral.created' | 'referral.reminder' | 'referral.escalated' | 'care.overdue';
+
+/** A service or return step an alert is about (issue 15): its plan and id, codes only. */
+export interface CareAlertItem {
+  plan: 'service' | 'return';
+  id: string;
+}
+
+/** A service's or step's name in the staff language. */
+export function careItemLabel(text: DashboardText, item: CareAlertItem): string {
+  return item.plan === 'service' ? text.answer('needs', [item.id]) : text.t(`care.step.${item.id}`, { defaultValue: item.id });
+}
 
 /** The outbox payload of a chat alert (kind `notify`, channel telegram or line). */
 export interface AlertPayload {
@@ -35,12 +46,13 @@ export interface Overdue {
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
 /** The alert text for one agency, in the staff language of `text`. */
-export function alertText(text: DashboardText, event: AlertEvent, ticket: TicketRecord, agency: string, url: string, overdue?: Overdue): string {
+export function alertText(text: DashboardText, event: AlertEvent, ticket: TicketRecord, agency: string, url: string, overdue?: Overdue, item?: CareAlertItem): string {
   const country = str(ticket.answers.current_country);
   const head = {
     'referral.created': () => text.t('alert.new', { ref: ticket.ref, agency: text.agency(agency) }),
     'referral.reminder': () => text.t('alert.reminder', { ref: ticket.ref, agency: text.agency(agency), waited: text.duration(overdue?.waitedMs ?? 0), target: text.duration(overdue?.targetMs ?? 0) }),
     'referral.escalated': () => text.t('alert.escalated', { ref: ticket.ref, agency: text.agency(agency), waited: text.duration(overdue?.waitedMs ?? 0), target: text.duration(overdue?.targetMs ?? 0) }),
+    'care.overdue': () => text.t('care.alert_overdue', { ref: ticket.ref, agency: text.agency(agency), what: item ? careItemLabel(text, item) : '', late: text.duration(overdue?.waitedMs ?? 0) }),
   }[event]();
   return [
     head,
@@ -57,7 +69,7 @@ export function alertText(text: DashboardText, event: AlertEvent, ticket: Ticket
  * either. The system fetches the full ticket with its own agency-scoped API token
  * (`GET /api/tickets/:ref`), so the reporter's answers travel only to those allowed to read them.
  */
-export function webhookBody(event: AlertEvent, ticket: TicketRecord, agency: string, url: string, deliveryId: string, at: Date, overdue?: Overdue): Record<string, unknown> {
+export function webhookBody(event: AlertEvent, ticket: TicketRecord, agency: string, url: string, deliveryId: string, at: Date, overdue?: Overdue, item?: CareAlertItem): Record<string, unknown> {
   return {
     event,
     id: deliveryId,
@@ -77,6 +89,7 @@ export function webhookBody(event: AlertEvent, ticket: TicketRecord, agency: str
       referrals: ticket.referrals.map((r) => ({ agency: r.agency, status: r.status })),
       createdAt: ticket.createdAt,
     },
+    ...(item ? { item: { plan: item.plan, id: item.id } } : {}),
     ...(overdue ? { waitedMinutes: Math.round(overdue.waitedMs / 60_000), targetMinutes: Math.round(overdue.targetMs / 60_000) } : {}),
   };
 }

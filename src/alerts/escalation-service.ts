@@ -20,6 +20,8 @@ export interface EscalationDeps {
   store: Store;
   alerts: AgencyAlerts;
   targets: Targets;
+  /** Other overdue work checked in the same tick (services and return steps, issue 15). */
+  also?: { tick(now: Date): Promise<TickResult> }[];
 }
 
 /** What one tick did: levels sent, and of those how many reached nobody (no destination set). */
@@ -70,6 +72,11 @@ export class EscalationService {
         sent++;
         if (!done.told) nobody++;
       }
+    }
+    for (const other of this.deps.also ?? []) {
+      const r = await other.tick(now);
+      sent += r.sent;
+      nobody += r.nobody;
     }
     return { sent, nobody };
   }

@@ -8,6 +8,7 @@ import type { Services } from '../services.ts';
 import { RequestError } from '../core/errors.ts';
 import type { ApiToken } from '../store/store.ts';
 import { parseTicketCursor, ticketCursor } from '../tickets/ticket-queries.ts';
+import { careJson } from '../care/care-json.ts';
 import { ticketJson } from './ticket-json.ts';
 import { documented, getTicketSchema, listTicketsSchema } from './ticket-schemas.ts';
 
@@ -42,7 +43,8 @@ export function registerTicketRoutes(app: FastifyInstance, services: Services): 
     if (!filter) throw new RequestError(403, 'forbidden', `This token sees only agency ${token.agency}.`);
     const listed = await tickets.list(filter);
     const full = listed.length === Math.min(parsed.data.limit ?? 200, 1000);
-    return { tickets: listed.map((t) => ticketJson(t)), ...(full && listed.length ? { next: ticketCursor(listed.at(-1)!) } : {}) };
+    const rows = await Promise.all(listed.map(async (t) => ({ ...ticketJson(t), ...(await careJson(services.care, services.repatriation, token, t.ref)) })));
+    return { tickets: rows, ...(full && listed.length ? { next: ticketCursor(listed.at(-1)!) } : {}) };
   });
 
   app.get<{ Params: { ref: string } }>('/api/tickets/:ref', documented(getTicketSchema), async (req) => {
@@ -54,6 +56,6 @@ export function registerTicketRoutes(app: FastifyInstance, services: Services): 
       throw new RequestError(404, 'not_found', `No ticket ${ref} for this token.`);
     }
     await audit.record({ ticketRef: ref, actor: `token:${token.id}`, action: 'ticket.viewed', detail: { via: 'api' } });
-    return ticketJson(ticket, await access.attachments(token, ticket));
+    return { ...ticketJson(ticket, await access.attachments(token, ticket)), ...(await careJson(services.care, services.repatriation, token, ticket.ref)) };
   });
 }

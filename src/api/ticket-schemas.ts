@@ -41,6 +41,16 @@ export const ticketSchema = z
     createdAt: z.string().describe('ISO 8601'),
     updatedAt: z.string().describe('ISO 8601'),
     attachments: z.array(attachment).optional().describe('only on GET /api/tickets/{ref}'),
+    services: z
+      .array(z.object({ kind: z.string().describe('the need: medical, shelter, food, legal, interpreter, contact_family, go_home'), agency: z.string(), status: z.enum(['requested', 'arranged', 'delivered', 'not_possible']), dueAt: z.string().nullable() }))
+      .describe('services from the needs the person named (flows/policy.yaml, services)'),
+    repatriation: z
+      .object({
+        plan: z.string().nullable().describe('the plan of flows/repatriation.yaml'),
+        steps: z.array(z.object({ id: z.string(), agency: z.string(), status: z.enum(['pending', 'in_progress', 'done', 'not_possible']), dueAt: z.string().nullable(), plannedAt: z.string().nullable(), doneAt: z.string().nullable() })),
+      })
+      .nullable()
+      .describe('the return plan, null when none was started; an agency abroad sees only its own steps'),
   })
   .meta({ id: 'Ticket' });
 

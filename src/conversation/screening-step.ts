@@ -147,12 +147,12 @@ export class ScreeningStep {
 
     // Tickets: created when the flow says so, enriched by every later answer.
     let ticket: TicketRecord | undefined;
-    const { policy, alerts } = ctx.deps;
+    const { policy, alerts, care } = ctx.deps;
     const owner = { sessionId, channel: msg.channel, userId: msg.userId, conversationId };
     const existing = next.ticketRef ? await tx.getTicket(next.ticketRef) : undefined;
-    if (existing) ticket = await enrichTicket(tx, policy, existing, next.answers, alerts);
+    if (existing) ticket = await enrichTicket(tx, policy, existing, next.answers, alerts, care);
     else if (result.effects.some((e) => e.type === 'create_ticket')) {
-      ticket = await createTicket(tx, policy, owner, next.answers, alerts);
+      ticket = await createTicket(tx, policy, owner, next.answers, alerts, care);
       next = { ...next, ticketRef: ticket.ref };
     }
     if (ticket && result.effects.some((e) => e.type === 'withdraw_ticket')) await withdrawTicket(tx, ticket, next.answers);

@@ -16,6 +16,7 @@ import type { MyanmarFont } from './myanmar-font.ts';
 import type { StoryReader, StoryReading } from './story.ts';
 import { render } from './render.ts';
 import type { InboundMessage, Reply, StoredFile } from './reply.ts';
+import type { TicketFollowUp } from '../tickets/ticket-service.ts';
 
 /** What the conversation needs; built once at start-up. */
 export interface ConversationDeps {
@@ -30,6 +31,8 @@ export interface ConversationDeps {
   deleteFiles?: (paths: string[]) => Promise<void>;
   /** Alerts agencies of new referrals, in the conversation's transaction. */
   alerts?: AgencyAlerts;
+  /** Services from needs (src/care/, issue 15), written with the ticket. */
+  care?: TicketFollowUp;
   /** Words of each language typed in Latin letters, for first messages (without: Latin -> menu). */
   latinWords?: LatinWords;
   /** Transcribes a voice note (the assist's `transcribe`); undefined when it could not. */

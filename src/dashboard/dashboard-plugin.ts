@@ -15,6 +15,7 @@ import { registerPrivacyRoutes } from './privacy-routes.ts';
 import { registerQueueRoutes } from './queue-routes.ts';
 import { sameToken } from './staff-auth.ts';
 import { registerStatsRoutes } from './stats-routes.ts';
+import { registerMonitoringRoutes } from '../monitoring/monitoring-routes.ts';
 import { registerTicketPageRoutes } from './ticket-page-routes.ts';
 import { registerTrainingRoutes } from './training-routes.ts';
 import { page } from './views/layout.ts';
@@ -22,7 +23,7 @@ import { page } from './views/layout.ts';
 /** No inline script or style anywhere; forms post only here; no framing. */
 export const DASHBOARD_CSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; media-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-const STATIC: Record<string, string> = { 'dashboard.css': 'text/css; charset=utf-8', 'favicon.svg': 'image/svg+xml', 'queue.js': 'text/javascript; charset=utf-8' };
+const STATIC: Record<string, string> = { 'dashboard.css': 'text/css; charset=utf-8', 'report.css': 'text/css; charset=utf-8', 'favicon.svg': 'image/svg+xml', 'queue.js': 'text/javascript; charset=utf-8' };
 /** The header the queue's background refresh sends (public/staff/queue.js). */
 export const POLL_HEADER = 'x-tangrod-refresh';
 
@@ -118,6 +119,7 @@ function mount(app: FastifyInstance, d: Dashboard): void {
   registerTicketPageRoutes(app, d);
   registerPrivacyRoutes(app, d);
   registerStatsRoutes(app, d);
+  registerMonitoringRoutes(app, d);
   registerAdminRoutes(app, d);
   // The training workspace's exercises and scorecards (TRAINING=on).
   if (d.services.training) registerTrainingRoutes(app, d, d.services.training);

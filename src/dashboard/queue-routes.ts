@@ -63,7 +63,7 @@ export function registerQueueRoutes(app: FastifyInstance, d: Dashboard): void {
     const after = (req.query as Record<string, string | undefined>).after;
     const cursor = after && parseTicketCursor(after) ? after : undefined;
     const filter = { ...storeFilter(req, filters), limit: QUEUE_PAGE, ...(cursor ? { after: cursor } : {}) };
-    const [listed, counts] = await Promise.all([ticketQueries.list(filter), ticketQueries.countByStatus(filter)]);
+    const [listed, counts, careOverdue] = await Promise.all([ticketQueries.list(filter), ticketQueries.countByStatus(filter), services.careOverdue.countsByTicket(clock())]);
     const tickets = listed.map((t) => asSeenBy(staffOf(req).user, t));
     return sendPage(
       reply,
@@ -83,6 +83,7 @@ export function registerQueueRoutes(app: FastifyInstance, d: Dashboard): void {
         names: await names(),
         refreshSeconds: services.config.QUEUE_REFRESH_SECONDS,
         paging: { ...(listed.length === QUEUE_PAGE ? { next: ticketCursor(listed.at(-1)!) } : {}), paged: cursor !== undefined, size: QUEUE_PAGE },
+        careOverdue,
       }),
     );
   });

@@ -15,6 +15,7 @@ import { ticketView } from './views/ticket-view.ts';
 import { personalHref } from './views/privacy-view.ts';
 import { hidePersonal } from '../privacy/personal-fields.ts';
 import { registerTicketAssistRoutes, ticketAssistParts } from '../llm/ticket-assist-routes.ts';
+import { careParts, registerCareActions } from '../care/care-routes.ts';
 
 type RefParams = { Params: { ref: string } };
 
@@ -62,6 +63,9 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
     const now = clock();
     // Language-model assist (src/llm/): summary, translations, translate-before-send; nothing when off.
     const assist = await ticketAssistParts(d, ctx, ticket, transcript);
+    // Services and the return plan (src/care/, issue 15).
+    // Matches are found from the real answers; the card shows names only when the details are shown.
+    const care = await careParts(d, ctx, shownTicket, personal.shown);
     return sendPage(
       reply,
       ticketView(ctx, {
@@ -81,6 +85,7 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
         ...withReason(ticket),
         ...(opts.form ? { form: opts.form } : {}),
         ...assist,
+        ...care,
         personal,
         ...(opts.error ? { error: opts.error } : {}),
         ...(opts.done ? { done: ctx.text.t(`done.${opts.done}`, { defaultValue: '' }) || undefined } : {}),
@@ -166,6 +171,7 @@ export function registerTicketPageRoutes(app: FastifyInstance, d: Dashboard): vo
   };
 
   registerTicketAssistRoutes(app, d);
+  registerCareActions(act, d);
 
   act('claim', async (req, ticket) => {
     requirePermission(req, 'work');

@@ -19,6 +19,8 @@ export const policyFileSchema = z
     case_types: z.array(z.object({ id, when: z.unknown().optional() }).strict()).min(1),
     routing: z.array(z.object({ name: id, when: z.unknown(), agencies: z.array(id).min(1) }).strict()),
     fallback_agencies: z.array(id).min(1),
+    /** Services from needs (issue 15): checked by src/care/service-policy.ts. */
+    services: z.unknown().optional(),
   })
   .strict();
 

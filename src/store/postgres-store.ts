@@ -10,6 +10,7 @@ import { alertsStore, alertsTx } from './postgres/alerts.ts';
 import { apiTokensStore } from './postgres/api-tokens.ts';
 import { attachmentsStore, attachmentsTx } from './postgres/attachments.ts';
 import { auditStore, auditTx } from './postgres/audit.ts';
+import { careStore, careTx } from './postgres/care.ts';
 import { openPool, type PgContext, Sql } from './postgres/connection.ts';
 import { migrate } from './postgres/database.ts';
 import { inboundStore, inboundTx } from './postgres/inbound.ts';
@@ -80,6 +81,7 @@ export function openPostgresStore(url: string, opts: PostgresOptions = {}): Post
     ...outboxTx(q),
     ...alertsTx(q, opts.secretKey),
     ...auditTx(q),
+    ...careTx(q),
     ...privacyTx(q),
   });
   let closed = false;
@@ -119,6 +121,7 @@ export function openPostgresStore(url: string, opts: PostgresOptions = {}): Post
     ...llmCallsStore(c),
     ...locks,
     ...rateLimitsStore(c),
+    ...careStore(c),
     async close() {
       if (closed) return;
       closed = true;

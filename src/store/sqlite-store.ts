@@ -10,6 +10,7 @@ import { alertsStore, alertsTx } from './sqlite/alerts.ts';
 import { apiTokensStore } from './sqlite/api-tokens.ts';
 import { attachmentsStore, attachmentsTx } from './sqlite/attachments.ts';
 import { auditStore, auditTx } from './sqlite/audit.ts';
+import { careStore, careTx } from './sqlite/care.ts';
 import { SqliteConnection } from './sqlite/connection.ts';
 import { openDatabase, type SqliteOptions } from './sqlite/database.ts';
 import { inboundStore, inboundTx } from './sqlite/inbound.ts';
@@ -48,6 +49,7 @@ function sqliteStore(c: SqliteConnection, secrets?: Buffer): Store {
     ...outboxTx(c),
     ...alertsTx(c, secrets),
     ...auditTx(c),
+    ...careTx(c),
     ...privacyTx(c),
   };
   const outbox = outboxStore(c);
@@ -70,6 +72,7 @@ function sqliteStore(c: SqliteConnection, secrets?: Buffer): Store {
     ...alertsStore(c, secrets),
     ...apiTokensStore(c),
     ...llmCallsStore(c),
+    ...careStore(c),
     ...privacyStore(c),
     close: () => c.close(),
   };

@@ -11,6 +11,7 @@ import type { StaffRole, StaffSession, StaffUser } from './types/staff.ts';
 import type { AgencyAlertConfig, LineGroup } from './types/alerts.ts';
 import type { ApiToken, ApiTokenInfo } from './types/api-tokens.ts';
 import type { LlmCallRecord } from './types/llm-calls.ts';
+import type { CareItem, CareItemInput, MonitoringData, TicketMatch } from './types/care.ts';
 import type { PurgeResult, RetentionKind } from './types/privacy.ts';
 
 /** The records, by feature (in `./types/`). */
@@ -22,6 +23,7 @@ export type * from './types/staff.ts';
 export type * from './types/alerts.ts';
 export type * from './types/api-tokens.ts';
 export type * from './types/llm-calls.ts';
+export type * from './types/care.ts';
 export type * from './types/privacy.ts';
 
 /** Reads and writes inside one transaction. */
@@ -84,6 +86,16 @@ export interface Tx {
   /** The newest message sent in a session, with the case it was written to (staff, case updates). */
   lastOutboundRow(sessionId: string): Promise<{ body: unknown; ticketRef: string | null } | undefined>;
   enqueue(msg: Omit<OutboxMessage, 'id' | 'attempts'>, opts?: { delivered?: boolean }): Promise<number>;
+
+  // Care, repatriation and matching (issue 15).
+  /** A ticket's services and return steps, services first, then steps in plan order. */
+  careItems(ref: string): Promise<CareItem[]>;
+  /** Writes a service or step (insert, or replace the one with the same ticket, plan and id). */
+  saveCareItem(item: CareItemInput): Promise<void>;
+  /** Replaces the match keys of a ticket (see src/matching/). */
+  setMatchKeys(ref: string, keys: string[]): Promise<void>;
+  /** Writes a match (insert, or replace the one between the same two tickets). */
+  saveMatch(match: Omit<TicketMatch, 'createdAt' | 'updatedAt'>): Promise<void>;
 
   /** Sets or clears a ticket's legal hold and the reporter's erasure request (issue 14); absent flags stay. */
   setPrivacyFlags(ref: string, flags: { legalHold?: boolean; erasureRequested?: boolean }): Promise<void>;
@@ -225,6 +237,20 @@ export interface Store {
   recordLlmCall(call: LlmCallRecord): Promise<void>;
   /** The newest model calls, newest first. */
   recentLlmCalls(limit: number): Promise<(LlmCallRecord & { at: string })[]>;
+
+  // Care, repatriation, monitoring and matching (issue 15).
+  careItems(ref: string): Promise<CareItem[]>;
+  /** Open services and steps (not delivered, done or not possible) due before a time, oldest due first. */
+  openCareItemsDue(before: string): Promise<CareItem[]>;
+  /**
+   * Tickets created in [from, to), optionally only those referred to one agency, with their audit
+   * rows and care items: what the monitoring report is computed from.
+   */
+  monitoringData(from: string, to: string, agency?: string): Promise<MonitoringData>;
+  /** Tickets other than `ref` that share any of `keys`, those sharing the most first (at most 200). */
+  ticketsWithMatchKeys(ref: string, keys: string[]): Promise<string[]>;
+  /** The matches a ticket is part of. */
+  matchesOf(ref: string): Promise<TicketMatch[]>;
 
   // Several instances on one database (issue 16). On SQLite (one process) the same calls, in memory.
 

@@ -29,6 +29,19 @@ export class ReporterUpdates {
     await tx.addTranscript(ticket.sessionId, 'out', { text, update }, undefined, { conversationId: ticket.conversationId, ticketRef: ticket.ref });
   }
 
+  /**
+   * Queues a short update by locale key (a return step done, a confirmed match: issue 15), with the
+   * same rules as {@link notify}: only with contact_ok=yes and not after a quick exit. The key's text
+   * takes `{{ref}}` only, so nothing else about the case can slip into it. True when queued.
+   */
+  async say(tx: Tx, ticket: TicketRecord, key: string, mark: Record<string, unknown> = {}): Promise<boolean> {
+    if (ticket.answers.contact_ok !== 'yes' || ticket.reporterLeftAt) return false;
+    const text = this.translations.t(ticket.language ?? undefined)(key, { ref: ticket.ref });
+    await tx.enqueue({ channel: ticket.channel, recipient: ticket.userId, kind: 'reply', payload: { text, ...(await displayMark(tx, ticket.sessionId)) } });
+    await tx.addTranscript(ticket.sessionId, 'out', { text, update: key, ...mark }, undefined, { conversationId: ticket.conversationId, ticketRef: ticket.ref });
+    return true;
+  }
+
   /** A staff member's message as the reporter sees it: a line saying who writes, then the message. */
   staffMessage(ticket: TicketRecord, body: string): string {
     return `${this.translations.t(ticket.language ?? undefined)('update.staff_prefix')}\n${body}`;

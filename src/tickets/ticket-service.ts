@@ -9,6 +9,11 @@ import { assess, type Policy } from '../policy/policy.ts';
 import type { TicketAssessment, TicketRecord, Tx } from '../store/store.ts';
 import { newReference } from './reference.ts';
 
+/** What else follows from a ticket's answers: its services from needs (src/care/, issue 15). */
+export interface TicketFollowUp {
+  sync(tx: Tx, ticket: TicketRecord): Promise<TicketRecord>;
+}
+
 /** Who is behind a conversation's ticket. */
 export interface TicketOwner {
   sessionId: string;
@@ -37,7 +42,7 @@ export function assessmentOf(policy: Policy, answers: Answers): TicketAssessment
 }
 
 /** Creates a ticket with one referral per routed agency, its audit rows and the agencies' alerts. */
-export async function createTicket(tx: Tx, policy: Policy, owner: TicketOwner, answers: Answers, alerts?: AgencyAlerts): Promise<TicketRecord> {
+export async function createTicket(tx: Tx, policy: Policy, owner: TicketOwner, answers: Answers, alerts?: AgencyAlerts, care?: TicketFollowUp): Promise<TicketRecord> {
   let ref = newReference();
   while (await tx.getTicket(ref)) ref = newReference();
   const { agencies, routes, priorityBecause, ...assessment } = assessmentOf(policy, answers);
@@ -56,7 +61,7 @@ export async function createTicket(tx: Tx, policy: Policy, owner: TicketOwner, a
   const ticket = (await tx.getTicket(ref))!;
   // In this transaction: the referral and its alert commit together or not at all.
   await alerts?.referred(tx, ticket, agencies);
-  return ticket;
+  return care ? care.sync(tx, ticket) : ticket;
 }
 
 /**
@@ -87,7 +92,7 @@ export async function withdrawTicket(tx: Tx, ticket: TicketRecord, answers: Answ
 }
 
 /** Brings a ticket up to date with new answers; audits what changed and alerts newly referred agencies. */
-export async function enrichTicket(tx: Tx, policy: Policy, ticket: TicketRecord, answers: Answers, alerts?: AgencyAlerts): Promise<TicketRecord> {
+export async function enrichTicket(tx: Tx, policy: Policy, ticket: TicketRecord, answers: Answers, alerts?: AgencyAlerts, care?: TicketFollowUp): Promise<TicketRecord> {
   if (JSON.stringify(ticket.answers) === JSON.stringify(answers)) {
     await tx.linkAttachments(ticket.sessionId, ticket.ref, ticket.conversationId);
     return ticket;
@@ -109,5 +114,5 @@ export async function enrichTicket(tx: Tx, policy: Policy, ticket: TicketRecord,
   await tx.linkAttachments(ticket.sessionId, ticket.ref, ticket.conversationId);
   const updated = (await tx.getTicket(ticket.ref))!;
   if (added.length) await alerts?.referred(tx, updated, added);
-  return updated;
+  return care ? care.sync(tx, updated) : updated;
 }

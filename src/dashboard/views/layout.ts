@@ -20,7 +20,7 @@ export function csrfField(ctx: ViewContext): SafeHtml {
 }
 
 /** A whole page. `current` marks the navigation entry of this page. */
-export function page(ctx: ViewContext, title: string, body: SafeHtml, current?: 'queue' | 'stats' | 'admin' | 'training'): SafeHtml {
+export function page(ctx: ViewContext, title: string, body: SafeHtml, current?: 'queue' | 'stats' | 'monitoring' | 'admin' | 'training'): SafeHtml {
   const { text } = ctx;
   const staff = ctx.staff;
   const nav = (href: string, key: string, id: typeof current) =>
@@ -44,6 +44,7 @@ ${text.training ? html`<p class="training-banner" role="note">🎓 ${text.t('tra
     ? html`<nav aria-label="${text.t('nav.label')}">
     ${nav('/staff', 'nav.queue', 'queue')}
     ${nav('/staff/stats', 'nav.stats', 'stats')}
+    ${can(staff.user.role, 'monitoring') ? nav('/staff/monitoring', 'monitoring.nav', 'monitoring') : ''}
     ${can(staff.user.role, 'manage_staff') ? nav('/staff/admin', 'nav.admin', 'admin') : ''}
     ${text.training ? nav('/staff/training', 'training.nav', 'training') : ''}
   </nav>

@@ -80,7 +80,7 @@ ${options.map((o) => html`<option value="${o.value}"${o.value === selected ? htm
 /** The queue page. */
 export function queueView(
   ctx: ViewContext,
-  data: { tickets: TicketRecord[]; filters: QueueFilters; counts: Record<TicketStatus, number>; options: QueueOptions; targets: Targets; now: Date; names: Map<string, string>; refreshSeconds?: number; paging?: QueuePaging },
+  data: { tickets: TicketRecord[]; filters: QueueFilters; counts: Record<TicketStatus, number>; options: QueueOptions; targets: Targets; now: Date; names: Map<string, string>; refreshSeconds?: number; paging?: QueuePaging; careOverdue?: ReadonlyMap<string, number> },
 ): SafeHtml {
   const { text } = ctx;
   const staff = ctx.staff!;
@@ -88,7 +88,7 @@ export function queueView(
   const any = text.t('filter.any');
   const openCount = STATUSES.filter((s) => s !== 'closed').reduce((n, s) => n + data.counts[s], 0);
   const timings = data.tickets.map((t) => timingOf(t, data.targets, data.now));
-  const overdue = timings.filter((t) => t.state === 'overdue').length;
+  const overdue = timings.filter((t, i) => t.state === 'overdue' || data.careOverdue?.has(data.tickets[i]!.ref)).length;
 
   const counts = html`<ul class="counts" aria-label="${text.t('queue.counts')}">
   <li><a href="/staff?${filterQuery(f, { status: 'open' })}"${f.status === 'open' ? html` aria-current="true"` : ''}>${text.t('status.open')} <strong>${openCount}</strong></a></li>
@@ -109,10 +109,11 @@ export function queueView(
 
   const rows = data.tickets.map((t, i) => {
     const timing = timings[i]!;
-    return html`<tr class="${timing.state === 'overdue' ? 'is-overdue' : ''}" data-ref="${t.ref}">
+    const care = data.careOverdue?.get(t.ref) ?? 0;
+    return html`<tr class="${timing.state === 'overdue' || care ? 'is-overdue' : ''}" data-ref="${t.ref}">
   <td data-label="${text.t('field.ref')}"><a href="/staff/tickets/${t.ref}" class="ref">${t.ref}</a>${t.channel === 'sim' && !text.training ? html` <span class="badge sim-ticket" title="${text.t('staff_access.sim_notice')}">🧪 ${text.t('staff_access.sim_badge')}</span>` : ''}${t.updatedByReporterAt ? html` <span class="badge reporter-update" title="${text.t('reporter_update.badge')}">✉ ${text.t('reporter_update.short')}</span>` : ''}</td>
   <td data-label="${text.t('field.priority')}">${priorityBadge(text, t.priority)}</td>
-  <td data-label="${text.t('field.response')}">${timingBadge(text, timing)}</td>
+  <td data-label="${text.t('field.response')}">${timingBadge(text, timing)}${care ? html` <span class="badge overdue care-overdue">⚠ ${text.t('care.queue_overdue', { count: care })}</span>` : ''}</td>
   <td data-label="${text.t('field.case_type')}">${text.t(`case_type.${t.caseType}`, { defaultValue: t.caseType })}</td>
   <td data-label="${text.t('field.status')}">${text.t(`status.${t.status}`)}</td>
   <td data-label="${text.t('field.assignee')}">${t.assignee ? (data.names.get(t.assignee) ?? t.assignee) : html`<span class="muted">${text.t('field.unassigned')}</span>`}</td>

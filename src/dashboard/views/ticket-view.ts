@@ -38,6 +38,7 @@ ${notice('ok', d.done)}
 <div class="ticket-grid">
   <div class="col-main">
     ${glanceSection(p)}
+    ${d.care ?? ''}
     ${answersSection(p)}
     ${d.cards ?? ''}
     ${transcriptSection(p)}

@@ -84,6 +84,10 @@ export function privacyTx(q: Sql): Pick<Tx, 'setPrivacyFlags' | 'purgeExpired' |
       await q.run(`DELETE FROM attachments WHERE ${own}`, [ref, t.conversation_id]);
       await q.run(`DELETE FROM transcript x WHERE EXISTS (SELECT 1 FROM tickets t WHERE t.ref = $1 AND ${OWN_ROWS})`, [ref]);
       await q.run('DELETE FROM notes WHERE ticket_ref = $1', [ref]);
+      // Issue 15: staff's words on its services and steps, its matching keys, a rejected match's reason.
+      await q.run('UPDATE care_items SET reason = NULL, note = NULL WHERE ticket_ref = $1', [ref]);
+      await q.run('DELETE FROM match_keys WHERE ticket_ref = $1', [ref]);
+      await q.run('UPDATE ticket_matches SET reason = NULL WHERE a_ref = $1 OR b_ref = $1', [ref]);
       const others = Number((await q.one('SELECT COUNT(*) AS n FROM tickets WHERE channel = $1 AND user_id = $2 AND ref <> $3 AND erased_at IS NULL', [t.channel, t.user_id, ref]))?.n ?? 0);
       await q.run(`DELETE FROM sessions WHERE id = $1 AND ($2::int = 0 OR state->>'conversationId' = $3 OR state->>'ticketRef' = $4)`, [t.session_id, others, t.conversation_id, ref]);
       await q.run(`DELETE FROM outbox WHERE channel = $1 AND recipient = $2 AND kind <> 'notify'`, [t.channel, t.user_id]);

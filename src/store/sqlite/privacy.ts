@@ -127,6 +127,11 @@ export function eraseTicket(db: Db, ref: string, now: string): string[] {
   db.prepare('DELETE FROM attachments WHERE ticket_ref = ? OR (ticket_ref IS NULL AND conversation_id IS NOT NULL AND conversation_id = ?)').run(ref, t.conversation_id);
   db.prepare(`DELETE FROM transcript AS x WHERE EXISTS (SELECT 1 FROM tickets t WHERE t.ref = ? AND ${OWN_ROWS})`).run(ref);
   db.prepare('DELETE FROM notes WHERE ticket_ref = ?').run(ref);
+  // Issue 15: what staff wrote on its services and return steps, its matching keys (name and phone
+  // derived), and why a match with it was rejected. The items' codes and dates stay, like the audit.
+  db.prepare('UPDATE care_items SET reason = NULL, note = NULL WHERE ticket_ref = ?').run(ref);
+  db.prepare('DELETE FROM match_keys WHERE ticket_ref = ?').run(ref);
+  db.prepare('UPDATE ticket_matches SET reason = NULL WHERE a_ref = ? OR b_ref = ?').run(ref, ref);
   // The chat's session holds this report's answers while it is the current one, or when the chat has no other case.
   const others = db.prepare('SELECT COUNT(*) AS n FROM tickets WHERE channel = ? AND user_id = ? AND ref <> ? AND erased_at IS NULL').get(t.channel, t.user_id, ref) as { n: number };
   db.prepare(`DELETE FROM sessions WHERE id = ? AND (? = 0 OR json_extract(state, '$.conversationId') = ? OR json_extract(state, '$.ticketRef') = ?)`).run(t.session_id, others.n, t.conversation_id, ref);

@@ -38,6 +38,8 @@ export interface TicketPageData {
   /** The language-model assist's cards (summary, translations) and its translate-first form. */
   cards?: SafeHtml;
   compose?: SafeHtml;
+  /** Services, the return plan and matching (src/care/, issue 15). */
+  care?: SafeHtml;
   /** Personal details hidden or shown (issue 14); absent: shown, without the notice. */
   personal?: PersonalView;
   error?: string;

@@ -1,0 +1,165 @@
+/**
+ * SQLite data access for issue 15: services and return steps (`care_items`), the monitoring
+ * report's raw material, and matching (`match_keys`, `ticket_matches`). The store delegates here.
+ */
+import type { CareItem, CareItemInput, MonitoringData, MonitoringTicket, TicketMatch } from '../types/care.ts';
+import type { Store, Tx } from '../store.ts';
+import type { Row, SqliteConnection } from './connection.ts';
+
+const OPEN = `status NOT IN ('delivered', 'done', 'not_possible') AND done_at IS NULL`;
+
+function toItem(r: Row): CareItem {
+  return {
+    ticketRef: r.ticket_ref as string,
+    plan: r.plan as CareItem['plan'],
+    id: r.id as string,
+    template: (r.template as string | null) ?? null,
+    seq: r.seq as number,
+    agency: r.agency as string,
+    status: r.status as CareItem['status'],
+    reason: (r.reason as string | null) ?? null,
+    note: (r.note as string | null) ?? null,
+    dueAt: (r.due_at as string | null) ?? null,
+    plannedAt: (r.planned_at as string | null) ?? null,
+    doneAt: (r.done_at as string | null) ?? null,
+    alertedAt: (r.alerted_at as string | null) ?? null,
+    createdAt: r.created_at as string,
+    updatedAt: r.updated_at as string,
+  };
+}
+
+function toMatch(r: Row): TicketMatch {
+  return {
+    a: r.a_ref as string,
+    b: r.b_ref as string,
+    score: r.score as number,
+    reasons: JSON.parse(r.reasons as string),
+    status: r.status as TicketMatch['status'],
+    reason: (r.reason as string | null) ?? null,
+    decidedBy: (r.decided_by as string | null) ?? null,
+    decidedAt: (r.decided_at as string | null) ?? null,
+    createdAt: r.created_at as string,
+    updatedAt: r.updated_at as string,
+  };
+}
+
+/** The care, monitoring and matching tables over one connection. */
+class SqliteCare {
+  private readonly db: SqliteConnection['db'];
+  private readonly now: () => string;
+
+  constructor(c: SqliteConnection) {
+    this.db = c.db;
+    this.now = () => c.now();
+  }
+
+  careItems(ref: string): CareItem[] {
+    return (this.db.prepare(`SELECT * FROM care_items WHERE ticket_ref = ? ORDER BY plan DESC, seq, created_at, id`).all(ref) as Row[]).map(toItem);
+  }
+
+  saveCareItem(i: CareItemInput): void {
+    const now = this.now();
+    this.db
+      .prepare(
+        `INSERT INTO care_items (ticket_ref, plan, id, template, seq, agency, status, reason, note, due_at, planned_at, done_at, alerted_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (ticket_ref, plan, id) DO UPDATE SET template = excluded.template, seq = excluded.seq, agency = excluded.agency,
+           status = excluded.status, reason = excluded.reason, note = excluded.note, due_at = excluded.due_at, planned_at = excluded.planned_at,
+           done_at = excluded.done_at, alerted_at = excluded.alerted_at, updated_at = excluded.updated_at`,
+      )
+      .run(i.ticketRef, i.plan, i.id, i.template, i.seq, i.agency, i.status, i.reason, i.note, i.dueAt, i.plannedAt, i.doneAt, i.alertedAt, now, now);
+  }
+
+  openCareItemsDue(before: string): CareItem[] {
+    return (this.db.prepare(`SELECT * FROM care_items WHERE due_at IS NOT NULL AND due_at < ? AND ${OPEN} ORDER BY due_at`).all(before) as Row[]).map(toItem);
+  }
+
+  monitoringData(from: string, to: string, agency?: string): MonitoringData {
+    const scope = agency ? 'AND EXISTS (SELECT 1 FROM referrals r WHERE r.ticket_ref = t.ref AND r.agency = @agency)' : '';
+    const args = { from, to, ...(agency ? { agency } : {}) };
+    const rows = this.db
+      .prepare(
+        `SELECT t.ref, t.created_at, t.case_type, t.priority, t.status, t.outcome,
+                json_extract(t.answers, '$.nationality') AS nationality, json_extract(t.answers, '$.current_country') AS country,
+                (SELECT json_group_array(r.agency) FROM referrals r WHERE r.ticket_ref = t.ref) AS agencies
+         FROM tickets t WHERE t.created_at >= @from AND t.created_at < @to ${scope} ORDER BY t.created_at`,
+      )
+      .all(args) as Row[];
+    const tickets: MonitoringTicket[] = rows.map((r) => ({
+      ref: r.ref as string,
+      createdAt: r.created_at as string,
+      caseType: r.case_type as string,
+      priority: r.priority as string,
+      status: r.status as string,
+      outcome: (r.outcome as string | null) ?? null,
+      nationality: typeof r.nationality === 'string' ? r.nationality : null,
+      country: typeof r.country === 'string' ? r.country : null,
+      agencies: JSON.parse(r.agencies as string) as string[],
+    }));
+    const inPeriod = `SELECT t.ref FROM tickets t WHERE t.created_at >= @from AND t.created_at < @to ${scope}`;
+    const audit = (this.db.prepare(`SELECT * FROM audit WHERE ticket_ref IN (${inPeriod}) ORDER BY id`).all(args) as Row[]).map((r) => ({
+      ticketRef: r.ticket_ref as string,
+      actor: r.actor as string,
+      action: r.action as string,
+      ...(r.detail ? { detail: JSON.parse(r.detail as string) as Record<string, unknown> } : {}),
+      at: r.at as string,
+    })) as MonitoringData['audit'];
+    const items = (this.db.prepare(`SELECT * FROM care_items WHERE ticket_ref IN (${inPeriod}) ORDER BY ticket_ref, plan DESC, seq`).all(args) as Row[]).map(toItem);
+    return { tickets, audit, items };
+  }
+
+  setMatchKeys(ref: string, keys: string[]): void {
+    this.db.prepare('DELETE FROM match_keys WHERE ticket_ref = ?').run(ref);
+    const insert = this.db.prepare('INSERT OR IGNORE INTO match_keys (ticket_ref, key) VALUES (?, ?)');
+    for (const k of keys) insert.run(ref, k);
+  }
+
+  ticketsWithMatchKeys(ref: string, keys: string[]): string[] {
+    if (!keys.length) return [];
+    return (
+      this.db
+        // Those sharing the most keys first: a common name word alone must not crowd out the rest.
+        .prepare(`SELECT ticket_ref, COUNT(*) AS n FROM match_keys WHERE key IN (${keys.map(() => '?').join(',')}) AND ticket_ref <> ? GROUP BY ticket_ref ORDER BY n DESC, ticket_ref LIMIT 200`)
+        .all(...keys, ref) as Row[]
+    ).map((r) => r.ticket_ref as string);
+  }
+
+  saveMatch(m: Omit<TicketMatch, 'createdAt' | 'updatedAt'>): void {
+    const now = this.now();
+    this.db
+      .prepare(
+        `INSERT INTO ticket_matches (a_ref, b_ref, score, reasons, status, reason, decided_by, decided_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (a_ref, b_ref) DO UPDATE SET score = excluded.score, reasons = excluded.reasons, status = excluded.status,
+           reason = excluded.reason, decided_by = excluded.decided_by, decided_at = excluded.decided_at, updated_at = excluded.updated_at`,
+      )
+      .run(m.a, m.b, m.score, JSON.stringify(m.reasons), m.status, m.reason, m.decidedBy, m.decidedAt, now, now);
+  }
+
+  matchesOf(ref: string): TicketMatch[] {
+    return (this.db.prepare('SELECT * FROM ticket_matches WHERE a_ref = ? OR b_ref = ? ORDER BY score DESC').all(ref, ref) as Row[]).map(toMatch);
+  }
+}
+
+/** The {@link Tx} methods (inside a transaction) of care items and matches. */
+export function careTx(c: SqliteConnection): Pick<Tx, 'careItems' | 'saveCareItem' | 'setMatchKeys' | 'saveMatch'> {
+  const care = new SqliteCare(c);
+  return {
+    careItems: async (ref) => care.careItems(ref),
+    saveCareItem: async (item) => care.saveCareItem(item),
+    setMatchKeys: async (ref, keys) => care.setMatchKeys(ref, keys),
+    saveMatch: async (m) => care.saveMatch(m),
+  };
+}
+
+/** The {@link Store} methods of care items, monitoring and matches. */
+export function careStore(c: SqliteConnection): Pick<Store, 'careItems' | 'openCareItemsDue' | 'monitoringData' | 'ticketsWithMatchKeys' | 'matchesOf'> {
+  const care = new SqliteCare(c);
+  return {
+    careItems: async (ref) => care.careItems(ref),
+    openCareItemsDue: async (before) => care.openCareItemsDue(before),
+    monitoringData: async (from, to, agency) => care.monitoringData(from, to, agency),
+    ticketsWithMatchKeys: async (ref, keys) => care.ticketsWithMatchKeys(ref, keys),
+    matchesOf: async (ref) => care.matchesOf(ref),
+  };
+}

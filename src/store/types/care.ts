@@ -1,0 +1,74 @@
+/**
+ * The records of issue 15 (care, repatriation, monitoring, matching) as the store speaks of them.
+ */
+
+/** A service's status: requested, arranged, delivered, or not possible (with a reason). */
+export type ServiceStatus = 'requested' | 'arranged' | 'delivered' | 'not_possible';
+/** A return step's status. */
+export type StepStatus = 'pending' | 'in_progress' | 'done' | 'not_possible';
+
+/**
+ * One thing done for a person after the referral: a service (`plan: 'service'`, `id` the need's
+ * kind) or a step of a return plan (`plan: 'return'`, `id` the step's id, `template` the plan).
+ */
+export interface CareItem {
+  ticketRef: string;
+  plan: 'service' | 'return';
+  id: string;
+  template: string | null;
+  seq: number;
+  agency: string;
+  status: ServiceStatus | StepStatus;
+  /** Why it is not possible (free text staff wrote; never in the audit trail). */
+  reason: string | null;
+  note: string | null;
+  dueAt: string | null;
+  /** A step's planned date (e.g. the travel date), as staff set it. */
+  plannedAt: string | null;
+  doneAt: string | null;
+  /** When its agency was alerted that it is overdue (once). */
+  alertedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A care item to write; the store stamps the times. */
+export type CareItemInput = Omit<CareItem, 'createdAt' | 'updatedAt'>;
+
+/** A ticket as the monitoring report counts it: codes only. */
+export interface MonitoringTicket {
+  ref: string;
+  createdAt: string;
+  caseType: string;
+  priority: string;
+  /** new, triaged, in_progress, referred or closed. */
+  status: string;
+  outcome: string | null;
+  nationality: string | null;
+  country: string | null;
+  agencies: string[];
+}
+
+/** The monitoring report's raw material for a period: tickets, their audit rows and care items. */
+export interface MonitoringData {
+  tickets: MonitoringTicket[];
+  /** The audit rows of those tickets (as `Store.auditOf` gives them). */
+  audit: { ticketRef: string | null; actor: string; action: string; detail?: Record<string, unknown>; at: string }[];
+  items: CareItem[];
+}
+
+/** A match between two reports, as stored. `a` is the lower reference. */
+export interface TicketMatch {
+  a: string;
+  b: string;
+  score: number;
+  /** Why they may be the same person: codes with what matched (no names: see the tickets). */
+  reasons: { code: string; weight: number }[];
+  status: 'suggested' | 'confirmed' | 'rejected';
+  /** Why staff rejected it (free text). */
+  reason: string | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
