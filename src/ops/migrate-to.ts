@@ -43,8 +43,13 @@ export interface MigrateToResult {
 
 /** Parents first: a row is copied after the rows its foreign keys point at. */
 const FIRST = ['staff_users', 'tickets'];
-/** SQLite's own tables, and the migrations' bookkeeping (PostgreSQL keeps its own). */
-const SKIP = /^(sqlite_|schema_migrations$)/;
+/**
+ * SQLite's own tables, the migrations' bookkeeping (PostgreSQL keeps its own), and SQLite's speed-up
+ * tables (migration 014), kept by triggers from the tickets: PostgreSQL computes them from the tickets.
+ */
+const SKIP = /^(sqlite_|schema_migrations$|ticket_counts$)/;
+/** SQLite's copies of ticket fields on other rows (migration 014's triggers): derived, not data. */
+const DERIVED = new Set(['referrals.ticket_status', 'referrals.ticket_priority', 'referrals.ticket_created_at']);
 /** Rows per INSERT (PostgreSQL takes at most 65,535 parameters a statement). */
 const BATCH = 200;
 
@@ -116,8 +121,9 @@ async function postgresColumns(client: pg.PoolClient): Promise<Map<string, Map<s
   return tables;
 }
 
+/** A table's columns that carry data (not the derived copies). */
 function columnsOf(db: Database.Database, table: string): string[] {
-  return (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((r) => r.name);
+  return (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((r) => r.name).filter((c) => !DERIVED.has(`${table}.${c}`));
 }
 
 /** Every SQLite table and column has a place in PostgreSQL, or nothing is moved. */
