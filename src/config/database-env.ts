@@ -23,7 +23,7 @@ export const databaseEnv = {
   /** An S3-compatible bucket (MinIO, Ceph, a cloud bucket) for the stored files instead of a folder. */
   FILES_S3_BUCKET: z.string().min(3).max(63).optional(),
   /** The object store's http(s) origin, e.g. http://minio:9000; unset: AWS S3 itself. */
-  FILES_S3_ENDPOINT: z.url().optional(),
+  FILES_S3_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// origin, e.g. http://minio:9000' }).optional(),
   /** The bucket's region (MinIO and Ceph take any name). */
   FILES_S3_REGION: z.string().min(1).default('us-east-1'),
   /** Bucket in the path (`host/bucket/key`), which MinIO and most self-hosted servers need. */
