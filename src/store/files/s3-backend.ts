@@ -27,7 +27,13 @@ export class S3Backend implements FileBackend {
   private readonly bucket: string;
 
   constructor(opts: S3Options) {
-    const config: S3ClientConfig = { region: opts.region, forcePathStyle: opts.forcePathStyle };
+    const config: S3ClientConfig = {
+      region: opts.region,
+      forcePathStyle: opts.forcePathStyle,
+      // The SDK waits forever by default: a stalled store must not hold a chat's messages for good
+      // (a failed save is retried by the inbound queue, then the person is told).
+      requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
+    };
     if (opts.endpoint) config.endpoint = opts.endpoint;
     if (opts.credentials) config.credentials = opts.credentials;
     this.client = new S3Client(config);
