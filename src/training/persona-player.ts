@@ -60,7 +60,7 @@ function contentOf(a: PersonaAnswer, type: string | undefined): InboundContent {
   return { type: 'choice', ids: String(a).split(',').map((s) => s.trim()) };
 }
 
-/** Plays the persona as simulator user `user`; `idPrefix` keeps its event ids apart from any other's. */
+/** Plays the persona as simulator user `user` (its event ids are its own: the user is part of them). */
 export async function playPersona(deps: PlayDeps, user: string, scenario: Pick<Scenario, 'persona'>): Promise<Played> {
   const { persona } = scenario;
   const given = (k: string) => {

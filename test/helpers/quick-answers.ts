@@ -6,6 +6,7 @@
  * `implies`, so that the scripts need not know the new questions.
  */
 import { loadFlows } from '../../src/flow/load.ts';
+import { impliedChoice as impliedFromDictionary } from '../../src/training/persona-player.ts';
 
 const dictionary = loadFlows('flows').dictionary;
 
@@ -16,20 +17,8 @@ const dictionary = loadFlows('flows').dictionary;
  * best (most implied answers given, none contradicted; the first on a tie).
  */
 export function impliedChoice(key: string, given: (k: string) => string | undefined): string[] | undefined {
-  const def = dictionary[key];
-  if (!def?.implies) return undefined;
-  const scored = Object.entries(def.implies).map(([value, implied]) => {
-    const entries = Object.entries(implied);
-    const conflict = entries.some(([k, v]) => given(k) !== undefined && given(k) !== v);
-    const matches = entries.filter(([k, v]) => given(k) === v).length;
-    return { value, score: conflict ? -1 : matches };
-  });
-  if (def.type === 'multi') {
-    const picks = scored.filter((s) => s.score > 0).map((s) => s.value);
-    return picks.length ? picks : undefined;
-  }
-  const best = scored.filter((s) => s.score > 0).sort((a, b) => b.score - a.score)[0];
-  return best ? [best.value] : undefined;
+  // The same reading as the training personas' (src/training/persona-player.ts).
+  return impliedFromDictionary(dictionary, key, given);
 }
 
 /** Whether a key is a multi-select (answered on LINE and Telegram one tap at a time, then Done). */
