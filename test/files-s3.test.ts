@@ -3,13 +3,16 @@
  * a conversation is kept in the bucket under its attachment's path with the hash it arrived with,
  * encrypted when DATABASE_KEY is set (the bucket's bytes are not the photo), nothing of it in the
  * instance's own folder; staff are shown the photo; the erasure the quick exit asks for deletes it
- * from the bucket, and a photo the bot could not use is never kept there.
+ * from the bucket, and a photo the bot could not use is never kept there; `db encrypt` seals the
+ * bucket's objects in place.
  */
 import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pngBytes } from './helpers/channel-app.ts';
 import { filesUnder, KEY_A, markedReport } from './helpers/privacy.ts';
+import { runCli } from './helpers/process.ts';
 import { type LocalS3, startS3 } from './helpers/s3.ts';
 import { startServer, type TestServer } from './helpers/server.ts';
 import { addStaff, StaffClient } from './helpers/staff.ts';
@@ -92,4 +95,31 @@ describe('a bucket without DATABASE_KEY', () => {
       await plain.close();
     }
   });
+});
+
+describe('db encrypt with the files in a bucket', () => {
+  it('seals the objects in place; the photo is read back with the key', async () => {
+    const before = await startServer({ ...s3.env });
+    const ref = await markedReport(before, 's3-seal', 'Bucket-Seal-6620');
+    const [attachment] = await before.services.store.attachmentsOf(ref);
+    const photo = pngBytes('Bucket-Seal-6620');
+    expect((await s3.objects()).get(attachment!.path)).toEqual(photo);
+    await before.app.close();
+    await before.services.store.close();
+    try {
+      const run = await runCli(['db', 'encrypt'], { DATA_DIR: before.dataDir, DATABASE_KEY: KEY_A, ...s3.env });
+      expect(run.code, run.stderr).toBe(0);
+      const sealed = (await s3.objects()).get(attachment!.path)!;
+      expect(sealed.includes(Buffer.from('Bucket-Seal-6620'))).toBe(false);
+      const after = await startServer({ DATA_DIR: before.dataDir, DATABASE_KEY: KEY_A, ...s3.env });
+      try {
+        expect(await after.services.files.read(attachment!.path)).toEqual(photo);
+      } finally {
+        await after.app.close();
+        await after.services.store.close();
+      }
+    } finally {
+      rmSync(before.dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
