@@ -13,7 +13,7 @@
  *   alerts list | alerts groups                        where alerts go; the LINE groups the bot joined
  *   evidence verify <zip>                              checks an evidence package's hashes ("ok", exit 0)
  *   backup <file>                                      an online copy of the database (docs/operations.md: restore)
- *   db migrate-to <postgres url> [--files-dir <dir>]   copies the SQLite database (and its files) into an empty PostgreSQL, verified
+ *   db migrate-to <postgres url> [--files-dir <dir> | --files-bucket <bucket>]   copies the SQLite database (and its files) into an empty PostgreSQL, verified
  *   retention run [--dry-run]                          purges what is past its retention period; prints counts by kind
  *   db encrypt | db rekey                              encrypts the database, files and secrets with DATABASE_KEY; moves them to NEW_DATABASE_KEY
  */
@@ -35,6 +35,9 @@ import { backupCommand } from './ops/backup-cli.ts';
 import { withStore } from './store/open-store.ts';
 import { isPostgresUrl } from './store/postgres-store.ts';
 import { migrateToPostgres } from './ops/migrate-to.ts';
+import { deriveKey } from './privacy/keys.ts';
+import { FileStore } from './store/file-store.ts';
+import { openFileStore } from './store/files/open-file-store.ts';
 
 const USAGE = [
   'usage: npm run cli -- token create --agency <agency id|all> [--label <text>] [--days <n>]',
@@ -49,7 +52,7 @@ const USAGE = [
   '       npm run cli -- alerts groups',
   '       npm run cli -- evidence verify <package.zip>',
   '       npm run cli -- backup <new file>',
-  '       npm run cli -- db migrate-to <postgres://...> [--files-dir <shared folder>]',
+  '       npm run cli -- db migrate-to <postgres://...> [--files-dir <shared folder> | --files-bucket <bucket>]',
   '       npm run cli -- retention run [--dry-run]',
   '       npm run cli -- db encrypt          (DATABASE_KEY set; server stopped)',
   '       npm run cli -- db rekey            (DATABASE_KEY and NEW_DATABASE_KEY set; server stopped)',
@@ -72,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
       'webhook-url': { type: 'string' },
       'webhook-secret': { type: 'string' },
       'files-dir': { type: 'string' },
+      'files-bucket': { type: 'string' },
       'dry-run': { type: 'boolean' },
     },
   });
@@ -79,13 +83,18 @@ async function main(argv: string[]): Promise<number> {
   if (positionals[0] === 'evidence' && positionals[1] === 'verify') return evidenceVerifyCommand(positionals[2]);
   const config = loadConfig();
   if (positionals[0] === 'db' && positionals[1] === 'migrate-to') {
-    if (!isPostgresUrl(positionals[2])) return (console.error('usage: npm run cli -- db migrate-to <postgres://user:password@host/db> [--files-dir <shared folder>]'), 2);
-    const fromFilesDir = config.FILES_DIR ?? config.DATA_DIR;
+    if (!isPostgresUrl(positionals[2]))
+      return (console.error('usage: npm run cli -- db migrate-to <postgres://user:password@host/db> [--files-dir <shared folder> | --files-bucket <bucket>]'), 2);
+    // The files where this instance keeps them now, and where the instances will (a folder or a bucket reached with FILES_S3_*).
+    const filesKey = config.DATABASE_KEY ? deriveKey(config.DATABASE_KEY, 'files') : undefined;
+    const fromFiles = openFileStore(config, config.DATA_DIR, filesKey);
+    const bucket = values['files-bucket'];
+    const toFiles = bucket ? openFileStore({ ...config, FILES_S3_BUCKET: bucket }, config.DATA_DIR, filesKey) : values['files-dir'] ? new FileStore(values['files-dir'], filesKey) : undefined;
     const result = await migrateToPostgres({
       sqliteFile: databasePath(config),
-      fromFilesDir,
+      fromFiles,
+      ...(toFiles ? { toFiles } : {}),
       postgresUrl: positionals[2],
-      toFilesDir: values['files-dir'] ?? fromFilesDir,
       log: (line) => console.error(line),
       ...(config.DATABASE_KEY ? { key: config.DATABASE_KEY } : {}),
     });

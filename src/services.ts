@@ -21,7 +21,8 @@ import { deriveKey } from './privacy/keys.ts';
 import { PrivacyActions } from './privacy/privacy-actions.ts';
 import { Retention } from './privacy/retention.ts';
 import { retentionPeriods } from './privacy/retention-env.ts';
-import { FileStore } from './store/file-store.ts';
+import type { FileStore } from './store/file-store.ts';
+import { openFileStore } from './store/files/open-file-store.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 import { ReporterUpdates } from './tickets/reporter-updates.ts';
@@ -118,9 +119,9 @@ export function databasePath(config: Pick<Config, 'DATA_DIR' | 'TRAINING'>): str
 export function createServices(config: Config, clock: Clock = systemClock): Services {
   const definitions = loadDefinitions(config.FLOWS_DIR, config.LOCALES_DIR);
   const store = openStore(config, clock, databasePath(config));
-  // Several instances share FILES_DIR; one keeps its files in its workspace. With DATABASE_KEY the
-  // files are encrypted under a key derived from it (issue 14).
-  const files = new FileStore(config.FILES_DIR ?? workspaceDir(config), config.DATABASE_KEY ? deriveKey(config.DATABASE_KEY, 'files') : undefined);
+  // Several instances share a bucket or FILES_DIR; one keeps its files in its workspace. With
+  // DATABASE_KEY the files are encrypted under a key derived from it (issue 14).
+  const files = openFileStore(config, workspaceDir(config), config.DATABASE_KEY ? deriveKey(config.DATABASE_KEY, 'files') : undefined);
   const llm = new LlmClient(config, store, { clock });
   const alerts = new AgencyAlerts({ config, translations: definitions.translations, dictionary: definitions.flows.dictionary, staffLanguages: definitions.staffLanguages, clock });
   const extractor = new StoryExtractor(llm, definitions.flows.dictionary);

@@ -88,12 +88,19 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'verbose'],
     ['PUBLIC_BASE_URL', 'not a url'],
     ['MAX_TEXT_LENGTH', '10'],
+    ['FILES_S3_ENDPOINT', 'minio:9000'],
+    ['FILES_S3_FORCE_PATH_STYLE', 'maybe'],
   ];
   it.each(bad)('%s=%s throws a ConfigError that names the variable', (name, value) => {
     const err = configError({ [name]: value });
     expect(err.problems).toHaveLength(1);
     expect(err.problems[0]!.startsWith(`${name}: `)).toBe(true);
     expect(err.message).toContain(name);
+  });
+
+  it('half a pair of bucket keys names the missing half', () => {
+    expect(configError({ AWS_ACCESS_KEY_ID: 'tangrod-app' }).problems).toEqual([expect.stringMatching(/^AWS_SECRET_ACCESS_KEY: /)]);
+    expect(configError({ AWS_SECRET_ACCESS_KEY: 'secret' }).problems).toEqual([expect.stringMatching(/^AWS_ACCESS_KEY_ID: /)]);
   });
 
   it('names every bad variable at once', () => {

@@ -2,7 +2,8 @@
  * `npm run cli -- db migrate-to <postgres url>`, run as an operator would, on a SQLite instance
  * with real reports (tickets with referrals, a photo, notes, staff, audit rows): afterwards the
  * PostgreSQL store shows every ticket, referral, attachment (with its file and hash) and audit row
- * exactly as the SQLite store did; a second run into the same database is refused.
+ * exactly as the SQLite store did; a second run into the same database is refused. An encrypted
+ * instance's files go into a bucket (s3rver) still encrypted, their hashes checked through the key.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -12,7 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../src/store/postgres-store.ts';
 import type { Store, TicketRecord } from '../src/store/store.ts';
 import { freshDatabase, postgresUrl } from './helpers/postgres.ts';
+import { KEY_A } from './helpers/privacy.ts';
 import { runCli } from './helpers/process.ts';
+import { type LocalS3, startS3 } from './helpers/s3.ts';
 import { startServer } from './helpers/server.ts';
 import { addStaff, FISHING_BOAT, IN_DANGER, PNG_BASE64, ticketFrom } from './helpers/staff.ts';
 
@@ -88,5 +91,41 @@ describe.skipIf(!postgresUrl)('db migrate-to', () => {
     const run = await runCli(['db', 'migrate-to', db.url], { DATA_DIR: dataDir });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/PostgreSQL is not empty/);
+  });
+});
+
+describe.skipIf(!postgresUrl)('db migrate-to an encrypted instance, its files into a bucket', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let s3: LocalS3;
+  let dataDir = '';
+  let attachment: { path: string; sha256: string };
+
+  beforeAll(async () => {
+    [db, s3] = await Promise.all([freshDatabase(), startS3()]);
+    const server = await startServer({ DATABASE_KEY: KEY_A });
+    dataDir = server.dataDir;
+    const ref = await ticketFrom(server, 'mig-enc', { ...FISHING_BOAT, evidence: { image: { name: 'boss.png', mime: 'image/png', base64: PNG_BASE64 } } });
+    const [first] = await server.services.store.attachmentsOf(ref);
+    attachment = first!;
+    await server.app.close();
+    await server.services.store.close();
+  }, 120_000);
+
+  afterAll(async () => {
+    await db?.drop();
+    await s3?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('uploads each file as kept (encrypted) and checks its hash through the key', async () => {
+    const { FILES_S3_BUCKET: _bucket, ...reach } = s3.env;
+    const run = await runCli(['db', 'migrate-to', db.url, '--files-bucket', s3.bucket], { DATA_DIR: dataDir, DATABASE_KEY: KEY_A, ...reach });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/and 1 files moved and verified/);
+    const kept = (await s3.objects()).get(attachment.path);
+    // The sealed bytes, as on the old disk: not the photo, whose hash the migration checked.
+    expect(kept).toEqual(readFileSync(path.join(dataDir, attachment.path)));
+    expect(kept!.includes(Buffer.from(PNG_BASE64, 'base64').subarray(0, 8))).toBe(false);
+    expect(attachment.sha256).toBe(createHash('sha256').update(Buffer.from(PNG_BASE64, 'base64')).digest('hex'));
   });
 });

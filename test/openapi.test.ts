@@ -28,7 +28,7 @@ describe('/api/openapi.json', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(['/api/tickets', '/api/tickets/{ref}']);
     const list = doc.paths['/api/tickets']!.get!;
-    expect(list.parameters!.filter((p) => p.in === 'query').map((p) => p.name).sort()).toEqual(['agency', 'limit', 'priority', 'status']);
+    expect(list.parameters!.filter((p) => p.in === 'query').map((p) => p.name).sort()).toEqual(['after', 'agency', 'limit', 'priority', 'status']);
     expect(Object.keys(list.responses).sort()).toEqual(['200', '400', '401', '403']);
     const one = doc.paths['/api/tickets/{ref}']!.get!;
     expect(one.parameters).toEqual([expect.objectContaining({ name: 'ref', in: 'path' })]);
@@ -58,7 +58,7 @@ describe('/api/openapi.json', () => {
     const bad = await server.api('/api/tickets?status=open', token);
     expect(bad.status).toBe(400);
     expect(bad.body.error).toBe('invalid_query');
-    expect(bad.body.message).toContain('Filters: status, priority, agency, limit.');
+    expect(bad.body.message).toContain('Filters: status, priority, agency, limit, after.');
     expect((await server.api('/api/tickets?status=new', 'tgr_not-a-real-token-at-all')).status).toBe(401);
   });
 });

@@ -287,6 +287,19 @@ const behaviours: Behaviour[] = [
     },
   ],
   [
+    'the outbox: a chat with a danger-path reply is served before the chats that wrote before it',
+    async (store) => {
+      await store.transaction(async (tx) => {
+        await tx.enqueue({ channel: 'line', recipient: 'U1', kind: 'reply', payload: { text: 'hello' } });
+        await tx.enqueue({ channel: 'line', recipient: 'Udanger', kind: 'reply', payload: { text: 'Call for help now' }, urgent: true });
+        await tx.enqueue({ channel: 'line', recipient: 'U2', kind: 'reply', payload: { text: 'hello' } });
+      });
+      expect(await store.dueRecipients('line', now, 10, [])).toEqual(['Udanger', 'U1', 'U2']);
+      expect((await store.dueOutboxOf('line', 'Udanger', now, 10))[0]).toMatchObject({ urgent: true });
+      expect((await store.dueOutboxOf('line', 'U1', now, 10))[0]?.urgent).toBeUndefined();
+    },
+  ],
+  [
     'outage holds are released at once; retry keys are fixed once; parts sent only grow',
     async (store) => {
       const id = await store.transaction((tx) => tx.enqueue({ channel: 'line', recipient: 'U1', kind: 'reply', payload: { text: 'long' } }));

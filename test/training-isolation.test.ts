@@ -69,8 +69,8 @@ describe('the training workspace', () => {
     expect(existsSync(path.join(dataDir, 'training', 'tangrod.db'))).toBe(true);
     expect(existsSync(path.join(dataDir, 'tangrod.db'))).toBe(true);
     // Never the real instances' PostgreSQL or shared files, whatever the environment says.
-    const config = loadConfig({ TRAINING: 'on', DATA_DIR: '/srv/tangrod', DATABASE_URL: 'postgres://tangrod@db/tangrod', FILES_DIR: '/srv/shared-files', SIMULATOR: 'off', SIMULATOR_ALERTS: 'on' });
-    expect(config).toMatchObject({ DATABASE_URL: undefined, FILES_DIR: undefined, SIMULATOR: true, SIMULATOR_ALERTS: false });
+    const config = loadConfig({ TRAINING: 'on', DATA_DIR: '/srv/tangrod', DATABASE_URL: 'postgres://tangrod@db/tangrod', FILES_DIR: '/srv/shared-files', FILES_S3_BUCKET: 'tangrod-files', SIMULATOR: 'off', SIMULATOR_ALERTS: 'on' });
+    expect(config).toMatchObject({ DATABASE_URL: undefined, FILES_DIR: undefined, FILES_S3_BUCKET: undefined, SIMULATOR: true, SIMULATOR_ALERTS: false });
     expect(databasePath(config)).toBe('/srv/tangrod/training/tangrod.db');
   });
 

@@ -132,6 +132,10 @@ export const envSchema = z.object({
   if (env.TELEGRAM_BOT_TOKEN && env.TELEGRAM_MODE === 'webhook' && !env.TELEGRAM_WEBHOOK_SECRET) {
     ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_SECRET' });
   }
+  // Half a pair of bucket keys would quietly fall back to whatever other credentials the host has.
+  if (Boolean(env.AWS_ACCESS_KEY_ID) !== Boolean(env.AWS_SECRET_ACCESS_KEY)) {
+    ctx.addIssue({ code: 'custom', path: [env.AWS_ACCESS_KEY_ID ? 'AWS_SECRET_ACCESS_KEY' : 'AWS_ACCESS_KEY_ID'], message: 'the bucket needs both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or neither, for the SDK\'s own chain)' });
+  }
   // An unsigned escalation could be forged by anyone who learns the receiver's address.
   if (env.ESCALATION_WEBHOOK_URL && !env.ESCALATION_WEBHOOK_SECRET) {
     ctx.addIssue({ code: 'custom', path: ['ESCALATION_WEBHOOK_SECRET'], message: 'ESCALATION_WEBHOOK_URL needs ESCALATION_WEBHOOK_SECRET (the receiver checks the signature with it)' });
@@ -140,7 +144,7 @@ export const envSchema = z.object({
   env.TRAINING
     ? // Training plays its scenarios through the simulator, and its tickets alert nobody, whatever else is set.
       // Its own database and files too: never the real instances' PostgreSQL or shared files (issue 16).
-      { ...env, SIMULATOR: true, SIMULATOR_ALERTS: false, DATABASE_URL: undefined, FILES_DIR: undefined }
+      { ...env, SIMULATOR: true, SIMULATOR_ALERTS: false, DATABASE_URL: undefined, FILES_DIR: undefined, FILES_S3_BUCKET: undefined }
     : { ...env, SIMULATOR: env.SIMULATOR ?? env.NODE_ENV !== 'production' },
 );
 

@@ -1,6 +1,6 @@
 /**
  * `npm run cli -- db migrate-to <postgres url>`: moves one instance's SQLite database and stored
- * files to PostgreSQL and the shared files folder, for running several instances (issue 16).
+ * files to PostgreSQL and the shared files (a folder or a bucket), for running several instances (issue 16).
  *
  * Every table of the SQLite file is copied row by row, every column, with the ids kept (so ticket
  * references, audit order and links stay as they were); the target must be empty. Each attachment
@@ -11,29 +11,26 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import type pg from 'pg';
 import { openPool } from '../store/postgres/connection.ts';
 import { migrate } from '../store/postgres/database.ts';
-import { deriveKey } from '../privacy/keys.ts';
-import { unseal } from '../privacy/sealed.ts';
+import type { FileStore } from '../store/file-store.ts';
 import { unlock } from '../store/sqlite/cipher.ts';
 
 /** Where from and where to. */
 export interface MigrateToOptions {
   sqliteFile: string;
-  /** The folder the SQLite instance's attachment paths are relative to (its DATA_DIR or FILES_DIR). */
-  fromFilesDir: string;
+  /** The SQLite instance's files (its DATA_DIR, FILES_DIR or bucket), opened with the files key when DATABASE_KEY is set. */
+  fromFiles: FileStore;
   postgresUrl: string;
-  /** The shared files folder the instances will use (FILES_DIR); the same as `fromFilesDir` copies nothing. */
-  toFilesDir: string;
+  /** The shared files the instances will use (FILES_DIR or a bucket), with the same key; unset: `fromFiles`, copying nothing. */
+  toFiles?: FileStore;
   log?: (line: string) => void;
   /**
    * DATABASE_KEY (issue 14): opens an encrypted SQLite file; stored files stay encrypted as they are
-   * (the instances use the same key) and their hashes are checked on the original bytes. Webhook
-   * secrets move sealed under the same derived key.
+   * (the instances use the same key) and their hashes are checked on the original bytes, through
+   * the file stores. Webhook secrets move sealed under the same derived key.
    */
   key?: string;
 }
@@ -46,8 +43,13 @@ export interface MigrateToResult {
 
 /** Parents first: a row is copied after the rows its foreign keys point at. */
 const FIRST = ['staff_users', 'tickets'];
-/** SQLite's own tables, and the migrations' bookkeeping (PostgreSQL keeps its own). */
-const SKIP = /^(sqlite_|schema_migrations$)/;
+/**
+ * SQLite's own tables, the migrations' bookkeeping (PostgreSQL keeps its own), and SQLite's speed-up
+ * tables (migration 014), kept by triggers from the tickets: PostgreSQL computes them from the tickets.
+ */
+const SKIP = /^(sqlite_|schema_migrations$|ticket_counts$)/;
+/** SQLite's copies of ticket fields on other rows (migration 014's triggers): derived, not data. */
+const DERIVED = new Set(['referrals.ticket_status', 'referrals.ticket_priority', 'referrals.ticket_created_at']);
 /** Rows per INSERT (PostgreSQL takes at most 65,535 parameters a statement). */
 const BATCH = 200;
 
@@ -119,8 +121,9 @@ async function postgresColumns(client: pg.PoolClient): Promise<Map<string, Map<s
   return tables;
 }
 
+/** A table's columns that carry data (not the derived copies). */
 function columnsOf(db: Database.Database, table: string): string[] {
-  return (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((r) => r.name);
+  return (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((r) => r.name).filter((c) => !DERIVED.has(`${table}.${c}`));
 }
 
 /** Every SQLite table and column has a place in PostgreSQL, or nothing is moved. */
@@ -177,25 +180,21 @@ async function resetIdentities(client: pg.PoolClient): Promise<void> {
   }
 }
 
-/** Copies every attachment's file, checking its SHA-256; returns how many. */
+/** Copies every attachment's file, checking its SHA-256 on the original bytes; returns how many. */
 async function copyFiles(db: Database.Database, opts: MigrateToOptions): Promise<number> {
-  const filesKey = opts.key ? deriveKey(opts.key, 'files') : undefined;
   const rows = db.prepare('SELECT id, path, sha256 FROM attachments ORDER BY rowid').all() as { id: string; path: string; sha256: string }[];
-  const same = path.resolve(opts.fromFilesDir) === path.resolve(opts.toFilesDir);
-  const inside = (root: string, relative: string) => path.join(root, path.normalize(relative).replace(/^(\.\.[/\\])+/, ''));
+  const to = opts.toFiles ?? opts.fromFiles;
   const problems: string[] = [];
   for (const r of rows) {
-    const from = inside(opts.fromFilesDir, r.path);
-    if (!existsSync(from)) {
+    const kept = await opts.fromFiles.stored(r.path);
+    if (!kept) {
       problems.push(`attachment ${r.id}: no file at ${r.path}`);
       continue;
     }
-    const to = inside(opts.toFilesDir, r.path);
-    if (!same) {
-      await mkdir(path.dirname(to), { recursive: true, mode: 0o700 });
-      await copyFile(from, to);
-    }
-    const sha = createHash('sha256').update(unseal(filesKey, await readFile(to))).digest('hex');
+    // Copied as kept: an encrypted file stays encrypted (the instances use the same key).
+    if (to !== opts.fromFiles) await to.putStored(r.path, kept);
+    // Read back through the target store, which decrypts: the hash is of what the person sent.
+    const sha = createHash('sha256').update(await to.read(r.path)).digest('hex');
     if (sha !== r.sha256) problems.push(`attachment ${r.id}: the file's SHA-256 is not the one recorded`);
   }
   if (problems.length) throw new Error(`Files do not add up:\n  ${problems.join('\n  ')}`);

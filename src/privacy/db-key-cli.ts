@@ -5,9 +5,9 @@
  * and a rename, and a stopped run can be run again: what is done already is recognised.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import type { Config } from '../config/env.ts';
-import { FileStore } from '../store/file-store.ts';
+import type { FileStore } from '../store/file-store.ts';
+import { openFileStore } from '../store/files/open-file-store.ts';
 import { DatabaseKeyError } from '../store/sqlite/cipher.ts';
 import { attachmentPaths, encryptDatabase, rekeyDatabase } from '../store/sqlite/rekey.ts';
 import { deriveKey } from './keys.ts';
@@ -27,12 +27,11 @@ async function resealFiles(files: FileStore, paths: string[], from: Buffer[], to
   let done = 0;
   let missing = 0;
   for (const p of paths) {
-    const full = files.resolve(p);
-    if (!existsSync(full)) {
+    const bytes = await files.stored(p);
+    if (!bytes) {
       missing++;
       continue;
     }
-    const bytes = await readFile(full);
     let opener: Buffer | undefined;
     if (isSealed(bytes)) {
       // Already under the new key (a run that stopped half-way): nothing to do.
@@ -40,7 +39,7 @@ async function resealFiles(files: FileStore, paths: string[], from: Buffer[], to
       opener = from.find((k) => opens(k, bytes));
       if (!opener) throw new Error(`The stored file ${p} opens with neither key; nothing more was changed.`);
     }
-    await new FileStore(files.resolve('.'), opener).reseal(p, to);
+    await files.withKey(opener).reseal(p, to);
     done++;
   }
   return { done, missing };
@@ -52,7 +51,8 @@ export async function dbKeyCommand(config: Config, file: string, dataDir: string
     console.error(`No database at ${file} (check DATA_DIR).`);
     return 1;
   }
-  const files = new FileStore(dataDir);
+  // The files wherever the configuration keeps them: the workspace, FILES_DIR or a bucket.
+  const files = openFileStore(config, dataDir);
   try {
     if (sub === 'encrypt') {
       if (!config.DATABASE_KEY) {

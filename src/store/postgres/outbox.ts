@@ -15,21 +15,23 @@ export function outboxTx(q: Sql): Pick<Tx, 'cancelPending' | 'enqueue'> {
       const now = q.now();
       const delivered = opts?.delivered ?? false;
       const row = await q.one(
-        `INSERT INTO outbox (channel, recipient, kind, payload, status, attempts, next_attempt_at, created_at, sent_at, reply_to)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9) RETURNING id`,
-        [m.channel, m.recipient, m.kind, json(m.payload), delivered ? 'sent' : 'pending', delivered ? 1 : 0, now, delivered ? now : null, m.replyTo ?? null],
+        `INSERT INTO outbox (channel, recipient, kind, payload, status, attempts, next_attempt_at, created_at, sent_at, reply_to, urgent)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10) RETURNING id`,
+        [m.channel, m.recipient, m.kind, json(m.payload), delivered ? 'sent' : 'pending', delivered ? 1 : 0, now, delivered ? now : null, m.replyTo ?? null, m.urgent ?? false],
       );
       return row?.id as number;
     },
   };
 }
 
-/** Chats whose oldest pending message is due, oldest first, leaving out `skip`. */
+/** Chats whose oldest pending message is due, leaving out `skip`; ordered by {@link DUE_ORDER}. */
 const DUE_RECIPIENTS = `
-  SELECT o.recipient, MIN(o.id) AS first FROM outbox o
+  SELECT o.recipient, MIN(o.id) AS first, bool_or(o.urgent) AS urgent FROM outbox o
   WHERE o.channel = $1 AND o.status = 'pending' AND o.next_attempt_at <= $2 AND o.recipient <> ALL($3::text[])
   GROUP BY o.recipient
   HAVING MIN(o.id) = (SELECT MIN(e.id) FROM outbox e WHERE e.channel = $1 AND e.recipient = o.recipient AND e.status = 'pending')`;
+/** Chats with a danger-path reply first, then the oldest. */
+const DUE_ORDER = 'ORDER BY urgent DESC, first';
 
 /** The {@link Store} methods of the outbox. */
 export function outboxStore(c: PgContext): Pick<
@@ -52,14 +54,14 @@ export function outboxStore(c: PgContext): Pick<
       ).map(toOutbox);
     },
     async dueRecipients(channel, now, limit, skip) {
-      return (await q.rows(`${DUE_RECIPIENTS} ORDER BY first LIMIT $4`, [channel, now.toISOString(), skip, limit])).map((r) => r.recipient as string);
+      return (await q.rows(`${DUE_RECIPIENTS} ${DUE_ORDER} LIMIT $4`, [channel, now.toISOString(), skip, limit])).map((r) => r.recipient as string);
     },
     async claimRecipients(channel, now, limit, skip) {
       // Due chats no other instance holds; then the lease, taken only if still free (or ours).
       const due = await q.rows(
         `${DUE_RECIPIENTS}
            AND NOT EXISTS (SELECT 1 FROM delivery_leases l WHERE l.channel = $1 AND l.recipient = o.recipient AND l.owner <> $5 AND l.lease_until > clock_timestamp())
-         ORDER BY first LIMIT $4`,
+         ${DUE_ORDER} LIMIT $4`,
         [channel, now.toISOString(), skip, limit, c.instanceId],
       );
       if (due.length === 0) return [];

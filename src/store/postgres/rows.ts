@@ -98,6 +98,7 @@ export function toOutbox(r: Row): OutboxMessage {
     replyTo: str(r.reply_to),
     retryKey: str(r.retry_key),
     partsSent: (r.parts_sent as number | undefined) ?? 0,
+    ...(r.urgent === true ? { urgent: true } : {}),
   };
 }
 
