@@ -3,30 +3,9 @@
  * steps (`care_items`), the monitoring report's raw material, and matching.
  */
 import type { Store, Tx } from '../store.ts';
-import type { CareItem, MonitoringData, TicketMatch } from '../types/care.ts';
+import type { MonitoringData, TicketMatch } from '../types/care.ts';
 import { json, type PgContext, type Row, type Sql } from './connection.ts';
-
-const OPEN = `status NOT IN ('delivered', 'done', 'not_possible') AND done_at IS NULL`;
-
-function toItem(r: Row): CareItem {
-  return {
-    ticketRef: r.ticket_ref as string,
-    plan: r.plan as CareItem['plan'],
-    id: r.id as string,
-    template: (r.template as string | null) ?? null,
-    seq: r.seq as number,
-    agency: r.agency as string,
-    status: r.status as CareItem['status'],
-    reason: (r.reason as string | null) ?? null,
-    note: (r.note as string | null) ?? null,
-    dueAt: (r.due_at as string | null) ?? null,
-    plannedAt: (r.planned_at as string | null) ?? null,
-    doneAt: (r.done_at as string | null) ?? null,
-    alertedAt: (r.alerted_at as string | null) ?? null,
-    createdAt: r.created_at as string,
-    updatedAt: r.updated_at as string,
-  };
-}
+import { OPEN_CARE_ITEM, toCareItem } from '../care-rows.ts';
 
 function toMatch(r: Row): TicketMatch {
   return {
@@ -43,7 +22,7 @@ function toMatch(r: Row): TicketMatch {
   };
 }
 
-const careItemsOf = async (q: Sql, ref: string) => (await q.rows('SELECT * FROM care_items WHERE ticket_ref = $1 ORDER BY plan DESC, seq, created_at, id', [ref])).map(toItem);
+const careItemsOf = async (q: Sql, ref: string) => (await q.rows('SELECT * FROM care_items WHERE ticket_ref = $1 ORDER BY plan DESC, seq, created_at, id', [ref])).map(toCareItem);
 
 /** The {@link Tx} methods of care items and matches. */
 export function careTx(q: Sql): Pick<Tx, 'careItems' | 'saveCareItem' | 'setMatchKeys' | 'saveMatch'> {
@@ -82,7 +61,7 @@ export function careStore(c: PgContext): Pick<Store, 'careItems' | 'openCareItem
   return {
     careItems: (ref) => careItemsOf(c.sql, ref),
     async openCareItemsDue(before) {
-      return (await c.sql.rows(`SELECT * FROM care_items WHERE due_at IS NOT NULL AND due_at < $1 AND ${OPEN} ORDER BY due_at`, [before])).map(toItem);
+      return (await c.sql.rows(`SELECT * FROM care_items WHERE due_at IS NOT NULL AND due_at < $1 AND ${OPEN_CARE_ITEM} ORDER BY due_at`, [before])).map(toCareItem);
     },
     async monitoringData(from, to, agency) {
       const scope = agency ? 'AND EXISTS (SELECT 1 FROM referrals r WHERE r.ticket_ref = t.ref AND r.agency = $3)' : '';
@@ -101,7 +80,7 @@ export function careStore(c: PgContext): Pick<Store, 'careItems' | 'openCareItem
         ...(r.detail ? { detail: r.detail as Record<string, unknown> } : {}),
         at: r.at as string,
       }));
-      const items = (await c.sql.rows(`SELECT * FROM care_items WHERE ticket_ref IN (${inPeriod}) ORDER BY ticket_ref, plan DESC, seq`, args)).map(toItem);
+      const items = (await c.sql.rows(`SELECT * FROM care_items WHERE ticket_ref IN (${inPeriod}) ORDER BY ticket_ref, plan DESC, seq`, args)).map(toCareItem);
       // The answers are read here, not with ->> in SQL: a json value holding an escaped U+0000 (which
       // the column keeps as written) makes PostgreSQL's json operators fail.
       const answer = (r: Row, key: string) => {

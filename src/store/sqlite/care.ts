@@ -5,28 +5,7 @@
 import type { CareItem, CareItemInput, MonitoringData, MonitoringTicket, TicketMatch } from '../types/care.ts';
 import type { Store, Tx } from '../store.ts';
 import type { Row, SqliteConnection } from './connection.ts';
-
-const OPEN = `status NOT IN ('delivered', 'done', 'not_possible') AND done_at IS NULL`;
-
-function toItem(r: Row): CareItem {
-  return {
-    ticketRef: r.ticket_ref as string,
-    plan: r.plan as CareItem['plan'],
-    id: r.id as string,
-    template: (r.template as string | null) ?? null,
-    seq: r.seq as number,
-    agency: r.agency as string,
-    status: r.status as CareItem['status'],
-    reason: (r.reason as string | null) ?? null,
-    note: (r.note as string | null) ?? null,
-    dueAt: (r.due_at as string | null) ?? null,
-    plannedAt: (r.planned_at as string | null) ?? null,
-    doneAt: (r.done_at as string | null) ?? null,
-    alertedAt: (r.alerted_at as string | null) ?? null,
-    createdAt: r.created_at as string,
-    updatedAt: r.updated_at as string,
-  };
-}
+import { OPEN_CARE_ITEM, toCareItem } from '../care-rows.ts';
 
 function toMatch(r: Row): TicketMatch {
   return {
@@ -54,7 +33,7 @@ class SqliteCare {
   }
 
   careItems(ref: string): CareItem[] {
-    return (this.db.prepare(`SELECT * FROM care_items WHERE ticket_ref = ? ORDER BY plan DESC, seq, created_at, id`).all(ref) as Row[]).map(toItem);
+    return (this.db.prepare(`SELECT * FROM care_items WHERE ticket_ref = ? ORDER BY plan DESC, seq, created_at, id`).all(ref) as Row[]).map(toCareItem);
   }
 
   saveCareItem(i: CareItemInput): void {
@@ -71,7 +50,7 @@ class SqliteCare {
   }
 
   openCareItemsDue(before: string): CareItem[] {
-    return (this.db.prepare(`SELECT * FROM care_items WHERE due_at IS NOT NULL AND due_at < ? AND ${OPEN} ORDER BY due_at`).all(before) as Row[]).map(toItem);
+    return (this.db.prepare(`SELECT * FROM care_items WHERE due_at IS NOT NULL AND due_at < ? AND ${OPEN_CARE_ITEM} ORDER BY due_at`).all(before) as Row[]).map(toCareItem);
   }
 
   monitoringData(from: string, to: string, agency?: string): MonitoringData {
@@ -104,7 +83,7 @@ class SqliteCare {
       ...(r.detail ? { detail: JSON.parse(r.detail as string) as Record<string, unknown> } : {}),
       at: r.at as string,
     })) as MonitoringData['audit'];
-    const items = (this.db.prepare(`SELECT * FROM care_items WHERE ticket_ref IN (${inPeriod}) ORDER BY ticket_ref, plan DESC, seq`).all(args) as Row[]).map(toItem);
+    const items = (this.db.prepare(`SELECT * FROM care_items WHERE ticket_ref IN (${inPeriod}) ORDER BY ticket_ref, plan DESC, seq`).all(args) as Row[]).map(toCareItem);
     return { tickets, audit, items };
   }
 
