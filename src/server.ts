@@ -3,6 +3,8 @@
  */
 import { createApp } from './app.ts';
 import { createServices, workspaceDir } from './services.ts';
+import { definitionsCacheFile, loadDefinitionsCached } from './definitions-cache.ts';
+import { systemClock } from './core/clock.ts';
 import { describeChannels } from './channels/channels.ts';
 import { ConfigError, loadConfig } from './config/env.ts';
 import { DefinitionError, formatProblem } from './core/errors.ts';
@@ -17,11 +19,14 @@ const ESCALATION_TICK_MS = 60_000;
 
 try {
   const config = loadConfig();
-  const services = createServices(config);
+  // Checked definitions, read back from the data folder when no file and no code changed (ADR 0025).
+  const { definitions, outcome } = loadDefinitionsCached(config.FLOWS_DIR, config.LOCALES_DIR, definitionsCacheFile(config.DATA_DIR));
+  const services = createServices(config, systemClock, definitions);
   // PostgreSQL: connected and migrated before anything is served (a bad DATABASE_URL stops here).
   await storeReady(services.store);
   const app = await createApp(services);
   await app.listen({ port: config.PORT, host: config.HOST });
+  app.log.debug({ definitionsCache: outcome }, 'definitions');
   const base = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
   const channels = [...(config.SIMULATOR ? [`simulator (${base}/sim)`] : []), ...(config.TRAINING ? [] : describeChannels(config))];
   app.log.info(`Tangrod is up${config.TRAINING ? ' as a TRAINING workspace (no agency is alerted, no real chat is reached)' : ''}. Channels: ${channels.join(', ') || 'none'}. Data in ${workspaceDir(config)}.`);
