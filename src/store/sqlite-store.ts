@@ -27,7 +27,7 @@ import { statisticsStore } from './sqlite/statistics.ts';
 import { staffSessionsStore } from './sqlite/staff-sessions.ts';
 import { ticketsStore, ticketsTx } from './sqlite/tickets.ts';
 import { transcriptsStore, transcriptsTx } from './sqlite/transcripts.ts';
-import type { Store, Tx } from './store.ts';
+import type { OutboxListener, Store, Tx } from './store.ts';
 
 export type { SqliteOptions } from './sqlite/database.ts';
 
@@ -38,6 +38,7 @@ export function openSqliteStore(file: string, clock: Clock = systemClock, opts: 
 
 /** The {@link Store} over one open connection; `secrets` seals webhook secrets (issue 14). */
 function sqliteStore(c: SqliteConnection, secrets?: Buffer): Store {
+  const outboxListeners = new Set<OutboxListener>();
   const tx: Tx = {
     ...inboundTx(c),
     ...sessionsTx(c),
@@ -46,13 +47,13 @@ function sqliteStore(c: SqliteConnection, secrets?: Buffer): Store {
     ...referralsTx(c),
     ...notesTx(c),
     ...attachmentsTx(c),
-    ...outboxTx(c),
+    ...outboxTx(c, outboxListeners),
     ...alertsTx(c, secrets),
     ...auditTx(c),
     ...careTx(c),
     ...privacyTx(c),
   };
-  const outbox = outboxStore(c);
+  const outbox = outboxStore(c, outboxListeners);
   const store: Store = {
     transaction: (work) => c.transaction(() => work(tx)),
     ...ticketsStore(c),

@@ -23,6 +23,8 @@ interface Job {
   bare?: boolean;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
+  /** Told once the work's changes are committed (see {@link SqliteConnection.afterCommit}). */
+  after?: (() => void)[];
 }
 
 /** The most pieces of work one commit takes, and the longest it keeps taking more. */
@@ -45,6 +47,8 @@ export class SqliteConnection {
   private lastGroupSize = 0;
   private running: Promise<void> = Promise.resolve();
   private readonly statements = new Map<string, Database.Statement>();
+  /** The piece of work running in the open group, if any. */
+  private current: Job | undefined;
 
   readonly db: Database.Database;
   private readonly clock: Clock;
@@ -76,6 +80,16 @@ export class SqliteConnection {
       this.statements.set(sql, statement);
     }
     return statement;
+  }
+
+  /**
+   * Calls `fn` once the work now running is committed, and never if it rolls back (outbox rows
+   * are told to the dispatcher this way, so that it sends them without looking for them).
+   * Outside any work, `fn` runs at once.
+   */
+  afterCommit(fn: () => void): void {
+    if (!this.current) return fn();
+    (this.current.after ??= []).push(fn);
   }
 
   /** Runs `work` in a transaction of its own (a savepoint of a group commit), after those queued before it. */
@@ -162,6 +176,7 @@ export class SqliteConnection {
     while (this.jobs.length > 0 && !this.jobs[0]!.bare && done.length < GROUP_MAX_JOBS && (done.length === 0 || performance.now() - started < GROUP_MAX_MS)) {
       const job = this.jobs.shift()!;
       db.exec('SAVEPOINT job');
+      this.current = job;
       try {
         const value = await job.work();
         db.exec('RELEASE job');
@@ -172,6 +187,8 @@ export class SqliteConnection {
           db.exec('RELEASE job');
         }
         done.push({ job, ok: false, value: err });
+      } finally {
+        this.current = undefined;
       }
       if (!db.inTransaction) {
         // SQLite rolled the whole transaction back (a full disk, say): nothing of the group holds.
@@ -187,7 +204,42 @@ export class SqliteConnection {
       return;
     }
     this.lastGroupSize = done.length;
-    for (const d of done) (d.ok ? d.job.resolve : d.job.reject)(d.value);
+    for (const d of done) {
+      // A listener's mistake must not cost the work its answer.
+      if (d.ok && d.job.after) for (const fn of d.job.after) try { fn(); } catch { /* told nowhere: the poll finds the rows */ }
+      (d.ok ? d.job.resolve : d.job.reject)(d.value);
+    }
+  }
+
+  /**
+   * One piece of work for many callers: the items given while it waits in the queue are run
+   * together by `run` (which returns one result per item, in order), in one savepoint, and each
+   * caller is answered after the commit. For small writes that come one per event (a row marked
+   * sent, an event deleted once handled), where a piece of work each cost more than the write.
+   * `first` puts the work first in the next group, as {@link immediate} does.
+   */
+  coalesce<I, R>(run: (items: I[]) => R[], opts: { first?: boolean } = {}): (item: I) => Promise<R> {
+    type Waiting = { item: I; resolve: (r: R) => void; reject: (err: unknown) => void };
+    let waiting: Waiting[] = [];
+    return (item) =>
+      new Promise<R>((resolve, reject) => {
+        waiting.push({ item, resolve, reject });
+        // The work already queued will take this item too.
+        if (waiting.length > 1) return;
+        let taken: Waiting[] | undefined;
+        this.enqueue(() => {
+          taken = waiting;
+          waiting = [];
+          return run(taken.map((w) => w.item));
+        }, opts.first ?? false).then(
+          (results) => taken!.forEach((w, i) => w.resolve(results[i]!)),
+          (err) => {
+            // Rejected before it ran (the group could not begin): the items are still waiting.
+            if (!taken) (taken = waiting), (waiting = []);
+            for (const w of taken) w.reject(err);
+          },
+        );
+      });
   }
 
   /** Runs `work` in the queue without a transaction around it (VACUUM, a WAL checkpoint). */
