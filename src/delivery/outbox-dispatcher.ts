@@ -20,6 +20,13 @@ import type { DeliveryLog, DispatcherEvents } from './delivery-types.ts';
 export type { DeliveryLog, DispatcherEvents } from './delivery-types.ts';
 
 
+/**
+ * Chats of one channel served at once. Serving a chat waits on a few commits and one platform
+ * call, so the rate is about this many chats per round trip: 64 capped delivery below the rate
+ * events came in under load (issue 12). A platform that hangs holds only its own lane's chats.
+ */
+const DEFAULT_CONCURRENCY = 256;
+
 /** Options of {@link OutboxDispatcher}. */
 export interface DispatcherOptions {
   store: Store;
@@ -52,7 +59,7 @@ export class OutboxDispatcher {
     const hinted = typeof opts.store.onOutboxWritten === 'function';
     this.lanes = opts.senders.map(
       (sender) =>
-        new ChannelLane({ store: opts.store, sender, clock: opts.clock, log: opts.log, retry, concurrency: opts.concurrency ?? 64, probeMaxMs: opts.probeMaxMs ?? 2000, events: this.events, hinted }),
+        new ChannelLane({ store: opts.store, sender, clock: opts.clock, log: opts.log, retry, concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY, probeMaxMs: opts.probeMaxMs ?? 2000, events: this.events, hinted }),
     );
     // Rows are served as they are committed, rather than found by a query after each event.
     const byChannel = new Map(this.lanes.map((lane) => [lane.channel, lane]));
