@@ -33,7 +33,8 @@ export type { SqliteOptions } from './sqlite/database.ts';
 
 /** Opens (creating when needed) the database at `file` and applies pending migrations. */
 export function openSqliteStore(file: string, clock: Clock = systemClock, opts: SqliteOptions = {}): Store {
-  return sqliteStore(new SqliteConnection(openDatabase(file, opts), clock), opts.key ? deriveKey(opts.key, 'secrets') : undefined);
+  const { db, walFile } = openDatabase(file, opts);
+  return sqliteStore(new SqliteConnection(db, clock, walFile), opts.key ? deriveKey(opts.key, 'secrets') : undefined);
 }
 
 /** The {@link Store} over one open connection; `secrets` seals webhook secrets (issue 14). */
