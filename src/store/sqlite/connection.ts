@@ -101,8 +101,8 @@ export class SqliteConnection {
    * Outside any work, `fn` runs at once.
    */
   afterCommit(fn: () => void): void {
-    if (!this.current) return fn();
-    (this.current.after ??= []).push(fn);
+    if (this.current) (this.current.after ??= []).push(fn);
+    else fn();
   }
 
   /** Runs `work` in a transaction of its own (a savepoint of a group commit), after those queued before it. */
@@ -238,7 +238,10 @@ export class SqliteConnection {
    * after its own group's sync saw only durable writes. Without a WAL to sync, at once.
    */
   private whenSynced(answer: (err?: Error) => void): void {
-    if (!this.walFile) return answer();
+    if (!this.walFile) {
+      answer();
+      return;
+    }
     this.unsynced.push(answer);
     this.syncing ??= this.syncWal().finally(() => (this.syncing = undefined));
   }
@@ -263,12 +266,12 @@ export class SqliteConnection {
 
   /**
    * One piece of work for many callers: the items given while it waits in the queue are run
-   * together by `run` (which returns one result per item, in order), in one savepoint, and each
+   * together by `run` (which returns one result per item, in order, or nothing for writes), in one savepoint, and each
    * caller is answered after the commit. For small writes that come one per event (a row marked
    * sent, an event deleted once handled), where a piece of work each cost more than the write.
    * `first` puts the work first in the next group, as {@link immediate} does.
    */
-  coalesce<I, R>(run: (items: I[]) => R[], opts: { first?: boolean } = {}): (item: I) => Promise<R> {
+  coalesce<I, R = void>(run: (items: I[]) => R[] | undefined, opts: { first?: boolean } = {}): (item: I) => Promise<R> {
     type Waiting = { item: I; resolve: (r: R) => void; reject: (err: unknown) => void };
     let waiting: Waiting[] = [];
     return (item) =>
@@ -282,7 +285,9 @@ export class SqliteConnection {
           waiting = [];
           return run(taken.map((w) => w.item));
         }, opts.first ?? false).then(
-          (results) => taken!.forEach((w, i) => w.resolve(results[i]!)),
+          (results) => {
+            for (const [i, w] of taken!.entries()) w.resolve(results?.[i] as R);
+          },
           (err) => {
             // Rejected before it ran (the group could not begin): the items are still waiting.
             if (!taken) (taken = waiting), (waiting = []);

@@ -36,7 +36,11 @@ export function inboundStore(c: SqliteConnection): Pick<Store, 'addInbound' | 'p
     if (batches.some((events) => events.some((e) => e.replyToken))) c.prepare('DELETE FROM event_reply_tokens WHERE received_at < ?').run(new Date(c.date().getTime() - 600_000).toISOString());
     return added;
   });
-  const remove = c.coalesce<number, void>((ids) => ids.map((id) => void c.prepare('DELETE FROM inbox WHERE id = ?').run(id)));
+  const remove = c.coalesce<number>((ids) => {
+    const del = c.prepare('DELETE FROM inbox WHERE id = ?');
+    for (const id of ids) del.run(id);
+    return undefined;
+  });
   const takeToken = c.coalesce<{ channel: string; eventId: string; notBefore: string }, string | undefined>((asks) =>
     asks.map(({ channel, eventId, notBefore }) => {
       const row = c.prepare('SELECT token, received_at FROM event_reply_tokens WHERE channel = ? AND event_id = ?').get(channel, eventId) as Row | undefined;

@@ -42,7 +42,13 @@ export function outboxTx(c: SqliteConnection, listeners: OutboxListeners): Pick<
 /** The {@link Store} methods of the outbox. */
 export function outboxStore(c: SqliteConnection, listeners: OutboxListeners): Pick<Store, 'onOutboxWritten' | 'dueOutbox' | 'dueRecipients' | 'dueOutboxOf' | 'releaseOutage' | 'markPartsSent' | 'setRetryKeys' | 'takeOutbox' | 'markSent' | 'markRetry' | 'markFailed'> {
   // Many chats' deliveries at once under load: their queries and marks each share one piece of work.
-  const markSent = c.coalesce<number, void>((ids) => ids.map((id) => markSentNow(c, id)), { first: true });
+  const markSent = c.coalesce<number>(
+    (ids) => {
+      for (const id of ids) markSentNow(c, id);
+      return undefined;
+    },
+    { first: true },
+  );
   const dueOf = c.coalesce<{ channel: string; recipient: string; at: string; limit: number }, OutboxMessage[]>((asks) =>
     asks.map(({ channel, recipient, at, limit }) => {
       // The pending rows' own index: the chat's index would walk its whole history.

@@ -8,8 +8,12 @@ import type { Row, SqliteConnection } from './connection.ts';
 export function sentMessagesStore(c: SqliteConnection): Pick<Store, 'recordSentMessage' | 'takeSentMessages'> {
   // First in the next group (a quick exit must find every message), and shared by all the chats
   // whose messages went out meanwhile.
-  const record = c.coalesce<{ channel: string; recipient: string; messageId: string }, void>(
-    (sent) => sent.map(({ channel, recipient, messageId }) => void c.prepare('INSERT INTO sent_messages (channel, recipient, message_id, sent_at) VALUES (?, ?, ?, ?)').run(channel, recipient, messageId, c.now())),
+  const record = c.coalesce<{ channel: string; recipient: string; messageId: string }>(
+    (sent) => {
+      const insert = c.prepare('INSERT INTO sent_messages (channel, recipient, message_id, sent_at) VALUES (?, ?, ?, ?)');
+      for (const { channel, recipient, messageId } of sent) insert.run(channel, recipient, messageId, c.now());
+      return undefined;
+    },
     { first: true },
   );
   return {
