@@ -9,12 +9,15 @@ import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-pro
 import type { Services } from '../services.ts';
 import { channelRuntime } from '../channels/channels.ts';
 import { safeEqual } from '../channels/constant-time.ts';
-import { createMetrics } from './metrics.ts';
+import { DeferredMetrics } from './deferred-metrics.ts';
 import { latestMigration, openOpsFigures } from './ops-db.ts';
 import { latestPostgresMigration, openPostgresOpsFigures } from './ops-db-postgres.ts';
 import { storeReady } from '../store/open-store.ts';
 import { checkReadiness } from './readiness.ts';
 import { echoRequestId } from './request-log.ts';
+
+/** How long after the server is ready the metrics are loaded (a scrape before loads them at once). */
+const METRICS_AFTER_READY_MS = 1000;
 
 /** Where the OpenAPI document is served. */
 export const OPENAPI_PATH = '/api/openapi.json';
@@ -45,27 +48,37 @@ export async function registerOps(app: FastifyInstance, services: Services, opts
     ...(config.LINE_CHANNEL_SECRET && config.LINE_CHANNEL_ACCESS_TOKEN ? ['line'] : []),
     ...(config.TELEGRAM_BOT_TOKEN ? ['telegram'] : []),
   ];
-  const metrics = createMetrics({ figures, channels: { inbound: platforms, outbox: [...platforms, 'webhook'] }, now: clock });
+  // Loaded a second after the server is ready (or at the first scrape), counting what came before.
+  const metrics = new DeferredMetrics(async () => (await import('./metrics.ts')).createMetrics({ figures, channels: { inbound: platforms, outbox: [...platforms, 'webhook'] }, now: clock }));
   const schemaVersion = config.DATABASE_URL ? latestPostgresMigration() : latestMigration();
 
   echoRequestId(app);
   app.addHook('onResponse', async (req, reply) => {
     // The route pattern (/api/tickets/:ref), never the URL: no references or ids in labels.
     const route = req.routeOptions.url ?? 'unmatched';
-    metrics.httpDuration.observe({ method: req.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    const labels = { method: req.method, route, status_code: String(reply.statusCode) };
+    const seconds = reply.elapsedTime / 1000;
+    metrics.record((m) => m.httpDuration.observe(labels, seconds));
   });
   app.addHook('onReady', async () => {
     // Registered before the channels, so this runs before their queues start on leftovers.
     const runtime = channelRuntime(app);
     if (!runtime) return;
-    runtime.queue.events.on('accepted', (channel) => metrics.inboundAccepted.inc({ channel }));
-    runtime.queue.events.on('handled', (channel) => metrics.inboundHandled.inc({ channel }));
-    runtime.queue.events.on('dropped', (channel) => metrics.inboundDropped.inc({ channel }));
-    runtime.dispatcher.events.on('sent', (channel) => metrics.deliveries.inc({ channel }));
-    runtime.dispatcher.events.on('retry', (channel) => metrics.deliveryRetries.inc({ channel }));
-    runtime.dispatcher.events.on('failed', (channel) => metrics.deliveryFailures.inc({ channel }));
+    runtime.queue.events.on('accepted', (channel) => metrics.record((m) => m.inboundAccepted.inc({ channel })));
+    runtime.queue.events.on('handled', (channel) => metrics.record((m) => m.inboundHandled.inc({ channel })));
+    runtime.queue.events.on('dropped', (channel) => metrics.record((m) => m.inboundDropped.inc({ channel })));
+    runtime.dispatcher.events.on('sent', (channel) => metrics.record((m) => m.deliveries.inc({ channel })));
+    runtime.dispatcher.events.on('retry', (channel) => metrics.record((m) => m.deliveryRetries.inc({ channel })));
+    runtime.dispatcher.events.on('failed', (channel) => metrics.record((m) => m.deliveryFailures.inc({ channel })));
   });
-  app.addHook('onClose', async () => figures.close());
+  let loadMetrics: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    loadMetrics = setTimeout(() => {
+      metrics.ready().catch((err: Error) => app.log.error({ err: { message: err.message } }, 'metrics could not be loaded'));
+    }, METRICS_AFTER_READY_MS);
+    loadMetrics.unref();
+  });
+  app.addHook('onClose', async () => (clearTimeout(loadMetrics), figures.close()));
 
   await app.register(swagger, {
     openapi: {
@@ -99,7 +112,8 @@ export async function registerOps(app: FastifyInstance, services: Services, opts
 
   app.get('/metrics', async (req, reply) => {
     if (!metricsAllowed(req, config.METRICS_TOKEN, reply)) return reply;
-    return reply.header('content-type', metrics.contentType).header('cache-control', 'no-store').send(await metrics.scrape());
+    const m = await metrics.ready();
+    return reply.header('content-type', m.contentType).header('cache-control', 'no-store').send(await m.scrape());
   });
 
   app.get(OPENAPI_PATH, async () => app.swagger());
