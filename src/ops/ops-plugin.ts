@@ -3,13 +3,12 @@
  * `/metrics` (Prometheus, this machine or a token only) and `/api/openapi.json` (the staff API's
  * description). Mounted before the other routes, so that the OpenAPI document sees them.
  */
-import swagger from '@fastify/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import type { Services } from '../services.ts';
 import { channelRuntime } from '../channels/channels.ts';
 import { safeEqual } from '../channels/constant-time.ts';
 import { DeferredMetrics } from './deferred-metrics.ts';
+import { openApiDocument } from './openapi-document.ts';
 import { latestMigration, openOpsFigures } from './ops-db.ts';
 import { latestPostgresMigration, openPostgresOpsFigures } from './ops-db-postgres.ts';
 import { storeReady } from '../store/open-store.ts';
@@ -80,22 +79,8 @@ export async function registerOps(app: FastifyInstance, services: Services, opts
   });
   app.addHook('onClose', async () => (clearTimeout(loadMetrics), figures.close()));
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Tangrod staff and integration API',
-        version: '1',
-        description: 'Tickets for hotline staff and agencies\' case-management systems. Create a token with `npm run cli -- token create --agency <id|all>`.',
-      },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'an API token (tgr_...)' } } },
-    },
-    // Only the routes that carry a tag (the staff API) are described; the dashboard, webhooks and simulator are not.
-    hideUntagged: true,
-    transform: jsonSchemaTransform,
-    // Puts the named schemas (Ticket, Problem) under components, where the routes' $refs point.
-    transformObject: jsonSchemaTransformObject,
-  });
+  // The OpenAPI document: the routes noted from here on, the document built on its first request.
+  const document = openApiDocument(app);
 
   app.get('/healthz', async () => ({ ok: true }));
 
@@ -116,7 +101,7 @@ export async function registerOps(app: FastifyInstance, services: Services, opts
     return reply.header('content-type', m.contentType).header('cache-control', 'no-store').send(await m.scrape());
   });
 
-  app.get(OPENAPI_PATH, async () => app.swagger());
+  app.get(OPENAPI_PATH, async () => document());
 }
 
 /** This machine, or the right bearer token; otherwise answers 401/403 and returns false. */
