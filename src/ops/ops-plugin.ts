@@ -10,7 +10,6 @@ import { safeEqual } from '../channels/constant-time.ts';
 import { DeferredMetrics } from './deferred-metrics.ts';
 import { openApiDocument } from './openapi-document.ts';
 import { latestMigration, openOpsFigures } from './ops-db.ts';
-import { latestPostgresMigration, openPostgresOpsFigures } from './ops-db-postgres.ts';
 import { storeReady } from '../store/open-store.ts';
 import { checkReadiness } from './readiness.ts';
 import { echoRequestId } from './request-log.ts';
@@ -42,14 +41,16 @@ export function isLocalRequest(req: FastifyRequest): boolean {
 export async function registerOps(app: FastifyInstance, services: Services, opts: { databaseFile: string }): Promise<void> {
   const { config, store, clock } = services;
   // PostgreSQL (DATABASE_URL): its own figures and migration numbers.
-  const figures = config.DATABASE_URL ? await storeReady(store).then(() => openPostgresOpsFigures(config.DATABASE_URL!)) : openOpsFigures(opts.databaseFile, config.DATABASE_KEY);
+  // Its module (and the pg driver) is loaded only then.
+  const postgres = config.DATABASE_URL ? await import('./ops-db-postgres.ts') : undefined;
+  const figures = postgres ? await storeReady(store).then(() => postgres.openPostgresOpsFigures(config.DATABASE_URL!)) : openOpsFigures(opts.databaseFile, config.DATABASE_KEY);
   const platforms = [
     ...(config.LINE_CHANNEL_SECRET && config.LINE_CHANNEL_ACCESS_TOKEN ? ['line'] : []),
     ...(config.TELEGRAM_BOT_TOKEN ? ['telegram'] : []),
   ];
   // Loaded a second after the server is ready (or at the first scrape), counting what came before.
   const metrics = new DeferredMetrics(async () => (await import('./metrics.ts')).createMetrics({ figures, channels: { inbound: platforms, outbox: [...platforms, 'webhook'] }, now: clock }));
-  const schemaVersion = config.DATABASE_URL ? latestPostgresMigration() : latestMigration();
+  const schemaVersion = postgres ? postgres.latestPostgresMigration() : latestMigration();
 
   echoRequestId(app);
   app.addHook('onResponse', async (req, reply) => {
