@@ -4,7 +4,8 @@
  * median time to the first staff action (exact, even counts taking the mean of the middle two),
  * and open tickets by agency; for all agencies and for one. Over a few hundred tickets written
  * the way the app writes them: referrals added later, first actions, reopened and closed tickets,
- * priorities and case types changed after the first action, waits under a second.
+ * priorities and case types changed after the first action, waits under a second, tickets assigned
+ * and reassigned.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -83,12 +84,13 @@ async function seed(count: number, end: Date, random = numbers(7)): Promise<stri
     if (kind < 0.2) continue;
     at(created + (kind < 0.3 ? Math.floor(random() * 999) : Math.floor(random() * 4 * DAY)));
     const status: TicketStatus = (['triaged', 'in_progress', 'referred', 'closed'] as const)[Math.floor(random() * 4)]!;
-    await store.transaction((tx) => tx.updateTicketWork(ref, { status }));
+    await store.transaction((tx) => tx.updateTicketWork(ref, { status, ...(kind > 0.5 ? { assignee: kind > 0.75 ? 'staff-a' : 'staff-b' } : {}) }));
     at(now.getTime() + HOUR);
     const later = random();
     if (later < 0.15) await store.transaction((tx) => tx.addReferral(ref, AGENCIES[Math.floor(random() * 3)]!));
     else if (later < 0.3) await store.transaction((tx) => tx.updateTicketWork(ref, { status: status === 'closed' ? 'triaged' : 'closed' }));
-    else if (later < 0.4) await store.transaction((tx) => tx.updateAssessment(ref, { language: 'th', role: 'victim', answers: {}, indicators: [], caseType: 'labour', priority: 'P1', basis: 'consent' }));
+    else if (later < 0.5) await store.transaction((tx) => tx.updateTicketWork(ref, { assignee: later < 0.45 ? null : 'staff-a' }));
+    else if (later < 0.6) await store.transaction((tx) => tx.updateAssessment(ref, { language: 'th', role: 'victim', answers: {}, indicators: [], caseType: 'labour', priority: 'P1', basis: 'consent' }));
   }
   now = end;
   return refs;
@@ -172,6 +174,11 @@ describe('statistics from running totals', () => {
       rows(`SELECT '' AS agency, stats_week AS week, priority, first_wait_bucket AS bucket, COUNT(*) AS n FROM tickets WHERE first_action_at IS NOT NULL GROUP BY 2, 3, 4
             UNION ALL SELECT agency, ticket_week, ticket_priority, ticket_wait_bucket, COUNT(*) FROM referrals WHERE ticket_first_action_at IS NOT NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`),
     );
+    expect(rows(`SELECT assignee, status, n FROM assignee_counts WHERE n <> 0 ORDER BY 1, 2`)).toEqual(
+      rows(`SELECT assignee, status, COUNT(*) AS n FROM tickets WHERE assignee IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2`),
+    );
+    expect(await store.countByStatus({ assignee: 'staff-a' })).toEqual(await store.countByStatus({ assignee: 'staff-a', channel: 'line' }));
+    expect(Object.values(await store.countByStatus({ assignee: 'staff-b' })).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     expect(rows(`SELECT agency, ticket_status, n FROM referral_counts WHERE n <> 0 ORDER BY 1, 2`)).toEqual(
       rows(`SELECT r.agency, t.status AS ticket_status, COUNT(*) AS n FROM referrals r JOIN tickets t ON t.ref = r.ticket_ref GROUP BY 1, 2 ORDER BY 1, 2`),
     );

@@ -150,3 +150,30 @@ CREATE INDEX referrals_waits ON referrals (agency, ticket_priority, ticket_wait_
 DROP INDEX tickets_created;
 CREATE INDEX tickets_created ON tickets (created_at, priority, first_wait_bucket);
 CREATE INDEX referrals_agency_created ON referrals (agency, ticket_created_at, ticket_priority, ticket_wait_bucket);
+
+-- A staff member's tickets by status (the queue's counts under "assigned to me").
+CREATE TABLE assignee_counts (
+  assignee  TEXT NOT NULL,
+  status    TEXT NOT NULL,
+  n         INTEGER NOT NULL,
+  PRIMARY KEY (assignee, status)
+) WITHOUT ROWID;
+INSERT INTO assignee_counts (assignee, status, n)
+  SELECT assignee, status, COUNT(*) FROM tickets WHERE assignee IS NOT NULL GROUP BY assignee, status;
+CREATE TRIGGER assignee_counts_insert AFTER INSERT ON tickets WHEN NEW.assignee IS NOT NULL BEGIN
+  INSERT INTO assignee_counts (assignee, status, n) VALUES (NEW.assignee, NEW.status, 1)
+    ON CONFLICT (assignee, status) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER assignee_counts_delete AFTER DELETE ON tickets WHEN OLD.assignee IS NOT NULL BEGIN
+  UPDATE assignee_counts SET n = n - 1 WHERE assignee = OLD.assignee AND status = OLD.status;
+END;
+CREATE TRIGGER assignee_counts_update AFTER UPDATE OF assignee, status ON tickets
+  WHEN NEW.assignee IS NOT OLD.assignee OR NEW.status IS NOT OLD.status
+BEGIN
+  UPDATE assignee_counts SET n = n - 1 WHERE OLD.assignee IS NOT NULL AND assignee = OLD.assignee AND status = OLD.status;
+  INSERT INTO assignee_counts (assignee, status, n) SELECT NEW.assignee, NEW.status, 1 WHERE NEW.assignee IS NOT NULL
+    ON CONFLICT (assignee, status) DO UPDATE SET n = n + 1;
+END;
+-- Replaced by referral_counts (statistics, an agency's counts).
+DROP INDEX referrals_ticket_status_agency;
+DROP INDEX referrals_agency_ticket_status;
