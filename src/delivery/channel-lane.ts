@@ -6,6 +6,10 @@
  *   finishes (no batch waits for its slowest member). A chat is served by one delivery at a time,
  *   so its messages stay in order; a chat in flight is left out of the next query, so a stalled
  *   chat's backlog cannot crowd out the others.
+ * - Finding work: rows the store tells of as they are committed ({@link hint}) are served
+ *   without a query, danger-path chats first; the store is searched for due rows only at start,
+ *   at each poll (retries whose time came) and when an outage ends, or on every wake when the
+ *   store cannot tell (a query per finished chat cost a fifth of the CPU under load).
  * - Outages (for senders that can `probe` their platform): after two deliveries in a row fail
  *   with a network error, a timeout or a server error, the channel is taken as down. Its messages
  *   then wait without spending attempts, and the platform is probed with a call that sends
@@ -33,6 +37,8 @@ export interface LaneOptions {
   probeMaxMs: number;
   /** Where sent, retried and given-up messages are told (metrics). */
   events?: EventEmitter<DispatcherEvents>;
+  /** The store tells this lane of committed rows ({@link ChannelLane.hint}). */
+  hinted?: boolean;
 }
 
 /** up: normal; down: nothing is sent, the platform is probed; trial: one chat at a time. */
@@ -40,12 +46,18 @@ type Health = 'up' | 'down' | 'trial';
 
 /** Outage failures in a row (across chats) after which the channel is taken as down. */
 const OUTAGE_THRESHOLD = 2;
+/** The most rows of one chat taken at once. */
+const BATCH = 100;
 /** The first wait before probing a platform that went down. */
 const FIRST_PROBE_MS = 250;
 
 /** Serves one channel's outbox rows. */
 export class ChannelLane {
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Chats told of by the store and not served since, urgent ones apart (insertion order is age). */
+  private readonly hinted = { urgent: new Set<string>(), other: new Set<string>() };
+  /** The next round searches the store for due rows. */
+  private searchDue = true;
   private filling: Promise<void> | undefined;
   private probing: Promise<void> | undefined;
   private probeTimer: NodeJS.Timeout | undefined;
@@ -87,9 +99,22 @@ export class ChannelLane {
     this.filling = released.then(() => this.fill()).finally(() => (this.filling = undefined));
   }
 
-  /** Looks for due rows now (rows were written, a chat finished, or the poll came). */
-  wake(): void {
+  /** The store told of a pending row for `recipient`, just committed. */
+  hint(recipient: string, urgent: boolean): void {
+    if (urgent) {
+      this.hinted.other.delete(recipient);
+      this.hinted.urgent.add(recipient);
+    } else if (!this.hinted.urgent.has(recipient)) this.hinted.other.add(recipient);
+    this.wake(false);
+  }
+
+  /**
+   * Looks for due rows now. `search` (a poll, an outage that ended) searches the store; otherwise
+   * only the chats told of by {@link hint} are served, unless the lane gets no hints.
+   */
+  wake(search = !this.opts.hinted): void {
     if (this.stopped) return;
+    if (search) this.searchDue = true;
     if (this.filling) {
       this.again = true;
       return;
@@ -124,12 +149,35 @@ export class ChannelLane {
     return this.health === 'down' ? 0 : this.health === 'trial' ? 1 : Math.max(1, this.opts.concurrency);
   }
 
+  /** Up to `free` told-of chats not in flight, urgent first; taken out of the hints. */
+  private takeHinted(free: number): string[] {
+    const taken: string[] = [];
+    for (const set of [this.hinted.urgent, this.hinted.other]) {
+      for (const recipient of set) {
+        if (taken.length >= free) return taken;
+        // A chat in flight keeps its hint: it is served again when it finishes.
+        if (this.inFlight.has(recipient)) continue;
+        set.delete(recipient);
+        taken.push(recipient);
+      }
+    }
+    return taken;
+  }
+
   private async fillOnce(): Promise<void> {
     const free = this.width() - this.inFlight.size;
     if (free <= 0) return;
     const { store, clock } = this.opts;
-    // Claimed: with several instances, a chat is delivered by one of them at a time.
-    for (const recipient of await store.claimRecipients(this.channel, clock(), free, [...this.inFlight.keys()])) {
+    let recipients: string[];
+    if (this.searchDue) {
+      this.searchDue = false;
+      // Claimed: with several instances, a chat is delivered by one of them at a time.
+      recipients = await store.claimRecipients(this.channel, clock(), free, [...this.inFlight.keys()]);
+      for (const r of recipients) this.hinted.urgent.delete(r), this.hinted.other.delete(r);
+      // Room left: the told-of chats too (the search leaves out none of them, but is bounded).
+      if (recipients.length < free) recipients.push(...this.takeHinted(free - recipients.length).filter((r) => !recipients.includes(r)));
+    } else recipients = this.takeHinted(free);
+    for (const recipient of recipients) {
       if (this.stopped || this.inFlight.size >= this.width()) return;
       if (this.inFlight.has(recipient)) continue;
       const run = this.serve(recipient).finally(async () => {
@@ -146,8 +194,11 @@ export class ChannelLane {
     const { store, clock, log } = this.opts;
     try {
       while (!this.stopped && this.health !== 'down') {
-        const rows = await store.dueOutboxOf(this.channel, recipient, clock(), 100);
+        const rows = await store.dueOutboxOf(this.channel, recipient, clock(), BATCH);
         if (rows.length === 0 || !(await this.deliver(recipient, rows))) return;
+        // Told of rows as they commit, the lane serves the chat again for those that came
+        // meanwhile (it kept their hint); asking the store once more would find nothing.
+        if (this.opts.hinted && rows.length < BATCH) return;
       }
     } catch (err) {
       log.error({ channel: this.channel, err: { message: (err as Error).message } }, 'outbox round failed');
@@ -232,7 +283,7 @@ export class ChannelLane {
     clearTimeout(this.probeTimer);
     this.opts.log.info({ channel: this.channel }, 'platform answers again; sending the messages that waited');
     this.opts.store.releaseOutage(this.channel, this.opts.clock()).then(
-      () => this.wake(),
+      () => this.wake(true),
       (err: Error) => this.opts.log.error({ channel: this.channel, err: { message: err.message } }, 'outbox release failed'),
     );
   }
@@ -270,6 +321,6 @@ export class ChannelLane {
     } catch (err) {
       this.opts.log.error({ channel: this.channel, err: { message: (err as Error).message } }, 'outbox release failed');
     }
-    this.wake();
+    this.wake(true);
   }
 }

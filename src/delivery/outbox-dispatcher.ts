@@ -20,6 +20,13 @@ import type { DeliveryLog, DispatcherEvents } from './delivery-types.ts';
 export type { DeliveryLog, DispatcherEvents } from './delivery-types.ts';
 
 
+/**
+ * Chats of one channel served at once. Serving a chat waits on a few commits and one platform
+ * call, so the rate is about this many chats per round trip: 64 capped delivery below the rate
+ * events came in under load (issue 12). A platform that hangs holds only its own lane's chats.
+ */
+const DEFAULT_CONCURRENCY = 256;
+
 /** Options of {@link OutboxDispatcher}. */
 export interface DispatcherOptions {
   store: Store;
@@ -49,10 +56,16 @@ export class OutboxDispatcher {
   constructor(opts: DispatcherOptions) {
     this.opts = opts;
     const retry = opts.retry ?? DEFAULT_RETRY_POLICY;
+    const hinted = typeof opts.store.onOutboxWritten === 'function';
     this.lanes = opts.senders.map(
       (sender) =>
-        new ChannelLane({ store: opts.store, sender, clock: opts.clock, log: opts.log, retry, concurrency: opts.concurrency ?? 64, probeMaxMs: opts.probeMaxMs ?? 2000, events: this.events }),
+        new ChannelLane({ store: opts.store, sender, clock: opts.clock, log: opts.log, retry, concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY, probeMaxMs: opts.probeMaxMs ?? 2000, events: this.events, hinted }),
     );
+    // Rows are served as they are committed, rather than found by a query after each event.
+    const byChannel = new Map(this.lanes.map((lane) => [lane.channel, lane]));
+    opts.store.onOutboxWritten?.((channel, recipient, urgent) => {
+      if (!this.stopped) byChannel.get(channel)?.hint(recipient, urgent);
+    });
   }
 
   /** Starts: sends whatever was left pending (by a crash, or an outage), then keeps polling. */
@@ -60,11 +73,14 @@ export class OutboxDispatcher {
     if (!this.stopped || this.lanes.length === 0) return;
     this.stopped = false;
     for (const lane of this.lanes) lane.start();
-    this.timer = setInterval(() => this.wake(), this.opts.pollMs ?? 1000);
+    // The poll finds what no hint tells of: retries whose time came, rows of another process.
+    this.timer = setInterval(() => {
+      for (const lane of this.lanes) lane.wake(true);
+    }, this.opts.pollMs ?? 1000);
     this.timer.unref();
   }
 
-  /** Asks every channel to look for due rows now (rows were just written). */
+  /** Asks every channel to look for due rows now (rows were just written; with hints, a no-op unless some came). */
   wake(): void {
     if (this.stopped) return;
     for (const lane of this.lanes) lane.wake();

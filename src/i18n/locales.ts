@@ -59,6 +59,19 @@ export function flatten(tree: Record<string, unknown>, prefix = ''): Map<string,
  */
 export type Translate = (key: string, params?: Record<string, unknown>) => string;
 
+/** The most texts kept per language before starting over (a bound on memory, never reached by the shipped locales' fixed texts). */
+const MAX_KEPT_TEXTS = 20_000;
+
+/** Interpolation values that may be kept with their text: numbers, flags, and i18next's `context`. */
+function keepable(params: Record<string, unknown>): boolean {
+  for (const name in params) {
+    const value = params[name];
+    const kind = typeof value;
+    if (!(kind === 'undefined' || kind === 'number' || kind === 'boolean' || (kind === 'string' && name === 'context'))) return false;
+  }
+  return true;
+}
+
 export class Translations {
   readonly languages: string[];
   private readonly i18n: i18n;
@@ -89,7 +102,21 @@ export class Translations {
     let t = this.fixed.get(lng);
     if (!t) {
       const fixed = this.i18n.getFixedT(lng);
-      t = (key, params) => String(fixed(key, params as never));
+      // Texts are fixed once loaded, so a text without a person's words in it is looked up once
+      // (i18next took a tenth of the CPU of the webhook path). Texts with string values are not
+      // kept: those can be what someone wrote, which must not outlive their erasure in memory.
+      const texts = new Map<string, string>();
+      t = (key, params) => {
+        if (params !== undefined && !keepable(params)) return String(fixed(key, params as never));
+        const id = params === undefined ? key : `${key}\u0000${JSON.stringify(params)}`;
+        let text = texts.get(id);
+        if (text === undefined) {
+          text = String(fixed(key, params as never));
+          if (texts.size >= MAX_KEPT_TEXTS) texts.clear();
+          texts.set(id, text);
+        }
+        return text;
+      };
       this.fixed.set(lng, t);
     }
     return t;

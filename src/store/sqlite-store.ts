@@ -27,17 +27,19 @@ import { statisticsStore } from './sqlite/statistics.ts';
 import { staffSessionsStore } from './sqlite/staff-sessions.ts';
 import { ticketsStore, ticketsTx } from './sqlite/tickets.ts';
 import { transcriptsStore, transcriptsTx } from './sqlite/transcripts.ts';
-import type { Store, Tx } from './store.ts';
+import type { OutboxListener, Store, Tx } from './store.ts';
 
 export type { SqliteOptions } from './sqlite/database.ts';
 
 /** Opens (creating when needed) the database at `file` and applies pending migrations. */
 export function openSqliteStore(file: string, clock: Clock = systemClock, opts: SqliteOptions = {}): Store {
-  return sqliteStore(new SqliteConnection(openDatabase(file, opts), clock), opts.key ? deriveKey(opts.key, 'secrets') : undefined);
+  const { db, walFile } = openDatabase(file, opts);
+  return sqliteStore(new SqliteConnection(db, clock, walFile), opts.key ? deriveKey(opts.key, 'secrets') : undefined);
 }
 
 /** The {@link Store} over one open connection; `secrets` seals webhook secrets (issue 14). */
 function sqliteStore(c: SqliteConnection, secrets?: Buffer): Store {
+  const outboxListeners = new Set<OutboxListener>();
   const tx: Tx = {
     ...inboundTx(c),
     ...sessionsTx(c),
@@ -46,13 +48,13 @@ function sqliteStore(c: SqliteConnection, secrets?: Buffer): Store {
     ...referralsTx(c),
     ...notesTx(c),
     ...attachmentsTx(c),
-    ...outboxTx(c),
+    ...outboxTx(c, outboxListeners),
     ...alertsTx(c, secrets),
     ...auditTx(c),
     ...careTx(c),
     ...privacyTx(c),
   };
-  const outbox = outboxStore(c);
+  const outbox = outboxStore(c, outboxListeners);
   const store: Store = {
     transaction: (work) => c.transaction(() => work(tx)),
     ...ticketsStore(c),

@@ -113,6 +113,9 @@ export interface Tx {
 }
 
 /** The whole store. */
+/** Told of a pending outbox row just committed: its channel, its chat, and whether it is urgent. */
+export type OutboxListener = (channel: string, recipient: string, urgent: boolean) => void;
+
 export interface Store {
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
 
@@ -130,6 +133,12 @@ export interface Store {
   lastMessageToCaseAt(ref: string): Promise<string | undefined>;
   auditOf(ref: string): Promise<(AuditEntry & { at: string })[]>;
 
+  /**
+   * Tells `listener` of every pending outbox row once its transaction is committed, in this
+   * process: the dispatcher then sends it without looking for it. Absent on a store that cannot
+   * tell (the dispatcher then looks each time it is woken).
+   */
+  onOutboxWritten?(listener: OutboxListener): void;
   /** Pending outbox messages whose time has come, oldest first. */
   dueOutbox(channel: string, now: Date, limit: number): Promise<OutboxMessage[]>;
   /**

@@ -47,7 +47,7 @@ export function planCalls(rows: PlannedRow[], newKey: () => string = randomUUID)
   for (const row of rows) {
     const joins = row.retryKey
       ? current !== undefined && !current.fresh && current.key === row.retryKey
-      : current !== undefined && current.fresh && current.replyTo === row.replyTo && current.size + row.messages.length <= LINE_LIMITS.messagesPerCall;
+      : current?.fresh === true && current.replyTo === row.replyTo && current.size + row.messages.length <= LINE_LIMITS.messagesPerCall;
     if (!joins) {
       flush();
       current = { ids: [], replyTo: row.replyTo, key: row.retryKey ?? newKey(), fresh: !row.retryKey, size: 0 };

@@ -63,8 +63,15 @@ export class LineSender implements ChannelSender {
         messages: toLineMessages(r.payload as LineReply, moreLabel),
       })),
     );
-    // The keys are on disk before anything is sent: a retry after a crash must use the same ones.
-    await store.setRetryKeys(groups.filter((g) => g.fresh).flatMap((g) => g.ids.map((id) => ({ id, key: g.key }))));
+    // The keys are on disk before the first push: a retry after a crash must use the same ones.
+    // A reply carries no key (LINE dedupes pushes only), so answers that go by reply alone, as
+    // under load nearly all do, need no write here.
+    let keysStored = false;
+    const storeKeys = async () => {
+      if (keysStored) return;
+      keysStored = true;
+      await store.setRetryKeys(groups.filter((g) => g.fresh).flatMap((g) => g.ids.map((id) => ({ id, key: g.key }))));
+    };
 
     for (const group of groups) {
       for (const call of group.calls) {
@@ -82,6 +89,7 @@ export class LineSender implements ChannelSender {
           }
         }
         if (!sent) {
+          await storeKeys();
           try {
             await client.pushMessage({ to: recipient, messages: call.messages }, call.retryKey);
           } catch (err) {

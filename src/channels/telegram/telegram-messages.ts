@@ -40,3 +40,50 @@ export function toTelegramMessages(stored: Reply): TelegramText[] {
   }
   return messages;
 }
+
+/** A row of the outbox as joining sees it. */
+interface JoinableRow {
+  id: number;
+  kind: string;
+  replyTo?: string | null;
+  partsSent?: number;
+  payload: unknown;
+}
+
+/**
+ * The replies of one turn that go as one Telegram message: consecutive replies to the same event,
+ * none but the last with buttons, none begun already, with one script, together within Telegram's
+ * length. Joined, their texts are paragraphs of one message, and the buttons stay under the
+ * question they belong to. One message rather than four is one notification on a phone that may
+ * be watched, and one call to Telegram. Every other row stands alone. Order is kept.
+ */
+export function joinTurn<R extends JoinableRow>(rows: R[]): { rows: R[]; reply?: Reply }[] {
+  const groups: { rows: R[]; texts: string[]; length: number; last: Reply }[] = [];
+  for (const row of rows) {
+    const reply = row.kind === 'reply' && !row.partsSent ? (row.payload as Reply) : undefined;
+    const group = groups.at(-1);
+    const shown = reply ? forDisplay(reply).text : '';
+    const joins =
+      reply !== undefined &&
+      group !== undefined &&
+      row.replyTo != null &&
+      group.rows[0]!.replyTo === row.replyTo &&
+      group.last.script === reply.script &&
+      !(group.last.choices?.length ?? 0) &&
+      group.length + PARAGRAPH.length + shown.length <= TELEGRAM_LIMITS.text;
+    if (joins) {
+      group.rows.push(row);
+      group.texts.push(reply.text);
+      group.length += PARAGRAPH.length + shown.length;
+      group.last = reply;
+    } else groups.push({ rows: [row], texts: reply ? [reply.text] : [], length: reply ? shown.length : Number.POSITIVE_INFINITY, last: reply ?? { text: '' } });
+  }
+  return groups.map((g) =>
+    g.rows.length === 1
+      ? { rows: g.rows }
+      : { rows: g.rows, reply: { text: g.texts.join(PARAGRAPH), ...(g.last.choices ? { choices: g.last.choices } : {}), ...(g.last.script ? { script: g.last.script } : {}) } },
+  );
+}
+
+/** Between the joined replies of a turn. */
+const PARAGRAPH = '\n\n';

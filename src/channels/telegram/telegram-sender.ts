@@ -6,7 +6,7 @@ import type { Reply } from '../../conversation/reply.ts';
 import { type ChannelSender, DeliveryError } from '../../delivery/channel-sender.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { OutboxMessage, Store } from '../../store/store.ts';
-import { toTelegramMessages } from './telegram-messages.ts';
+import { joinTurn, toTelegramMessages } from './telegram-messages.ts';
 
 /** The outbox and session channel name of Telegram. */
 export const TELEGRAM_CHANNEL = 'telegram';
@@ -44,7 +44,21 @@ export class TelegramSender implements ChannelSender {
     // SqliteConnection.immediate), and all are on disk before this returns or throws.
     const records: Promise<void>[] = [];
     try {
-      for (const row of rows) {
+      for (const group of joinTurn(rows)) {
+        if (group.reply) {
+          // A turn's replies as one message (see joinTurn): all are sent, or none.
+          const [m] = toTelegramMessages(group.reply);
+          let sent: Awaited<ReturnType<typeof this.api.sendMessage>>;
+          try {
+            sent = await this.api.sendMessage(recipient, m!.text, m!.reply_markup ? { reply_markup: m!.reply_markup } : {});
+          } catch (err) {
+            throw toDeliveryError(err);
+          }
+          records.push(this.store.recordSentMessage(TELEGRAM_CHANNEL, recipient, String(sent.message_id)));
+          for (const row of group.rows) records.push(delivered(row.id));
+          continue;
+        }
+        const row = group.rows[0]!;
         if (row.kind === 'erase') await this.erase(recipient, (row.payload as { userMessageIds?: string[] }).userMessageIds ?? []);
         else if (row.kind === 'notify') await this.alert(recipient, row.payload as AlertPayload);
         else {

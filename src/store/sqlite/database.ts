@@ -14,18 +14,25 @@ export type SyncLevel = 'FULL' | 'NORMAL';
 /** Options of `openSqliteStore`. */
 export interface SqliteOptions {
   /**
-   * FULL (the default) syncs the WAL at every commit: an event the platform was told we received,
-   * a conversation's answer, a staff action, a message marked sent survive a power cut, not only
-   * a crash. Commits are grouped (see `SqliteConnection`), so the cost is one sync per group,
-   * not one per write; NORMAL is there for the bench to compare.
+   * FULL (the default): nothing is answered before the WAL holding it is synced, so an event the
+   * platform was told we received, a conversation's answer, a staff action, a message marked sent
+   * survive a power cut, not only a crash. Commits are grouped (see `SqliteConnection`), so the cost
+   * is one sync per group, and the sync runs in Node's thread pool rather than holding the one
+   * JavaScript thread (docs/decisions/0026). NORMAL is there for the bench to compare.
    */
   synchronous?: SyncLevel;
   /** `DATABASE_KEY`: the file (and its WAL) is encrypted with it, and webhook secrets under a key derived from it. */
   key?: string;
 }
 
+/** An open database, and the WAL file its connection must sync before answering (FULL on a file). */
+export interface OpenDatabase {
+  db: Database.Database;
+  walFile?: string;
+}
+
 /** Opens (creating when needed) the database at `file` and applies pending migrations. */
-export function openDatabase(file: string, opts: SqliteOptions = {}): Database.Database {
+export function openDatabase(file: string, opts: SqliteOptions = {}): OpenDatabase {
   if (file !== ':memory:') {
     // Owner-only: the database holds what people in danger wrote. The folder (and the file, before
     // SQLite opens it; its -wal and -shm files take the same mode) are created that way.
@@ -36,14 +43,22 @@ export function openDatabase(file: string, opts: SqliteOptions = {}): Database.D
   // Before anything else reads the file: a wrong key stops here, having changed nothing (issue 14).
   unlock(db, file, opts.key);
   db.pragma('journal_mode = WAL');
-  const synchronous = opts.synchronous ?? 'FULL';
-  db.pragma(`synchronous = ${synchronous}`);
+  // FULL on a file: SQLite writes each commit to the WAL without syncing it (NORMAL), and the
+  // connection syncs the WAL itself, off the JavaScript thread, before it answers anyone. The
+  // migrations below run at FULL, as nothing else is going on yet.
+  const selfSync = (opts.synchronous ?? 'FULL') === 'FULL' && file !== ':memory:';
+  db.pragma('synchronous = FULL');
   // Deleted rows (an erased chat) are overwritten with zeros, not left in free pages.
   db.pragma('secure_delete = ON');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
-  return db;
+  if (!selfSync) {
+    db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
+    return { db };
+  }
+  db.pragma('synchronous = NORMAL');
+  return { db, walFile: `${file}-wal` };
 }
 
 /** Applies `NNN-name.sql` files above the database's `user_version`, each in its own transaction. */

@@ -15,34 +15,46 @@ export function inboundTx(c: SqliteConnection): Pick<Tx, 'claimEvent'> {
 
 /** The {@link Store} methods of inbound events and reply tokens. */
 export function inboundStore(c: SqliteConnection): Pick<Store, 'addInbound' | 'pendingInbound' | 'deleteInbound' | 'failInbound' | 'saveReplyToken' | 'takeReplyToken'> {
+  // Under load many webhooks, deletions and token takes wait at once: each kind shares one piece of work.
+  const add = c.coalesce<NewInboundEvent[], InboundRow[]>((batches) => {
+    const now = c.now();
+    const insert = c.prepare(
+      `INSERT OR IGNORE INTO inbox (channel, event_id, user_key, payload, received_at)
+       SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM inbound_events WHERE channel = ? AND event_id = ?)`,
+    );
+    const token = c.prepare('INSERT OR IGNORE INTO event_reply_tokens (channel, event_id, recipient, token, received_at) VALUES (?, ?, ?, ?, ?)');
+    const added = batches.map((events) => {
+      const rows: InboundRow[] = [];
+      for (const e of events) {
+        const r = insert.run(e.channel, e.eventId, e.userKey, json(e.payload), now, e.channel, e.eventId);
+        if (r.changes === 1 && e.replyToken) token.run(e.channel, e.eventId, e.userKey, e.replyToken, now);
+        if (r.changes === 1) rows.push({ id: Number(r.lastInsertRowid), channel: e.channel, eventId: e.eventId, userKey: e.userKey, payload: e.payload, attempts: 0, receivedAt: now });
+      }
+      return rows;
+    });
+    // Tokens live about a minute: ones never used (an event answered by nothing) go after ten.
+    if (batches.some((events) => events.some((e) => e.replyToken))) c.prepare('DELETE FROM event_reply_tokens WHERE received_at < ?').run(new Date(c.date().getTime() - 600_000).toISOString());
+    return added;
+  });
+  const remove = c.coalesce<number>((ids) => {
+    const del = c.prepare('DELETE FROM inbox WHERE id = ?');
+    for (const id of ids) del.run(id);
+    return undefined;
+  });
+  const takeToken = c.coalesce<{ channel: string; eventId: string; notBefore: string }, string | undefined>((asks) =>
+    asks.map(({ channel, eventId, notBefore }) => {
+      const row = c.prepare('SELECT token, received_at FROM event_reply_tokens WHERE channel = ? AND event_id = ?').get(channel, eventId) as Row | undefined;
+      if (!row) return undefined;
+      c.prepare('DELETE FROM event_reply_tokens WHERE channel = ? AND event_id = ?').run(channel, eventId);
+      return (row.received_at as string) >= notBefore ? (row.token as string) : undefined;
+    }),
+  );
   return {
-    async addInbound(events: NewInboundEvent[]): Promise<InboundRow[]> {
-      return c.queued(() => {
-        const now = c.now();
-        const insert = c.prepare(
-          `INSERT OR IGNORE INTO inbox (channel, event_id, user_key, payload, received_at)
-           SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM inbound_events WHERE channel = ? AND event_id = ?)`,
-        );
-        const token = c.prepare('INSERT OR IGNORE INTO event_reply_tokens (channel, event_id, recipient, token, received_at) VALUES (?, ?, ?, ?, ?)');
-        const added: InboundRow[] = [];
-        for (const e of events) {
-          const r = insert.run(e.channel, e.eventId, e.userKey, json(e.payload), now, e.channel, e.eventId);
-          if (r.changes === 1 && e.replyToken) token.run(e.channel, e.eventId, e.userKey, e.replyToken, now);
-          if (r.changes === 1) added.push({ id: Number(r.lastInsertRowid), channel: e.channel, eventId: e.eventId, userKey: e.userKey, payload: e.payload, attempts: 0, receivedAt: now });
-        }
-        // Tokens live about a minute: ones never used (an event answered by nothing) go after ten.
-        if (events.some((e) => e.replyToken)) c.prepare('DELETE FROM event_reply_tokens WHERE received_at < ?').run(new Date(c.date().getTime() - 600_000).toISOString());
-        return added;
-      });
-    },
+    addInbound: (events: NewInboundEvent[]) => add(events),
     async pendingInbound(): Promise<InboundRow[]> {
       return c.queued(() => (c.prepare('SELECT * FROM inbox ORDER BY id').all() as Row[]).map(toInbound));
     },
-    async deleteInbound(id: number): Promise<void> {
-      return c.bookkeeping(() => {
-        c.prepare('DELETE FROM inbox WHERE id = ?').run(id);
-      });
-    },
+    deleteInbound: (id: number) => remove(id),
     async failInbound(id: number, error: string): Promise<void> {
       return c.bookkeeping(() => {
         c.prepare('UPDATE inbox SET attempts = attempts + 1, last_error = ? WHERE id = ?').run(error.slice(0, 500), id);
@@ -57,13 +69,6 @@ export function inboundStore(c: SqliteConnection): Pick<Store, 'addInbound' | 'p
         c.prepare('DELETE FROM event_reply_tokens WHERE received_at < ?').run(new Date(now.getTime() - 600_000).toISOString());
       });
     },
-    async takeReplyToken(channel: string, eventId: string, notBefore: Date): Promise<string | undefined> {
-      return c.bookkeeping(() => {
-        const row = c.prepare('SELECT token, received_at FROM event_reply_tokens WHERE channel = ? AND event_id = ?').get(channel, eventId) as Row | undefined;
-        if (!row) return undefined;
-        c.prepare('DELETE FROM event_reply_tokens WHERE channel = ? AND event_id = ?').run(channel, eventId);
-        return (row.received_at as string) >= notBefore.toISOString() ? (row.token as string) : undefined;
-      });
-    },
+    takeReplyToken: (channel: string, eventId: string, notBefore: Date) => takeToken({ channel, eventId, notBefore: notBefore.toISOString() }),
   };
 }

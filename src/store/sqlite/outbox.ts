@@ -1,7 +1,7 @@
 /**
  * Messages waiting to be delivered, in order per chat, with retries and outages.
  */
-import type { OutboxMessage, Store, Tx } from '../store.ts';
+import type { OutboxListener, OutboxMessage, Store, Tx } from '../store.ts';
 import { json, type Row, type SqliteConnection } from './connection.ts';
 import { toOutbox } from './rows.ts';
 
@@ -9,14 +9,24 @@ function markSentNow(c: SqliteConnection, id: number): void {
   c.prepare(`UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ? WHERE id = ?`).run(c.now(), id);
 }
 
+/** Who is told of committed rows (the dispatcher), shared by the Tx and Store halves. */
+export type OutboxListeners = Set<OutboxListener>;
+
 /** The {@link Tx} methods (inside a transaction) of outbox. */
-export function outboxTx(c: SqliteConnection): Pick<Tx, 'cancelPending' | 'enqueue'> {
+export function outboxTx(c: SqliteConnection, listeners: OutboxListeners): Pick<Tx, 'cancelPending' | 'enqueue'> {
   return {
     cancelPending: async (channel, recipient) =>
       c.prepare(`DELETE FROM outbox WHERE channel = ? AND recipient = ? AND status = 'pending'`).run(channel, recipient).changes,
     enqueue: async (m, opts) => {
       const now = c.now();
       const delivered = opts?.delivered ?? false;
+      if (!delivered && listeners.size > 0) {
+        const { channel, recipient } = m;
+        const urgent = m.urgent ?? false;
+        c.afterCommit(() => {
+          for (const listener of listeners) listener(channel, recipient, urgent);
+        });
+      }
       return Number(
         c.prepare(
             `INSERT INTO outbox (channel, recipient, kind, payload, status, attempts, next_attempt_at, created_at, sent_at, reply_to, urgent)
@@ -30,8 +40,25 @@ export function outboxTx(c: SqliteConnection): Pick<Tx, 'cancelPending' | 'enque
 }
 
 /** The {@link Store} methods of the outbox. */
-export function outboxStore(c: SqliteConnection): Pick<Store, 'dueOutbox' | 'dueRecipients' | 'dueOutboxOf' | 'releaseOutage' | 'markPartsSent' | 'setRetryKeys' | 'takeOutbox' | 'markSent' | 'markRetry' | 'markFailed'> {
+export function outboxStore(c: SqliteConnection, listeners: OutboxListeners): Pick<Store, 'onOutboxWritten' | 'dueOutbox' | 'dueRecipients' | 'dueOutboxOf' | 'releaseOutage' | 'markPartsSent' | 'setRetryKeys' | 'takeOutbox' | 'markSent' | 'markRetry' | 'markFailed'> {
+  // Many chats' deliveries at once under load: their queries and marks each share one piece of work.
+  const markSent = c.coalesce<number>(
+    (ids) => {
+      for (const id of ids) markSentNow(c, id);
+      return undefined;
+    },
+    { first: true },
+  );
+  const dueOf = c.coalesce<{ channel: string; recipient: string; at: string; limit: number }, OutboxMessage[]>((asks) =>
+    asks.map(({ channel, recipient, at, limit }) => {
+      // The pending rows' own index: the chat's index would walk its whole history.
+      const rows = c.prepare(`SELECT * FROM outbox INDEXED BY outbox_pending_chat WHERE channel = ? AND recipient = ? AND status = 'pending' ORDER BY id LIMIT ?`).all(channel, recipient, limit) as Row[];
+      const waiting = rows.findIndex((r) => (r.next_attempt_at as string) > at);
+      return (waiting === -1 ? rows : rows.slice(0, waiting)).map(toOutbox);
+    }),
+  );
   return {
+    onOutboxWritten: (listener) => void listeners.add(listener),
     async dueOutbox(channel: string, now: Date, limit: number): Promise<OutboxMessage[]> {
       // A message waits while an earlier one to the same recipient waits for its retry: a chat's
       // messages go out in order.
@@ -61,14 +88,7 @@ export function outboxStore(c: SqliteConnection): Pick<Store, 'dueOutbox' | 'due
         ).map((r) => r.recipient as string),
       );
     },
-    async dueOutboxOf(channel: string, recipient: string, now: Date, limit: number): Promise<OutboxMessage[]> {
-      return c.bookkeeping(() => {
-        const rows = c.prepare(`SELECT * FROM outbox WHERE channel = ? AND recipient = ? AND status = 'pending' ORDER BY id LIMIT ?`).all(channel, recipient, limit) as Row[];
-        const at = now.toISOString();
-        const waiting = rows.findIndex((r) => (r.next_attempt_at as string) > at);
-        return (waiting === -1 ? rows : rows.slice(0, waiting)).map(toOutbox);
-      });
-    },
+    dueOutboxOf: (channel: string, recipient: string, now: Date, limit: number) => dueOf({ channel, recipient, at: now.toISOString(), limit }),
     async releaseOutage(channel: string, now: Date): Promise<number> {
       return c.immediate(
         () =>
@@ -90,16 +110,14 @@ export function outboxStore(c: SqliteConnection): Pick<Store, 'dueOutbox' | 'due
     },
     async takeOutbox(channel: string, recipient: string): Promise<OutboxMessage[]> {
       return c.queued(() => {
-        const rows = (c.prepare(`SELECT * FROM outbox WHERE channel = ? AND recipient = ? AND status = 'pending' ORDER BY id`).all(channel, recipient) as Row[]).map(toOutbox);
+        const rows = (c.prepare(`SELECT * FROM outbox INDEXED BY outbox_pending_chat WHERE channel = ? AND recipient = ? AND status = 'pending' ORDER BY id`).all(channel, recipient) as Row[]).map(toOutbox);
         for (const m of rows) markSentNow(c, m.id);
         return rows;
       });
     },
-    async markSent(id: number): Promise<void> {
-      // At once: the platform has the message, and every moment until this is on disk is a moment
-      // in which a crash would send it again.
-      return c.immediate(() => markSentNow(c, id));
-    },
+    // At once (first in the next group): the platform has the message, and every moment until
+    // this is on disk is a moment in which a crash would send it again.
+    markSent: (id: number) => markSent(id),
     async markRetry(id: number, error: string, next: Date, opts: { outage?: boolean } = {}): Promise<void> {
       return c.bookkeeping(() => {
         c.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, held_by_outage = ? WHERE id = ?')

@@ -6,12 +6,18 @@ import type { Row, SqliteConnection } from './connection.ts';
 
 /** The {@link Store} methods of sent messages. */
 export function sentMessagesStore(c: SqliteConnection): Pick<Store, 'recordSentMessage' | 'takeSentMessages'> {
-  return {
-    async recordSentMessage(channel: string, recipient: string, messageId: string): Promise<void> {
-      return c.immediate(() => {
-        c.prepare('INSERT INTO sent_messages (channel, recipient, message_id, sent_at) VALUES (?, ?, ?, ?)').run(channel, recipient, messageId, c.now());
-      });
+  // First in the next group (a quick exit must find every message), and shared by all the chats
+  // whose messages went out meanwhile.
+  const record = c.coalesce<{ channel: string; recipient: string; messageId: string }>(
+    (sent) => {
+      const insert = c.prepare('INSERT INTO sent_messages (channel, recipient, message_id, sent_at) VALUES (?, ?, ?, ?)');
+      for (const { channel, recipient, messageId } of sent) insert.run(channel, recipient, messageId, c.now());
+      return undefined;
     },
+    { first: true },
+  );
+  return {
+    recordSentMessage: (channel: string, recipient: string, messageId: string) => record({ channel, recipient, messageId }),
     async takeSentMessages(channel: string, recipient: string, since: Date): Promise<string[]> {
       return c.queued(() => {
         const ids = (
