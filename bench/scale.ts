@@ -86,7 +86,15 @@ export function seed(file: string, from: number, total: number, agencies: string
     ).run(from, total, new Date(Date.now() - DAY_MS).toISOString());
     for (const { sql } of indexes) db.exec(sql);
   })();
+  // The running totals, filled by the triggers, add up to the rows (a seed the app would not
+  // have written would show here).
+  const one = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+  const tickets = one('SELECT COUNT(*) AS n FROM tickets');
+  const referrals = one('SELECT COUNT(*) AS n FROM referrals');
+  const totals = [one('SELECT SUM(n) AS n FROM ticket_counts'), one(`SELECT SUM(n) AS n FROM ticket_weeks WHERE agency = ''`)];
+  const perAgency = [one(`SELECT SUM(n) AS n FROM ticket_weeks WHERE agency <> ''`), one('SELECT SUM(n) AS n FROM referral_counts')];
   db.close();
+  if (totals.some((n) => n !== tickets) || perAgency.some((n) => n !== referrals)) throw new Error(`running totals ${totals} / ${perAgency} do not add up to ${tickets} tickets / ${referrals} referrals`);
 }
 
 async function timed(n: number, request: () => Promise<Response | { status: number }>): Promise<{ p95: number; p50: number; status: number }> {
