@@ -168,6 +168,8 @@ export async function benchScale(log: (line: string) => void = console.log): Pro
         const stats = await timed(size >= 1_000_000 ? 5 : 10, () => fetchPage(staff, '/staff/stats'));
         row('statistics', 'all agencies', stats, '< 500');
         row('statistics', 'one agency', await timed(size >= 1_000_000 ? 5 : 10, () => fetchPage(agencyStaff, '/staff/stats')), '< 500');
+        // Not in issue 12's table, but a staff page too (issue 15): the tickets of its period, with their audit.
+        row('monitoring page', 'default period', await timed(size >= 1_000_000 ? 3 : 5, () => fetchPage(staff, '/staff/monitoring')), 'not to block the bot');
         // Webhook acks while the statistics page renders, again and again for three seconds (at
         // a million tickets it once took 86 s and stalled the server meanwhile).
         const acks: number[] = [];
