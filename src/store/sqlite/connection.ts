@@ -59,7 +59,8 @@ export class SqliteConnection {
   private walFd: number | undefined;
   /** Answers of committed groups, waiting for the next sync of the WAL. */
   private unsynced: ((err?: Error) => void)[] = [];
-  private syncing: Promise<void> | undefined;
+  private syncing: Promise<void> = Promise.resolve();
+  private syncRunning = false;
 
   constructor(db: Database.Database, clock: Clock, walFile?: string) {
     this.db = db;
@@ -243,24 +244,32 @@ export class SqliteConnection {
       return;
     }
     this.unsynced.push(answer);
-    this.syncing ??= this.syncWal().finally(() => (this.syncing = undefined));
+    if (this.syncRunning) return;
+    this.syncRunning = true;
+    this.syncing = this.syncWal();
   }
 
   /** Syncs the WAL until no answer waits; a failed sync fails the answers it was for. */
   private async syncWal(): Promise<void> {
-    while (this.unsynced.length > 0) {
-      const answers = this.unsynced;
-      this.unsynced = [];
-      let failure: Error | undefined;
-      try {
-        this.walFd ??= openSync(this.walFile!, 'r+');
-        const fd = this.walFd;
-        await new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
-      } catch (err) {
-        // The data may not be on disk: say so rather than answer as if it were.
-        failure = new Error(`could not sync the database to disk: ${(err as Error).message}`);
+    try {
+      while (this.unsynced.length > 0) {
+        const answers = this.unsynced;
+        this.unsynced = [];
+        let failure: Error | undefined;
+        try {
+          this.walFd ??= openSync(this.walFile!, 'r+');
+          const fd = this.walFd;
+          await new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+        } catch (err) {
+          // The data may not be on disk: say so rather than answer as if it were.
+          failure = new Error(`could not sync the database to disk: ${(err as Error).message}`);
+        }
+        for (const answer of answers) answer(failure);
       }
-      for (const answer of answers) answer(failure);
+    } finally {
+      // In the same turn as the last look at the queue: an answer queued after it starts a new
+      // sync (a `.finally` on the promise would run a turn later and leave that answer waiting).
+      this.syncRunning = false;
     }
   }
 
@@ -304,8 +313,9 @@ export class SqliteConnection {
 
   /** Waits for queued work, then closes the database. */
   async close(): Promise<void> {
-    while (this.draining || this.syncing) await Promise.all([this.running, this.syncing]);
+    while (this.draining || this.syncRunning) await Promise.all([this.running, this.syncing]);
     this.db.close();
     if (this.walFd !== undefined) closeSync(this.walFd);
+    this.walFd = undefined;
   }
 }
