@@ -12,6 +12,7 @@ import { openPostgresStore } from '../src/store/postgres-store.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
 import type { NewTicket, Store } from '../src/store/store.ts';
 import { freshDatabase, postgresUrl } from './helpers/postgres.ts';
+import { scaleBehaviours } from './store-contract-scale.ts';
 
 let now = new Date('2026-03-01T08:00:00.000Z');
 const clock = () => now;
@@ -602,6 +603,7 @@ const behaviours: Behaviour[] = [
       await store.scrub();
     },
   ],
+  ...scaleBehaviours(later, clock),
 ];
 
 /** The engines: how to open a fresh store of each. */

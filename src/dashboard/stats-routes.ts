@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ALL_AGENCIES } from '../access/access.ts';
 import { type Dashboard, sendPage, viewOf } from './dashboard-context.ts';
-import { computeStats, statsFromData, statsSince } from './stats.ts';
+import { statsFromData, statsSince } from './stats.ts';
 import { statsView } from './views/stats-view.ts';
 
 /** Mounts /staff/stats. */
@@ -12,15 +12,7 @@ export function registerStatsRoutes(app: FastifyInstance, d: Dashboard): void {
     const ctx = viewOf(d, req);
     const agency = ctx.staff!.user.agency === ALL_AGENCIES ? undefined : ctx.staff!.user.agency;
     const now = clock();
-    const aggregated = await tickets.stats(statsSince(now), agency);
-    if (aggregated) {
-      const stats = statsFromData(aggregated, now, definitions.policy.priorities);
-      return sendPage(reply, statsView(ctx, stats, agency ? ctx.text.agency(agency) : ctx.text.t('admin.all_agencies')));
-    }
-    // Weekly counts and response times over the recent weeks; open tickets whatever their age.
-    const [recent, all] = await Promise.all([tickets.facts(statsSince(now), agency), tickets.facts('', agency)]);
-    const stats = computeStats(recent, now, definitions.policy.priorities, agency);
-    stats.openByAgency = computeStats(all, now, definitions.policy.priorities, agency).openByAgency;
+    const stats = statsFromData(await tickets.stats(statsSince(now), agency), now, definitions.policy.priorities);
     return sendPage(reply, statsView(ctx, stats, agency ? ctx.text.agency(agency) : ctx.text.t('admin.all_agencies')));
   });
 }

@@ -69,8 +69,8 @@ export function computeStats(facts: readonly TicketFacts[], now: Date, prioritie
 }
 
 /**
- * The same statistics from numbers the store aggregated (`Store.ticketStats`): hours of creation
- * instead of tickets, so that the work does not grow with the number of tickets.
+ * The same statistics from numbers the store aggregated (`Store.ticketStats`): weeks of creation
+ * and medians instead of tickets, so that the work does not grow with the number of tickets.
  */
 export function statsFromData(data: TicketStatsData, now: Date, priorities: readonly string[]): Stats {
   const weeks: string[] = [];
@@ -78,19 +78,16 @@ export function statsFromData(data: TicketStatsData, now: Date, priorities: read
   const unique = [...new Set(weeks)];
   const byCaseType = new Map<string, number[]>();
   const byPriority = new Map<string, number[]>(priorities.map((p) => [p, unique.map(() => 0)]));
-  const weekOfHour = new Map<string, number>();
-  for (const row of data.byHour) {
-    let w = weekOfHour.get(row.hour);
-    if (w === undefined) weekOfHour.set(row.hour, (w = unique.indexOf(weekStart(new Date(`${row.hour}:00:00Z`)))));
+  for (const row of data.byWeek) {
+    const w = unique.indexOf(row.week);
     if (w < 0) continue;
     if (!byCaseType.has(row.caseType)) byCaseType.set(row.caseType, unique.map(() => 0));
     byCaseType.get(row.caseType)![w]! += row.n;
     if (!byPriority.has(row.priority)) byPriority.set(row.priority, unique.map(() => 0));
     byPriority.get(row.priority)![w]! += row.n;
   }
-  const waits = new Map<string, number[]>(priorities.map((p) => [p, []]));
-  for (const [p, list] of data.firstActionMs) waits.set(p, list);
-  const medianFirstAction = new Map([...waits].map(([p, list]) => [p, { ms: median(list), count: list.length }]));
+  const medianFirstAction = new Map<string, { ms: number | null; count: number }>(priorities.map((p) => [p, { ms: null, count: 0 }]));
+  for (const [p, m] of data.medianFirstAction) medianFirstAction.set(p, m);
   const openByAgency = new Map(data.openByAgency.filter((a) => a.n > 0).map((a) => [a.agency, a.n] as const).sort((a, b) => b[1] - a[1]));
   return { weeks: unique, byCaseType, byPriority, medianFirstAction, openByAgency };
 }

@@ -21,6 +21,7 @@ import { outboxStore, outboxTx } from './postgres/outbox.ts';
 import { privacyStore, privacyTx } from './postgres/privacy.ts';
 import { rateLimitsStore } from './postgres/rate-limits.ts';
 import { referralsStore, referralsTx } from './postgres/referrals.ts';
+import { statisticsStore } from './postgres/statistics.ts';
 import { sentMessagesStore } from './postgres/sent-messages.ts';
 import { sessionsStore, sessionsTx } from './postgres/sessions.ts';
 import { staffStore } from './postgres/staff.ts';
@@ -104,6 +105,7 @@ export function openPostgresStore(url: string, opts: PostgresOptions = {}): Post
       }
     },
     ...ticketsStore(c),
+    ...statisticsStore(c),
     ...privacyStore(c),
     ...referralsStore(c),
     ...notesStore(c),

@@ -191,10 +191,10 @@ export interface Store {
   ticketFacts(since: string, agency?: string): Promise<TicketFacts[]>;
   /**
    * The statistics page's numbers since a time, optionally of one agency's tickets, aggregated in
-   * the database in short steps that let other work run in between (the page must never hold up
-   * the bot). Optional: a store without it is read through {@link ticketFacts}.
+   * the database (SQLite: running totals; PostgreSQL: on the server) so that the page never holds
+   * up the bot, whatever the number of tickets.
    */
-  ticketStats?(since: string, agency?: string): Promise<TicketStatsData>;
+  ticketStats(since: string, agency?: string): Promise<TicketStatsData>;
   notesOf(ref: string): Promise<Note[]>;
   /** When the reporter of a session last wrote, if ever. */
   lastInboundAt(sessionId: string): Promise<string | undefined>;

@@ -34,12 +34,9 @@ export class TicketQueries {
     return this.store.ticketFacts(since, agency);
   }
 
-  /**
-   * The statistics page's numbers aggregated by the store, when it can (SQLite: in SQL, a day at
-   * a time); undefined when it cannot, and {@link facts} are to be used.
-   */
-  stats(since: string, agency?: string): Promise<TicketStatsData | undefined> {
-    return this.store.ticketStats ? this.store.ticketStats(since, agency) : Promise.resolve(undefined);
+  /** The statistics page's numbers, aggregated by the store (see `Store.ticketStats`). */
+  stats(since: string, agency?: string): Promise<TicketStatsData> {
+    return this.store.ticketStats(since, agency);
   }
 
   /** A ticket's internal notes, oldest first. */

@@ -24,7 +24,7 @@ export function referralsStore(c: PgContext): Pick<Store, 'pendingReferrals'> {
     async pendingReferrals() {
       const rows = await c.sql.rows(
         `SELECT r.ticket_ref, r.agency, r.created_at, r.escalation_level, t.priority FROM referrals r JOIN tickets t ON t.ref = r.ticket_ref
-         WHERE r.status = 'pending' AND t.status <> 'closed' ORDER BY r.created_at`,
+         WHERE r.status = 'pending' AND r.escalation_level < 2 AND t.status <> 'closed' ORDER BY r.created_at`,
       );
       return rows.map((r) => ({ ref: r.ticket_ref as string, agency: r.agency as string, priority: r.priority as string, createdAt: r.created_at as string, escalationLevel: r.escalation_level as number }));
     },

@@ -2,6 +2,7 @@
  * Tickets: the queue, one ticket, a user's tickets, statistics.
  */
 import type { Store, TicketFilter, TicketRecord, TicketStatus, Tx } from '../store.ts';
+import { parseTicketCursor } from '../ticket-cursor.ts';
 import { json, type PgContext, type Sql } from './connection.ts';
 import { toReferral, toTicket } from './rows.ts';
 
@@ -83,8 +84,14 @@ export function ticketsStore(c: PgContext): Pick<Store, 'getTicket' | 'listTicke
       return (await ticketsWhere(c.sql, 't.ref = $1', [ref]))[0];
     },
     async listTickets(f) {
+      // In the order of migration 018's indexes, the reference last (tickets of the same
+      // millisecond): a page is read from an index up to its limit, and the next page from after
+      // the last ticket of this one (keyset).
       const { where, args } = filterSql(f);
-      return ticketsWhere(c.sql, where, args, `ORDER BY t.priority ASC, t.created_at ASC LIMIT ${Math.min(f.limit ?? 200, 1000)}`);
+      const after = f.after ? parseTicketCursor(f.after) : undefined;
+      const keyset = after ? ` AND (t.priority, t.created_at, t.ref) > ($${args.length + 1}, $${args.length + 2}::timestamptz, $${args.length + 3})` : '';
+      const keyArgs = after ? [after.priority, after.createdAt, after.ref] : [];
+      return ticketsWhere(c.sql, where + keyset, [...args, ...keyArgs], `ORDER BY t.priority ASC, t.created_at ASC, t.ref ASC LIMIT ${Math.min(f.limit ?? 200, 1000)}`);
     },
     async countByStatus(f) {
       const { where, args } = filterSql({ ...f, status: undefined });
@@ -99,7 +106,8 @@ export function ticketsStore(c: PgContext): Pick<Store, 'getTicket' | 'listTicke
          FROM tickets t WHERE t.created_at >= $1
          ${agency ? 'AND EXISTS (SELECT 1 FROM referrals r WHERE r.ticket_ref = t.ref AND r.agency = $2)' : ''}
          ORDER BY t.created_at`,
-        agency ? [since, agency] : [since],
+        // '' for every ticket (a timestamp column takes no empty string).
+        agency ? [since || '0001-01-01T00:00:00Z', agency] : [since || '0001-01-01T00:00:00Z'],
       );
       return rows.map((r) => ({
         ref: r.ref as string,

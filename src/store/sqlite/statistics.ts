@@ -1,53 +1,85 @@
 /**
- * The statistics page's numbers, aggregated in SQL a day (or a status) at a time, yielding to the
- * event loop between steps: at a million tickets no single step holds the one Node thread for
- * long, so webhooks are acknowledged while the page is computed.
+ * The statistics page's numbers from running totals (migration 018, decision 0024): tickets per
+ * week of creation, the histogram of first-action waits, and referrals by their ticket's status,
+ * each kept by triggers as tickets and referrals are written. The page reads a few hundred rows
+ * whatever the number of tickets, so it never holds the one Node thread for long.
+ *
+ * The median wait is exact: the histogram (by bucket of about 9%) says which bucket holds the
+ * middle ticket and its rank there, and the index of waits gives that bucket's waits in order.
  */
 import type { Store, TicketStatsData } from '../store.ts';
+import { periodWeeks } from '../stats-weeks.ts';
 import type { Row, SqliteConnection } from './connection.ts';
-
-const DAY_MS = 86_400_000;
-const OPEN_STATUSES = ['new', 'triaged', 'in_progress', 'referred'];
-
-/** Lets timers and I/O run before the next step. */
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The {@link Store} method of statistics. */
 export function statisticsStore(c: SqliteConnection): Pick<Store, 'ticketStats'> {
   return {
     async ticketStats(since: string, agency?: string): Promise<TicketStatsData> {
-      const scope = agency ? 'AND EXISTS (SELECT 1 FROM referrals r WHERE r.ticket_ref = t.ref AND r.agency = ?)' : '';
-      const counts = c.prepare(
-        `SELECT substr(t.created_at, 1, 13) AS hour, t.case_type, t.priority, COUNT(*) AS n FROM tickets t
-         WHERE t.created_at >= ? AND t.created_at < ? ${scope} GROUP BY hour, t.case_type, t.priority ORDER BY hour`,
-      );
-      const waits = c.prepare(
-        `SELECT t.priority, CAST(ROUND((julianday(t.first_action_at) - julianday(t.created_at)) * 86400000) AS INTEGER) AS ms FROM tickets t
-         WHERE t.created_at >= ? AND t.created_at < ? AND t.first_action_at IS NOT NULL ${scope}`,
-      );
-      const byHour: TicketStatsData['byHour'] = [];
-      const firstActionMs = new Map<string, number[]>();
-      // Up to now and a day past it, for clocks a little ahead.
-      const end = Math.max(Date.now(), c.date().getTime()) + DAY_MS;
-      for (let from = Date.parse(since); from < end; from += DAY_MS) {
-        const args = [new Date(from).toISOString(), new Date(from + DAY_MS).toISOString(), ...(agency ? [agency] : [])];
-        for (const r of counts.all(...args) as Row[]) byHour.push({ hour: r.hour as string, caseType: r.case_type as string, priority: r.priority as string, n: r.n as number });
-        for (const r of waits.all(...args) as Row[]) {
-          const list = firstActionMs.get(r.priority as string) ?? [];
-          list.push(r.ms as number);
-          firstActionMs.set(r.priority as string, list);
+      const scope = agency ?? '';
+      const { firstWeek, firstWeekEnd } = periodWeeks(since);
+      const byWeek = (
+        c.prepare('SELECT week, case_type, priority, n FROM ticket_weeks WHERE agency = ? AND week > ? AND n > 0 ORDER BY week').all(scope, firstWeek) as Row[]
+      ).map((r) => ({ week: r.week as string, caseType: r.case_type as string, priority: r.priority as string, n: r.n as number }));
+
+      // The waits' histogram since `since`: whole weeks from the totals, the first (partial) week
+      // from the tickets (or referrals) created in it.
+      const histogram = new Map<string, Map<number, number>>();
+      const add = (priority: string, bucket: number, n: number) => {
+        const h = histogram.get(priority) ?? new Map<number, number>();
+        h.set(bucket, (h.get(bucket) ?? 0) + n);
+        histogram.set(priority, h);
+      };
+      for (const r of c.prepare('SELECT priority, bucket, SUM(n) AS n FROM ticket_wait_weeks WHERE agency = ? AND week > ? GROUP BY priority, bucket').all(scope, firstWeek) as Row[]) {
+        add(r.priority as string, r.bucket as number, r.n as number);
+      }
+      const partial = agency
+        ? c.prepare(
+            `SELECT ticket_priority AS priority, ticket_wait_bucket AS bucket, COUNT(*) AS n FROM referrals
+             WHERE agency = ? AND ticket_created_at >= ? AND ticket_created_at < ? AND ticket_wait_bucket IS NOT NULL GROUP BY 1, 2`,
+          ).all(agency, since, firstWeekEnd)
+        : c.prepare(
+            `SELECT priority, first_wait_bucket AS bucket, COUNT(*) AS n FROM tickets
+             WHERE created_at >= ? AND created_at < ? AND first_wait_bucket IS NOT NULL GROUP BY 1, 2`,
+          ).all(since, firstWeekEnd);
+      for (const r of partial as Row[]) add(r.priority as string, r.bucket as number, r.n as number);
+
+      const nth = agency
+        ? c.prepare(
+            `SELECT ticket_wait_ms AS ms FROM referrals INDEXED BY referrals_waits
+             WHERE agency = ? AND ticket_priority = ? AND ticket_wait_bucket = ? AND ticket_created_at >= ? AND ticket_first_action_at IS NOT NULL
+             ORDER BY ms LIMIT 1 OFFSET ?`,
+          )
+        : c.prepare(
+            `SELECT first_wait_ms AS ms FROM tickets INDEXED BY tickets_waits
+             WHERE priority = ? AND first_wait_bucket = ? AND created_at >= ? AND first_action_at IS NOT NULL
+             ORDER BY ms LIMIT 1 OFFSET ?`,
+          );
+      /** The wait of the ticket at a rank (from 0) in order of wait. */
+      const atRank = (priority: string, buckets: [number, number][], rank: number): number => {
+        let before = 0;
+        for (const [bucket, n] of buckets) {
+          if (rank < before + n) {
+            const args = [priority, bucket, since, rank - before];
+            return (nth.get(...(agency ? [agency, ...args] : args)) as Row).ms as number;
+          }
+          before += n;
         }
-        await yieldToLoop();
+        throw new Error('rank past the histogram');
+      };
+      const medianFirstAction = new Map<string, { ms: number | null; count: number }>();
+      for (const [priority, h] of histogram) {
+        const buckets = [...h].filter(([, n]) => n > 0).sort((a, b) => a[0] - b[0]);
+        const count = buckets.reduce((sum, [, n]) => sum + n, 0);
+        if (!count) continue;
+        const mid = Math.floor(count / 2);
+        const ms = count % 2 ? atRank(priority, buckets, mid) : (atRank(priority, buckets, mid - 1) + atRank(priority, buckets, mid)) / 2;
+        medianFirstAction.set(priority, { ms, count });
       }
-      const open = new Map<string, number>();
-      const perStatus = agency
-        ? c.prepare('SELECT agency, COUNT(*) AS n FROM referrals WHERE ticket_status = ? AND agency = ? GROUP BY agency')
-        : c.prepare('SELECT agency, COUNT(*) AS n FROM referrals WHERE ticket_status = ? GROUP BY agency');
-      for (const status of OPEN_STATUSES) {
-        for (const r of perStatus.all(...(agency ? [status, agency] : [status])) as Row[]) open.set(r.agency as string, (open.get(r.agency as string) ?? 0) + (r.n as number));
-        await yieldToLoop();
-      }
-      return { byHour, firstActionMs, openByAgency: [...open].map(([a, n]) => ({ agency: a, n })) };
+
+      const open = agency
+        ? c.prepare(`SELECT agency, SUM(n) AS n FROM referral_counts WHERE agency = ? AND ticket_status <> 'closed' GROUP BY agency`).all(agency)
+        : c.prepare(`SELECT agency, SUM(n) AS n FROM referral_counts WHERE ticket_status <> 'closed' GROUP BY agency`).all();
+      return { byWeek, medianFirstAction, openByAgency: (open as Row[]).map((r) => ({ agency: r.agency as string, n: r.n as number })) };
     },
   };
 }

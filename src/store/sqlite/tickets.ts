@@ -113,8 +113,8 @@ export function ticketsStore(c: SqliteConnection): Pick<Store, 'getTicket' | 'li
 
 /**
  * Tickets by status for a filter, without counting every ticket: from the running totals
- * (migration 014) when the filter is on the ticket's own fields, from the referrals' index for
- * one agency, and by counting otherwise (a staff member's own tickets are few).
+ * (migrations 014 and 018) when the filter is on the ticket's own fields, on one agency or on one
+ * assignee, and by counting otherwise (one agency's or one person's tickets of one kind).
  */
 function statusCounts(c: SqliteConnection, f: TicketFilter): Row[] {
   if (!f.agency && !f.assignee) {
@@ -126,9 +126,9 @@ function statusCounts(c: SqliteConnection, f: TicketFilter): Row[] {
     if (f.channel) (where.push('channel = ?'), args.push(f.channel));
     return c.prepare(`SELECT status, SUM(n) AS n FROM ticket_counts WHERE ${where.join(' AND ')} GROUP BY status`).all(...args) as Row[];
   }
-  if (f.agency && !f.assignee && !f.priority && !f.caseType && !f.language && !f.channel) {
-    return c.prepare('SELECT ticket_status AS status, COUNT(*) AS n FROM referrals WHERE agency = ? GROUP BY ticket_status').all(f.agency) as Row[];
-  }
+  const onlyOne = !f.priority && !f.caseType && !f.language && !f.channel;
+  if (f.agency && !f.assignee && onlyOne) return c.prepare('SELECT ticket_status AS status, n FROM referral_counts WHERE agency = ?').all(f.agency) as Row[];
+  if (f.assignee && !f.agency && onlyOne) return c.prepare('SELECT status, n FROM assignee_counts WHERE assignee = ?').all(f.assignee) as Row[];
   const { where, args } = filterSql({ ...f, status: undefined });
   return c.prepare(`SELECT t.status, COUNT(*) AS n FROM tickets t WHERE ${where} GROUP BY t.status`).all(...args) as Row[];
 }

@@ -83,10 +83,16 @@ export interface TicketFilter {
 
 /** The statistics page's numbers, aggregated by the store (see `Store.ticketStats`). */
 export interface TicketStatsData {
-  /** Tickets created since the start, by hour of creation (UTC, `YYYY-MM-DDTHH`), case type and priority; oldest hour first. */
-  byHour: { hour: string; caseType: string; priority: string; n: number }[];
-  /** For the same tickets, the milliseconds from creation to the first staff action, by priority. */
-  firstActionMs: Map<string, number[]>;
+  /**
+   * Tickets created in each week (its Monday in Thai time, `YYYY-MM-DD`: src/store/stats-weeks.ts)
+   * after the week `since` falls in, by case type and priority; oldest week first.
+   */
+  byWeek: { week: string; caseType: string; priority: string; n: number }[];
+  /**
+   * Of the tickets created since `since`, by priority: how many had a first staff action, and the
+   * median milliseconds from creation to it (the mean of the two middle ones for an even count).
+   */
+  medianFirstAction: Map<string, { ms: number | null; count: number }>;
   /** Open tickets (of any age) by agency. */
   openByAgency: { agency: string; n: number }[];
 }

@@ -1,0 +1,42 @@
+/**
+ * The statistics page's numbers, aggregated by PostgreSQL in SQL (decision 0024): the work runs on
+ * the database server, never on the Node thread, and the median is exact (`percentile_cont`, the
+ * mean of the two middle waits for an even count, as on SQLite). No running totals here: several
+ * instances would contend for the same counter rows on every ticket written.
+ */
+import type { Store, TicketStatsData } from '../store.ts';
+import { periodWeeks, THAI_TIME_ZONE } from '../stats-weeks.ts';
+import type { PgContext } from './connection.ts';
+
+/** The {@link Store} method of statistics. */
+export function statisticsStore(c: PgContext): Pick<Store, 'ticketStats'> {
+  return {
+    async ticketStats(since: string, agency?: string): Promise<TicketStatsData> {
+      const { firstWeekEnd } = periodWeeks(since);
+      const scope = agency ? 'AND EXISTS (SELECT 1 FROM referrals r WHERE r.ticket_ref = t.ref AND r.agency = $2)' : '';
+      const [weeks, medians, open] = await Promise.all([
+        c.sql.rows(
+          `SELECT to_char(date_trunc('week', t.created_at AT TIME ZONE '${THAI_TIME_ZONE}'), 'YYYY-MM-DD') AS week, t.case_type, t.priority, count(*) AS n
+           FROM tickets t WHERE t.created_at >= $1 ${scope} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+          agency ? [firstWeekEnd, agency] : [firstWeekEnd],
+        ),
+        c.sql.rows(
+          `SELECT t.priority, count(*) AS n,
+                  percentile_cont(0.5) WITHIN GROUP (ORDER BY round(extract(epoch FROM t.first_action_at - t.created_at) * 1000)) AS ms
+           FROM tickets t WHERE t.created_at >= $1 AND t.first_action_at IS NOT NULL ${scope} GROUP BY t.priority`,
+          agency ? [since, agency] : [since],
+        ),
+        c.sql.rows(
+          `SELECT r.agency, count(*) AS n FROM referrals r JOIN tickets t ON t.ref = r.ticket_ref
+           WHERE t.status <> 'closed' ${agency ? 'AND r.agency = $1' : ''} GROUP BY r.agency`,
+          agency ? [agency] : [],
+        ),
+      ]);
+      return {
+        byWeek: weeks.map((r) => ({ week: r.week as string, caseType: r.case_type as string, priority: r.priority as string, n: r.n as number })),
+        medianFirstAction: new Map(medians.map((r) => [r.priority as string, { ms: r.ms as number, count: r.n as number }])),
+        openByAgency: open.map((r) => ({ agency: r.agency as string, n: r.n as number })),
+      };
+    },
+  };
+}
