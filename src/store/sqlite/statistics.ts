@@ -11,6 +11,9 @@ import type { Store, TicketStatsData } from '../store.ts';
 import { periodWeeks } from '../stats-weeks.ts';
 import type { Row, SqliteConnection } from './connection.ts';
 
+/** Lets webhooks and timers run between the steps (each step a few milliseconds at most). */
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** The {@link Store} method of statistics. */
 export function statisticsStore(c: SqliteConnection): Pick<Store, 'ticketStats'> {
   return {
@@ -42,6 +45,7 @@ export function statisticsStore(c: SqliteConnection): Pick<Store, 'ticketStats'>
              WHERE created_at >= ? AND created_at < ? AND first_wait_bucket IS NOT NULL GROUP BY 1, 2`,
           ).all(since, firstWeekEnd);
       for (const r of partial as Row[]) add(r.priority as string, r.bucket as number, r.n as number);
+      await yieldToLoop();
 
       const nth = agency
         ? c.prepare(
@@ -74,6 +78,7 @@ export function statisticsStore(c: SqliteConnection): Pick<Store, 'ticketStats'>
         const mid = Math.floor(count / 2);
         const ms = count % 2 ? atRank(priority, buckets, mid) : (atRank(priority, buckets, mid - 1) + atRank(priority, buckets, mid)) / 2;
         medianFirstAction.set(priority, { ms, count });
+        await yieldToLoop();
       }
 
       const open = agency
