@@ -116,6 +116,19 @@ describe('statistics from running totals', () => {
     }
   });
 
+  it('counts the first, partial, week of the period from its tickets, whichever part of the week the period starts in', async () => {
+    const end = now;
+    await seed(300, end, numbers(11));
+    // The period starts on a Tuesday (the part of the week before it is subtracted), then on a
+    // Saturday (the part after it is added), then just after a Thai midnight starting a week.
+    for (const at of [end.getTime(), end.getTime() + 4 * DAY, Date.parse('2026-09-20T17:00:01Z') + 57 * DAY]) {
+      now = new Date(at);
+      for (const agency of [undefined, 'police']) {
+        expect(statsFromData(await store.ticketStats(statsSince(now), agency), now, PRIORITIES), `${now.toISOString()} ${agency}`).toEqual(await plainStats(agency));
+      }
+    }
+  });
+
   it('takes the mean of the two middle waits for an even count, and the middle one for an odd count', async () => {
     // Two tickets of P1, three of P2, one of P3 with no action at all, all created in the period.
     const end = now.getTime();
@@ -196,6 +209,6 @@ describe('statistics from running totals', () => {
     }
     db.close();
     // The period's first week ends at the next Monday, midnight in Thai time.
-    expect(periodWeeks('2026-09-23T05:00:00.000Z')).toEqual({ firstWeek: '2026-09-21', firstWeekEnd: '2026-09-27T17:00:00.000Z' });
+    expect(periodWeeks('2026-09-23T05:00:00.000Z')).toEqual({ firstWeek: '2026-09-21', firstWeekStart: '2026-09-20T17:00:00.000Z', firstWeekEnd: '2026-09-27T17:00:00.000Z' });
   });
 });
