@@ -58,7 +58,7 @@ export async function createApp(services: Services): Promise<FastifyInstance> {
   registerTicketRoutes(app, services);
   await registerDashboard(app, services);
   // The training workspace has no platform channel: nothing it does can reach a real chat.
-  if (!config.TRAINING) registerChannels(app, services);
+  if (!config.TRAINING) await registerChannels(app, services);
   // ...and its scripted reporters answer staff from their scenarios.
   if (services.training) registerScriptedReporters(app, services.training);
   return app;

@@ -3,14 +3,14 @@
  * locales, cross-checked against each other. Used at start-up and by `npm run check`.
  */
 import { DefinitionError, type Problem } from './core/errors.ts';
-import { type Directory, loadDirectory } from './directory/directory.ts';
+import { Directory, loadDirectory } from './directory/directory.ts';
 import { loadDictionary, loadFlows } from './flow/load.ts';
 import type { FlowSet } from './flow/types.ts';
 import { checkLocales } from './i18n/check-locales.ts';
 import { type LatinWords, loadLatinWords } from './i18n/detect.ts';
-import { readLocales, Translations } from './i18n/locales.ts';
+import { type Resources, readLocales, Translations } from './i18n/locales.ts';
 import { loadPolicy, type Policy } from './policy/policy.ts';
-import { DASHBOARD_NS, loadStaffLanguages, type StaffLanguages } from './staff/staff-languages.ts';
+import { DASHBOARD_NS, loadStaffLanguages, StaffLanguages } from './staff/staff-languages.ts';
 import { loadServicePolicy, type ServicePolicy } from './care/service-policy.ts';
 import { loadRepatriationPlans, type RepatriationPlans } from './repatriation/plan-definitions.ts';
 import { flatten } from './i18n/locales.ts';
@@ -62,4 +62,44 @@ export function loadDefinitions(flowsDir: string, localesDir: string): Definitio
   const repatriation = flows && directory && attempt(() => loadRepatriationPlans(flowsDir, { dictionary: flows.dictionary, directory, hasText }));
   if (problems.length || !flows || !policy || !directory || !resources || !latinWords || !services || !repatriation || !staffLanguages) throw new DefinitionError(problems);
   return { flows, policy, directory, translations: new Translations(resources), latinWords, staffLanguages, services, repatriation };
+}
+
+/**
+ * The definitions as plain data (objects, arrays, maps, sets, text and numbers), for the cache in
+ * the data folder (src/definitions-cache.ts): the three classes are replaced by what builds them.
+ * Throws when anything else than plain data is found, so that a field added later with a class or
+ * a function in it is never cached wrongly (the cache is then simply not written).
+ */
+export function definitionsToPlain(d: Definitions): PlainDefinitions {
+  const plain: PlainDefinitions = { ...d, directory: d.directory.agencies, translations: d.translations.resources, staffLanguages: d.staffLanguages.list };
+  assertPlain(plain, 'definitions');
+  return plain;
+}
+
+/** The definitions rebuilt from {@link definitionsToPlain}'s result. */
+export function definitionsFromPlain(p: PlainDefinitions): Definitions {
+  return { ...p, directory: new Directory(p.directory), translations: new Translations(p.translations), staffLanguages: new StaffLanguages(p.staffLanguages) };
+}
+
+/** {@link Definitions} with its class instances replaced by their data. */
+export type PlainDefinitions = Omit<Definitions, 'directory' | 'translations' | 'staffLanguages'> & {
+  directory: Directory['agencies'];
+  translations: Resources;
+  staffLanguages: StaffLanguages['list'];
+};
+
+function assertPlain(value: unknown, at: string, seen = new Set<object>()): void {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return;
+  if (typeof value === 'function') throw new Error(`${at} is a function`);
+  if (seen.has(value)) return;
+  seen.add(value);
+  if (value instanceof Map) {
+    for (const [k, v] of value) {
+      assertPlain(k, `${at} key`, seen);
+      assertPlain(v, `${at}.${String(k)}`, seen);
+    }
+  } else if (value instanceof Set) for (const v of value) assertPlain(v, `${at} item`, seen);
+  else if (Array.isArray(value)) for (const [i, v] of value.entries()) assertPlain(v, `${at}[${i}]`, seen);
+  else if (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null) for (const [k, v] of Object.entries(value)) assertPlain(v, `${at}.${k}`, seen);
+  else throw new Error(`${at} is a ${value.constructor?.name ?? 'class instance'}, not plain data`);
 }

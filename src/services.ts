@@ -115,9 +115,8 @@ export function databasePath(config: Pick<Config, 'DATA_DIR' | 'TRAINING'>): str
   return path.join(workspaceDir(config), 'tangrod.db');
 }
 
-/** Builds the services: loads and checks the definitions, opens the store. */
-export function createServices(config: Config, clock: Clock = systemClock): Services {
-  const definitions = loadDefinitions(config.FLOWS_DIR, config.LOCALES_DIR);
+/** Builds the services: loads and checks the definitions (unless given, checked, by the caller), opens the store. */
+export function createServices(config: Config, clock: Clock = systemClock, definitions: Definitions = loadDefinitions(config.FLOWS_DIR, config.LOCALES_DIR)): Services {
   const store = openStore(config, clock, databasePath(config));
   // Several instances share a bucket or FILES_DIR; one keeps its files in its workspace. With
   // DATABASE_KEY the files are encrypted under a key derived from it (issue 14).

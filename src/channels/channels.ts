@@ -10,8 +10,8 @@ import type { ChannelSender } from '../delivery/channel-sender.ts';
 import { OutboxDispatcher } from '../delivery/outbox-dispatcher.ts';
 import { ESCALATION_RECIPIENT, WebhookSender } from '../delivery/webhook-sender.ts';
 import { InboundQueue } from './inbound-queue.ts';
-import { LINE_WEBHOOK_PATH, setUpLine } from './line/line-channel.ts';
-import { setUpTelegram, TELEGRAM_WEBHOOK_PATH, type TelegramChannel } from './telegram/telegram-channel.ts';
+import type { TelegramChannel } from './telegram/telegram-channel.ts';
+import { LINE_WEBHOOK_PATH, TELEGRAM_WEBHOOK_PATH } from './webhook-paths.ts';
 
 /** The running pieces, for shutdown and for tests that wait for quiet. */
 export interface ChannelRuntime {
@@ -38,9 +38,10 @@ export function describeChannels(config: Config): string[] {
 
 /**
  * Mounts the configured channels. Work starts when the server is ready (leftovers from before a
- * restart first) and stops, waiting for what is in flight, when it closes.
+ * restart first) and stops, waiting for what is in flight, when it closes. A platform's adapter and
+ * SDK are loaded only when its channel is configured (a third of start-up otherwise).
  */
-export function registerChannels(app: FastifyInstance, services: Services): void {
+export async function registerChannels(app: FastifyInstance, services: Services): Promise<void> {
   const { config, store, clock } = services;
   const log = app.log;
   let dispatcher: OutboxDispatcher | undefined;
@@ -48,8 +49,12 @@ export function registerChannels(app: FastifyInstance, services: Services): void
   const senders: ChannelSender[] = [];
   let telegram: TelegramChannel | undefined;
 
-  if (config.LINE_CHANNEL_SECRET && config.LINE_CHANNEL_ACCESS_TOKEN) senders.push(setUpLine(app, services, queue));
+  if (config.LINE_CHANNEL_SECRET && config.LINE_CHANNEL_ACCESS_TOKEN) {
+    const { setUpLine } = await import('./line/line-channel.ts');
+    senders.push(setUpLine(app, services, queue));
+  }
   if (config.TELEGRAM_BOT_TOKEN) {
+    const { setUpTelegram } = await import('./telegram/telegram-channel.ts');
     telegram = setUpTelegram(app, services, queue, log);
     senders.push(telegram.sender);
   }

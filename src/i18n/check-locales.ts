@@ -152,9 +152,11 @@ export function checkLocales(dir: string, resources: Resources, defs: { flows: F
   }
 
   // Button labels: LINE cuts quick-reply labels at 20 characters.
+  // Each language's bot keys flattened once (not once per label: that was most of start-up's checking).
+  const botFlat = Object.entries(resources).map(([lang, namespaces]) => [lang, flatten(namespaces[BOT_NS] ?? {})] as const);
   for (const key of buttonLabelKeys(defs)) {
-    for (const [lang, namespaces] of Object.entries(resources)) {
-      const value = flatten(namespaces[BOT_NS] ?? {}).get(key);
+    for (const [lang, flat] of botFlat) {
+      const value = flat.get(key);
       if (typeof value === 'string' && value.length > MAX_BUTTON_LABEL) {
         problems.push({ file: fileOf(lang, BOT_NS), path: key, message: `a button label of ${value.length} characters; at most ${MAX_BUTTON_LABEL}` });
       }

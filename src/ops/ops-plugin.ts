@@ -3,18 +3,19 @@
  * `/metrics` (Prometheus, this machine or a token only) and `/api/openapi.json` (the staff API's
  * description). Mounted before the other routes, so that the OpenAPI document sees them.
  */
-import swagger from '@fastify/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import type { Services } from '../services.ts';
 import { channelRuntime } from '../channels/channels.ts';
 import { safeEqual } from '../channels/constant-time.ts';
-import { createMetrics } from './metrics.ts';
+import { DeferredMetrics } from './deferred-metrics.ts';
+import { openApiDocument } from './openapi-document.ts';
 import { latestMigration, openOpsFigures } from './ops-db.ts';
-import { latestPostgresMigration, openPostgresOpsFigures } from './ops-db-postgres.ts';
 import { storeReady } from '../store/open-store.ts';
 import { checkReadiness } from './readiness.ts';
 import { echoRequestId } from './request-log.ts';
+
+/** How long after the server is ready the metrics are loaded (a scrape before loads them at once). */
+const METRICS_AFTER_READY_MS = 1000;
 
 /** Where the OpenAPI document is served. */
 export const OPENAPI_PATH = '/api/openapi.json';
@@ -40,49 +41,47 @@ export function isLocalRequest(req: FastifyRequest): boolean {
 export async function registerOps(app: FastifyInstance, services: Services, opts: { databaseFile: string }): Promise<void> {
   const { config, store, clock } = services;
   // PostgreSQL (DATABASE_URL): its own figures and migration numbers.
-  const figures = config.DATABASE_URL ? await storeReady(store).then(() => openPostgresOpsFigures(config.DATABASE_URL!)) : openOpsFigures(opts.databaseFile, config.DATABASE_KEY);
+  // Its module (and the pg driver) is loaded only then.
+  const postgres = config.DATABASE_URL ? await import('./ops-db-postgres.ts') : undefined;
+  const figures = postgres ? await storeReady(store).then(() => postgres.openPostgresOpsFigures(config.DATABASE_URL!)) : openOpsFigures(opts.databaseFile, config.DATABASE_KEY);
   const platforms = [
     ...(config.LINE_CHANNEL_SECRET && config.LINE_CHANNEL_ACCESS_TOKEN ? ['line'] : []),
     ...(config.TELEGRAM_BOT_TOKEN ? ['telegram'] : []),
   ];
-  const metrics = createMetrics({ figures, channels: { inbound: platforms, outbox: [...platforms, 'webhook'] }, now: clock });
-  const schemaVersion = config.DATABASE_URL ? latestPostgresMigration() : latestMigration();
+  // Loaded a second after the server is ready (or at the first scrape), counting what came before.
+  const metrics = new DeferredMetrics(async () => (await import('./metrics.ts')).createMetrics({ figures, channels: { inbound: platforms, outbox: [...platforms, 'webhook'] }, now: clock }));
+  const schemaVersion = postgres ? postgres.latestPostgresMigration() : latestMigration();
 
   echoRequestId(app);
   app.addHook('onResponse', async (req, reply) => {
     // The route pattern (/api/tickets/:ref), never the URL: no references or ids in labels.
     const route = req.routeOptions.url ?? 'unmatched';
-    metrics.httpDuration.observe({ method: req.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    const labels = { method: req.method, route, status_code: String(reply.statusCode) };
+    const seconds = reply.elapsedTime / 1000;
+    metrics.record((m) => m.httpDuration.observe(labels, seconds));
   });
   app.addHook('onReady', async () => {
     // Registered before the channels, so this runs before their queues start on leftovers.
     const runtime = channelRuntime(app);
     if (!runtime) return;
-    runtime.queue.events.on('accepted', (channel) => metrics.inboundAccepted.inc({ channel }));
-    runtime.queue.events.on('handled', (channel) => metrics.inboundHandled.inc({ channel }));
-    runtime.queue.events.on('dropped', (channel) => metrics.inboundDropped.inc({ channel }));
-    runtime.dispatcher.events.on('sent', (channel) => metrics.deliveries.inc({ channel }));
-    runtime.dispatcher.events.on('retry', (channel) => metrics.deliveryRetries.inc({ channel }));
-    runtime.dispatcher.events.on('failed', (channel) => metrics.deliveryFailures.inc({ channel }));
+    runtime.queue.events.on('accepted', (channel) => metrics.record((m) => m.inboundAccepted.inc({ channel })));
+    runtime.queue.events.on('handled', (channel) => metrics.record((m) => m.inboundHandled.inc({ channel })));
+    runtime.queue.events.on('dropped', (channel) => metrics.record((m) => m.inboundDropped.inc({ channel })));
+    runtime.dispatcher.events.on('sent', (channel) => metrics.record((m) => m.deliveries.inc({ channel })));
+    runtime.dispatcher.events.on('retry', (channel) => metrics.record((m) => m.deliveryRetries.inc({ channel })));
+    runtime.dispatcher.events.on('failed', (channel) => metrics.record((m) => m.deliveryFailures.inc({ channel })));
   });
-  app.addHook('onClose', async () => figures.close());
+  let loadMetrics: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    loadMetrics = setTimeout(() => {
+      metrics.ready().catch((err: Error) => app.log.error({ err: { message: err.message } }, 'metrics could not be loaded'));
+    }, METRICS_AFTER_READY_MS);
+    loadMetrics.unref();
+  });
+  app.addHook('onClose', async () => (clearTimeout(loadMetrics), figures.close()));
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Tangrod staff and integration API',
-        version: '1',
-        description: 'Tickets for hotline staff and agencies\' case-management systems. Create a token with `npm run cli -- token create --agency <id|all>`.',
-      },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'an API token (tgr_...)' } } },
-    },
-    // Only the routes that carry a tag (the staff API) are described; the dashboard, webhooks and simulator are not.
-    hideUntagged: true,
-    transform: jsonSchemaTransform,
-    // Puts the named schemas (Ticket, Problem) under components, where the routes' $refs point.
-    transformObject: jsonSchemaTransformObject,
-  });
+  // The OpenAPI document: the routes noted from here on, the document built on its first request.
+  const document = openApiDocument(app);
 
   app.get('/healthz', async () => ({ ok: true }));
 
@@ -99,10 +98,11 @@ export async function registerOps(app: FastifyInstance, services: Services, opts
 
   app.get('/metrics', async (req, reply) => {
     if (!metricsAllowed(req, config.METRICS_TOKEN, reply)) return reply;
-    return reply.header('content-type', metrics.contentType).header('cache-control', 'no-store').send(await metrics.scrape());
+    const m = await metrics.ready();
+    return reply.header('content-type', m.contentType).header('cache-control', 'no-store').send(await m.scrape());
   });
 
-  app.get(OPENAPI_PATH, async () => app.swagger());
+  app.get(OPENAPI_PATH, async () => document());
 }
 
 /** This machine, or the right bearer token; otherwise answers 401/403 and returns false. */

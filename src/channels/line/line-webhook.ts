@@ -12,11 +12,11 @@ import type { NewInboundEvent } from '../../store/store.ts';
 import type { InboundQueue } from '../inbound-queue.ts';
 import { MAX_PAYLOAD_DEPTH, type MalformedEvent, nestsDeeperThan, problemsOf } from '../payload-check.ts';
 import { registerRawBodyRoutes } from '../raw-body.ts';
+import { LINE_WEBHOOK_PATH } from '../webhook-paths.ts';
 import { checkLineEvent } from './line-schema.ts';
 import { LINE_CHANNEL } from './line-sender.ts';
 
-/** The path LINE posts to (set it in the LINE Developers console). */
-export const LINE_WEBHOOK_PATH = '/webhooks/line';
+export { LINE_WEBHOOK_PATH };
 
 /** Mounts the LINE webhook. */
 export function registerLineWebhook(app: FastifyInstance, opts: { channelSecret: string; queue: InboundQueue }): void {

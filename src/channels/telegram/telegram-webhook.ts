@@ -10,10 +10,10 @@ import { safeEqual } from '../constant-time.ts';
 import type { InboundQueue } from '../inbound-queue.ts';
 import { MAX_PAYLOAD_DEPTH, nestsDeeperThan } from '../payload-check.ts';
 import { registerRawBodyRoutes } from '../raw-body.ts';
+import { TELEGRAM_WEBHOOK_PATH } from '../webhook-paths.ts';
 import { acceptUpdate } from './telegram-updates.ts';
 
-/** The path Telegram posts to (registered by `npm run cli -- telegram set-webhook`). */
-export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram';
+export { TELEGRAM_WEBHOOK_PATH };
 
 /** Mounts the Telegram webhook. */
 export function registerTelegramWebhook(app: FastifyInstance, opts: { secret: string; queue: InboundQueue }): void {

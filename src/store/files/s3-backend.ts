@@ -3,8 +3,11 @@
  * every instance sees the same files without a shared volume (issue 16). The bytes arrive already
  * encrypted when DATABASE_KEY is set: the bucket's operator sees no photo either.
  */
-import { DeleteObjectsCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import type { FileBackend } from './file-backend.ts';
+
+/** The AWS SDK module, loaded on the first file operation: a server without a bucket never loads it (start-up, issue 12). */
+type S3Sdk = typeof import('@aws-sdk/client-s3');
 
 /** The bucket and how to reach it (FILES_S3_* in the environment). */
 export interface S3Options {
@@ -23,7 +26,8 @@ const DELETE_BATCH = 1000;
 
 /** Files as objects in one bucket, under the same keys a folder would use. */
 export class S3Backend implements FileBackend {
-  private readonly client: S3Client;
+  private readonly config: S3ClientConfig;
+  private connected: Promise<{ sdk: S3Sdk; client: S3Client }> | undefined;
   private readonly bucket: string;
 
   constructor(opts: S3Options) {
@@ -36,8 +40,14 @@ export class S3Backend implements FileBackend {
     };
     if (opts.endpoint) config.endpoint = opts.endpoint;
     if (opts.credentials) config.credentials = opts.credentials;
-    this.client = new S3Client(config);
+    this.config = config;
     this.bucket = opts.bucket;
+  }
+
+  /** The SDK and the client, made once on first use. */
+  private connect(): Promise<{ sdk: S3Sdk; client: S3Client }> {
+    this.connected ??= import('@aws-sdk/client-s3').then((sdk) => ({ sdk, client: new sdk.S3Client(this.config) }));
+    return this.connected;
   }
 
   get where(): string {
@@ -46,23 +56,26 @@ export class S3Backend implements FileBackend {
 
   async put(key: string, bytes: Uint8Array): Promise<void> {
     // A PUT replaces an object whole: a reader sees the old bytes or the new, never half.
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: 'application/octet-stream' }));
+    const { sdk, client } = await this.connect();
+    await client.send(new sdk.PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: 'application/octet-stream' }));
   }
 
   async get(key: string): Promise<Buffer | undefined> {
+    const { sdk, client } = await this.connect();
     try {
-      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const res = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: key }));
       return res.Body ? Buffer.from(await res.Body.transformToByteArray()) : Buffer.alloc(0);
     } catch (err) {
-      if (err instanceof NoSuchKey || (err as { name?: string }).name === 'NoSuchKey') return undefined;
+      if (err instanceof sdk.NoSuchKey || (err as { name?: string }).name === 'NoSuchKey') return undefined;
       throw err;
     }
   }
 
   async remove(keys: string[]): Promise<void> {
+    const { sdk, client } = await this.connect();
     for (let i = 0; i < keys.length; i += DELETE_BATCH) {
       const batch = keys.slice(i, i + DELETE_BATCH);
-      const res = await this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
+      const res = await client.send(new sdk.DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
       // An erasure that did not happen must not look as if it did.
       if (res.Errors?.length) throw new Error(`The bucket kept ${res.Errors.length} of ${batch.length} files it was asked to delete (${res.Errors[0]?.Code ?? 'error'}).`);
     }

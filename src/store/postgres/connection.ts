@@ -2,24 +2,35 @@
  * The PostgreSQL connection pool (`pg`) and what every data access file shares: a small query
  * helper over a pool or one transaction's client, the clock, and this instance's identity for leases.
  */
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
 import type { Clock } from '../../core/clock.ts';
 
 /** A row as `pg` returns it (after {@link typeParsers}). */
 export type Row = Record<string, unknown>;
 
 /**
+ * The `pg` driver, loaded when a pool is first opened: a server on SQLite never loads it
+ * (start-up, issue 12).
+ */
+let driver: typeof pg | undefined;
+const pgDriver = (): typeof pg => (driver ??= createRequire(import.meta.url)('pg') as typeof pg);
+
+/**
  * Times come back as ISO strings (as SQLite's TEXT columns do), 64-bit integers as numbers (ids and
  * counts stay far below 2^53), JSON parsed (pg's default).
  */
-const timestamp = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ);
-const typeParsers: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-    if (oid === pg.types.builtins.TIMESTAMPTZ) return (v: string) => (timestamp(v) as Date).toISOString();
-    if (oid === pg.types.builtins.INT8) return (v: string) => Number(v);
-    return pg.types.getTypeParser(oid, format);
-  }) as pg.CustomTypesConfig['getTypeParser'],
-};
+function typeParsers(): pg.CustomTypesConfig {
+  const { types } = pgDriver();
+  const timestamp = types.getTypeParser(types.builtins.TIMESTAMPTZ);
+  return {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+      if (oid === types.builtins.TIMESTAMPTZ) return (v: string) => (timestamp(v) as Date).toISOString();
+      if (oid === types.builtins.INT8) return (v: string) => Number(v);
+      return types.getTypeParser(oid, format);
+    }) as pg.CustomTypesConfig['getTypeParser'],
+  };
+}
 
 /** Runs SQL on a pool or on one client (inside a transaction). */
 export class Sql {
@@ -79,7 +90,7 @@ export interface PoolOptions {
 
 /** Opens a pool on a postgres:// URL, every session in UTC. */
 export function openPool(url: string, opts: PoolOptions = {}): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, types: typeParsers, options: '-c TimeZone=UTC', application_name: 'tangrod' });
+  const pool = new (pgDriver().Pool)({ connectionString: url, max: opts.max ?? 10, types: typeParsers(), options: '-c TimeZone=UTC', application_name: 'tangrod' });
   // An idle client that loses its server (a restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   return pool;

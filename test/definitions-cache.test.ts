@@ -1,0 +1,144 @@
+/**
+ * The checked definitions kept in the data folder between starts (ADR 0025): read back only when
+ * no definition file and no code changed, the same definitions either way, and a server that
+ * still refuses to start on invalid definitions after a good start cached them.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DefinitionError } from '../src/core/errors.ts';
+import { definitionsCacheFile, loadDefinitionsCached } from '../src/definitions-cache.ts';
+import { type Definitions, definitionsToPlain, loadDefinitions } from '../src/definitions.ts';
+import { Directory } from '../src/directory/directory.ts';
+import { Translations } from '../src/i18n/locales.ts';
+import { StaffLanguages } from '../src/staff/staff-languages.ts';
+import { freePort, serverArgs } from './helpers/process.ts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A data folder and a copy of the shipped flows and locales to edit. */
+function workspace() {
+  const root = mkdtempSync(path.join(tmpdir(), 'tangrod-defs-cache-'));
+  dirs.push(root);
+  const flows = path.join(root, 'flows');
+  const locales = path.join(root, 'locales');
+  cpSync('flows', flows, { recursive: true });
+  cpSync('locales', locales, { recursive: true });
+  const data = path.join(root, 'data');
+  return { flows, locales, data, cache: definitionsCacheFile(data) };
+}
+
+/** What a person would be told, in two languages, and where the emergency numbers come from. */
+function seen(d: Definitions) {
+  return {
+    welcome: ['en', 'th'].map((l) => d.translations.t(l)('entry.welcome')),
+    emergencyTH: d.directory.emergencyFor('TH').flatMap((e) => e.phones.map((p) => p.number)),
+    staff: d.staffLanguages.codes,
+  };
+}
+
+describe('definitions cache', () => {
+  it('gives the same definitions as loading and checking the files', () => {
+    const w = workspace();
+    const fresh = loadDefinitions(w.flows, w.locales);
+    const first = loadDefinitionsCached(w.flows, w.locales, w.cache);
+    expect(first.outcome).toBe('written');
+    const again = loadDefinitionsCached(w.flows, w.locales, w.cache);
+    expect(again.outcome).toBe('hit');
+    expect(definitionsToPlain(again.definitions)).toEqual(definitionsToPlain(fresh));
+    expect(again.definitions.directory).toBeInstanceOf(Directory);
+    expect(again.definitions.translations).toBeInstanceOf(Translations);
+    expect(again.definitions.staffLanguages).toBeInstanceOf(StaffLanguages);
+    expect(again.definitions.flows.flows).toBeInstanceOf(Map);
+    expect(seen(again.definitions)).toEqual(seen(fresh));
+  });
+
+  // [what changes, how] -> the cache is not used and the change is what is served
+  const changes: [string, (w: ReturnType<typeof workspace>) => void, (d: Definitions) => void][] = [
+    [
+      'a translation edited',
+      (w) => {
+        const file = path.join(w.locales, 'en', 'bot.json');
+        const json = JSON.parse(readFileSync(file, 'utf8'));
+        json.entry.welcome = 'Edited welcome.';
+        writeFileSync(file, JSON.stringify(json));
+      },
+      (d) => expect(d.translations.t('en')('entry.welcome')).toBe('Edited welcome.'),
+    ],
+    [
+      'a flow edited (a comment only)',
+      (w) => writeFileSync(path.join(w.flows, 'entry.flow.yaml'), `${readFileSync(path.join(w.flows, 'entry.flow.yaml'), 'utf8')}\n# edited\n`),
+      (d) => expect(d.flows.flows.size).toBeGreaterThan(0),
+    ],
+    [
+      'a file added to the flows folder',
+      (w) => writeFileSync(path.join(w.flows, 'notes.txt'), 'not a definition'),
+      (d) => expect(d.flows.flows.size).toBeGreaterThan(0),
+    ],
+  ];
+  it.each(changes)('checks everything again after %s', (_what, change, check) => {
+    const w = workspace();
+    expect(loadDefinitionsCached(w.flows, w.locales, w.cache).outcome).toBe('written');
+    change(w);
+    const after = loadDefinitionsCached(w.flows, w.locales, w.cache);
+    expect(after.outcome).toBe('written');
+    check(after.definitions);
+    expect(loadDefinitionsCached(w.flows, w.locales, w.cache).outcome).toBe('hit');
+  });
+
+  it('refuses invalid definitions after valid ones were cached, and never caches them', () => {
+    const w = workspace();
+    loadDefinitionsCached(w.flows, w.locales, w.cache);
+    const cached = readFileSync(w.cache);
+    unlinkSync(path.join(w.locales, 'th', 'bot.json'));
+    expect(() => loadDefinitionsCached(w.flows, w.locales, w.cache)).toThrow(DefinitionError);
+    expect(readFileSync(w.cache).equals(cached)).toBe(true);
+  });
+
+  it('loads everything again when the cache file is damaged', () => {
+    const w = workspace();
+    loadDefinitionsCached(w.flows, w.locales, w.cache);
+    const bytes = readFileSync(w.cache);
+    writeFileSync(w.cache, bytes.subarray(0, 40 + Math.floor(bytes.length / 2)));
+    const after = loadDefinitionsCached(w.flows, w.locales, w.cache);
+    expect(after.outcome).toBe('written');
+    expect(seen(after.definitions)).toEqual(seen(loadDefinitions(w.flows, w.locales)));
+  });
+
+  it('a server started once with good definitions will not start on broken ones', async () => {
+    const w = workspace();
+    const run = async (): Promise<{ code: number | null; out: string }> => {
+      const port = await freePort();
+      const child = spawn(process.execPath, serverArgs(), {
+        env: { ...process.env, DATA_DIR: w.data, FLOWS_DIR: w.flows, LOCALES_DIR: w.locales, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development', SIMULATOR: 'on' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+      child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      for (let i = 0; i < 600 && child.exitCode === null; i++) {
+        const res = await fetch(`http://127.0.0.1:${port}/api/sim/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"user":"u","text":"hello"}' }).catch(() => undefined);
+        if (res?.ok) {
+          child.kill('SIGTERM');
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return { code: await exited, out };
+    };
+    expect((await run()).code).toBe(0);
+    expect(readFileSync(w.cache).length).toBeGreaterThan(32);
+    const file = path.join(w.flows, 'entry.flow.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/next: \w+/, 'next: no_such_node'));
+    const broken = await run();
+    expect(broken.code).toBe(1);
+    expect(broken.out).toContain('The definitions have problems');
+    expect(broken.out).toContain('no_such_node');
+  }, 60_000);
+});
