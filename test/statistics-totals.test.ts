@@ -14,6 +14,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { computeStats, median, statsFromData, statsSince, weekStart } from '../src/dashboard/stats.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
+import { rebuildRunningTotals } from '../src/store/sqlite/running-totals.ts';
 import { periodWeeks, thaiWeek } from '../src/store/stats-weeks.ts';
 import type { Store, TicketStatus } from '../src/store/store.ts';
 
@@ -195,6 +196,24 @@ describe('statistics from running totals', () => {
     expect(rows(`SELECT agency, ticket_status, n FROM referral_counts WHERE n <> 0 ORDER BY 1, 2`)).toEqual(
       rows(`SELECT r.agency, t.status AS ticket_status, COUNT(*) AS n FROM referrals r JOIN tickets t ON t.ref = r.ticket_ref GROUP BY 1, 2 ORDER BY 1, 2`),
     );
+    db.close();
+  });
+
+  it('computes the same totals again from the rows, and repairs totals changed by hand', async () => {
+    await seed(200, now);
+    const db = new Database(file);
+    const TOTALS = ['ticket_counts', 'ticket_weeks', 'ticket_wait_weeks', 'referral_counts', 'assignee_counts'];
+    const copies = 'SELECT ticket_ref, agency, ticket_status, ticket_priority, ticket_created_at, ticket_case_type, ticket_first_action_at FROM referrals ORDER BY 1, 2';
+    const snapshot = () => [...TOTALS.map((t) => db.prepare(`SELECT * FROM ${t} WHERE n <> 0 ORDER BY 1, 2, 3`).all()), db.prepare(copies).all()];
+    const kept = snapshot();
+    rebuildRunningTotals(db);
+    expect(snapshot()).toEqual(kept);
+    db.prepare(`UPDATE ticket_weeks SET n = n + 5 WHERE week = (SELECT MAX(week) FROM ticket_weeks)`).run();
+    db.prepare(`UPDATE referral_counts SET n = 0`).run();
+    db.prepare(`UPDATE referrals SET ticket_status = 'closed', ticket_first_action_at = NULL`).run();
+    expect(snapshot()).not.toEqual(kept);
+    rebuildRunningTotals(db);
+    expect(snapshot()).toEqual(kept);
     db.close();
   });
 
