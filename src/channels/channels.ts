@@ -45,7 +45,10 @@ export async function registerChannels(app: FastifyInstance, services: Services)
   const { config, store, clock } = services;
   const log = app.log;
   let dispatcher: OutboxDispatcher | undefined;
-  const queue = new InboundQueue({ store, log, onHandled: () => dispatcher?.wake() });
+  // Quick events are handled in their webhook request (no inbox row, one commit) when one process
+  // owns the database and no model may be asked first; otherwise every event is stored first.
+  const atOnce = !config.DATABASE_URL && !services.conversation.readsStories;
+  const queue = new InboundQueue({ store, log, onHandled: () => dispatcher?.wake(), atOnce });
   const senders: ChannelSender[] = [];
   let telegram: TelegramChannel | undefined;
 

@@ -20,6 +20,12 @@ import type { MalformedEvent } from './payload-check.ts';
 /** Handles one stored event of a channel. Throws to have it tried again later. */
 export type InboundHandler = (row: InboundRow) => Promise<void>;
 
+/**
+ * Whether a channel's event is handled quickly and by the database alone (a text, a button): no
+ * download, no platform call, no model. Such an event may be handled in the webhook request itself.
+ */
+export type QuickEvent = (event: NewInboundEvent) => boolean;
+
 /** Options of {@link InboundQueue}. */
 export interface InboundQueueOptions {
   store: Store;
@@ -32,7 +38,18 @@ export interface InboundQueueOptions {
   retryDelayMs?: number;
   /** How often to claim events accepted by other instances or left by one that died (default 500 ms). */
   claimEveryMs?: number;
+  /**
+   * Handle quick events in the request that brings them ({@link InboundQueue.take}). Only for a
+   * store one process uses: with several instances, another may hold the chat's earlier events.
+   */
+  atOnce?: boolean;
 }
+
+/** Rows claimed at a time. */
+const CLAIM_BATCH = 1000;
+
+/** Events handled in their requests at the same time, at most; past it, events are stored, and the platform answered at once. */
+const MAX_AT_ONCE = 64;
 
 /** What the queue reports to observers (metrics), by channel; never an event's content. */
 export interface InboundQueueEvents {
@@ -45,7 +62,10 @@ export interface InboundQueueEvents {
 export class InboundQueue {
   /** Accepted, handled and dropped events, for metrics. */
   readonly events = new EventEmitter<InboundQueueEvents>();
-  private readonly handlers = new Map<string, InboundHandler>();
+  private readonly handlers = new Map<string, { handler: InboundHandler; quick?: QuickEvent }>();
+  /** Chats with events stored and not handled yet, by key, and how many. */
+  private readonly stored = new Map<string, number>();
+  private handlingNow = 0;
   private readonly chains = new Map<string, Promise<void>>();
   private readonly scheduled = new Set<number>();
   private readonly sleeping = new Set<() => void>();
@@ -60,9 +80,9 @@ export class InboundQueue {
     this.opts = opts;
   }
 
-  /** Sets the handler of a channel's events. */
-  handle(channel: string, handler: InboundHandler): void {
-    this.handlers.set(channel, handler);
+  /** Sets the handler of a channel's events, and which of them may be handled at once ({@link take}). */
+  handle(channel: string, handler: InboundHandler, quick?: QuickEvent): void {
+    this.handlers.set(channel, { handler, ...(quick ? { quick } : {}) });
   }
 
   /** Starts handling, beginning with events left over from before a restart. */
@@ -84,7 +104,11 @@ export class InboundQueue {
       do {
         this.claimAgain = false;
         try {
-          for (const row of await this.opts.store.claimInbound(1000)) this.schedule(row);
+          const rows = await this.opts.store.claimInbound(CLAIM_BATCH);
+          for (const row of rows) this.schedule(row);
+          // More left (a backlog from before a restart): every chat's events are scheduled before
+          // an event of the same chat may be handled at once.
+          if (rows.length === CLAIM_BATCH) this.claimAgain = true;
         } catch (err) {
           this.opts.log.error({ err: { message: (err as Error).message } }, 'inbound claim failed; will retry');
         }
@@ -99,9 +123,68 @@ export class InboundQueue {
    */
   async accept(events: NewInboundEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const rows = await this.opts.store.addInbound(events);
+    // Counted from now: an event of the same chat arriving meanwhile is not handled before these.
+    for (const e of events) this.stored.set(keyOf(e), (this.stored.get(keyOf(e)) ?? 0) + 1);
+    let rows: InboundRow[] = [];
+    try {
+      rows = await this.opts.store.addInbound(events);
+    } finally {
+      const added = new Set(rows.map((r) => r.eventId));
+      for (const e of events) if (!added.has(e.eventId)) this.unstore(keyOf(e));
+    }
     for (const row of rows) this.events.emit('accepted', row.channel);
     if (rows.length) void this.claim();
+  }
+
+  /**
+   * Takes the events of one webhook request or poll, in order: while they are quick events of
+   * chats with nothing stored or in hand, each is handled here and now, and its answer committed
+   * before this resolves (so the platform is told it was received once it was handled, and no
+   * inbox row is written); the rest, from the first that is not, are stored as by {@link accept}.
+   * A chat's events keep their order either way. Handling that fails stores the event instead.
+   */
+  async take(events: NewInboundEvent[]): Promise<void> {
+    let i = 0;
+    while (i < events.length && (await this.handleNow(events[i]!))) i++;
+    await this.accept(events.slice(i));
+  }
+
+  /** Handles one event at once if it may be; false when it was not handled. */
+  private async handleNow(event: NewInboundEvent): Promise<boolean> {
+    const entry = this.handlers.get(event.channel);
+    const key = keyOf(event);
+    if (!this.opts.atOnce || this.stopped || !entry?.quick || this.handlingNow >= MAX_AT_ONCE || this.chains.has(key) || this.stored.has(key) || !entry.quick(event)) return false;
+    this.handlingNow += 1;
+    const row: InboundRow = { id: 0, channel: event.channel, eventId: event.eventId, userKey: event.userKey, payload: event.payload, attempts: 0, receivedAt: new Date().toISOString() };
+    const run = entry.handler(row);
+    // Later events of the chat, stored meanwhile, wait for this one.
+    const chain = run.then(
+      () => true,
+      (err: unknown) => {
+        this.opts.log.warn({ channel: event.channel, eventId: event.eventId, error: `${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? ''}` }, 'event not handled at once; stored to be tried again');
+        return false;
+      },
+    );
+    const waited = chain.then(() => undefined);
+    this.chains.set(key, waited);
+    try {
+      const handled = await chain;
+      if (handled) {
+        this.events.emit('accepted', event.channel);
+        this.opts.onHandled?.();
+        this.events.emit('handled', event.channel);
+      }
+      return handled;
+    } finally {
+      this.handlingNow -= 1;
+      if (this.chains.get(key) === waited) this.chains.delete(key);
+    }
+  }
+
+  private unstore(key: string): void {
+    const n = (this.stored.get(key) ?? 1) - 1;
+    if (n > 0) this.stored.set(key, n);
+    else this.stored.delete(key);
   }
 
   /**
@@ -142,7 +225,7 @@ export class InboundQueue {
   private schedule(row: InboundRow): void {
     if (this.stopped || this.scheduled.has(row.id)) return;
     this.scheduled.add(row.id);
-    const key = `${row.channel}\u0000${row.userKey}`;
+    const key = keyOf(row);
     const chain = (this.chains.get(key) ?? Promise.resolve()).then(() => this.run(row));
     this.chains.set(key, chain);
     void chain.finally(() => {
@@ -156,13 +239,14 @@ export class InboundQueue {
     let attempts = row.attempts;
     try {
       while (!this.stopped) {
-        const handler = this.handlers.get(row.channel);
+        const handler = this.handlers.get(row.channel)?.handler;
         try {
           if (!handler) throw new Error(`no handler for channel ${row.channel}`);
           await handler({ ...row, attempts });
           // The answers are committed: send them now, not after the row's deletion commits too.
           this.opts.onHandled?.();
           await store.deleteInbound(row.id);
+          this.unstore(keyOf(row));
           this.events.emit('handled', row.channel);
           return;
         } catch (err) {
@@ -172,6 +256,7 @@ export class InboundQueue {
           await store.failInbound(row.id, error);
           if (attempts >= maxAttempts) {
             await store.deleteInbound(row.id);
+            this.unstore(keyOf(row));
             await store.transaction((tx) => tx.audit({ ticketRef: null, actor: 'system', action: 'inbound.dropped', detail: { channel: row.channel, eventId: row.eventId, attempts, error } }));
             log.error({ channel: row.channel, eventId: row.eventId, attempts, error }, 'inbound event dropped after repeated failures');
             this.events.emit('dropped', row.channel);
@@ -200,4 +285,9 @@ export class InboundQueue {
       this.sleeping.add(done);
     });
   }
+}
+
+/** A chat's key: its events are handled one after another. */
+function keyOf(e: { channel: string; userKey: string }): string {
+  return `${e.channel}\u0000${e.userKey}`;
 }

@@ -62,6 +62,11 @@ export class ConversationService {
     this.stories = new Stories(deps.flows, deps.lexicon, deps.extractor);
   }
 
+  /** Whether a text may be read by a language model before it is answered (so answering it may wait on the model). */
+  get readsStories(): boolean {
+    return this.stories.enabled;
+  }
+
   /** Handles one inbound event; safe to call again with the same event id. */
   async handle(msg: InboundMessage, opts: HandleOptions = {}): Promise<HandleResult> {
     // The model calls come before the transaction: they must not hold it open.

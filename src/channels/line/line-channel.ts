@@ -8,7 +8,8 @@ import type { Services } from '../../services.ts';
 import type { ChannelSender } from '../../delivery/channel-sender.ts';
 import { withDeadlines } from '../../delivery/deadline.ts';
 import type { InboundQueue } from '../inbound-queue.ts';
-import { handleLineEvent, lineSessionId } from './line-inbound.ts';
+import { handleLineEvent, lineSessionId, quickLineEvent } from './line-inbound.ts';
+import { FreshReplyTokens } from './line-reply-tokens.ts';
 import { LINE_CHANNEL, LineSender } from './line-sender.ts';
 import { registerLineWebhook } from './line-webhook.ts';
 
@@ -24,13 +25,15 @@ export function setUpLine(app: FastifyInstance, services: Services, queue: Inbou
   const client = withDeadlines(sdk, ['replyMessage', 'pushMessage', 'getProfile', 'getBotInfo'] as const, config.PLATFORM_TIMEOUT_MS, 'line');
   const blob = new messagingApi.MessagingApiBlobClient({ channelAccessToken, baseURL: config.LINE_DATA_API_BASE_URL });
 
-  queue.handle(LINE_CHANNEL, (row) => handleLineEvent({ config, conversation, store, files, client, blob }, row));
-  registerLineWebhook(app, { channelSecret: config.LINE_CHANNEL_SECRET!, queue });
+  queue.handle(LINE_CHANNEL, (row) => handleLineEvent({ config, conversation, store, files, client, blob }, row), quickLineEvent);
+  const tokens = new FreshReplyTokens(clock);
+  registerLineWebhook(app, { channelSecret: config.LINE_CHANNEL_SECRET!, queue, tokens });
 
   return new LineSender({
     client,
     store,
     clock,
+    tokens,
     moreLabel: async (recipient) => {
       const session = await store.transaction((tx) => tx.getSession(lineSessionId(recipient)));
       return definitions.translations.t(session?.state.lang)('channel.more');

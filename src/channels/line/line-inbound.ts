@@ -8,7 +8,7 @@ import type { Config } from '../../config/env.ts';
 import type { ConversationService } from '../../conversation/conversation-service.ts';
 import type { InboundContent, Reply } from '../../conversation/reply.ts';
 import type { FileStore } from '../../store/file-store.ts';
-import type { InboundRow, Store } from '../../store/store.ts';
+import type { InboundRow, NewInboundEvent, Store } from '../../store/store.ts';
 import { withDeadline } from '../../delivery/deadline.ts';
 import { ACCEPTED_MIME, readCapped, sniffMime } from '../media.ts';
 import { sniffAudio, takesVoiceNotes } from '../../llm/voice-note.ts';
@@ -30,6 +30,13 @@ const DOWNLOAD_ATTEMPTS = 2;
 
 /** The session id the conversation uses for a chat (its own `channel:user` convention). */
 export const lineSessionId = (userId: string) => `${LINE_CHANNEL}:${userId}`;
+
+/** A text, a location or a button: answered by the database alone, so it may be handled in its webhook request. */
+export function quickLineEvent(e: NewInboundEvent): boolean {
+  const event = e.payload as webhook.Event;
+  if (event.type === 'message') return event.message.type === 'text' || event.message.type === 'location';
+  return event.type === 'postback';
+}
 
 /** Handles one stored LINE event (an inbox row). */
 export async function handleLineEvent(deps: LineInboundDeps, row: InboundRow): Promise<void> {

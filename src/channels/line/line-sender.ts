@@ -9,6 +9,7 @@ import type { Clock } from '../../core/clock.ts';
 import { type ChannelSender, DeliveryError } from '../../delivery/channel-sender.ts';
 import type { OutboxMessage, Store } from '../../store/store.ts';
 import { planCalls } from './line-calls.ts';
+import type { FreshReplyTokens } from './line-reply-tokens.ts';
 import { LINE_LIMITS, type LineReply, toLineMessages } from './line-messages.ts';
 
 /** The outbox and session channel name of LINE. */
@@ -24,6 +25,8 @@ export interface LineSenderDeps {
   clock: Clock;
   /** The "more choices" label in the recipient's language (needed only for long choice lists). */
   moreLabel: (recipient: string) => Promise<string>;
+  /** Tokens of events received by this process, looked at before the database's. */
+  tokens?: FreshReplyTokens;
 }
 
 /** The LINE {@link ChannelSender}. */
@@ -52,7 +55,7 @@ export class LineSender implements ChannelSender {
     const notBefore = new Date(clock().getTime() - REPLY_TOKEN_MAX_AGE_MS);
     const tokens = new Map<string, string>();
     for (const event of new Set(rows.filter((r) => !r.retryKey && r.replyTo).map((r) => r.replyTo!))) {
-      const token = await store.takeReplyToken(LINE_CHANNEL, event, notBefore);
+      const token = this.deps.tokens?.take(event, notBefore) ?? (await store.takeReplyToken(LINE_CHANNEL, event, notBefore));
       if (token) tokens.set(event, token);
     }
     const groups = planCalls(

@@ -13,13 +13,14 @@ import type { InboundQueue } from '../inbound-queue.ts';
 import { MAX_PAYLOAD_DEPTH, type MalformedEvent, nestsDeeperThan, problemsOf } from '../payload-check.ts';
 import { registerRawBodyRoutes } from '../raw-body.ts';
 import { LINE_WEBHOOK_PATH } from '../webhook-paths.ts';
+import type { FreshReplyTokens } from './line-reply-tokens.ts';
 import { checkLineEvent } from './line-schema.ts';
 import { LINE_CHANNEL } from './line-sender.ts';
 
 export { LINE_WEBHOOK_PATH };
 
 /** Mounts the LINE webhook. */
-export function registerLineWebhook(app: FastifyInstance, opts: { channelSecret: string; queue: InboundQueue }): void {
+export function registerLineWebhook(app: FastifyInstance, opts: { channelSecret: string; queue: InboundQueue; tokens?: FreshReplyTokens }): void {
   registerRawBodyRoutes(app, (scope) => {
     scope.post(LINE_WEBHOOK_PATH, async (req, reply) => {
       const signature = req.headers['x-line-signature'];
@@ -46,8 +47,10 @@ export function registerLineWebhook(app: FastifyInstance, opts: { channelSecret:
         if (check.ok) accepted.push(row);
         else malformed.push({ channel: LINE_CHANNEL, eventId: row.eventId, type: event.type, problems: problemsOf(check.problems) });
       }
+      // Kept in memory too: an event handled in this request is never stored, nor is its token.
+      for (const e of accepted) if (e.replyToken) opts.tokens?.remember(e.eventId, e.replyToken);
       // The console's "Verify" button sends no events: it only needs the 200.
-      await opts.queue.accept(accepted);
+      await opts.queue.take(accepted);
       await opts.queue.reject(malformed);
       return reply.status(200).send({});
     });

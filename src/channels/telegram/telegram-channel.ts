@@ -3,7 +3,7 @@
  * with grammY pointed at the configured Bot API root.
  */
 import { Api, Bot } from 'grammy';
-import type { UserFromGetMe } from 'grammy/types';
+import type { Update, UserFromGetMe } from 'grammy/types';
 import type { FastifyInstance } from 'fastify';
 import { claimFromAlert } from '../../alerts/alert-claim.ts';
 import type { Services } from '../../services.ts';
@@ -13,7 +13,7 @@ import type { InboundQueue } from '../inbound-queue.ts';
 import { registerCommands } from './telegram-commands.ts';
 import { handleTelegramUpdate } from './telegram-inbound.ts';
 import { TELEGRAM_CHANNEL, TelegramSender } from './telegram-sender.ts';
-import { ALLOWED_UPDATES, acceptUpdate } from './telegram-updates.ts';
+import { ALLOWED_UPDATES, acceptUpdate, quickUpdate } from './telegram-updates.ts';
 import { registerTelegramWebhook } from './telegram-webhook.ts';
 
 export { TELEGRAM_CHANNEL } from './telegram-sender.ts';
@@ -48,7 +48,7 @@ export function setUpTelegram(app: FastifyInstance, services: Services, queue: I
   // The claim button of an alert runs the same ticket action as the dashboard's.
   const claimDeps = { store, actions: services.actions, translations: definitions.translations, dictionary: definitions.flows.dictionary, staffLanguages: definitions.staffLanguages };
   const claim = (userId: string, ref: string, languageCode: string | undefined) => claimFromAlert(claimDeps, userId, ref, languageCode);
-  queue.handle(TELEGRAM_CHANNEL, (row) => handleTelegramUpdate({ config, token, conversation, store, files, api, claim }, row));
+  queue.handle(TELEGRAM_CHANNEL, (row) => handleTelegramUpdate({ config, token, conversation, store, files, api, claim }, row), (e) => quickUpdate(e.payload as Update));
   const sender = new TelegramSender(api, store, services.clock);
 
   if (config.TELEGRAM_MODE === 'webhook') {

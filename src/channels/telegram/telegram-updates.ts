@@ -9,8 +9,15 @@ import { TELEGRAM_CHANNEL } from './telegram-sender.ts';
 /** The updates the bot asks for: messages, button taps, and being blocked or unblocked. */
 export const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
 
+/** A text or a location typed in a chat: answered by the database alone (see InboundQueue.take). */
+export function quickUpdate(update: Update): boolean {
+  const m = update.message;
+  return m !== undefined && (typeof m.text === 'string' || m.location !== undefined) && !m.photo && !m.document && !m.voice && !m.audio && !m.video && !m.video_note;
+}
+
 /**
- * Stores one update for handling (de-duplicated by update_id); updates from groups or without a
+ * Takes one update for handling (de-duplicated by update_id; a quick one is handled at once, see
+ * InboundQueue.take); updates from groups or without a
  * user are dropped here, as a one-to-one screening chat has nothing to do with them. An update
  * whose known part has the wrong shape, or that nests absurdly deep, is recorded as malformed
  * (without its content) and skipped: it is never retried and never holds back later updates.
@@ -23,5 +30,5 @@ export async function acceptUpdate(queue: InboundQueue, update: Update): Promise
   if (!check.ok) return queue.reject([{ channel: TELEGRAM_CHANNEL, eventId, type, problems: problemsOf(check.problems) }]);
   const userKey = updateUser(update);
   if (!userKey) return;
-  await queue.accept([{ channel: TELEGRAM_CHANNEL, eventId, userKey, payload: update }]);
+  await queue.take([{ channel: TELEGRAM_CHANNEL, eventId, userKey, payload: update }]);
 }
