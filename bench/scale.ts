@@ -16,6 +16,7 @@ import { createApiToken } from '../src/api/tokens.ts';
 import { loadConfig } from '../src/config/env.ts';
 import { createServices, databasePath } from '../src/services.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
+import { rebuildRunningTotals } from '../src/store/sqlite/running-totals.ts';
 import { createStaffAccount } from '../src/staff/staff-accounts.ts';
 import { PASSWORD, StaffClient } from '../test/helpers/staff.ts';
 import { REF_ALPHABET } from '../src/tickets/reference.ts';
@@ -42,10 +43,11 @@ const REF_SQL = (i: string) => {
 
 /**
  * Adds tickets up to `total`, spread over the last year, with one or two referrals each: rows
- * generated in SQL (a recursive CTE, two INSERT … SELECT in one transaction). The tables' triggers
- * stay on, so the running totals and the referrals' copies of ticket fields are filled by the same
- * code as the app's own writes; the secondary indexes are dropped for the load and built again
- * after it (one sort each instead of a million random B-tree inserts).
+ * generated in SQL (a recursive CTE, two INSERT … SELECT in one transaction). The secondary indexes
+ * and the triggers of tickets and referrals are dropped for the load and made again after it (one
+ * sort per index instead of a million random B-tree inserts); the running totals and the
+ * referrals' copies of ticket fields are then computed by the store's own rebuild
+ * (`rebuildRunningTotals`), which the tests hold equal to what the triggers keep.
  */
 export function seed(file: string, from: number, total: number, agencies: string[], priorities: string[], caseTypes: string[], staffId: string): void {
   const db = new Database(file);
@@ -62,8 +64,8 @@ export function seed(file: string, from: number, total: number, agencies: string
   const created = `strftime('%Y-%m-%dT%H:%M:%fZ', ${Date.now() / 1000} - (${h(0)} % (365 * 86400)) - (i % 1000) / 1000.0, 'unixepoch')`;
   const status = `CASE WHEN ${h(1)} % 7 < 4 THEN 'closed' ELSE ${pick(STATUSES.slice(0, 4), h(2))} END`;
   db.transaction(() => {
-    const indexes = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('tickets', 'referrals') AND sql IS NOT NULL`).all() as { name: string; sql: string }[];
-    for (const { name } of indexes) db.exec(`DROP INDEX ${name}`);
+    const schema = db.prepare(`SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name IN ('tickets', 'referrals') AND sql IS NOT NULL`).all() as { type: string; name: string; sql: string }[];
+    for (const { type, name } of schema) db.exec(`DROP ${type === 'index' ? 'INDEX' : 'TRIGGER'} ${name}`);
     db.prepare(
       `WITH RECURSIVE seq(i) AS (SELECT CAST(? AS INTEGER) UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < ?),
        t AS (SELECT i, ${REF_SQL('i')} AS ref, ${pick(CHANNELS, h(3))} AS channel, ${created} AS created, ${status} AS status FROM seq)
@@ -85,10 +87,10 @@ export function seed(file: string, from: number, total: number, agencies: string
          UNION ALL
          SELECT ref, created, ${pick(agencies, h(11))}, 'pending' FROM t WHERE ${h(12)} % 2 = 0)`,
     ).run(from, total, new Date(Date.now() - DAY_MS).toISOString());
-    for (const { sql } of indexes) db.exec(sql);
+    rebuildRunningTotals(db);
+    for (const { sql } of schema) db.exec(sql);
   })();
-  // The running totals, filled by the triggers, add up to the rows (a seed the app would not
-  // have written would show here).
+  // The running totals add up to the rows.
   const one = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
   const tickets = one('SELECT COUNT(*) AS n FROM tickets');
   const referrals = one('SELECT COUNT(*) AS n FROM referrals');
@@ -170,26 +172,35 @@ export async function benchScale(log: (line: string) => void = console.log): Pro
         row('statistics', 'one agency', await timed(size >= 1_000_000 ? 5 : 10, () => fetchPage(agencyStaff, '/staff/stats')), '< 500');
         // Not in issue 12's table, but a staff page too (issue 15): the tickets of its period, with their audit.
         row('monitoring page', 'default period', await timed(size >= 1_000_000 ? 3 : 5, () => fetchPage(staff, '/staff/monitoring')), 'not to block the bot');
-        // Webhook acks while the statistics page renders, again and again for three seconds (at
-        // a million tickets it once took 86 s and stalled the server meanwhile).
-        const acks: number[] = [];
-        let rendered = 0;
-        const until = performance.now() + 3000;
-        const pages = (async () => {
-          while (performance.now() < until) {
-            await fetchPage(staff, '/staff/stats');
-            rendered++;
-          }
-        })();
-        for (let n = 0; performance.now() < until; n++) {
+        // Webhook acks alone for three seconds, then while the statistics page renders again and
+        // again (at a million tickets it once took 86 s and stalled the server meanwhile).
+        const ack = async (n: number) => {
           const body = JSON.stringify({ destination: 'U', events: [{ type: 'message', mode: 'active', timestamp: Date.now(), source: { type: 'user', userId: lineUser(900 + SIZES.indexOf(size), n) }, webhookEventId: `SCALE${size}X${n}`, deliveryContext: { isRedelivery: false }, replyToken: replyToken(900, n), message: { id: `s${n}`, type: 'text', text: 'hello', quoteToken: 'q' } }] });
           const t0 = performance.now();
           await (await fetch(`${target.url}/webhooks/line`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-line-signature': createHmac('sha256', LINE_SECRET).update(body).digest('base64') }, body })).arrayBuffer();
-          acks.push(performance.now() - t0);
-          await new Promise((r) => setTimeout(r, 20));
-        }
+          return performance.now() - t0;
+        };
+        const acksFor = async (ms: number, from: number, rendering: () => boolean): Promise<number[]> => {
+          const acks: number[] = [];
+          for (let n = from, until = performance.now() + ms; performance.now() < until && rendering(); n++) {
+            acks.push(await ack(n));
+            await new Promise((r) => setTimeout(r, 20));
+          }
+          return acks;
+        };
+        const quiet = await acksFor(3000, 0, () => true);
+        let rendered = 0;
+        let rendering = true;
+        const pages = (async () => {
+          for (const until = performance.now() + 3000; performance.now() < until; rendered++) await fetchPage(staff, '/staff/stats');
+          rendering = false;
+        })();
+        const acks = await acksFor(60_000, 10_000, () => rendering);
         await pages;
-        lines.push(`| ${size.toLocaleString('en')} | LINE webhook ack while statistics render | ${acks.length} events, ${rendered} pages | ${pct(acks, 50).toFixed(0)} | ${pct(acks, 95).toFixed(0)} (max ${Math.max(...acks).toFixed(0)}) | < 50 |`);
+        const ackRow = (what: string, list: number[]) =>
+          lines.push(`| ${size.toLocaleString('en')} | LINE webhook ack ${what} | ${list.length} events | ${pct(list, 50).toFixed(0)} | ${pct(list, 95).toFixed(0)} (max ${Math.max(...list).toFixed(0)}) | < 50 |`);
+        ackRow('alone', quiet);
+        ackRow(`while statistics render (${rendered} pages in 3 s)`, acks);
         log(lines.slice(first).join('\n'));
       } finally {
         await target.stop();

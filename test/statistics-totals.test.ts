@@ -14,6 +14,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { computeStats, median, statsFromData, statsSince, weekStart } from '../src/dashboard/stats.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
+import { rebuildRunningTotals } from '../src/store/sqlite/running-totals.ts';
 import { periodWeeks, thaiWeek } from '../src/store/stats-weeks.ts';
 import type { Store, TicketStatus } from '../src/store/store.ts';
 
@@ -116,6 +117,19 @@ describe('statistics from running totals', () => {
     }
   });
 
+  it('counts the first, partial, week of the period from its tickets, whichever part of the week the period starts in', async () => {
+    const end = now;
+    await seed(300, end, numbers(11));
+    // The period starts on a Tuesday (the part of the week before it is subtracted), then on a
+    // Saturday (the part after it is added), then just after a Thai midnight starting a week.
+    for (const at of [end.getTime(), end.getTime() + 4 * DAY, Date.parse('2026-09-20T17:00:01Z') + 57 * DAY]) {
+      now = new Date(at);
+      for (const agency of [undefined, 'police']) {
+        expect(statsFromData(await store.ticketStats(statsSince(now), agency), now, PRIORITIES), `${now.toISOString()} ${agency}`).toEqual(await plainStats(agency));
+      }
+    }
+  });
+
   it('takes the mean of the two middle waits for an even count, and the middle one for an odd count', async () => {
     // Two tickets of P1, three of P2, one of P3 with no action at all, all created in the period.
     const end = now.getTime();
@@ -185,6 +199,24 @@ describe('statistics from running totals', () => {
     db.close();
   });
 
+  it('computes the same totals again from the rows, and repairs totals changed by hand', async () => {
+    await seed(200, now);
+    const db = new Database(file);
+    const TOTALS = ['ticket_counts', 'ticket_weeks', 'ticket_wait_weeks', 'referral_counts', 'assignee_counts'];
+    const copies = 'SELECT ticket_ref, agency, ticket_status, ticket_priority, ticket_created_at, ticket_case_type, ticket_first_action_at FROM referrals ORDER BY 1, 2';
+    const snapshot = () => [...TOTALS.map((t) => db.prepare(`SELECT * FROM ${t} WHERE n <> 0 ORDER BY 1, 2, 3`).all()), db.prepare(copies).all()];
+    const kept = snapshot();
+    rebuildRunningTotals(db);
+    expect(snapshot()).toEqual(kept);
+    db.prepare(`UPDATE ticket_weeks SET n = n + 5 WHERE week = (SELECT MAX(week) FROM ticket_weeks)`).run();
+    db.prepare(`UPDATE referral_counts SET n = 0`).run();
+    db.prepare(`UPDATE referrals SET ticket_status = 'closed', ticket_first_action_at = NULL`).run();
+    expect(snapshot()).not.toEqual(kept);
+    rebuildRunningTotals(db);
+    expect(snapshot()).toEqual(kept);
+    db.close();
+  });
+
   it('groups by the Monday of the week in Thai time, as the page does, in SQL as in JavaScript', () => {
     const db = new Database(':memory:');
     const sqlWeek = db.prepare(`SELECT date(?, '+7 hours', 'weekday 0', '-6 days') AS w`);
@@ -196,6 +228,6 @@ describe('statistics from running totals', () => {
     }
     db.close();
     // The period's first week ends at the next Monday, midnight in Thai time.
-    expect(periodWeeks('2026-09-23T05:00:00.000Z')).toEqual({ firstWeek: '2026-09-21', firstWeekEnd: '2026-09-27T17:00:00.000Z' });
+    expect(periodWeeks('2026-09-23T05:00:00.000Z')).toEqual({ firstWeek: '2026-09-21', firstWeekStart: '2026-09-20T17:00:00.000Z', firstWeekEnd: '2026-09-27T17:00:00.000Z' });
   });
 });

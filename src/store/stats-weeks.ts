@@ -18,10 +18,11 @@ export function thaiWeek(instantMs: number): string {
 }
 
 /**
- * The week `since` falls in, and the instant that week ends (ISO): weeks after it are counted
- * whole from running totals, the rest of it from the tickets created in it.
+ * The week `since` falls in, and the instants (ISO) that week starts and ends: weeks after it are
+ * counted whole from running totals, the part of it after `since` from the tickets created in it.
  */
-export function periodWeeks(since: string): { firstWeek: string; firstWeekEnd: string } {
+export function periodWeeks(since: string): { firstWeek: string; firstWeekStart: string; firstWeekEnd: string } {
   const firstWeek = thaiWeek(Date.parse(since));
-  return { firstWeek, firstWeekEnd: new Date(Date.parse(`${firstWeek}T00:00:00Z`) - THAI_OFFSET_MS + 7 * DAY_MS).toISOString() };
+  const start = Date.parse(`${firstWeek}T00:00:00Z`) - THAI_OFFSET_MS;
+  return { firstWeek, firstWeekStart: new Date(start).toISOString(), firstWeekEnd: new Date(start + 7 * DAY_MS).toISOString() };
 }

@@ -11,37 +11,44 @@ import type { Store, TicketStatsData } from '../store.ts';
 import { periodWeeks } from '../stats-weeks.ts';
 import type { Row, SqliteConnection } from './connection.ts';
 
+/** Lets webhooks and timers run between the steps (each step a few milliseconds at most). */
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** The {@link Store} method of statistics. */
 export function statisticsStore(c: SqliteConnection): Pick<Store, 'ticketStats'> {
   return {
     async ticketStats(since: string, agency?: string): Promise<TicketStatsData> {
       const scope = agency ?? '';
-      const { firstWeek, firstWeekEnd } = periodWeeks(since);
+      const { firstWeek, firstWeekStart, firstWeekEnd } = periodWeeks(since);
       const byWeek = (
         c.prepare('SELECT week, case_type, priority, n FROM ticket_weeks WHERE agency = ? AND week > ? AND n > 0 ORDER BY week').all(scope, firstWeek) as Row[]
       ).map((r) => ({ week: r.week as string, caseType: r.case_type as string, priority: r.priority as string, n: r.n as number }));
 
-      // The waits' histogram since `since`: whole weeks from the totals, the first (partial) week
-      // from the tickets (or referrals) created in it.
+      // The waits' histogram since `since`: whole weeks from the totals; of the week `since` falls
+      // in, the part after it from the tickets (or referrals) created then, or, when that is the
+      // larger part, the whole week less the part before it (at most half a week of tickets read).
       const histogram = new Map<string, Map<number, number>>();
       const add = (priority: string, bucket: number, n: number) => {
         const h = histogram.get(priority) ?? new Map<number, number>();
         h.set(bucket, (h.get(bucket) ?? 0) + n);
         histogram.set(priority, h);
       };
-      for (const r of c.prepare('SELECT priority, bucket, SUM(n) AS n FROM ticket_wait_weeks WHERE agency = ? AND week > ? GROUP BY priority, bucket').all(scope, firstWeek) as Row[]) {
+      const laterHalf = Date.parse(since) - Date.parse(firstWeekStart) >= Date.parse(firstWeekEnd) - Date.parse(since);
+      for (const r of c.prepare(`SELECT priority, bucket, SUM(n) AS n FROM ticket_wait_weeks WHERE agency = ? AND week ${laterHalf ? '>' : '>='} ? GROUP BY priority, bucket`).all(scope, firstWeek) as Row[]) {
         add(r.priority as string, r.bucket as number, r.n as number);
       }
+      const [from, to, sign] = laterHalf ? [since, firstWeekEnd, 1] : [firstWeekStart, since, -1];
       const partial = agency
         ? c.prepare(
             `SELECT ticket_priority AS priority, ticket_wait_bucket AS bucket, COUNT(*) AS n FROM referrals
              WHERE agency = ? AND ticket_created_at >= ? AND ticket_created_at < ? AND ticket_wait_bucket IS NOT NULL GROUP BY 1, 2`,
-          ).all(agency, since, firstWeekEnd)
+          ).all(agency, from, to)
         : c.prepare(
             `SELECT priority, first_wait_bucket AS bucket, COUNT(*) AS n FROM tickets
              WHERE created_at >= ? AND created_at < ? AND first_wait_bucket IS NOT NULL GROUP BY 1, 2`,
-          ).all(since, firstWeekEnd);
-      for (const r of partial as Row[]) add(r.priority as string, r.bucket as number, r.n as number);
+          ).all(from, to);
+      for (const r of partial as Row[]) add(r.priority as string, r.bucket as number, sign * (r.n as number));
+      await yieldToLoop();
 
       const nth = agency
         ? c.prepare(
@@ -74,6 +81,7 @@ export function statisticsStore(c: SqliteConnection): Pick<Store, 'ticketStats'>
         const mid = Math.floor(count / 2);
         const ms = count % 2 ? atRank(priority, buckets, mid) : (atRank(priority, buckets, mid - 1) + atRank(priority, buckets, mid)) / 2;
         medianFirstAction.set(priority, { ms, count });
+        await yieldToLoop();
       }
 
       const open = agency
