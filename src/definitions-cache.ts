@@ -3,9 +3,9 @@
  * checking every YAML and JSON file took most of start-up, and the result only changes when a file
  * or the code changes.
  *
- * The cache is one file in the data folder: the SHA-256 of everything the result depends on (every
- * file under the flows and locales folders, every file of `src/`, the lock file and the Node
- * version), then the checked result as V8 serialised data. A start whose digest matches reads the
+ * The cache is one file in the data folder: the SHA-256 of everything the result depends on (the
+ * flows and locales folders as given and every file under them, every file of `src/`, the lock
+ * file and the Node version), then the checked result as V8 serialised data. A start whose digest matches reads the
  * result back; any other start loads and checks everything, refuses to start on a problem exactly
  * as before, and writes the cache only after the check passed. So an edited, added or removed
  * definition file, a changed check or an upgraded dependency can never be served from the cache,
@@ -46,6 +46,8 @@ function filesUnder(dir: string): string[] {
 export function definitionsDigest(flowsDir: string, localesDir: string): Buffer {
   const hash = createHash('sha256');
   hash.update(`${FORMAT}\0${process.version}\0${process.arch}\0`);
+  // The folders as given: the result names its files by them (a flow's `file`, the policy's).
+  hash.update(`${flowsDir}\0${localesDir}\0`);
   const lockFile = path.join(PROJECT_DIR, 'package-lock.json');
   const parts: [string, string][] = [
     ['flows', flowsDir],

@@ -91,6 +91,17 @@ describe('definitions cache', () => {
     expect(loadDefinitionsCached(w.flows, w.locales, w.cache).outcome).toBe('hit');
   });
 
+  it('is not shared by folders with the same files: the definitions name their own files', () => {
+    const w = workspace();
+    loadDefinitionsCached(w.flows, w.locales, w.cache);
+    const moved = `${w.flows}-moved`;
+    cpSync(w.flows, moved, { recursive: true });
+    const after = loadDefinitionsCached(moved, w.locales, w.cache);
+    expect(after.outcome).toBe('written');
+    for (const flow of after.definitions.flows.flows.values()) expect(flow.file.startsWith(moved)).toBe(true);
+    expect(after.definitions.policy.file.startsWith(moved)).toBe(true);
+  });
+
   it('refuses invalid definitions after valid ones were cached, and never caches them', () => {
     const w = workspace();
     loadDefinitionsCached(w.flows, w.locales, w.cache);
