@@ -9,6 +9,7 @@ import { registerSimulator } from './channels/simulator/sim-routes.ts';
 import { requestErrorOf } from './core/errors.ts';
 import { registerDashboard } from './dashboard/dashboard-plugin.ts';
 import { registerHttpSecurity, trustProxyOption } from './http-security.ts';
+import { lazySchemaCompilers } from './http-compilers.ts';
 import { sharedRateLimits } from './shared-rate-limits.ts';
 import { registerOps } from './ops/ops-plugin.ts';
 import { requestLogOptions } from './ops/request-log.ts';
@@ -25,6 +26,8 @@ export async function createApp(services: Services): Promise<FastifyInstance> {
     ...requestLogOptions(config.LOG_LEVEL),
     // Base64 images come through the simulator; keep some room above the upload limit.
     bodyLimit: Math.ceil(config.MAX_UPLOAD_BYTES * 1.4) + 64 * 1024,
+    // Ajv and fast-json-stringify load only if a route needs them (none does: zod validates).
+    schemaController: lazySchemaCompilers(),
   });
 
   // The assist logs a paused feature (never content) with the server's logger.

@@ -31,12 +31,14 @@ export function definitionsCacheFile(dataDir: string): string {
   return path.join(dataDir, 'cache', 'definitions.bin');
 }
 
-/** Every file under `dir` (relative paths, sorted), none when the folder is missing. */
+/** Every file under `dir` (paths from `dir`, sorted), none when the folder is missing. */
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
+  // Absolute, so that every entry's folder starts with it: cutting it off is much cheaper than path.relative.
+  const root = path.resolve(dir);
+  return readdirSync(root, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
-    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .map((e) => (e.parentPath === root ? e.name : `${e.parentPath.slice(root.length + 1)}${path.sep}${e.name}`))
     .sort();
 }
 
@@ -52,7 +54,7 @@ export function definitionsDigest(flowsDir: string, localesDir: string): Buffer 
   ];
   for (const [name, dir] of parts) {
     for (const file of filesUnder(dir)) {
-      const bytes = readFileSync(path.join(dir, file));
+      const bytes = readFileSync(`${dir}${path.sep}${file}`);
       // Name, length, bytes: no two different sets of files give the same stream.
       hash.update(`${name}\0${file}\0${bytes.length}\0`);
       hash.update(bytes);

@@ -97,6 +97,7 @@ export class SignalReader {
   private readonly phrases: Phrase[] = [];
   private readonly cues = new Map<string, Cues>();
   private readonly clauseWords: string[] = [];
+  private readonly byScripts = new Map<string, Phrase[]>();
 
   constructor(translations: Translations) {
     for (const lang of translations.languages) {
@@ -129,9 +130,8 @@ export class SignalReader {
     const hits = new Map<string, number>();
     let danger = false;
     const folded = fold(text);
-    const scripts = new Set(['other', ...SCRIPTS.filter(([, re]) => re.test(folded)).map(([name]) => name)]);
-    const phrases = this.phrases.filter((p) => scripts.has(p.script));
-    for (const clause of this.clauses(text)) {
+    const phrases = this.phrasesFor(folded);
+    for (const clause of this.clauses(folded)) {
       for (const p of phrases) {
         if (p.key === undefined ? danger : answers[p.key] !== undefined) continue;
         // Most phrases are not in the message at all: one native search rules them out.
@@ -145,10 +145,23 @@ export class SignalReader {
     return { danger, languages, answers };
   }
 
-  /** The message in clauses: split at punctuation and at clause words standing on their own. */
-  private clauses(text: string): string[] {
+  /** The phrases that can occur in a folded text: those of the scripts it is written in (kept per set of scripts). */
+  private phrasesFor(folded: string): Phrase[] {
+    const scripts = ['other', ...SCRIPTS.filter(([, re]) => re.test(folded)).map(([name]) => name)];
+    const key = scripts.join(' ');
+    let phrases = this.byScripts.get(key);
+    if (!phrases) {
+      const wanted = new Set(scripts);
+      phrases = this.phrases.filter((p) => wanted.has(p.script));
+      this.byScripts.set(key, phrases);
+    }
+    return phrases;
+  }
+
+  /** The (folded) message in clauses: split at punctuation and at clause words standing on their own. */
+  private clauses(folded: string): string[] {
     const out: string[] = [];
-    for (const piece of fold(text).split(CLAUSE_MARKS)) {
+    for (const piece of folded.split(CLAUSE_MARKS)) {
       let current: string[] = [];
       for (const token of piece.trim().split(' ')) {
         if (this.clauseWords.includes(token) && current.length) {

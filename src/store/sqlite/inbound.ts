@@ -35,7 +35,9 @@ export function inboundStore(c: SqliteConnection): Pick<Store, 'addInbound' | 'p
     // Tokens live about a minute: ones never used (an event answered by nothing) go after ten.
     if (batches.some((events) => events.some((e) => e.replyToken))) c.prepare('DELETE FROM event_reply_tokens WHERE received_at < ?').run(new Date(c.date().getTime() - 600_000).toISOString());
     return added;
-  });
+    // First in the next group: the platform waits for this answer, and must get it within seconds
+    // however much other work is queued.
+  }, { first: true });
   const remove = c.coalesce<number>((ids) => {
     const del = c.prepare('DELETE FROM inbox WHERE id = ?');
     for (const id of ids) del.run(id);

@@ -44,7 +44,8 @@ export function outboxStore(c: SqliteConnection, listeners: OutboxListeners): Pi
   // Many chats' deliveries at once under load: their queries and marks each share one piece of work.
   const markSent = c.coalesce<number>(
     (ids) => {
-      for (const id of ids) markSentNow(c, id);
+      // One statement for the whole batch (the ids as a JSON array).
+      c.prepare(`UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ? WHERE id IN (SELECT value FROM json_each(?))`).run(c.now(), json(ids));
       return undefined;
     },
     { first: true },
