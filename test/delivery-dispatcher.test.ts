@@ -58,6 +58,36 @@ async function until(check: () => boolean | Promise<boolean>, ms = 5000) {
 }
 
 describe('outbox dispatcher', () => {
+  it('sends rows as their commit is answered, without waiting for a poll; a danger-path chat first', async () => {
+    // Every chat's sender call waits until the test lets it go, so the order they start in shows.
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const started: string[] = [];
+    const sender: ChannelSender = {
+      channel: 'test',
+      async send(recipient, rows, done) {
+        started.push(recipient);
+        await gate;
+        for (const row of rows) await done(row.id);
+      },
+    };
+    // A poll an hour away: only the store's word can start these deliveries.
+    const d = new OutboxDispatcher({ store, senders: [sender], clock: () => new Date(), log: silent, pollMs: 3_600_000, concurrency: 1 });
+    d.start();
+    await d.idle();
+    await enqueue('first', 'hello');
+    await until(() => started.length === 1);
+    await store.transaction(async (tx) => {
+      await tx.enqueue({ channel: 'test', recipient: 'calm', kind: 'reply', payload: { text: 'hello' } });
+      await tx.enqueue({ channel: 'test', recipient: 'danger', kind: 'reply', payload: { text: 'call 191' }, urgent: true });
+    });
+    release();
+    await until(() => started.length === 3);
+    expect(started).toEqual(['first', 'danger', 'calm']);
+    await until(async () => (await status()) === 0);
+    await d.stop();
+  });
+
   it('retries transient failures with backoff, in order, and marks sent', async () => {
     const sender = scriptedSender([new DeliveryError('test: 503', 'transient'), new DeliveryError('test: 429', 'transient', 50)]);
     await enqueue('a', 'one');
