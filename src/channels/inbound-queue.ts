@@ -122,9 +122,18 @@ export class InboundQueue {
    * platform be told they were received. Events seen before are skipped.
    */
   async accept(events: NewInboundEvent[]): Promise<void> {
+    for (const e of events) this.reserve(keyOf(e));
+    await this.storeCounted(events);
+  }
+
+  /** Counts an event of a chat as stored from now: one of the same chat arriving meanwhile is not handled before it. */
+  private reserve(key: string): void {
+    this.stored.set(key, (this.stored.get(key) ?? 0) + 1);
+  }
+
+  /** Stores events already counted by {@link reserve}, and schedules them. */
+  private async storeCounted(events: NewInboundEvent[]): Promise<void> {
     if (events.length === 0) return;
-    // Counted from now: an event of the same chat arriving meanwhile is not handled before these.
-    for (const e of events) this.stored.set(keyOf(e), (this.stored.get(keyOf(e)) ?? 0) + 1);
     let rows: InboundRow[] = [];
     try {
       rows = await this.opts.store.addInbound(events);
@@ -145,15 +154,19 @@ export class InboundQueue {
    */
   async take(events: NewInboundEvent[]): Promise<void> {
     let i = 0;
-    while (i < events.length && (await this.handleNow(events[i]!))) i++;
-    await this.accept(events.slice(i));
+    let first: 'handled' | 'not quick' | 'failed' = 'handled';
+    while (i < events.length && (first = await this.handleNow(events[i]!)) === 'handled') i++;
+    const rest = events.slice(i);
+    // A failed one was counted as stored already, before its chat was let go.
+    for (const [n, e] of rest.entries()) if (!(n === 0 && first === 'failed')) this.reserve(keyOf(e));
+    await this.storeCounted(rest);
   }
 
-  /** Handles one event at once if it may be; false when it was not handled. */
-  private async handleNow(event: NewInboundEvent): Promise<boolean> {
+  /** Handles one event at once if it may be: handled, not quick (nothing done), or failed (counted as stored, to be stored). */
+  private async handleNow(event: NewInboundEvent): Promise<'handled' | 'not quick' | 'failed'> {
     const entry = this.handlers.get(event.channel);
     const key = keyOf(event);
-    if (!this.opts.atOnce || this.stopped || !entry?.quick || this.handlingNow >= MAX_AT_ONCE || this.chains.has(key) || this.stored.has(key) || !entry.quick(event)) return false;
+    if (!this.opts.atOnce || this.stopped || !entry?.quick || this.handlingNow >= MAX_AT_ONCE || this.chains.has(key) || this.stored.has(key) || !entry.quick(event)) return 'not quick';
     this.handlingNow += 1;
     const row: InboundRow = { id: 0, channel: event.channel, eventId: event.eventId, userKey: event.userKey, payload: event.payload, attempts: 0, receivedAt: new Date().toISOString() };
     const run = entry.handler(row);
@@ -162,6 +175,8 @@ export class InboundQueue {
       () => true,
       (err: unknown) => {
         this.opts.log.warn({ channel: event.channel, eventId: event.eventId, error: `${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? ''}` }, 'event not handled at once; stored to be tried again');
+        // Counted as stored while the chat is still held: nothing of it may overtake it now.
+        this.reserve(key);
         return false;
       },
     );
@@ -174,7 +189,7 @@ export class InboundQueue {
         this.opts.onHandled?.();
         this.events.emit('handled', event.channel);
       }
-      return handled;
+      return handled ? 'handled' : 'failed';
     } finally {
       this.handlingNow -= 1;
       if (this.chains.get(key) === waited) this.chains.delete(key);
