@@ -13,6 +13,8 @@ function rig() {
   const state = { busy: 0, heap: 0, t: 0, collected: 0 };
   const release = startMemoryRelease({
     checkMs: 3_600_000,
+    quietChecks: 2,
+    minGapMs: 10_000,
     busy: () => state.busy,
     heapBytes: () => state.heap,
     now: () => state.t,
@@ -64,7 +66,7 @@ describe('memory release after a burst', () => {
     }
   });
 
-  it('releases at most once per ten seconds', () => {
+  it('releases at most once per least gap (here ten seconds)', () => {
     const { state, release, tick } = rig();
     try {
       tick(0, 200);
@@ -80,6 +82,18 @@ describe('memory release after a burst', () => {
     }
   });
 
+  it('waits for half a minute of quiet by default', () => {
+    let collected = 0;
+    const release = startMemoryRelease({ checkMs: 3_600_000, busy: () => 0, heapBytes: () => 200 * MB, collect: () => collected++ });
+    try {
+      const released = Array.from({ length: 31 }, () => release.check());
+      expect(released.indexOf(true)).toBe(29);
+      expect(collected).toBe(1);
+    } finally {
+      release.stop();
+    }
+  });
+
   it('gives the heap back with V8 own collector, without --expose-gc', () => {
     expect((globalThis as { gc?: unknown }).gc).toBeUndefined();
     // A burst's leftovers: objects that lived long enough to be promoted, then dropped.
@@ -87,7 +101,7 @@ describe('memory release after a burst', () => {
     for (let round = 0; round < 20; round++) keep.push(Array.from({ length: 20_000 }, (_, i) => ({ i, s: `x${i}-${round}` })));
     keep = [];
     const seen: { heapBeforeMb: number; heapAfterMb: number }[] = [];
-    const release = startMemoryRelease({ checkMs: 3_600_000, busy: () => 0, growthBytes: 0, onRelease: (r) => seen.push(r) });
+    const release = startMemoryRelease({ checkMs: 3_600_000, quietChecks: 2, busy: () => 0, growthBytes: 0, onRelease: (r) => seen.push(r) });
     try {
       release.check();
       expect(release.check()).toBe(true);
