@@ -19,6 +19,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { startFakePlatform } from './load/fake-platform.ts';
+import { runRound } from './load/round.ts';
+import { startTarget } from './load/targets.ts';
 
 const SESSIONS = 10_000;
 const CONCURRENCY = 50;
@@ -58,6 +61,46 @@ function cpuMs(pid: number): number {
 
 async function say(base: string, user: string, text: string): Promise<Response> {
   return fetch(`${base}/api/sim/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user, text }) });
+}
+
+/** Waits until the RSS has fallen by a quarter from `burstMb` (the release ran) and held for a second, at most {@link SETTLE_MAX_MS}. */
+async function settle(pid: number, burstMb: number): Promise<{ mb: number; seconds: number; released: boolean }> {
+  const quietFrom = performance.now();
+  let settledAt = Number.NaN;
+  while (performance.now() - quietFrom < SETTLE_MAX_MS) {
+    await sleep(250);
+    if (Number.isNaN(settledAt) && rssMb(pid) < burstMb * 0.75) settledAt = performance.now();
+    if (performance.now() - settledAt > 1000) break;
+  }
+  return { mb: rssMb(pid), seconds: (performance.now() - quietFrom) / 1000, released: !Number.isNaN(settledAt) };
+}
+
+/**
+ * The same with LINE and Telegram configured (webhook mode, against the load bench's fake platform):
+ * what a deployment with channels holds. Closed-loop rounds of signed webhooks from new users, 50
+ * connections, until at least {@link SESSIONS} conversations are open.
+ */
+async function webhookMemory(): Promise<string[]> {
+  const fake = await startFakePlatform();
+  try {
+    const t = await startTarget('tangrod', fake.origin);
+    try {
+      await sleep(1500);
+      const idleMb = t.rssMb();
+      let sent = 0;
+      for (let round = 1; sent < SESSIONS; round++) sent += (await runRound(t, fake, round, { platform: round % 2 ? 'line' : 'telegram', seconds: 4, connections: CONCURRENCY })).sent;
+      const burstMb = t.rssMb();
+      const peakMb = rssMb(t.pid, 'VmHWM');
+      const live = await settle(t.pid, burstMb);
+      return [
+        `memory:        with LINE and Telegram configured: RSS ${idleMb.toFixed(0)} MB after start; ${burstMb.toFixed(0)} MB after ${sent.toLocaleString('en')} new users' webhooks, ${CONCURRENCY} at a time (peak ${peakMb.toFixed(0)} MB); ${live.mb.toFixed(0)} MB ${live.seconds.toFixed(0)} s later (${live.released ? 'what it left handed back' : 'no release seen'})  target < ${TARGET_MB} MB ${live.mb < TARGET_MB ? 'ok' : 'MISSED'}`,
+      ];
+    } finally {
+      await t.stop();
+    }
+  } finally {
+    await fake.close();
+  }
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -102,6 +145,12 @@ async function stop(child: ChildProcess): Promise<void> {
 
 /** Measures start-up and memory; returns the lines to print. */
 export async function benchStartup(): Promise<string[]> {
+  const simulator = await startupAndSimulatorMemory();
+  return [...simulator, ...(await webhookMemory())];
+}
+
+/** Start-up, and memory with sessions opened over the simulator (no channel configured). */
+async function startupAndSimulatorMemory(): Promise<string[]> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tangrod-bench-start-'));
   const compileCache = mkdtempSync(path.join(tmpdir(), 'tangrod-bench-compile-'));
   try {
@@ -128,22 +177,13 @@ export async function benchStartup(): Promise<string[]> {
       );
       const burstMb = rssMb(pid);
       const peakMb = rssMb(pid, 'VmHWM');
-      // Settled: the RSS has fallen by a quarter (the release ran) and stayed there for a second.
-      const quietFrom = performance.now();
-      let settledAt = Number.NaN;
-      while (performance.now() - quietFrom < SETTLE_MAX_MS) {
-        await sleep(250);
-        if (Number.isNaN(settledAt) && rssMb(pid) < burstMb * 0.75) settledAt = performance.now();
-        if (performance.now() - settledAt > 1000) break;
-      }
-      const liveMb = rssMb(pid);
-      const settledS = (performance.now() - quietFrom) / 1000;
+      const live = await settle(pid, burstMb);
       const restartMs = median(restarts.map((s) => s.firstAnswerMs));
       return [
         `start-up:      first start ${first.firstAnswerMs.toFixed(0)} ms (fresh data folder, empty compile cache; CPU ${first.cpuMs.toFixed(0)} ms)`,
         `start-up:      restart ${restartMs.toFixed(0)} ms from spawn to the first answer, median of ${RESTARTS} (${restarts.map((s) => s.firstAnswerMs.toFixed(0)).join(' ')}; CPU median ${median(restarts.map((s) => s.cpuMs)).toFixed(0)} ms)  target < ${TARGET_MS} ms ${restartMs < TARGET_MS ? 'ok' : 'MISSED'}`,
         `memory:        RSS ${idleMb.toFixed(0)} MB after start; ${burstMb.toFixed(0)} MB at the end of the burst opening ${SESSIONS.toLocaleString('en')} sessions ${CONCURRENCY} at a time (peak ${peakMb.toFixed(0)} MB)`,
-        `memory:        RSS ${liveMb.toFixed(0)} MB with the ${SESSIONS.toLocaleString('en')} sessions still live, ${settledS.toFixed(0)} s after the burst (${Number.isNaN(settledAt) ? 'no release seen' : 'what it left handed back'})  target < ${TARGET_MB} MB ${liveMb < TARGET_MB ? 'ok' : 'MISSED'}`,
+        `memory:        RSS ${live.mb.toFixed(0)} MB with the ${SESSIONS.toLocaleString('en')} sessions still live, ${live.seconds.toFixed(0)} s after the burst (${live.released ? 'what it left handed back' : 'no release seen'})  target < ${TARGET_MB} MB ${live.mb < TARGET_MB ? 'ok' : 'MISSED'}`,
       ];
     } finally {
       await stop(last.child);

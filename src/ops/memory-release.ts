@@ -11,8 +11,8 @@
  *
  * So this looks once a second, off the request path, at how busy the event loop was and how big the
  * heap is; when the heap has grown by more than {@link MemoryReleaseOptions.growthBytes} since the
- * last release and the event loop has been quiet for {@link MemoryReleaseOptions.quietChecks}
- * checks in a row (half a minute), it runs that collection once (0.1–0.3 s while nobody is
+ * last release and the event loop has been quiet over the last {@link MemoryReleaseOptions.quietChecks}
+ * checks (half a minute, on average and at the last one), it runs that collection once (0.1–0.3 s while nobody is
  * waiting). It never runs during a burst, so it costs nothing per event; at most once per
  * {@link MemoryReleaseOptions.minGapMs}. The heap size only counts what V8 itself committed: memory
  * of SQLite or Node outside the heap is not affected.
@@ -39,10 +39,10 @@ export interface MemoryReleaseOptions {
   checkMs?: number;
   /** Heap growth (committed bytes) since the last release that makes a release worth its pause. */
   growthBytes?: number;
-  /** Event-loop utilisation below which a check counts as quiet (0..1). */
+  /** Event-loop utilisation (0..1) under which the last check, and the mean of the window, count as quiet. */
   quietBelow?: number;
   /**
-   * Quiet checks in a row before releasing. Half a minute: a release costs the next burst its
+   * The window of checks that must be quiet (on average) before releasing. Half a minute: a release costs the next burst its
    * warmed-up heap (the young generation grows back from 1 MB, scavenge by scavenge; measured as
    * about 0.3 ms more CPU per event over a 4-second burst that came 4 s after a release), so it waits
    * until the wave is over rather than for a lull inside it.
@@ -115,11 +115,18 @@ export function startMemoryRelease(opts: MemoryReleaseOptions = {}): MemoryRelea
   // first quiet moment too.
   let heapAfterRelease = 0;
   let lastRelease = Number.NEGATIVE_INFINITY;
-  let quiet = 0;
+  // The loop's utilisation at the last `quietChecks` looks: quiet when their mean and the last one
+  // are under `quietBelow`. A mean rather than every look, so that a periodic task (a poll, a
+  // checkpoint) of a few hundred milliseconds on a loaded machine does not keep the memory forever,
+  // while any burst of a few seconds inside the window still does.
+  let recent: number[] = [];
 
   const check = (): boolean => {
-    quiet = busy() < quietBelow ? quiet + 1 : 0;
-    if (quiet < quietChecks || now() - lastRelease < minGapMs) return false;
+    const b = busy();
+    recent.push(b);
+    if (recent.length > quietChecks) recent.shift();
+    const mean = recent.reduce((sum, x) => sum + x, 0) / recent.length;
+    if (recent.length < quietChecks || b >= quietBelow || mean >= quietBelow || now() - lastRelease < minGapMs) return false;
     const heapBefore = heapBytes();
     if (heapBefore - heapAfterRelease < growthBytes) return false;
     const rssBefore = process.memoryUsage.rss();
@@ -132,7 +139,7 @@ export function startMemoryRelease(opts: MemoryReleaseOptions = {}): MemoryRelea
     const ms = performance.now() - t0;
     heapAfterRelease = heapBytes();
     lastRelease = now();
-    quiet = 0;
+    recent = [];
     opts.onRelease?.({
       heapBeforeMb: Math.round(heapBefore / MB),
       heapAfterMb: Math.round(heapAfterRelease / MB),
