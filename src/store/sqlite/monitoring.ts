@@ -1,0 +1,169 @@
+/**
+ * The monitoring report's figures on SQLite from running totals (migration 021, decision 0028).
+ *
+ * A ticket's facts (what it is counted under, the times measured on it, its overdue rows; once for
+ * all agencies and once for each agency it is referred to) are computed by the report's own rules
+ * (src/monitoring/figures.ts) from the ticket and its audit trail, and kept in tables whose
+ * triggers keep totals per Thai day. Triggers on tickets, referrals and audit mark a ticket whose
+ * facts may have changed; before reading the totals the store computes the marked tickets again,
+ * {@link CHUNK} at a time, yielding to the event loop between chunks. Reading the totals of a
+ * period is then a few thousand rows whatever the number of tickets.
+ *
+ * The median and 90th percentile stay exact: the totals hold a histogram of each measure (buckets
+ * about 9% wide), which says which bucket holds the value of a rank and its rank within; an index
+ * gives that bucket's times in the period in order.
+ */
+import type Database from 'better-sqlite3-multiple-ciphers';
+import { countKeys, overdueRows, ticketIntervals } from '../../monitoring/figures.ts';
+import { medianRanks, nearestRank, timeBucket } from '../monitoring-ranks.ts';
+import type { CountDimension, MonitoringData, MonitoringTotals, OverdueKind } from '../types/care.ts';
+import type { Store } from '../store.ts';
+import type { Row, SqliteConnection } from './connection.ts';
+
+/** Tickets computed again per step: a few milliseconds of the one thread. */
+export const CHUNK = 200;
+
+/** Statements by SQL, prepared once per connection. */
+type Prepare = (sql: string) => Database.Statement;
+
+/** The Thai calendar day of a stored time, in SQL (Thailand keeps UTC+7 all year). */
+const THAI_DAY = (column: string) => `date(${column}, '+7 hours')`;
+
+/**
+ * Computes the facts of up to `limit` marked tickets again (a ticket gone loses its facts), and
+ * clears their marks unless they were marked again meanwhile; returns how many were marked. Runs
+ * its statements in the caller's transaction: one step, nothing else in between.
+ */
+export function refreshMonitoringFacts(prepare: Prepare, limit = CHUNK): number {
+  const marked = prepare('SELECT ticket_ref, v FROM monitoring_dirty LIMIT ?').all(limit) as { ticket_ref: string; v: number }[];
+  if (!marked.length) return 0;
+  const refs = JSON.stringify(marked.map((m) => m.ticket_ref));
+  const tickets = prepare(
+    `SELECT t.ref, t.created_at, ${THAI_DAY('t.created_at')} AS day, t.case_type, t.priority, t.status, t.outcome,
+            json_extract(t.answers, '$.nationality') AS nationality, json_extract(t.answers, '$.current_country') AS country,
+            (SELECT json_group_array(r.agency) FROM referrals r WHERE r.ticket_ref = t.ref) AS agencies
+     FROM tickets t WHERE t.ref IN (SELECT value FROM json_each(?))`,
+  ).all(refs) as Row[];
+  const trails = new Map<string, MonitoringData['audit']>();
+  for (const r of prepare('SELECT ticket_ref, actor, action, detail, at FROM audit WHERE ticket_ref IN (SELECT value FROM json_each(?)) ORDER BY ticket_ref, id').all(refs) as Row[]) {
+    const ref = r.ticket_ref as string;
+    if (!trails.has(ref)) trails.set(ref, []);
+    trails.get(ref)!.push({ ticketRef: ref, actor: r.actor as string, action: r.action as string, ...(r.detail ? { detail: JSON.parse(r.detail as string) as Record<string, unknown> } : {}), at: r.at as string });
+  }
+
+  for (const table of ['monitoring_scopes', 'monitoring_times', 'monitoring_overdue']) prepare(`DELETE FROM ${table} WHERE ticket_ref IN (SELECT value FROM json_each(?))`).run(refs);
+  const scopeRow = prepare('INSERT INTO monitoring_scopes (ticket_ref, scope, day, case_type, priority, nationality, country, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const timeRow = prepare('INSERT INTO monitoring_times (ticket_ref, scope, seq, measure, day, bucket, ms) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const overdueRow = prepare('INSERT INTO monitoring_overdue (ticket_ref, scope, agency, kind, day, n) VALUES (?, ?, ?, ?, ?, ?)');
+  for (const r of tickets) {
+    const t = {
+      ref: r.ref as string,
+      createdAt: r.created_at as string,
+      caseType: r.case_type as string,
+      priority: r.priority as string,
+      status: r.status as string,
+      outcome: (r.outcome as string | null) ?? null,
+      // As the report has always read them: a string answer, or none.
+      nationality: typeof r.nationality === 'string' ? r.nationality : null,
+      country: typeof r.country === 'string' ? r.country : null,
+    };
+    const day = r.day as string;
+    const keys = countKeys(t);
+    const trail = trails.get(t.ref) ?? [];
+    for (const scope of ['', ...(JSON.parse(r.agencies as string) as string[])]) {
+      const agency = scope || undefined;
+      scopeRow.run(t.ref, scope, day, keys.case_type, keys.priority, keys.nationality, keys.country, keys.outcome);
+      ticketIntervals(t, trail, agency).forEach((i, seq) => {
+        // A time between two rows whose times do not parse is not a time (the app writes ISO times).
+        if (Number.isFinite(i.ms)) timeRow.run(t.ref, scope, seq, i.measure, day, timeBucket(i.ms), i.ms);
+      });
+      const overdue = new Map<string, { agency: string; kind: OverdueKind; n: number }>();
+      for (const o of overdueRows(trail, agency)) {
+        const key = `${o.agency}\u0000${o.kind}`;
+        const seen = overdue.get(key);
+        if (seen) seen.n += 1;
+        else overdue.set(key, { ...o, n: 1 });
+      }
+      for (const o of overdue.values()) overdueRow.run(t.ref, scope, o.agency, o.kind, day, o.n);
+    }
+  }
+  const clear = prepare('DELETE FROM monitoring_dirty WHERE ticket_ref = ? AND v = ?');
+  for (const m of marked) clear.run(m.ticket_ref, m.v);
+  return marked.length;
+}
+
+/** Computes the facts of every marked ticket, in one transaction, without yielding (a bulk load, a repair). */
+export function refreshAllMonitoringFacts(db: Database.Database): void {
+  const statements = new Map<string, Database.Statement>();
+  const prepare: Prepare = (sql) => statements.get(sql) ?? statements.set(sql, db.prepare(sql)).get(sql)!;
+  db.transaction(() => {
+    while (refreshMonitoringFacts(prepare, 2000) > 0);
+  })();
+}
+
+/** Computes the facts and totals of every ticket again, from nothing (after a bulk load without the triggers, or to repair them). */
+export function rebuildMonitoringFacts(db: Database.Database): void {
+  db.transaction(() => {
+    for (const table of ['monitoring_scopes', 'monitoring_times', 'monitoring_overdue', 'monitoring_count_days', 'monitoring_time_days', 'monitoring_overdue_days', 'monitoring_dirty']) db.exec(`DELETE FROM ${table}`);
+    db.exec('INSERT INTO monitoring_dirty (ticket_ref) SELECT ref FROM tickets');
+    refreshAllMonitoringFacts(db);
+  })();
+}
+
+/**
+ * The totals of the Thai days [fromDay, toDay] for `scope` ('' for all agencies). Reads only the
+ * totals and, per order statistic, one bucket's times.
+ */
+export function monitoringTotals(prepare: Prepare, fromDay: string, toDay: string, scope: string): MonitoringTotals {
+  const counts = (
+    prepare('SELECT dim, value, SUM(n) AS n FROM monitoring_count_days WHERE scope = ? AND day >= ? AND day <= ? GROUP BY dim, value HAVING SUM(n) > 0').all(scope, fromDay, toDay) as Row[]
+  ).map((r) => ({ dim: r.dim as CountDimension, value: r.value as string, n: r.n as number }));
+  const overdue = (
+    prepare('SELECT agency, kind, SUM(n) AS n FROM monitoring_overdue_days WHERE scope = ? AND day >= ? AND day <= ? GROUP BY agency, kind HAVING SUM(n) > 0').all(scope, fromDay, toDay) as Row[]
+  ).map((r) => ({ agency: r.agency as string, kind: r.kind as OverdueKind, n: r.n as number }));
+
+  const histograms = new Map<string, [number, number][]>();
+  for (const r of prepare(
+    'SELECT measure, bucket, SUM(n) AS n FROM monitoring_time_days WHERE scope = ? AND day >= ? AND day <= ? GROUP BY measure, bucket HAVING SUM(n) > 0 ORDER BY measure, bucket',
+  ).all(scope, fromDay, toDay) as Row[]) {
+    const h = histograms.get(r.measure as string) ?? [];
+    h.push([r.bucket as number, r.n as number]);
+    histograms.set(r.measure as string, h);
+  }
+  const inBucket = prepare(
+    `SELECT ms FROM monitoring_times INDEXED BY monitoring_times_rank
+     WHERE scope = ? AND measure = ? AND bucket = ? AND day >= ? AND day <= ? ORDER BY ms LIMIT 1 OFFSET ?`,
+  );
+  const times = [...histograms].map(([measure, histogram]) => {
+    const count = histogram.reduce((sum, [, n]) => sum + n, 0);
+    /** The value of rank `rank` (0-based, ascending): its bucket from the histogram, then its place there. */
+    const nth = (rank: number): number => {
+      let before = 0;
+      for (const [bucket, n] of histogram) {
+        if (rank < before + n) return (inBucket.get(scope, measure, bucket, fromDay, toDay, rank - before) as { ms: number }).ms;
+        before += n;
+      }
+      throw new Error(`monitoring totals: rank ${rank} of ${count} not found for ${measure}`);
+    };
+    const [lo, hi] = medianRanks(count);
+    const low = nth(lo);
+    return { measure, count, medianMs: lo === hi ? low : (low + nth(hi)) / 2, p90Ms: nth(nearestRank(count, 90)) };
+  });
+  return { counts, times, overdue };
+}
+
+/** Lets webhooks and timers run between the steps. */
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The {@link Store} method of the monitoring totals. */
+export function monitoringStore(c: SqliteConnection): Pick<Store, 'monitoringTotals'> {
+  const prepare: Prepare = (sql) => c.prepare(sql);
+  return {
+    async monitoringTotals(fromDay, toDay, agency) {
+      // The marked tickets first, a step at a time in the transaction queue (each step atomic:
+      // a ticket written meanwhile is marked again and computed in a later step).
+      while ((await c.queued(() => refreshMonitoringFacts(prepare))) === CHUNK) await yieldToLoop();
+      return c.queued(() => monitoringTotals(prepare, fromDay, toDay, agency ?? ''));
+    },
+  };
+}
