@@ -16,7 +16,7 @@ import { createApiToken } from '../src/api/tokens.ts';
 import { loadConfig } from '../src/config/env.ts';
 import { createServices, databasePath } from '../src/services.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
-import { refreshAllMonitoringFacts } from '../src/store/sqlite/monitoring.ts';
+import { bulkRefreshMonitoringFacts } from '../src/store/sqlite/monitoring.ts';
 import { rebuildRunningTotals } from '../src/store/sqlite/running-totals.ts';
 import { createStaffAccount } from '../src/staff/staff-accounts.ts';
 import { PASSWORD, StaffClient } from '../test/helpers/staff.ts';
@@ -113,7 +113,7 @@ export function seed(file: string, from: number, total: number, agencies: string
   // The monitoring report's facts of the new tickets, by the store's own code (decision 0028).
   const m0 = performance.now();
   db.prepare('INSERT INTO monitoring_dirty (ticket_ref) SELECT ref FROM tickets WHERE rowid > ? ON CONFLICT DO NOTHING').run(lastRowid);
-  refreshAllMonitoringFacts(db);
+  bulkRefreshMonitoringFacts(db);
   console.log(`  monitoring facts of ${(total - from).toLocaleString('en')} tickets computed in ${((performance.now() - m0) / 1000).toFixed(1)} s`);
   // The running totals add up to the rows.
   const one = (sql: string) => (db.prepare(sql).get() as { n: number }).n;

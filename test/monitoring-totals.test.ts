@@ -11,11 +11,13 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeFigures, MONITORED_ACTIONS } from '../src/monitoring/figures.ts';
 import { MonitoringService, type Period, periodBounds } from '../src/monitoring/monitoring-service.ts';
 import { openPostgresStore } from '../src/store/postgres-store.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
+import { bulkRefreshMonitoringFacts } from '../src/store/sqlite/monitoring.ts';
 import type { Store } from '../src/store/store.ts';
 import { freshDatabase, postgresUrl } from './helpers/postgres.ts';
 
@@ -235,5 +237,17 @@ for (const engine of engines) {
       }
       expect(await compare()).toBeGreaterThan(20);
     }, 60_000);
+
+    it.skipIf(engine.name !== 'SQLite')('keeps the same totals by its triggers as the bulk load sums from the facts', async () => {
+      await new MonitoringService(store, KINDS).figures({ from: '2026-06-01', to: '2026-06-01' });
+      const db = (store as unknown as { db: Database.Database }).db;
+      const totals = () =>
+        ['monitoring_count_days', 'monitoring_time_days', 'monitoring_overdue_days'].map((t) => db.prepare(`SELECT * FROM ${t} WHERE n <> 0 ORDER BY 1, 2, 3, 4`).all());
+      const kept = totals();
+      expect(kept.every((rows) => rows.length > 10)).toBe(true);
+      db.exec('INSERT INTO monitoring_dirty (ticket_ref) SELECT ref FROM tickets');
+      bulkRefreshMonitoringFacts(db);
+      expect(totals()).toEqual(kept);
+    });
   });
 }
