@@ -193,9 +193,14 @@ export function monitoringStore(c: SqliteConnection): Pick<Store, 'monitoringTot
   return {
     async monitoringTotals(fromDay, toDay, agency) {
       // The marked tickets first, a step at a time in the transaction queue (each step atomic:
-      // a ticket written meanwhile is marked again and computed in a later step).
-      while ((await c.queued(() => refreshMonitoringFacts(prepare))) === CHUNK) await yieldToLoop();
-      return c.queued(() => monitoringTotals(prepare, fromDay, toDay, agency ?? ''));
+      // a ticket written meanwhile is marked again and computed in a later step). When none is
+      // marked, nothing joins the queue: the totals are read as the statistics are.
+      const marked = prepare('SELECT EXISTS (SELECT 1 FROM monitoring_dirty) AS marked');
+      while ((marked.get() as { marked: number }).marked) {
+        await c.queued(() => refreshMonitoringFacts(prepare));
+        await yieldToLoop();
+      }
+      return monitoringTotals(prepare, fromDay, toDay, agency ?? '');
     },
   };
 }
