@@ -164,22 +164,25 @@ export function monitoringTotals(prepare: Prepare, fromDay: string, toDay: strin
   }
   const inBucket = prepare(
     `SELECT ms FROM monitoring_times INDEXED BY monitoring_times_rank
-     WHERE scope = ? AND measure = ? AND bucket = ? AND day >= ? AND day <= ? ORDER BY ms LIMIT 1 OFFSET ?`,
+     WHERE scope = ? AND measure = ? AND bucket = ? AND day >= ? AND day <= ? ORDER BY ms LIMIT ? OFFSET ?`,
   );
   const times = [...histograms].map(([measure, histogram]) => {
     const count = histogram.reduce((sum, [, n]) => sum + n, 0);
-    /** The value of rank `rank` (0-based, ascending): its bucket from the histogram, then its place there. */
-    const nth = (rank: number): number => {
+    /** The values from rank `rank` (0-based, ascending) on, `n` at most, within its bucket: the bucket from the histogram, then their place there. */
+    const from = (rank: number, n = 1): number[] => {
       let before = 0;
-      for (const [bucket, n] of histogram) {
-        if (rank < before + n) return (inBucket.get(scope, measure, bucket, fromDay, toDay, rank - before) as { ms: number }).ms;
-        before += n;
+      for (const [bucket, inIt] of histogram) {
+        if (rank < before + inIt) return (inBucket.all(scope, measure, bucket, fromDay, toDay, n, rank - before) as { ms: number }[]).map((r) => r.ms);
+        before += inIt;
       }
       throw new Error(`monitoring totals: rank ${rank} of ${count} not found for ${measure}`);
     };
+    // The middle two of an even count, in one read when they are in one bucket (when the first is
+    // the last of its bucket, the read gives it alone and the second is read from the next).
     const [lo, hi] = medianRanks(count);
-    const low = nth(lo);
-    return { measure, count, medianMs: lo === hi ? low : (low + nth(hi)) / 2, p90Ms: nth(nearestRank(count, 90)) };
+    const middle = from(lo, hi - lo + 1);
+    const medianMs = lo === hi ? middle[0]! : (middle[0]! + (middle[1] ?? from(hi)[0]!)) / 2;
+    return { measure, count, medianMs, p90Ms: from(nearestRank(count, 90))[0]! };
   });
   return { counts, times, overdue };
 }
