@@ -129,8 +129,11 @@ describe('Telegram webhook', () => {
     expect(rows.every((r) => r.status === 'sent')).toBe(true);
     expect(rows[0]!.attempts).toBe(2);
     expect(fake.sent[0]!.at - t0).toBeGreaterThanOrEqual(1000);
-    // The turn's replies, in order, as the paragraphs of one message.
-    expect(fake.sent.map((m) => m.text)).toEqual([rows.map((r) => JSON.parse(r.payload).text).join('\n\n')]);
+    // The turn is one row, its replies in order the paragraphs of one message.
+    expect(rows).toHaveLength(1);
+    const replies = (JSON.parse(rows[0]!.payload) as { replies: { text: string }[] }).replies;
+    expect(replies.length).toBeGreaterThan(1);
+    expect(fake.sent.map((m) => m.text)).toEqual([replies.map((r) => r.text).join('\n\n')]);
   });
 
   it('set-webhook registers our URL with the secret, and the commands in every language', async () => {

@@ -89,5 +89,6 @@ export async function registerChannels(app: FastifyInstance, services: Services)
     await telegram?.stop();
     await queue.stop();
     await d.stop();
+    await Promise.all(senders.map((s) => s.close?.()));
   });
 }

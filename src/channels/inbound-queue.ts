@@ -51,6 +51,9 @@ const CLAIM_BATCH = 1000;
 /** Events handled in their requests at the same time, at most; past it, events are stored, and the platform answered at once. */
 const MAX_AT_ONCE = 64;
 
+/** Stored events in hand past which new quick events are stored too, not handled at once (see `backlogged`). */
+const BACKLOG_STORES = 32;
+
 /** What the queue reports to observers (metrics), by channel; never an event's content. */
 export interface InboundQueueEvents {
   accepted: [channel: string];
@@ -63,8 +66,9 @@ export class InboundQueue {
   /** Accepted, handled and dropped events, for metrics. */
   readonly events = new EventEmitter<InboundQueueEvents>();
   private readonly handlers = new Map<string, { handler: InboundHandler; quick?: QuickEvent }>();
-  /** Chats with events stored and not handled yet, by key, and how many. */
+  /** Chats with events stored and not handled yet, by key, and how many; and how many in all. */
   private readonly stored = new Map<string, number>();
+  private storedEvents = 0;
   private handlingNow = 0;
   private readonly chains = new Map<string, Promise<void>>();
   private readonly scheduled = new Set<number>();
@@ -129,6 +133,7 @@ export class InboundQueue {
   /** Counts an event of a chat as stored from now: one of the same chat arriving meanwhile is not handled before it. */
   private reserve(key: string): void {
     this.stored.set(key, (this.stored.get(key) ?? 0) + 1);
+    this.storedEvents += 1;
   }
 
   /** Stores events already counted by {@link reserve}, and schedules them. */
@@ -166,7 +171,7 @@ export class InboundQueue {
   private async handleNow(event: NewInboundEvent): Promise<'handled' | 'not quick' | 'failed'> {
     const entry = this.handlers.get(event.channel);
     const key = keyOf(event);
-    if (!this.opts.atOnce || this.stopped || !entry?.quick || this.handlingNow >= MAX_AT_ONCE || this.chains.has(key) || this.stored.has(key) || !entry.quick(event)) return 'not quick';
+    if (!this.opts.atOnce || this.stopped || !entry?.quick || this.handlingNow >= MAX_AT_ONCE || this.backlogged() || this.chains.has(key) || this.stored.has(key) || !entry.quick(event)) return 'not quick';
     this.handlingNow += 1;
     const row: InboundRow = { id: 0, channel: event.channel, eventId: event.eventId, userKey: event.userKey, payload: event.payload, attempts: 0, receivedAt: new Date().toISOString() };
     const run = entry.handler(row);
@@ -196,7 +201,17 @@ export class InboundQueue {
     }
   }
 
+  /**
+   * Whether stored events wait to be handled (not counting those waiting for a retry): then an
+   * event handled at once would wait behind them for its turn in the database, and so would its
+   * platform's answer. Stored instead, it is acknowledged in the next commit, and handled in order.
+   */
+  private backlogged(): boolean {
+    return this.storedEvents - this.sleeping.size >= BACKLOG_STORES;
+  }
+
   private unstore(key: string): void {
+    if (this.stored.has(key)) this.storedEvents -= 1;
     const n = (this.stored.get(key) ?? 1) - 1;
     if (n > 0) this.stored.set(key, n);
     else this.stored.delete(key);

@@ -90,13 +90,15 @@ export class ConversationService {
       // Each row belongs to its report: the conversation, or the case a later message went to.
       const link = { conversationId: turn.state?.conversationId ?? null, ticketRef: turn.caseRef ?? null };
       if (turn.record && !traceless) await tx.addTranscript(sessionId, 'in', turn.record, msg.messageId, link);
-      for (const reply of turn.replies) {
-        if (!traceless) await tx.addTranscript(sessionId, 'out', reply, undefined, link);
-        if (!(traceless && opts.synchronous)) {
-          // The danger path's answers go out ahead of other chats' when there is a backlog.
-          const urgent = turn.state?.flow === DANGER_FLOW;
-          await tx.enqueue({ channel: msg.channel, recipient: msg.userId, kind: 'reply', payload: reply, replyTo: msg.eventId, ...(urgent ? { urgent } : {}) }, { delivered: opts.synchronous ?? false });
-        }
+      if (!traceless) for (const reply of turn.replies) await tx.addTranscript(sessionId, 'out', reply, undefined, link);
+      if (turn.replies.length > 0 && !(traceless && opts.synchronous)) {
+        // The turn's answers as one row: they go out together (one LINE call, one Telegram
+        // message), and one row is a fraction of the writes of one per answer.
+        const [only] = turn.replies;
+        const body = turn.replies.length === 1 ? { kind: 'reply' as const, payload: only } : { kind: 'replies' as const, payload: { replies: turn.replies } };
+        // The danger path's answers go out ahead of other chats' when there is a backlog.
+        const urgent = turn.state?.flow === DANGER_FLOW;
+        await tx.enqueue({ channel: msg.channel, recipient: msg.userId, ...body, replyTo: msg.eventId, ...(urgent ? { urgent } : {}) }, { delivered: opts.synchronous ?? false });
       }
       if (turn.state) await tx.saveSession({ id: sessionId, channel: msg.channel, userId: msg.userId, state: turn.state });
       // Writing again after a quick exit, whatever they write, lets staff and case updates reach

@@ -28,6 +28,16 @@ export interface Reply {
   script?: 'zawgyi';
 }
 
+/**
+ * The replies an outbox row carries: one (`reply`), or the answers of one turn (`replies`, as the
+ * conversation writes them: `{ replies: Reply[] }`). Other kinds carry none.
+ */
+export function rowReplies(row: { kind: string; payload: unknown }): Reply[] {
+  if (row.kind === 'reply') return [row.payload as Reply];
+  if (row.kind === 'replies') return (row.payload as { replies: Reply[] }).replies;
+  return [];
+}
+
 /** Channel-native input buttons a reply may label. */
 export type InputButton = 'share_location' | 'camera' | 'photo_library';
 

@@ -12,6 +12,7 @@ import { handleLineEvent, lineSessionId, quickLineEvent } from './line-inbound.t
 import { FreshReplyTokens } from './line-reply-tokens.ts';
 import { LINE_CHANNEL, LineSender } from './line-sender.ts';
 import { registerLineWebhook } from './line-webhook.ts';
+import { lineWorkerClient } from './line-worker-client.ts';
 
 export { LINE_CHANNEL } from './line-sender.ts';
 export { LINE_WEBHOOK_PATH } from './line-webhook.ts';
@@ -20,9 +21,12 @@ export { LINE_WEBHOOK_PATH } from './line-webhook.ts';
 export function setUpLine(app: FastifyInstance, services: Services, queue: InboundQueue): ChannelSender {
   const { config, store, clock, conversation, files, definitions } = services;
   const channelAccessToken = config.LINE_CHANNEL_ACCESS_TOKEN!;
-  // Every call under a deadline: the SDK has none of its own (see delivery/deadline.ts).
   const sdk = new messagingApi.MessagingApiClient({ channelAccessToken, baseURL: config.LINE_API_BASE_URL });
-  const client = withDeadlines(sdk, ['replyMessage', 'pushMessage', 'getProfile', 'getBotInfo'] as const, config.PLATFORM_TIMEOUT_MS, 'line');
+  // Replies and pushes, one or more per event, are made in a worker thread; the rare calls here.
+  const calls = lineWorkerClient({ channelAccessToken, baseURL: config.LINE_API_BASE_URL });
+  const both = { replyMessage: calls.replyMessage, pushMessage: calls.pushMessage, getProfile: sdk.getProfile.bind(sdk), getBotInfo: sdk.getBotInfo.bind(sdk) };
+  // Every call under a deadline: the SDK has none of its own (see delivery/deadline.ts).
+  const client = withDeadlines(both, ['replyMessage', 'pushMessage', 'getProfile', 'getBotInfo'] as const, config.PLATFORM_TIMEOUT_MS, 'line');
   const blob = new messagingApi.MessagingApiBlobClient({ channelAccessToken, baseURL: config.LINE_DATA_API_BASE_URL });
 
   queue.handle(LINE_CHANNEL, (row) => handleLineEvent({ config, conversation, store, files, client, blob }, row), quickLineEvent);
@@ -31,6 +35,7 @@ export function setUpLine(app: FastifyInstance, services: Services, queue: Inbou
 
   return new LineSender({
     client,
+    close: () => calls.close(),
     store,
     clock,
     tokens,

@@ -7,6 +7,7 @@
 import { HTTPFetchError, type messagingApi } from '@line/bot-sdk';
 import type { Clock } from '../../core/clock.ts';
 import { type ChannelSender, DeliveryError } from '../../delivery/channel-sender.ts';
+import { rowReplies } from '../../conversation/reply.ts';
 import type { OutboxMessage, Store } from '../../store/store.ts';
 import { planCalls } from './line-calls.ts';
 import type { FreshReplyTokens } from './line-reply-tokens.ts';
@@ -27,17 +28,21 @@ export interface LineSenderDeps {
   moreLabel: (recipient: string) => Promise<string>;
   /** Tokens of events received by this process, looked at before the database's. */
   tokens?: FreshReplyTokens;
+  /** Releases what the client holds (its worker thread), once nothing is sent any more. */
+  close?: () => Promise<void>;
 }
 
 /** The LINE {@link ChannelSender}. */
 export class LineSender implements ChannelSender {
   readonly channel = LINE_CHANNEL;
   readonly probe?: () => Promise<void>;
+  readonly close?: () => Promise<void>;
 
   private readonly deps: LineSenderDeps;
 
   constructor(deps: LineSenderDeps) {
     this.deps = deps;
+    if (deps.close) this.close = deps.close;
     const getBotInfo = deps.client.getBotInfo?.bind(deps.client);
     if (getBotInfo) this.probe = async () => void (await getBotInfo());
   }
@@ -48,7 +53,7 @@ export class LineSender implements ChannelSender {
     for (const row of allRows) if (row.kind === 'erase') await delivered(row.id);
     const rows = allRows.filter((r) => r.kind !== 'erase');
     if (rows.length === 0) return;
-    const needsMore = rows.some((r) => ((r.payload as LineReply).choices?.length ?? 0) > LINE_LIMITS.quickReplyItems);
+    const needsMore = rows.some((r) => repliesOf(r).some((reply) => (reply.choices?.length ?? 0) > LINE_LIMITS.quickReplyItems));
     const moreLabel = needsMore ? await this.deps.moreLabel(recipient) : '';
     // The tokens of the events these rows answer, taken now (single use, whatever happens: taking
     // deletes). Rows whose event has no fresh token go by push, several events' answers together.
@@ -63,7 +68,7 @@ export class LineSender implements ChannelSender {
         id: r.id,
         replyTo: r.replyTo && tokens.has(r.replyTo) ? r.replyTo : null,
         retryKey: r.retryKey ?? null,
-        messages: toLineMessages(r.payload as LineReply, moreLabel),
+        messages: repliesOf(r).flatMap((reply) => toLineMessages(reply, moreLabel)),
       })),
     );
     // The keys are on disk before the first push: a retry after a crash must use the same ones.
@@ -76,8 +81,14 @@ export class LineSender implements ChannelSender {
       await store.setRetryKeys(groups.filter((g) => g.fresh).flatMap((g) => g.ids.map((id) => ({ id, key: g.key }))));
     };
 
+    const partsSent = new Map(rows.map((r) => [r.id, r.partsSent ?? 0]));
     for (const group of groups) {
-      for (const call of group.calls) {
+      // Only a single row needs several calls (a turn or a text of more than 5 messages): the
+      // calls LINE took before a failure are not made again.
+      const [first] = group.ids;
+      const done = group.calls.length > 1 ? (partsSent.get(first!) ?? 0) : 0;
+      for (const [part, call] of group.calls.entries()) {
+        if (part < done) continue;
         const token = group.replyTo ? tokens.get(group.replyTo) : undefined;
         if (group.replyTo) tokens.delete(group.replyTo);
         let sent = false;
@@ -100,11 +111,17 @@ export class LineSender implements ChannelSender {
             if (!(err instanceof HTTPFetchError && err.status === 409)) throw toDeliveryError('push', err);
           }
         }
+        if (part < group.calls.length - 1) await store.markPartsSent(first!, part + 1);
       }
       // One call took them all: marked sent together, in one commit.
       await Promise.all(group.ids.map((id) => delivered(id)));
     }
   }
+}
+
+/** The replies a row carries: a turn's several, or the one of a reply or an alert. */
+function repliesOf(row: OutboxMessage): LineReply[] {
+  return row.kind === 'replies' ? rowReplies(row) : [row.payload as LineReply];
 }
 
 /** Maps an SDK error to a {@link DeliveryError}; the message carries the call and status only. */

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Services } from '../../services.ts';
 import { RequestError } from '../../core/errors.ts';
 import { forDisplay } from '../../conversation/display.ts';
-import type { InboundContent, Reply } from '../../conversation/reply.ts';
+import { type InboundContent, type Reply, rowReplies } from '../../conversation/reply.ts';
 import { ACCEPTED_MIME, sniffMime } from '../media.ts';
 import { simRateLimit } from './sim-limits.ts';
 import { TRAINING_SIM_BANNER } from '../../training/workspace.ts';
@@ -95,7 +95,7 @@ export function registerSimulator(app: FastifyInstance, services: Services): voi
     const parsed = z.object({ user }).safeParse(req.query);
     if (!parsed.success) throw new RequestError(400, 'invalid_query', 'Pass ?user=<the simulator user id>.');
     const pending = await polled.take(SIM_CHANNEL, parsed.data.user);
-    return { replies: pending.map((m) => forSimulator(m.payload as Reply)) };
+    return { replies: pending.flatMap(rowReplies).map(forSimulator) };
   });
 
   for (const [route, { file, type }] of Object.entries(STATIC)) {

@@ -15,6 +15,7 @@ import { handleTelegramUpdate } from './telegram-inbound.ts';
 import { TELEGRAM_CHANNEL, TelegramSender } from './telegram-sender.ts';
 import { ALLOWED_UPDATES, acceptUpdate, quickUpdate } from './telegram-updates.ts';
 import { registerTelegramWebhook } from './telegram-webhook.ts';
+import { telegramWorkerClient } from './telegram-worker-client.ts';
 
 export { TELEGRAM_CHANNEL } from './telegram-sender.ts';
 export { TELEGRAM_WEBHOOK_PATH } from './telegram-webhook.ts';
@@ -49,7 +50,9 @@ export function setUpTelegram(app: FastifyInstance, services: Services, queue: I
   const claimDeps = { store, actions: services.actions, translations: definitions.translations, dictionary: definitions.flows.dictionary, staffLanguages: definitions.staffLanguages };
   const claim = (userId: string, ref: string, languageCode: string | undefined) => claimFromAlert(claimDeps, userId, ref, languageCode);
   queue.handle(TELEGRAM_CHANNEL, (row) => handleTelegramUpdate({ config, token, conversation, store, files, api, claim }, row), (e) => quickUpdate(e.payload as Update));
-  const sender = new TelegramSender(api, store, services.clock);
+  // Messages are sent and deleted in a worker thread, off the thread that answers the webhooks.
+  const calls = telegramWorkerClient({ token, apiRoot: config.TELEGRAM_API_ROOT, timeoutSeconds: callSeconds });
+  const sender = new TelegramSender({ sendMessage: calls.sendMessage, deleteMessages: calls.deleteMessages, getMe: api.getMe.bind(api) }, store, services.clock, calls.close);
 
   if (config.TELEGRAM_MODE === 'webhook') {
     registerTelegramWebhook(app, { secret: config.TELEGRAM_WEBHOOK_SECRET!, queue });

@@ -55,34 +55,51 @@ interface JoinableRow {
  * none but the last with buttons, none begun already, with one script, together within Telegram's
  * length. Joined, their texts are paragraphs of one message, and the buttons stay under the
  * question they belong to. One message rather than four is one notification on a phone that may
- * be watched, and one call to Telegram. Every other row stands alone. Order is kept.
+ * be watched, and one call to Telegram. Every other row stands alone. Order is kept. (A turn is
+ * written as one `replies` row now, joined by {@link joinReplies}; this joins the rows of one
+ * written before.)
  */
 export function joinTurn<R extends JoinableRow>(rows: R[]): { rows: R[]; reply?: Reply }[] {
-  const groups: { rows: R[]; texts: string[]; length: number; last: Reply }[] = [];
+  const groups: { rows: R[]; joined: Joined }[] = [];
   for (const row of rows) {
     const reply = row.kind === 'reply' && !row.partsSent ? (row.payload as Reply) : undefined;
     const group = groups.at(-1);
-    const shown = reply ? forDisplay(reply).text : '';
-    const joins =
-      reply !== undefined &&
-      group !== undefined &&
-      row.replyTo != null &&
-      group.rows[0]!.replyTo === row.replyTo &&
-      group.last.script === reply.script &&
-      !(group.last.choices?.length ?? 0) &&
-      group.length + PARAGRAPH.length + shown.length <= TELEGRAM_LIMITS.text;
-    if (joins) {
-      group.rows.push(row);
-      group.texts.push(reply.text);
-      group.length += PARAGRAPH.length + shown.length;
-      group.last = reply;
-    } else groups.push({ rows: [row], texts: reply ? [reply.text] : [], length: reply ? shown.length : Number.POSITIVE_INFINITY, last: reply ?? { text: '' } });
+    if (reply && group && row.replyTo != null && group.rows[0]!.replyTo === row.replyTo && joinOnto(group.joined, reply)) group.rows.push(row);
+    else groups.push({ rows: [row], joined: reply ? start(reply) : { texts: [], length: Number.POSITIVE_INFINITY, last: { text: '' } } });
   }
-  return groups.map((g) =>
-    g.rows.length === 1
-      ? { rows: g.rows }
-      : { rows: g.rows, reply: { text: g.texts.join(PARAGRAPH), ...(g.last.choices ? { choices: g.last.choices } : {}), ...(g.last.script ? { script: g.last.script } : {}) } },
-  );
+  return groups.map((g) => (g.rows.length === 1 ? { rows: g.rows } : { rows: g.rows, reply: asReply(g.joined) }));
+}
+
+/** The replies of one turn (a `replies` row) as the messages Telegram gets, joined as {@link joinTurn} joins rows. */
+export function joinReplies(replies: Reply[]): Reply[] {
+  const groups: Joined[] = [];
+  for (const reply of replies) {
+    const group = groups.at(-1);
+    if (!group || !joinOnto(group, reply)) groups.push(start(reply));
+  }
+  return groups.map((g) => (g.texts.length === 1 ? g.last : asReply(g)));
+}
+
+/** Replies joined so far: their texts, the length shown, and the last (whose buttons and script the message takes). */
+type Joined = { texts: string[]; length: number; last: Reply };
+
+function start(reply: Reply): Joined {
+  return { texts: [reply.text], length: forDisplay(reply).text.length, last: reply };
+}
+
+/** Adds `reply` to `joined` when it may follow in the same message: same script, no buttons before it, within the length. */
+function joinOnto(joined: Joined, reply: Reply): boolean {
+  const shown = forDisplay(reply).text.length;
+  const fits = joined.last.script === reply.script && !(joined.last.choices?.length ?? 0) && joined.length + PARAGRAPH.length + shown <= TELEGRAM_LIMITS.text;
+  if (!fits) return false;
+  joined.texts.push(reply.text);
+  joined.length += PARAGRAPH.length + shown;
+  joined.last = reply;
+  return true;
+}
+
+function asReply(j: Joined): Reply {
+  return { text: j.texts.join(PARAGRAPH), ...(j.last.choices ? { choices: j.last.choices } : {}), ...(j.last.script ? { script: j.last.script } : {}) };
 }
 
 /** Between the joined replies of a turn. */

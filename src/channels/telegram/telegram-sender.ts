@@ -2,11 +2,11 @@
 import { type Api, GrammyError, HttpError } from 'grammy';
 import type { AlertPayload } from '../../alerts/alert-message.ts';
 import { CLAIM_PREFIX } from '../../alerts/alert-claim.ts';
-import type { Reply } from '../../conversation/reply.ts';
+import { type Reply, rowReplies } from '../../conversation/reply.ts';
 import { type ChannelSender, DeliveryError } from '../../delivery/channel-sender.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { OutboxMessage, Store } from '../../store/store.ts';
-import { joinTurn, toTelegramMessages } from './telegram-messages.ts';
+import { joinReplies, joinTurn, toTelegramMessages } from './telegram-messages.ts';
 
 /** The outbox and session channel name of Telegram. */
 export const TELEGRAM_CHANNEL = 'telegram';
@@ -22,14 +22,19 @@ export class TelegramSender implements ChannelSender {
   private readonly store: Pick<Store, 'recordSentMessage' | 'takeSentMessages' | 'markPartsSent'>;
   private readonly clock: Clock;
 
+  /** Releases what the api holds (its worker thread), once nothing is sent any more. */
+  readonly close?: () => Promise<void>;
+
   constructor(
     api: Pick<Api, 'sendMessage' | 'deleteMessages'> & Partial<Pick<Api, 'getMe'>>,
     store: Pick<Store, 'recordSentMessage' | 'takeSentMessages' | 'markPartsSent'>,
     clock: Clock,
+    close?: () => Promise<void>,
   ) {
     this.api = api;
     this.store = store;
     this.clock = clock;
+    if (close) this.close = close;
   }
 
   /** Telegram answers getMe (sends nothing): used to tell when an outage is over. */
@@ -63,8 +68,8 @@ export class TelegramSender implements ChannelSender {
         else if (row.kind === 'notify') await this.alert(recipient, row.payload as AlertPayload);
         else {
           // Telegram has no retry key: each message is recorded the moment it is taken, and a
-          // retry of a long text sends only what is left.
-          const parts = toTelegramMessages(row.payload as Reply);
+          // retry of a long text, or of a turn that needs several messages, sends only what is left.
+          const parts = row.kind === 'replies' ? joinReplies(rowReplies(row)).flatMap(toTelegramMessages) : toTelegramMessages(row.payload as Reply);
           for (let i = row.partsSent ?? 0; i < parts.length; i++) {
             const m = parts[i]!;
             let sent: Awaited<ReturnType<typeof this.api.sendMessage>>;

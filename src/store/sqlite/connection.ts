@@ -182,18 +182,19 @@ export class SqliteConnection {
     const done: { job: Job; ok: boolean; value: unknown }[] = [];
     const started = performance.now();
     try {
-      db.exec('BEGIN IMMEDIATE');
+      this.prepare('BEGIN IMMEDIATE').run();
     } catch (err) {
       for (const job of this.jobs.splice(0)) job.reject(err);
       return;
     }
     while (this.jobs.length > 0 && !this.jobs[0]!.bare && done.length < GROUP_MAX_JOBS && (done.length === 0 || performance.now() - started < GROUP_MAX_MS)) {
       const job = this.jobs.shift()!;
-      db.exec('SAVEPOINT job');
+      // Prepared once (as the statements below): exec would compile it again for every job.
+      this.prepare('SAVEPOINT job').run();
       this.current = job;
       try {
         const value = await job.work();
-        db.exec('RELEASE job');
+        this.prepare('RELEASE job').run();
         done.push({ job, ok: true, value });
       } catch (err) {
         if (db.inTransaction) {
@@ -211,7 +212,7 @@ export class SqliteConnection {
       }
     }
     try {
-      if (db.inTransaction) db.exec('COMMIT');
+      if (db.inTransaction) this.prepare('COMMIT').run();
     } catch (err) {
       if (db.inTransaction) db.exec('ROLLBACK');
       for (const d of done) d.job.reject(d.ok ? err : d.value);

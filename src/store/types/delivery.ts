@@ -6,8 +6,12 @@ export interface OutboxMessage {
   id: number;
   channel: string;
   recipient: string;
-  /** reply: a message to the user; notify: an alert; erase: delete the bot's messages (quick exit). */
-  kind: 'reply' | 'notify' | 'erase';
+  /**
+   * reply: a message to the user; replies: the answers of one turn, `{ replies: Reply[] }`, sent
+   * together (one row, one platform call where the platform allows); notify: an alert; erase:
+   * delete the bot's messages (quick exit).
+   */
+  kind: 'reply' | 'replies' | 'notify' | 'erase';
   payload: unknown;
   attempts: number;
   /** The inbound event this row answers (its reply token, on LINE), when it answers one. */

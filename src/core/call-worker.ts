@@ -1,0 +1,142 @@
+/**
+ * Methods served in a worker thread, called from the main thread as if they were local.
+ *
+ * For work that costs the main thread CPU but needs nothing of its state: a platform SDK's HTTP
+ * calls (fetch, its headers, streams and buffers were a fifth of the main thread's time under a
+ * burst). The caller keeps everything that decides (deadlines, retries, what was delivered); the
+ * worker only makes the call and says how it went. What crosses is structured-cloned: plain data
+ * in, plain data out, and an error as {@link PlainError}, which the caller's `revive` turns back
+ * into the error type its code checks for.
+ */
+import { parentPort, Worker, workerData } from 'node:worker_threads';
+
+/** An error as it crosses the thread boundary: what callers look at, never a payload. */
+export interface PlainError {
+  name: string;
+  message: string;
+  /** The `code` of the error's cause (ECONNREFUSED, UND_ERR_SOCKET), for the log line. */
+  causeCode?: string;
+  /** HTTP errors of an SDK: the status and headers (Retry-After), and the body the platform sent. */
+  status?: number;
+  statusText?: string;
+  headers?: [string, string][];
+  body?: string;
+  /** Bot API errors: their code, description and parameters (retry_after). */
+  errorCode?: number;
+  description?: string;
+  parameters?: Record<string, unknown>;
+}
+
+type Request = { id: number; method: string; args: unknown[] };
+type Answer = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: PlainError };
+
+/** The methods a worker serves. */
+export type Served = Record<string, (...args: never[]) => Promise<unknown>>;
+
+/** A worker's end: answers each call with the method's result, or its error made plain by `plain`. */
+export function serveCalls(methods: Served, plain: (err: unknown) => PlainError): void {
+  const port = parentPort;
+  if (!port) throw new Error('serveCalls runs in a worker thread');
+  port.on('message', (req: Request) => {
+    const method = methods[req.method] as ((...args: unknown[]) => Promise<unknown>) | undefined;
+    const work = method ? method(...req.args) : Promise.reject(new Error(`no method ${req.method} in this worker`));
+    work.then(
+      (value) => port.postMessage({ id: req.id, ok: true, value } satisfies Answer),
+      (err: unknown) => port.postMessage({ id: req.id, ok: false, error: plain(err) } satisfies Answer),
+    );
+  });
+}
+
+/** What a worker is started with (its `workerData`). */
+export function startData<T>(): T {
+  return workerData as T;
+}
+
+/** The name, message and cause code of any error, the part every {@link PlainError} has. */
+export function plainBasics(err: unknown): PlainError {
+  const e = err as { name?: unknown; message?: unknown; cause?: { code?: unknown } } | undefined;
+  return {
+    name: typeof e?.name === 'string' ? e.name : 'Error',
+    message: typeof e?.message === 'string' ? e.message : String(err),
+    ...(typeof e?.cause?.code === 'string' ? { causeCode: e.cause.code } : {}),
+  };
+}
+
+/** An Error with the name, message and cause code of a {@link PlainError}. */
+export function reviveBasics(p: PlainError): Error {
+  const err = new Error(p.message, p.causeCode ? { cause: { code: p.causeCode } } : undefined);
+  err.name = p.name;
+  return err;
+}
+
+/** The calling end: one worker, started at the first call, and started again if it dies. */
+export class CallWorker {
+  private worker: Worker | undefined;
+  private next = 1;
+  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly script: URL;
+  private readonly data: unknown;
+  private readonly revive: (p: PlainError) => Error;
+
+  /** `script` is the worker's module (it calls {@link serveCalls}); `data` its {@link startData}. */
+  constructor(script: URL, data: unknown, revive: (p: PlainError) => Error) {
+    this.script = script;
+    this.data = data;
+    this.revive = revive;
+  }
+
+  /** Starts the worker now, so that the first call does not wait for its start (a few hundred ms). */
+  warm(): void {
+    this.started();
+  }
+
+  /** Calls `method` in the worker; settles as the method did there. */
+  call(method: string, args: unknown[]): Promise<unknown> {
+    const worker = this.started();
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      // While a call waits, the worker keeps the process up; idle, it does not.
+      if (this.waiting.size === 0) worker.ref();
+      this.waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, method, args } satisfies Request);
+    });
+  }
+
+  /** Stops the worker; calls still waiting fail. */
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) await worker.terminate();
+    this.failAll(new Error('platform call worker closed'));
+  }
+
+  private started(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.script, { workerData: this.data });
+    worker.unref();
+    worker.on('message', (a: Answer) => {
+      const w = this.waiting.get(a.id);
+      if (!w) return;
+      this.waiting.delete(a.id);
+      if (this.waiting.size === 0) worker.unref();
+      if (a.ok) w.resolve(a.value);
+      else w.reject(this.revive(a.error));
+    });
+    // A worker that died fails what it held (as a network error would); the next call starts another.
+    const gone = (err: Error) => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      this.failAll(err);
+    };
+    worker.on('error', (err) => gone(reviveBasics(plainBasics(err))));
+    worker.on('exit', (code) => gone(new Error(`platform call worker exited (${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  private failAll(err: Error): void {
+    const all = [...this.waiting.values()];
+    this.waiting.clear();
+    for (const w of all) w.reject(err);
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Platform calls made in a worker thread (src/core/call-worker.ts and the LINE and Telegram
+ * clients over it): what the senders see must be what the SDKs themselves give, over real HTTP to
+ * fakes on 127.0.0.1, and a worker that dies must fail its calls, not hold them.
+ */
+import { HTTPFetchError } from '@line/bot-sdk';
+import { GrammyError } from 'grammy';
+import { afterEach, describe, expect, it } from 'vitest';
+import { lineWorkerClient } from '../src/channels/line/line-worker-client.ts';
+import { LineSender } from '../src/channels/line/line-sender.ts';
+import { telegramWorkerClient } from '../src/channels/telegram/telegram-worker-client.ts';
+import { toDeliveryError } from '../src/channels/telegram/telegram-sender.ts';
+import { CallWorker, reviveBasics } from '../src/core/call-worker.ts';
+import { DeliveryError } from '../src/delivery/channel-sender.ts';
+import { startFakeLine } from './fakes/fake-line.ts';
+import { startFakeTelegram } from './fakes/fake-telegram.ts';
+import { freePort } from './helpers/process.ts';
+
+const closing: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closing.splice(0)) await close();
+});
+
+describe('LINE calls in a worker thread', () => {
+  it('replies and pushes through the SDK, and gives back its HTTP errors with status and headers', async () => {
+    const line = await startFakeLine();
+    closing.push(() => line.close());
+    const client = lineWorkerClient({ channelAccessToken: 'test-line-token', baseURL: line.origin });
+    closing.push(() => client.close());
+
+    await client.replyMessage({ replyToken: 'r1', messages: [{ type: 'text', text: 'สวัสดี' }] });
+    await client.pushMessage({ to: 'U1', messages: [{ type: 'text', text: 'hello' }] }, '0b8f3c8e-6f1a-4d7e-9a55-3f1f2f6b7c11');
+    expect(line.delivered().map((c) => [c.kind, c.replyToken ?? c.to, c.retryKey, c.messages[0]!.text])).toEqual([
+      ['reply', 'r1', undefined, 'สวัสดี'],
+      ['push', 'U1', '0b8f3c8e-6f1a-4d7e-9a55-3f1f2f6b7c11', 'hello'],
+    ]);
+
+    line.pushFailures.push({ status: 429, retryAfter: '7' });
+    const limited = await client.pushMessage({ to: 'U1', messages: [{ type: 'text', text: 'again' }] }).catch((e: unknown) => e);
+    expect(limited).toBeInstanceOf(HTTPFetchError);
+    expect((limited as HTTPFetchError).status).toBe(429);
+    expect((limited as HTTPFetchError).headers.get('retry-after')).toBe('7');
+  });
+
+  it('lets the sender fall back to a push when LINE refuses the reply token, and read Retry-After', async () => {
+    const line = await startFakeLine();
+    closing.push(() => line.close());
+    const client = lineWorkerClient({ channelAccessToken: 'test-line-token', baseURL: line.origin });
+    closing.push(() => client.close());
+    const store = { takeReplyToken: async () => 'spent-token', setRetryKeys: async () => undefined } as never;
+    const sender = new LineSender({ client, store, clock: () => new Date(), moreLabel: async () => '' });
+    const row = { id: 1, channel: 'line', recipient: 'U9', kind: 'reply' as const, payload: { text: 'Are you safe?' }, status: 'pending', attempts: 0, replyTo: 'ev1', retryKey: null, partsSent: 0, urgent: false };
+
+    line.replyStatus = 400;
+    const done: number[] = [];
+    await sender.send('U9', [row as never], async (id) => void done.push(id));
+    expect(line.calls.map((c) => [c.kind, c.status])).toEqual([
+      ['reply', 400],
+      ['push', 200],
+    ]);
+    expect(done).toEqual([1]);
+
+    line.pushFailures.push({ status: 429, retryAfter: '7' });
+    const err = await sender.send('U9', [{ ...row, id: 2, replyTo: null } as never], async () => undefined).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DeliveryError);
+    expect([(err as DeliveryError).failure, (err as DeliveryError).retryAfterMs]).toEqual(['transient', 7000]);
+  });
+
+  it('gives a refused connection back as an error with its cause code', async () => {
+    const port = await freePort();
+    const client = lineWorkerClient({ channelAccessToken: 'token', baseURL: `http://127.0.0.1:${port}` });
+    closing.push(() => client.close());
+    const err = (await client.replyMessage({ replyToken: 'r', messages: [{ type: 'text', text: 'x' }] }).catch((e: unknown) => e)) as Error & { cause?: { code?: string } };
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(HTTPFetchError);
+    expect(err.cause?.code).toBe('ECONNREFUSED');
+  });
+});
+
+describe('Telegram calls in a worker thread', () => {
+  it('sends through grammY and gives back Bot API errors as GrammyError with their parameters', async () => {
+    const token = '123:worker-test';
+    const tg = await startFakeTelegram(token);
+    closing.push(() => tg.close());
+    const client = telegramWorkerClient({ token, apiRoot: tg.apiRoot, timeoutSeconds: 5 });
+    closing.push(() => client.close());
+
+    const sent = await client.sendMessage('42', 'ສະບາຍດີ', { reply_markup: { inline_keyboard: [[{ text: 'Yes', callback_data: 'yes' }]] } });
+    expect(sent.message_id).toBeGreaterThan(0);
+    expect(tg.sent.map((m) => [m.chat_id, m.text, m.reply_markup?.inline_keyboard?.[0]?.[0]?.callback_data])).toEqual([['42', 'ສະບາຍດີ', 'yes']]);
+
+    tg.sendFailures.push({ error_code: 429, description: 'Too Many Requests', retry_after: 3 }, { error_code: 403, description: 'Forbidden: bot was blocked by the user' });
+    const limited = await client.sendMessage('42', 'again').catch((e: unknown) => e);
+    expect(limited).toBeInstanceOf(GrammyError);
+    expect([toDeliveryError(limited).failure, toDeliveryError(limited).retryAfterMs]).toEqual(['transient', 3000]);
+    const blocked = await client.sendMessage('42', 'again').catch((e: unknown) => e);
+    expect(toDeliveryError(blocked).failure).toBe('unreachable');
+  });
+});
+
+describe('a worker that dies', () => {
+  it('fails the calls it held and serves the next call from a new worker', async () => {
+    const worker = new CallWorker(new URL('./fakes/dying-worker.ts', import.meta.url), undefined, reviveBasics);
+    closing.push(() => worker.close());
+    expect(await worker.call('echo', [{ a: 1 }])).toEqual({ a: 1 });
+    const failed = (await worker.call('fail', ['socket hang up']).catch((e: unknown) => e)) as Error & { cause?: { code?: string } };
+    expect([failed.name, failed.message, failed.cause?.code]).toEqual(['TypeError', 'socket hang up', 'ECONNRESET']);
+    const died = (await worker.call('die', []).catch((e: unknown) => e)) as Error;
+    expect(died.message).toMatch(/exited \(3\)/);
+    expect(await worker.call('echo', ['after'])).toBe('after');
+  });
+});
