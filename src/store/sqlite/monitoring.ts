@@ -144,9 +144,9 @@ export function rebuildMonitoringFacts(db: Database.Database): void {
 
 /**
  * The totals of the Thai days [fromDay, toDay] for `scope` ('' for all agencies). Reads only the
- * totals and, per order statistic, one bucket's times.
+ * totals and, per order statistic, one bucket's times; `pause` between steps (to let webhooks in).
  */
-export function monitoringTotals(prepare: Prepare, fromDay: string, toDay: string, scope: string): MonitoringTotals {
+export async function monitoringTotals(prepare: Prepare, fromDay: string, toDay: string, scope: string, pause: () => Promise<void> = async () => {}): Promise<MonitoringTotals> {
   const counts = (
     prepare('SELECT dim, value, SUM(n) AS n FROM monitoring_count_days WHERE scope = ? AND day >= ? AND day <= ? GROUP BY dim, value HAVING SUM(n) > 0').all(scope, fromDay, toDay) as Row[]
   ).map((r) => ({ dim: r.dim as CountDimension, value: r.value as string, n: r.n as number }));
@@ -154,6 +154,7 @@ export function monitoringTotals(prepare: Prepare, fromDay: string, toDay: strin
     prepare('SELECT agency, kind, SUM(n) AS n FROM monitoring_overdue_days WHERE scope = ? AND day >= ? AND day <= ? GROUP BY agency, kind HAVING SUM(n) > 0').all(scope, fromDay, toDay) as Row[]
   ).map((r) => ({ agency: r.agency as string, kind: r.kind as OverdueKind, n: r.n as number }));
 
+  await pause();
   const histograms = new Map<string, [number, number][]>();
   for (const r of prepare(
     'SELECT measure, bucket, SUM(n) AS n FROM monitoring_time_days WHERE scope = ? AND day >= ? AND day <= ? GROUP BY measure, bucket HAVING SUM(n) > 0 ORDER BY measure, bucket',
@@ -166,7 +167,10 @@ export function monitoringTotals(prepare: Prepare, fromDay: string, toDay: strin
     `SELECT ms FROM monitoring_times INDEXED BY monitoring_times_rank
      WHERE scope = ? AND measure = ? AND bucket = ? AND day >= ? AND day <= ? ORDER BY ms LIMIT ? OFFSET ?`,
   );
-  const times = [...histograms].map(([measure, histogram]) => {
+  const times: MonitoringTotals['times'] = [];
+  for (const [measure, histogram] of histograms) {
+    // Each measure's reads in a step of their own (a few tenths of a millisecond to a few).
+    await pause();
     const count = histogram.reduce((sum, [, n]) => sum + n, 0);
     /** The values from rank `rank` (0-based, ascending) on, `n` at most, within its bucket: the bucket from the histogram, then their place there. */
     const from = (rank: number, n = 1): number[] => {
@@ -182,8 +186,8 @@ export function monitoringTotals(prepare: Prepare, fromDay: string, toDay: strin
     const [lo, hi] = medianRanks(count);
     const middle = from(lo, hi - lo + 1);
     const medianMs = lo === hi ? middle[0]! : (middle[0]! + (middle[1] ?? from(hi)[0]!)) / 2;
-    return { measure, count, medianMs, p90Ms: from(nearestRank(count, 90))[0]! };
-  });
+    times.push({ measure, count, medianMs, p90Ms: from(nearestRank(count, 90))[0]! });
+  }
   return { counts, times, overdue };
 }
 
@@ -193,17 +197,27 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** The {@link Store} method of the monitoring totals. */
 export function monitoringStore(c: SqliteConnection): Pick<Store, 'monitoringTotals'> {
   const prepare: Prepare = (sql) => c.prepare(sql);
+  const marked = prepare('SELECT EXISTS (SELECT 1 FROM monitoring_dirty) AS marked');
+  /** Steps that changed facts, on this connection (the only writer of facts while it is open). */
+  let changes = 0;
   return {
     async monitoringTotals(fromDay, toDay, agency) {
-      // The marked tickets first, a step at a time in the transaction queue (each step atomic:
-      // a ticket written meanwhile is marked again and computed in a later step). When none is
-      // marked, nothing joins the queue: the totals are read as the statistics are.
-      const marked = prepare('SELECT EXISTS (SELECT 1 FROM monitoring_dirty) AS marked');
-      while ((marked.get() as { marked: number }).marked) {
-        await c.queued(() => refreshMonitoringFacts(prepare));
-        await yieldToLoop();
+      for (;;) {
+        // The marked tickets first, a step at a time in the transaction queue (each step atomic:
+        // a ticket written meanwhile is marked again and computed in a later step). When none is
+        // marked, nothing joins the queue: the totals are read as the statistics are.
+        while ((marked.get() as { marked: number }).marked) {
+          await c.queued(() => {
+            if (refreshMonitoringFacts(prepare) > 0) changes += 1;
+          });
+          await yieldToLoop();
+        }
+        // Read in steps; facts changed in between (another page's refresh) would make the
+        // histogram and the times disagree: then read again.
+        const seen = changes;
+        const totals = await monitoringTotals(prepare, fromDay, toDay, agency ?? '', yieldToLoop);
+        if (seen === changes) return totals;
       }
-      return monitoringTotals(prepare, fromDay, toDay, agency ?? '');
     },
   };
 }
