@@ -213,6 +213,24 @@ for (const engine of engines) {
       expect(listed, name).toEqual(intervals);
     });
 
+    it.each([undefined, 'police'])('reads the period in pages that add up to the whole (agency %s)', async (agency) => {
+      const { start, end } = periodBounds({ from: '2026-05-31', to: '2026-06-12' });
+      const whole = await store.monitoringData(start, end, agency);
+      const pages: Awaited<ReturnType<Store['monitoringData']>>[] = [];
+      for (let after: { createdAt: string; ref: string } | undefined; ; ) {
+        const page = await store.monitoringData(start, end, agency, { ...(after ? { after } : {}), limit: 7 });
+        pages.push(page);
+        const last = page.tickets.at(-1);
+        if (!last) break;
+        after = { createdAt: last.createdAt, ref: last.ref };
+      }
+      expect(pages.length).toBeGreaterThan(5);
+      expect(pages.flatMap((p) => p.tickets)).toEqual(whole.tickets);
+      const byTicket = (audit: typeof whole.audit) => [...audit].sort((a, b) => a.ticketRef!.localeCompare(b.ticketRef!));
+      expect(byTicket(pages.flatMap((p) => p.audit))).toEqual(byTicket(whole.audit));
+      expect(pages.flatMap((p) => p.items)).toHaveLength(whole.items.length);
+    });
+
     it('there was something to get wrong: tickets of every kind, times of every measure, overdue rows', async () => {
       const { plain } = await both(cases[0]![1]);
       expect(plain.tickets).toBe(160);

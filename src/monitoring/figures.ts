@@ -3,7 +3,9 @@
  * checked against it: for a period and optionally one agency, tickets by case type, priority,
  * nationality and country; the median and 90th percentile of the time to the first staff action,
  * to a referral accepted, to each kind of service delivered, and to a return completed; overdue
- * counts per agency; and outcomes. Pure: the data comes from {@link Store.monitoringData}.
+ * counts per agency; and outcomes. Pure: the data comes from {@link Store.monitoringData}, ticket
+ * by ticket ({@link computeFigures}, the reference), or as the store's aggregates
+ * ({@link figuresFromTotals}: SQLite keeps each ticket's facts, computed by the same functions).
  *
  * Every interval measured is kept ({@link Interval}), so the export can list them one by one.
  */

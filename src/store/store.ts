@@ -253,7 +253,8 @@ export interface Store {
   openCareItemsDue(before: string): Promise<CareItem[]>;
   /**
    * Tickets created in [from, to), optionally only those referred to one agency, with their audit
-   * rows and care items: what the monitoring report is computed from.
+   * rows and care items: what the monitoring report is computed from. With `page`, the tickets
+   * after its cursor (by creation time, then reference), at most its limit, with theirs.
    */
   monitoringData(from: string, to: string, agency?: string, page?: MonitoringPage): Promise<MonitoringData>;
   /**
