@@ -70,7 +70,8 @@ export function careStore(c: PgContext): Pick<Store, 'careItems' | 'openCareItem
       let after = '';
       if (page?.after) {
         args.push(page.after.createdAt, page.after.ref);
-        after = `AND (t.created_at, t.ref) > ($${args.length - 1}::timestamptz, $${args.length})`;
+        // (The first term alone lets the index on created_at bound the scan.)
+        after = `AND t.created_at >= $${args.length - 1}::timestamptz AND (t.created_at, t.ref) > ($${args.length - 1}::timestamptz, $${args.length})`;
       }
       if (page) args.push(page.limit);
       const rows = await c.sql.rows(
