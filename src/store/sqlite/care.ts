@@ -22,6 +22,24 @@ function toMatch(r: Row): TicketMatch {
   };
 }
 
+/**
+ * A ticket as the monitoring report reads it, from a row of its fields, `nationality` and
+ * `country` (json_extract of its answers: a string answer, or none) and `agencies` (a JSON list).
+ */
+export function toMonitoringTicket(r: Row): MonitoringTicket {
+  return {
+    ref: r.ref as string,
+    createdAt: r.created_at as string,
+    caseType: r.case_type as string,
+    priority: r.priority as string,
+    status: r.status as string,
+    outcome: (r.outcome as string | null) ?? null,
+    nationality: typeof r.nationality === 'string' ? r.nationality : null,
+    country: typeof r.country === 'string' ? r.country : null,
+    agencies: JSON.parse(r.agencies as string) as string[],
+  };
+}
+
 /** The care, monitoring and matching tables over one connection. */
 class SqliteCare {
   private readonly db: SqliteConnection['db'];
@@ -65,17 +83,7 @@ class SqliteCare {
          FROM tickets t WHERE t.created_at >= @from AND t.created_at < @to ${scope} ${after} ORDER BY t.created_at${page ? ', t.ref LIMIT @limit' : ''}`,
       )
       .all(args) as Row[];
-    const tickets: MonitoringTicket[] = rows.map((r) => ({
-      ref: r.ref as string,
-      createdAt: r.created_at as string,
-      caseType: r.case_type as string,
-      priority: r.priority as string,
-      status: r.status as string,
-      outcome: (r.outcome as string | null) ?? null,
-      nationality: typeof r.nationality === 'string' ? r.nationality : null,
-      country: typeof r.country === 'string' ? r.country : null,
-      agencies: JSON.parse(r.agencies as string) as string[],
-    }));
+    const tickets = rows.map(toMonitoringTicket);
     // A page: the rows of its tickets; the whole period: of the period's.
     const inPeriod = page ? 'SELECT value FROM json_each(@refs)' : `SELECT t.ref FROM tickets t WHERE t.created_at >= @from AND t.created_at < @to ${scope}`;
     const of = page ? { refs: JSON.stringify(tickets.map((t) => t.ref)) } : args;

@@ -18,6 +18,7 @@ import { countKeys, overdueRows, ticketIntervals } from '../../monitoring/figure
 import { medianRanks, nearestRank, timeBucket } from '../monitoring-ranks.ts';
 import type { CountDimension, MonitoringData, MonitoringTotals, OverdueKind } from '../types/care.ts';
 import type { Store } from '../store.ts';
+import { toMonitoringTicket } from './care.ts';
 import type { Row, SqliteConnection } from './connection.ts';
 
 /** Tickets computed again per step: a few milliseconds of the one thread. */
@@ -56,21 +57,11 @@ export function refreshMonitoringFacts(prepare: Prepare, limit = CHUNK): number 
   const timeRow = prepare('INSERT INTO monitoring_times (ticket_ref, scope, seq, measure, day, bucket, ms) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const overdueRow = prepare('INSERT INTO monitoring_overdue (ticket_ref, scope, agency, kind, day, n) VALUES (?, ?, ?, ?, ?, ?)');
   for (const r of tickets) {
-    const t = {
-      ref: r.ref as string,
-      createdAt: r.created_at as string,
-      caseType: r.case_type as string,
-      priority: r.priority as string,
-      status: r.status as string,
-      outcome: (r.outcome as string | null) ?? null,
-      // As the report has always read them: a string answer, or none.
-      nationality: typeof r.nationality === 'string' ? r.nationality : null,
-      country: typeof r.country === 'string' ? r.country : null,
-    };
+    const t = toMonitoringTicket(r);
     const day = r.day as string;
     const keys = countKeys(t);
     const trail = trails.get(t.ref) ?? [];
-    for (const scope of ['', ...(JSON.parse(r.agencies as string) as string[])]) {
+    for (const scope of ['', ...t.agencies]) {
       const agency = scope || undefined;
       scopeRow.run(t.ref, scope, day, keys.case_type, keys.priority, keys.nationality, keys.country, keys.outcome);
       ticketIntervals(t, trail, agency).forEach((i, seq) => {
