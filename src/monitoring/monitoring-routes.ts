@@ -8,14 +8,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ALL_AGENCIES } from '../access/access.ts';
 import { type Dashboard, requirePermission, sendPage, staffOf, viewOf } from '../dashboard/dashboard-context.ts';
 import { toCsv } from '../dashboard/csv.ts';
-import type { MonitoringFigures } from './figures.ts';
+import type { ReportFigures } from './figures.ts';
 import { type Period, periodOf } from './monitoring-service.ts';
 import { monitoringView, printableReport } from './monitoring-view.ts';
 
 const minutes = (ms: number | null) => (ms === null ? '' : Math.round((ms / 60_000) * 10) / 10);
 
 /** The figures as rows: section, item, count, median and 90th percentile in minutes. */
-export function figureRows(p: Period, f: MonitoringFigures): unknown[][] {
+export function figureRows(p: Period, f: ReportFigures): unknown[][] {
   const scope = [p.from, p.to, p.agency ?? '*'];
   const counts = (section: string, rows: [string, number][]) => rows.map(([k, n]) => [...scope, section, k, n, '', '']);
   return [
@@ -56,9 +56,10 @@ export function registerMonitoringRoutes(app: FastifyInstance, d: Dashboard): vo
 
   app.get('/monitoring.csv', async (req, reply) => {
     const p = periodFor(req);
-    const f = await monitoring.figures(p);
     const intervals = (req.query as Record<string, string | undefined>).rows === 'intervals';
-    const rows = intervals ? [['measure', 'ticket', 'agency', 'from', 'to', 'minutes'], ...f.intervals.map((i) => [i.measure, i.ref, i.agency ?? '', i.from, i.to, minutes(i.ms)])] : figureRows(p, f);
+    const rows = intervals
+      ? [['measure', 'ticket', 'agency', 'from', 'to', 'minutes'], ...(await monitoring.intervals(p)).map((i) => [i.measure, i.ref, i.agency ?? '', i.from, i.to, minutes(i.ms)])]
+      : figureRows(p, await monitoring.figures(p));
     await audit(req, p, intervals ? 'csv_intervals' : 'csv');
     return reply
       .type('text/csv; charset=utf-8')

@@ -4,7 +4,7 @@
  */
 import { RequestError } from '../core/errors.ts';
 import type { Store } from '../store/store.ts';
-import { computeFigures, type MonitoringFigures } from './figures.ts';
+import { computeFigures, figuresFromTotals, type Interval, type ReportFigures } from './figures.ts';
 
 /** A chosen period: `from` and `to` are calendar days (inclusive), in Thai time. */
 export interface Period {
@@ -43,6 +43,12 @@ export function periodBounds(p: Period): { start: string; end: string } {
   return { start, end };
 }
 
+/** Tickets read per step of the export of every interval. */
+const EXPORT_CHUNK = 500;
+
+/** Lets webhooks and timers run between the steps. */
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Computes reports over the store. */
 export class MonitoringService {
   private readonly store: Store;
@@ -53,10 +59,30 @@ export class MonitoringService {
     this.serviceKinds = serviceKinds;
   }
 
-  /** The figures of tickets created in the period (and referred to its agency, if any). */
-  async figures(p: Period): Promise<MonitoringFigures> {
+  /**
+   * The figures of tickets created in the period (and referred to its agency, if any), aggregated
+   * by the store (decision 0028): the same figures as {@link computeFigures} over every ticket.
+   */
+  async figures(p: Period): Promise<ReportFigures> {
+    return figuresFromTotals(await this.store.monitoringTotals(p.from, p.to, p.agency), this.serviceKinds);
+  }
+
+  /**
+   * Every interval measured on the period's tickets, ticket by ticket in the order they were
+   * created (then by reference), each ticket's in the order {@link computeFigures} measures them.
+   * Read and computed {@link EXPORT_CHUNK} tickets at a time, yielding to the event loop between.
+   */
+  async intervals(p: Period): Promise<Interval[]> {
     const { start, end } = periodBounds(p);
-    const data = await this.store.monitoringData(start, end, p.agency);
-    return computeFigures(data, { ...(p.agency ? { agency: p.agency } : {}), serviceKinds: this.serviceKinds });
+    const out: Interval[] = [];
+    let after: { createdAt: string; ref: string } | undefined;
+    for (;;) {
+      const data = await this.store.monitoringData(start, end, p.agency, { ...(after ? { after } : {}), limit: EXPORT_CHUNK });
+      out.push(...computeFigures(data, { ...(p.agency ? { agency: p.agency } : {}), serviceKinds: this.serviceKinds }).intervals);
+      const last = data.tickets.at(-1);
+      if (!last || data.tickets.length < EXPORT_CHUNK) return out;
+      after = { createdAt: last.createdAt, ref: last.ref };
+      await yieldToLoop();
+    }
   }
 }

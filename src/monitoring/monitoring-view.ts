@@ -7,7 +7,7 @@ import { barChart } from '../dashboard/charts.ts';
 import { html, type SafeHtml, unsafeRaw } from '../dashboard/html.ts';
 import { page, type ViewContext } from '../dashboard/views/layout.ts';
 import type { DashboardText } from '../staff/staff-text.ts';
-import type { MonitoringFigures, TimeFigure } from './figures.ts';
+import type { ReportFigures, TimeFigure } from './figures.ts';
 import type { Period } from './monitoring-service.ts';
 
 /** The query string of a period. */
@@ -35,7 +35,7 @@ function timesTable(text: DashboardText, times: TimeFigure[]): SafeHtml {
 }
 
 /** The tables (and, on the page, the charts) of a report. */
-function sections(text: DashboardText, f: MonitoringFigures, charts: boolean): SafeHtml {
+function sections(text: DashboardText, f: ReportFigures, charts: boolean): SafeHtml {
   const country = (c: string) => (c === 'unknown' ? text.t('flag.unknown') : text.answer('current_country', c));
   const chart = (title: string, rows: [string, number][], label: (v: string) => string) => (charts && rows.length ? unsafeRaw(barChart(title, rows.map(([k, n]) => ({ label: label(k), value: n })))) : '');
   const caseType = (c: string) => text.t(`case_type.${c}`, { defaultValue: c });
@@ -58,12 +58,12 @@ ${f.overdue.length
 }
 
 /** The scope line: period, agency, number of tickets. */
-function scopeLine(text: DashboardText, p: Period, f: MonitoringFigures): string {
+function scopeLine(text: DashboardText, p: Period, f: ReportFigures): string {
   return text.t('monitoring.scope', { from: p.from, to: p.to, agency: p.agency ? text.agency(p.agency) : text.t('admin.all_agencies'), count: f.tickets });
 }
 
 /** The monitoring page. */
-export function monitoringView(ctx: ViewContext, p: Period, f: MonitoringFigures, agencies: string[] | undefined): SafeHtml {
+export function monitoringView(ctx: ViewContext, p: Period, f: ReportFigures, agencies: string[] | undefined): SafeHtml {
   const { text } = ctx;
   return page(
     ctx,
@@ -84,7 +84,7 @@ ${sections(text, f, true)}`,
 }
 
 /** The printable report: a page of its own, no navigation, in `text`'s language. */
-export function printableReport(text: DashboardText, p: Period, f: MonitoringFigures, generatedAt: Date): SafeHtml {
+export function printableReport(text: DashboardText, p: Period, f: ReportFigures, generatedAt: Date): SafeHtml {
   return html`<!doctype html>
 <html lang="${text.lang}">
 <head>

@@ -45,9 +45,9 @@ export interface MigrateToResult {
 const FIRST = ['staff_users', 'tickets'];
 /**
  * SQLite's own tables, the migrations' bookkeeping (PostgreSQL keeps its own), and SQLite's speed-up
- * tables (migrations 014 and 018), kept by triggers from the tickets: PostgreSQL computes them from the tickets.
+ * tables (migrations 014, 018 and 021), kept by triggers from the tickets: PostgreSQL computes them from the tickets.
  */
-const SKIP = /^(sqlite_|schema_migrations$|ticket_counts$|ticket_weeks$|ticket_wait_weeks$|referral_counts$|assignee_counts$)/;
+const SKIP = /^(sqlite_|schema_migrations$|ticket_counts$|ticket_weeks$|ticket_wait_weeks$|referral_counts$|assignee_counts$|monitoring_)/;
 /** SQLite's copies of ticket fields on other rows (migration 014's triggers): derived, not data. */
 const DERIVED = new Set(['referrals.ticket_status', 'referrals.ticket_priority', 'referrals.ticket_created_at', 'referrals.ticket_case_type', 'referrals.ticket_first_action_at']);
 /** Rows per INSERT (PostgreSQL takes at most 65,535 parameters a statement). */

@@ -11,6 +11,7 @@ import { apiTokensStore } from './postgres/api-tokens.ts';
 import { attachmentsStore, attachmentsTx } from './postgres/attachments.ts';
 import { auditStore, auditTx } from './postgres/audit.ts';
 import { careStore, careTx } from './postgres/care.ts';
+import { monitoringStore } from './postgres/monitoring.ts';
 import { openPool, type PgContext, Sql } from './postgres/connection.ts';
 import { migrate } from './postgres/database.ts';
 import { inboundStore, inboundTx } from './postgres/inbound.ts';
@@ -124,6 +125,7 @@ export function openPostgresStore(url: string, opts: PostgresOptions = {}): Post
     ...locks,
     ...rateLimitsStore(c),
     ...careStore(c),
+    ...monitoringStore(c),
     async close() {
       if (closed) return;
       closed = true;

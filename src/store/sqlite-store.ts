@@ -11,6 +11,7 @@ import { apiTokensStore } from './sqlite/api-tokens.ts';
 import { attachmentsStore, attachmentsTx } from './sqlite/attachments.ts';
 import { auditStore, auditTx } from './sqlite/audit.ts';
 import { careStore, careTx } from './sqlite/care.ts';
+import { monitoringStore } from './sqlite/monitoring.ts';
 import { SqliteConnection } from './sqlite/connection.ts';
 import { openDatabase, type SqliteOptions } from './sqlite/database.ts';
 import { inboundStore, inboundTx } from './sqlite/inbound.ts';
@@ -75,6 +76,7 @@ function sqliteStore(c: SqliteConnection, secrets?: Buffer): Store {
     ...apiTokensStore(c),
     ...llmCallsStore(c),
     ...careStore(c),
+    ...monitoringStore(c),
     ...privacyStore(c),
     close: () => c.close(),
   };

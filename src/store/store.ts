@@ -11,7 +11,7 @@ import type { StaffRole, StaffSession, StaffUser } from './types/staff.ts';
 import type { AgencyAlertConfig, LineGroup } from './types/alerts.ts';
 import type { ApiToken, ApiTokenInfo } from './types/api-tokens.ts';
 import type { LlmCallRecord } from './types/llm-calls.ts';
-import type { CareItem, CareItemInput, MonitoringData, TicketMatch } from './types/care.ts';
+import type { CareItem, CareItemInput, MonitoringData, MonitoringPage, MonitoringTotals, TicketMatch } from './types/care.ts';
 import type { PurgeResult, RetentionKind } from './types/privacy.ts';
 
 /** The records, by feature (in `./types/`). */
@@ -253,9 +253,17 @@ export interface Store {
   openCareItemsDue(before: string): Promise<CareItem[]>;
   /**
    * Tickets created in [from, to), optionally only those referred to one agency, with their audit
-   * rows and care items: what the monitoring report is computed from.
+   * rows and care items: what the monitoring report is computed from. With `page`, the tickets
+   * after its cursor (by creation time, then reference), at most its limit, with theirs.
    */
-  monitoringData(from: string, to: string, agency?: string): Promise<MonitoringData>;
+  monitoringData(from: string, to: string, agency?: string, page?: MonitoringPage): Promise<MonitoringData>;
+  /**
+   * The monitoring report's figures of the tickets created in the Thai calendar days [fromDay,
+   * toDay] (YYYY-MM-DD), optionally only those referred to one agency (and then only its referrals,
+   * services and overdue rows), aggregated by the store: the same figures as the report's
+   * ticket-by-ticket computation over {@link monitoringData} (decision 0028).
+   */
+  monitoringTotals(fromDay: string, toDay: string, agency?: string): Promise<MonitoringTotals>;
   /** Tickets other than `ref` that share any of `keys`, those sharing the most first (at most 200). */
   ticketsWithMatchKeys(ref: string, keys: string[]): Promise<string[]>;
   /** The matches a ticket is part of. */

@@ -1,5 +1,5 @@
 /**
- * Telegram's sendMessage and deleteMessages as the platform call worker serves them (see
+ * Telegram's sendMessage, deleteMessages and answerCallbackQuery as the platform call worker serves them (see
  * `../platform-call-worker.ts` and `telegram-worker-client.ts`): grammY's Api, pointed at the
  * configured Bot API root.
  */
@@ -15,14 +15,16 @@ export interface TelegramWorkerData {
 
 type Send = Api['sendMessage'];
 type Delete = Api['deleteMessages'];
+type Answer = Api['answerCallbackQuery'];
 
-/** The methods (`telegram.sendMessage`, `telegram.deleteMessages`) and how their errors cross. */
+/** The methods (`telegram.sendMessage`, `telegram.deleteMessages`, `telegram.answerCallbackQuery`) and how their errors cross. */
 export function telegramServed({ token, apiRoot, timeoutSeconds }: TelegramWorkerData): { methods: Served; plain: Plain } {
   const api = new Api(token, { apiRoot, timeoutSeconds });
   return {
     methods: {
       'telegram.sendMessage': (chatId: Parameters<Send>[0], text: Parameters<Send>[1], other?: Parameters<Send>[2]) => api.sendMessage(chatId, text, other),
       'telegram.deleteMessages': (chatId: Parameters<Delete>[0], ids: Parameters<Delete>[1]) => api.deleteMessages(chatId, ids),
+      'telegram.answerCallbackQuery': (id: Parameters<Answer>[0], other?: Parameters<Answer>[1]) => api.answerCallbackQuery(id, other),
     },
     // A Bot API error with what the sender reads of it: its code and parameters (retry_after).
     plain: (err) => (err instanceof GrammyError ? { ...plainBasics(err), errorCode: err.error_code, description: err.description, parameters: { ...err.parameters } } : undefined),

@@ -50,10 +50,12 @@ export function setUpTelegram(app: FastifyInstance, services: Services, queue: I
   // The claim button of an alert runs the same ticket action as the dashboard's.
   const claimDeps = { store, actions: services.actions, translations: definitions.translations, dictionary: definitions.flows.dictionary, staffLanguages: definitions.staffLanguages };
   const claim = (userId: string, ref: string, languageCode: string | undefined) => claimFromAlert(claimDeps, userId, ref, languageCode);
-  queue.handle(TELEGRAM_CHANNEL, (row) => handleTelegramUpdate({ config, token, conversation, store, files, api, claim }, row), (e) => quickUpdate(e.payload as Update));
-  // Messages are sent and deleted in the platform call worker, off the thread that answers the webhooks.
+  // Messages are sent and deleted, and taps answered, in the platform call worker, off the thread
+  // that answers the webhooks.
   const calls = telegramWorkerClient(worker);
-  const sender = new TelegramSender({ ...calls, getMe: api.getMe.bind(api) }, store, services.clock);
+  const inboundApi = { getFile: api.getFile.bind(api), answerCallbackQuery: calls.answerCallbackQuery };
+  queue.handle(TELEGRAM_CHANNEL, (row) => handleTelegramUpdate({ config, token, conversation, store, files, api: inboundApi, claim }, row), (e) => quickUpdate(e.payload as Update));
+  const sender = new TelegramSender({ sendMessage: calls.sendMessage, deleteMessages: calls.deleteMessages, getMe: api.getMe.bind(api) }, store, services.clock);
 
   if (config.TELEGRAM_MODE === 'webhook') {
     registerTelegramWebhook(app, { secret: config.TELEGRAM_WEBHOOK_SECRET!, queue });

@@ -63,24 +63,35 @@ export function careStore(c: PgContext): Pick<Store, 'careItems' | 'openCareItem
     async openCareItemsDue(before) {
       return (await c.sql.rows(`SELECT * FROM care_items WHERE due_at IS NOT NULL AND due_at < $1 AND ${OPEN_CARE_ITEM} ORDER BY due_at`, [before])).map(toCareItem);
     },
-    async monitoringData(from, to, agency) {
+    async monitoringData(from, to, agency, page) {
       const scope = agency ? 'AND EXISTS (SELECT 1 FROM referrals r WHERE r.ticket_ref = t.ref AND r.agency = $3)' : '';
-      const args = agency ? [from, to, agency] : [from, to];
-      const inPeriod = `SELECT t.ref FROM tickets t WHERE t.created_at >= $1 AND t.created_at < $2 ${scope}`;
+      const args: unknown[] = agency ? [from, to, agency] : [from, to];
+      // A page: the tickets after its cursor, by creation time then reference.
+      let after = '';
+      if (page?.after) {
+        args.push(page.after.createdAt, page.after.ref);
+        // (The first term alone lets the index on created_at bound the scan.)
+        after = `AND t.created_at >= $${args.length - 1}::timestamptz AND (t.created_at, t.ref) > ($${args.length - 1}::timestamptz, $${args.length})`;
+      }
+      if (page) args.push(page.limit);
       const rows = await c.sql.rows(
         `SELECT t.ref, t.created_at, t.case_type, t.priority, t.status, t.outcome, t.answers,
                 (SELECT coalesce(json_agg(r.agency), '[]'::json) FROM referrals r WHERE r.ticket_ref = t.ref) AS agencies
-         FROM tickets t WHERE t.created_at >= $1 AND t.created_at < $2 ${scope} ORDER BY t.created_at`,
+         FROM tickets t WHERE t.created_at >= $1 AND t.created_at < $2 ${scope} ${after} ORDER BY t.created_at${page ? `, t.ref LIMIT $${args.length}` : ''}`,
         args,
       );
-      const audit = (await c.sql.rows(`SELECT * FROM audit WHERE ticket_ref IN (${inPeriod}) ORDER BY id`, args)).map((r) => ({
+      // A page: the rows of its tickets; the whole period: of the period's.
+      const [inPeriod, of] = page
+        ? ['SELECT unnest($1::text[])', [rows.map((r) => r.ref as string)]]
+        : [`SELECT t.ref FROM tickets t WHERE t.created_at >= $1 AND t.created_at < $2 ${scope}`, args];
+      const audit = (await c.sql.rows(`SELECT * FROM audit WHERE ticket_ref IN (${inPeriod}) ORDER BY id`, of)).map((r) => ({
         ticketRef: r.ticket_ref as string,
         actor: r.actor as string,
         action: r.action as string,
         ...(r.detail ? { detail: r.detail as Record<string, unknown> } : {}),
         at: r.at as string,
       }));
-      const items = (await c.sql.rows(`SELECT * FROM care_items WHERE ticket_ref IN (${inPeriod}) ORDER BY ticket_ref, plan DESC, seq`, args)).map(toCareItem);
+      const items = (await c.sql.rows(`SELECT * FROM care_items WHERE ticket_ref IN (${inPeriod}) ORDER BY ticket_ref, plan DESC, seq`, of)).map(toCareItem);
       // The answers are read here, not with ->> in SQL: a json value holding an escaped U+0000 (which
       // the column keeps as written) makes PostgreSQL's json operators fail.
       const answer = (r: Row, key: string) => {

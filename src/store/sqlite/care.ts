@@ -2,7 +2,7 @@
  * SQLite data access for issue 15: services and return steps (`care_items`), the monitoring
  * report's raw material, and matching (`match_keys`, `ticket_matches`). The store delegates here.
  */
-import type { CareItem, CareItemInput, MonitoringData, MonitoringTicket, TicketMatch } from '../types/care.ts';
+import type { CareItem, CareItemInput, MonitoringData, MonitoringPage, MonitoringTicket, TicketMatch } from '../types/care.ts';
 import type { Store, Tx } from '../store.ts';
 import type { Row, SqliteConnection } from './connection.ts';
 import { OPEN_CARE_ITEM, toCareItem } from '../care-rows.ts';
@@ -19,6 +19,24 @@ function toMatch(r: Row): TicketMatch {
     decidedAt: (r.decided_at as string | null) ?? null,
     createdAt: r.created_at as string,
     updatedAt: r.updated_at as string,
+  };
+}
+
+/**
+ * A ticket as the monitoring report reads it, from a row of its fields, `nationality` and
+ * `country` (json_extract of its answers: a string answer, or none) and `agencies` (a JSON list).
+ */
+export function toMonitoringTicket(r: Row): MonitoringTicket {
+  return {
+    ref: r.ref as string,
+    createdAt: r.created_at as string,
+    caseType: r.case_type as string,
+    priority: r.priority as string,
+    status: r.status as string,
+    outcome: (r.outcome as string | null) ?? null,
+    nationality: typeof r.nationality === 'string' ? r.nationality : null,
+    country: typeof r.country === 'string' ? r.country : null,
+    agencies: JSON.parse(r.agencies as string) as string[],
   };
 }
 
@@ -53,37 +71,30 @@ class SqliteCare {
     return (this.db.prepare(`SELECT * FROM care_items WHERE due_at IS NOT NULL AND due_at < ? AND ${OPEN_CARE_ITEM} ORDER BY due_at`).all(before) as Row[]).map(toCareItem);
   }
 
-  monitoringData(from: string, to: string, agency?: string): MonitoringData {
+  monitoringData(from: string, to: string, agency?: string, page?: MonitoringPage): MonitoringData {
     const scope = agency ? 'AND EXISTS (SELECT 1 FROM referrals r WHERE r.ticket_ref = t.ref AND r.agency = @agency)' : '';
-    const args = { from, to, ...(agency ? { agency } : {}) };
+    const after = page?.after ? 'AND (t.created_at, t.ref) > (@afterAt, @afterRef)' : '';
+    const args = { from, to, ...(agency ? { agency } : {}), ...(page?.after ? { afterAt: page.after.createdAt, afterRef: page.after.ref } : {}), ...(page ? { limit: page.limit } : {}) };
     const rows = this.db
       .prepare(
         `SELECT t.ref, t.created_at, t.case_type, t.priority, t.status, t.outcome,
                 json_extract(t.answers, '$.nationality') AS nationality, json_extract(t.answers, '$.current_country') AS country,
                 (SELECT json_group_array(r.agency) FROM referrals r WHERE r.ticket_ref = t.ref) AS agencies
-         FROM tickets t WHERE t.created_at >= @from AND t.created_at < @to ${scope} ORDER BY t.created_at`,
+         FROM tickets t WHERE t.created_at >= @from AND t.created_at < @to ${scope} ${after} ORDER BY t.created_at${page ? ', t.ref LIMIT @limit' : ''}`,
       )
       .all(args) as Row[];
-    const tickets: MonitoringTicket[] = rows.map((r) => ({
-      ref: r.ref as string,
-      createdAt: r.created_at as string,
-      caseType: r.case_type as string,
-      priority: r.priority as string,
-      status: r.status as string,
-      outcome: (r.outcome as string | null) ?? null,
-      nationality: typeof r.nationality === 'string' ? r.nationality : null,
-      country: typeof r.country === 'string' ? r.country : null,
-      agencies: JSON.parse(r.agencies as string) as string[],
-    }));
-    const inPeriod = `SELECT t.ref FROM tickets t WHERE t.created_at >= @from AND t.created_at < @to ${scope}`;
-    const audit = (this.db.prepare(`SELECT * FROM audit WHERE ticket_ref IN (${inPeriod}) ORDER BY id`).all(args) as Row[]).map((r) => ({
+    const tickets = rows.map(toMonitoringTicket);
+    // A page: the rows of its tickets; the whole period: of the period's.
+    const inPeriod = page ? 'SELECT value FROM json_each(@refs)' : `SELECT t.ref FROM tickets t WHERE t.created_at >= @from AND t.created_at < @to ${scope}`;
+    const of = page ? { refs: JSON.stringify(tickets.map((t) => t.ref)) } : args;
+    const audit = (this.db.prepare(`SELECT * FROM audit WHERE ticket_ref IN (${inPeriod}) ORDER BY id`).all(of) as Row[]).map((r) => ({
       ticketRef: r.ticket_ref as string,
       actor: r.actor as string,
       action: r.action as string,
       ...(r.detail ? { detail: JSON.parse(r.detail as string) as Record<string, unknown> } : {}),
       at: r.at as string,
     })) as MonitoringData['audit'];
-    const items = (this.db.prepare(`SELECT * FROM care_items WHERE ticket_ref IN (${inPeriod}) ORDER BY ticket_ref, plan DESC, seq`).all(args) as Row[]).map(toCareItem);
+    const items = (this.db.prepare(`SELECT * FROM care_items WHERE ticket_ref IN (${inPeriod}) ORDER BY ticket_ref, plan DESC, seq`).all(of) as Row[]).map(toCareItem);
     return { tickets, audit, items };
   }
 
@@ -137,7 +148,7 @@ export function careStore(c: SqliteConnection): Pick<Store, 'careItems' | 'openC
   return {
     careItems: async (ref) => care.careItems(ref),
     openCareItemsDue: async (before) => care.openCareItemsDue(before),
-    monitoringData: async (from, to, agency) => care.monitoringData(from, to, agency),
+    monitoringData: async (from, to, agency, page) => care.monitoringData(from, to, agency, page),
     ticketsWithMatchKeys: async (ref, keys) => care.ticketsWithMatchKeys(ref, keys),
     matchesOf: async (ref) => care.matchesOf(ref),
   };

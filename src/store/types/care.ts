@@ -57,6 +57,30 @@ export interface MonitoringData {
   items: CareItem[];
 }
 
+/** What the monitoring report counts tickets by. */
+export type CountDimension = 'case_type' | 'priority' | 'nationality' | 'country' | 'outcome';
+
+/** What was overdue, as the monitoring report tells it apart. */
+export type OverdueKind = 'referral' | 'service' | 'return_step';
+
+/**
+ * The monitoring report's figures of a period as the store aggregates them (see
+ * `figuresFromTotals` in src/monitoring/figures.ts for what each means): tickets by each
+ * dimension, the count, exact median and 90th percentile (nearest rank) of each measure present,
+ * and overdue rows by agency and kind.
+ */
+export interface MonitoringTotals {
+  counts: { dim: CountDimension; value: string; n: number }[];
+  times: { measure: string; count: number; medianMs: number | null; p90Ms: number | null }[];
+  overdue: { agency: string; kind: OverdueKind; n: number }[];
+}
+
+/** A page of {@link MonitoringData}: the tickets after `after` (by creation time, then reference), at most `limit` of them. */
+export interface MonitoringPage {
+  after?: { createdAt: string; ref: string };
+  limit: number;
+}
+
 /** A match between two reports, as stored. `a` is the lower reference. */
 export interface TicketMatch {
   a: string;
