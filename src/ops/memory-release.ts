@@ -39,7 +39,10 @@ export interface MemoryReleaseOptions {
   checkMs?: number;
   /** Heap growth (committed bytes) since the last release that makes a release worth its pause. */
   growthBytes?: number;
-  /** Event-loop utilisation (0..1) under which the last check, and the mean of the window, count as quiet. */
+  /**
+   * Event-loop utilisation (0..1) under which the last check, and the mean of the window, count as
+   * quiet. 5%: a burst of two seconds or more inside the half minute holds the release back.
+   */
   quietBelow?: number;
   /**
    * The window of checks that must be quiet (on average) before releasing. Half a minute: a release costs the next burst its
@@ -104,7 +107,7 @@ function loopBusy(): () => number {
 export function startMemoryRelease(opts: MemoryReleaseOptions = {}): MemoryRelease {
   const checkMs = opts.checkMs ?? 1000;
   const growthBytes = opts.growthBytes ?? 16 * MB;
-  const quietBelow = opts.quietBelow ?? 0.1;
+  const quietBelow = opts.quietBelow ?? 0.05;
   const quietChecks = opts.quietChecks ?? 30;
   const minGapMs = opts.minGapMs ?? 60_000;
   const heapBytes = opts.heapBytes ?? (() => getHeapStatistics().total_heap_size);
