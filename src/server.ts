@@ -13,6 +13,7 @@ import { installShutdown } from './ops/shutdown.ts';
 import { DatabaseKeyError } from './store/sqlite/cipher.ts';
 import { scheduleRetention } from './privacy/retention.ts';
 import { storeReady } from './store/open-store.ts';
+import { startMemoryRelease } from './ops/memory-release.ts';
 
 /** How often overdue referrals are looked for. */
 const ESCALATION_TICK_MS = 60_000;
@@ -58,6 +59,8 @@ try {
   };
   const escalationTimer = setInterval(escalate, ESCALATION_TICK_MS);
   void escalate();
+  // What a burst (or start-up itself) leaves in V8's heap, handed back once the bot is quiet (ADR 0029).
+  const memoryRelease = startMemoryRelease({ onRelease: (released) => app.log.debug(released, 'memory released after a busy spell') });
   // Retention (issue 14): what is past its period goes, a minute after start and then daily.
   const retention = scheduleRetention(services.retention, app.log, { lock: () => services.store.acquireLock('retention') });
   // SIGTERM/SIGINT: finish what is in flight, within SHUTDOWN_TIMEOUT_MS, then close the database.
@@ -66,6 +69,7 @@ try {
     deadlineMs: config.SHUTDOWN_TIMEOUT_MS,
     steps: [
       { name: 'escalation', run: async () => (clearInterval(escalationTimer), await ticking) },
+      { name: 'memory release', run: async () => memoryRelease.stop() },
       { name: 'retention', run: () => retention.stop() },
       { name: 'server and channels', run: () => app.close() },
       { name: 'database', run: () => services.store.close() },

@@ -10,7 +10,8 @@ import { lineWorkerClient } from '../src/channels/line/line-worker-client.ts';
 import { LineSender } from '../src/channels/line/line-sender.ts';
 import { telegramWorkerClient } from '../src/channels/telegram/telegram-worker-client.ts';
 import { toDeliveryError } from '../src/channels/telegram/telegram-sender.ts';
-import { CallWorker, reviveBasics } from '../src/core/call-worker.ts';
+import type { PlatformWorkerData } from '../src/channels/platform-call-worker.ts';
+import { CallWorker } from '../src/core/call-worker.ts';
 import { DeliveryError } from '../src/delivery/channel-sender.ts';
 import { startFakeLine } from './fakes/fake-line.ts';
 import { startFakeTelegram } from './fakes/fake-telegram.ts';
@@ -21,12 +22,18 @@ afterEach(async () => {
   for (const close of closing.splice(0)) await close();
 });
 
+/** The platform call worker as channels.ts starts it, for the channels given. */
+function platformWorker(data: PlatformWorkerData): CallWorker {
+  const worker = new CallWorker(new URL('../src/channels/platform-call-worker.ts', import.meta.url), data);
+  closing.push(() => worker.close());
+  return worker;
+}
+
 describe('LINE calls in a worker thread', () => {
   it('replies and pushes through the SDK, and gives back its HTTP errors with status and headers', async () => {
     const line = await startFakeLine();
     closing.push(() => line.close());
-    const client = lineWorkerClient({ channelAccessToken: 'test-line-token', baseURL: line.origin });
-    closing.push(() => client.close());
+    const client = lineWorkerClient(platformWorker({ line: { channelAccessToken: 'test-line-token', baseURL: line.origin } }));
 
     await client.replyMessage({ replyToken: 'r1', messages: [{ type: 'text', text: 'สวัสดี' }] });
     await client.pushMessage({ to: 'U1', messages: [{ type: 'text', text: 'hello' }] }, '0b8f3c8e-6f1a-4d7e-9a55-3f1f2f6b7c11');
@@ -45,8 +52,7 @@ describe('LINE calls in a worker thread', () => {
   it('lets the sender fall back to a push when LINE refuses the reply token, and read Retry-After', async () => {
     const line = await startFakeLine();
     closing.push(() => line.close());
-    const client = lineWorkerClient({ channelAccessToken: 'test-line-token', baseURL: line.origin });
-    closing.push(() => client.close());
+    const client = lineWorkerClient(platformWorker({ line: { channelAccessToken: 'test-line-token', baseURL: line.origin } }));
     const store = { takeReplyToken: async () => 'spent-token', setRetryKeys: async () => undefined } as never;
     const sender = new LineSender({ client, store, clock: () => new Date(), moreLabel: async () => '' });
     const row = { id: 1, channel: 'line', recipient: 'U9', kind: 'reply' as const, payload: { text: 'Are you safe?' }, status: 'pending', attempts: 0, replyTo: 'ev1', retryKey: null, partsSent: 0, urgent: false };
@@ -68,8 +74,7 @@ describe('LINE calls in a worker thread', () => {
 
   it('gives a refused connection back as an error with its cause code', async () => {
     const port = await freePort();
-    const client = lineWorkerClient({ channelAccessToken: 'token', baseURL: `http://127.0.0.1:${port}` });
-    closing.push(() => client.close());
+    const client = lineWorkerClient(platformWorker({ line: { channelAccessToken: 'token', baseURL: `http://127.0.0.1:${port}` } }));
     const err = (await client.replyMessage({ replyToken: 'r', messages: [{ type: 'text', text: 'x' }] }).catch((e: unknown) => e)) as Error & { cause?: { code?: string } };
     expect(err).toBeInstanceOf(Error);
     expect(err).not.toBeInstanceOf(HTTPFetchError);
@@ -82,8 +87,7 @@ describe('Telegram calls in a worker thread', () => {
     const token = '123:worker-test';
     const tg = await startFakeTelegram(token);
     closing.push(() => tg.close());
-    const client = telegramWorkerClient({ token, apiRoot: tg.apiRoot, timeoutSeconds: 5 });
-    closing.push(() => client.close());
+    const client = telegramWorkerClient(platformWorker({ telegram: { token, apiRoot: tg.apiRoot, timeoutSeconds: 5 } }));
 
     const sent = await client.sendMessage('42', 'ສະບາຍດີ', { reply_markup: { inline_keyboard: [[{ text: 'Yes', callback_data: 'yes' }]] } });
     expect(sent.message_id).toBeGreaterThan(0);
@@ -100,7 +104,7 @@ describe('Telegram calls in a worker thread', () => {
 
 describe('a worker that dies', () => {
   it('fails the calls it held and serves the next call from a new worker', async () => {
-    const worker = new CallWorker(new URL('./fakes/dying-worker.ts', import.meta.url), undefined, reviveBasics);
+    const worker = new CallWorker(new URL('./fakes/dying-worker.ts', import.meta.url), undefined);
     closing.push(() => worker.close());
     expect(await worker.call('echo', [{ a: 1 }])).toEqual({ a: 1 });
     const failed = (await worker.call('fail', ['socket hang up']).catch((e: unknown) => e)) as Error & { cause?: { code?: string } };

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setTelegramWebhook } from '../src/channels/telegram/telegram-admin.ts';
 import { loadConfig } from '../src/config/env.ts';
 import { type FakeTelegram, startFakeTelegram, tgCallback, tgMessage } from './fakes/fake-telegram.ts';
-import { type ChannelApp, pngBytes, startChannelApp, TELEGRAM_SECRET, TELEGRAM_TOKEN, queryDb } from './helpers/channel-app.ts';
+import { type ChannelApp, pngBytes, queryDb, startChannelApp, TELEGRAM_SECRET, TELEGRAM_TOKEN, waitFor } from './helpers/channel-app.ts';
 
 let fake: FakeTelegram;
 let ctx: ChannelApp;
@@ -76,9 +76,26 @@ describe('Telegram webhook', () => {
     const data: string = keyboard[0][0].callback_data;
     expect(data).toMatch(/^c:/);
     await post(tgCallback(21, 702, data));
-    expect(fake.calls.some((c) => c.method === 'answerCallbackQuery' && c.params.callback_query_id === 'cq21')).toBe(true);
+    await waitFor(() => fake.calls.some((c) => c.method === 'answerCallbackQuery' && c.params.callback_query_id === 'cq21'), 5000, 'the callback answered');
     const ins = query<{ body: string }>('SELECT body FROM transcript WHERE direction = ? ORDER BY id', 'in');
     expect(JSON.parse(ins.at(-1)!.body)).toEqual({ choice: [data.slice(2)] });
+  });
+
+  it('handles a tap in its webhook request: the answer is committed at the 200, with no inbox row', async () => {
+    await post(tgMessage(22, 703, { text: '/start' }, 'en'));
+    const data: string = fake.sent.at(-1)?.reply_markup?.inline_keyboard[0][0].callback_data;
+    const rows = () => query('SELECT 1 FROM outbox WHERE recipient = ?', '703').length;
+    const before = rows();
+    const res = await fetch(`${ctx.url}/webhooks/telegram`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TELEGRAM_SECRET },
+      body: JSON.stringify(tgCallback(23, 703, data)),
+    });
+    expect(res.status).toBe(200);
+    // At the 200 the answer to the tap is committed already, and nothing waits in the inbox.
+    expect(rows()).toBeGreaterThan(before);
+    expect(query('SELECT 1 FROM inbox')).toEqual([]);
+    await ctx.idle();
   });
 
   it('quick exit deletes the bot’s and the person’s messages, then says the chat is erased', async () => {

@@ -11,7 +11,9 @@ import { lineWorkerClient } from '../src/channels/line/line-worker-client.ts';
 import { joinReplies } from '../src/channels/telegram/telegram-messages.ts';
 import { TelegramSender } from '../src/channels/telegram/telegram-sender.ts';
 import { telegramWorkerClient } from '../src/channels/telegram/telegram-worker-client.ts';
+import type { PlatformWorkerData } from '../src/channels/platform-call-worker.ts';
 import type { Reply } from '../src/conversation/reply.ts';
+import { CallWorker } from '../src/core/call-worker.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
 import type { Store } from '../src/store/store.ts';
 import { startFakeLine } from './fakes/fake-line.ts';
@@ -41,6 +43,12 @@ afterEach(async () => {
   for (const close of closing.splice(0).reverse()) await close();
 });
 
+function platformWorker(data: PlatformWorkerData): CallWorker {
+  const worker = new CallWorker(new URL('../src/channels/platform-call-worker.ts', import.meta.url), data);
+  closing.push(() => worker.close());
+  return worker;
+}
+
 async function freshStore(): Promise<Store> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tangrod-turn-rows-'));
   const store = openSqliteStore(path.join(dir, 'db.sqlite'));
@@ -58,8 +66,7 @@ describe('a turn row on LINE', () => {
   it('goes as one reply of up to five messages; past five, the rest by push, and a failed push resends only the rest', async () => {
     const line = await startFakeLine();
     closing.push(() => line.close());
-    const client = lineWorkerClient({ channelAccessToken: 'test-line-token', baseURL: line.origin });
-    closing.push(() => client.close());
+    const client = lineWorkerClient(platformWorker({ line: { channelAccessToken: 'test-line-token', baseURL: line.origin } }));
     const store = await freshStore();
     const tokens = { take: () => 'token-1' } as never;
     const sender = new LineSender({ client, store, clock: () => new Date(), tokens, moreLabel: async () => 'More' });
@@ -89,8 +96,7 @@ describe('a turn row on Telegram', () => {
   it('goes as one message when it can, and a turn of two messages resends only the one Telegram did not take', async () => {
     const tg = await startFakeTelegram(TELEGRAM_TOKEN);
     closing.push(() => tg.close());
-    const api = telegramWorkerClient({ token: TELEGRAM_TOKEN, apiRoot: tg.apiRoot, timeoutSeconds: 5 });
-    closing.push(() => api.close());
+    const api = telegramWorkerClient(platformWorker({ telegram: { token: TELEGRAM_TOKEN, apiRoot: tg.apiRoot, timeoutSeconds: 5 } }));
     const store = await freshStore();
     const sender = new TelegramSender(api, store, () => new Date());
 

@@ -9,9 +9,27 @@ import type { Config } from '../config/env.ts';
 import type { ChannelSender } from '../delivery/channel-sender.ts';
 import { OutboxDispatcher } from '../delivery/outbox-dispatcher.ts';
 import { ESCALATION_RECIPIENT, WebhookSender } from '../delivery/webhook-sender.ts';
+import { CallWorker } from '../core/call-worker.ts';
 import { InboundQueue } from './inbound-queue.ts';
+import type { PlatformWorkerData } from './platform-call-worker.ts';
 import type { TelegramChannel } from './telegram/telegram-channel.ts';
 import { LINE_WEBHOOK_PATH, TELEGRAM_WEBHOOK_PATH } from './webhook-paths.ts';
+
+/**
+ * One worker thread for the platforms' per-message calls of every configured channel (see
+ * platform-call-worker.ts), started now, beside the server's own start, so that the first answer
+ * does not wait for it; none without a platform channel.
+ */
+function platformCallWorker(config: Config): CallWorker | undefined {
+  const data: PlatformWorkerData = {
+    ...(config.LINE_CHANNEL_SECRET && config.LINE_CHANNEL_ACCESS_TOKEN ? { line: { channelAccessToken: config.LINE_CHANNEL_ACCESS_TOKEN, baseURL: config.LINE_API_BASE_URL } } : {}),
+    ...(config.TELEGRAM_BOT_TOKEN ? { telegram: { token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, timeoutSeconds: config.PLATFORM_TIMEOUT_MS / 1000 } } : {}),
+  };
+  if (!data.line && !data.telegram) return undefined;
+  const worker = new CallWorker(new URL('./platform-call-worker.ts', import.meta.url), data);
+  worker.warm();
+  return worker;
+}
 
 /** The running pieces, for shutdown and for tests that wait for quiet. */
 export interface ChannelRuntime {
@@ -52,13 +70,14 @@ export async function registerChannels(app: FastifyInstance, services: Services)
   const senders: ChannelSender[] = [];
   let telegram: TelegramChannel | undefined;
 
+  const worker = platformCallWorker(config);
   if (config.LINE_CHANNEL_SECRET && config.LINE_CHANNEL_ACCESS_TOKEN) {
     const { setUpLine } = await import('./line/line-channel.ts');
-    senders.push(setUpLine(app, services, queue));
+    senders.push(setUpLine(app, services, queue, worker!));
   }
   if (config.TELEGRAM_BOT_TOKEN) {
     const { setUpTelegram } = await import('./telegram/telegram-channel.ts');
-    telegram = setUpTelegram(app, services, queue, log);
+    telegram = setUpTelegram(app, services, queue, log, worker!);
     senders.push(telegram.sender);
   }
   // Case-management webhooks need no platform: their sender is always there. The secret is read
@@ -89,6 +108,6 @@ export async function registerChannels(app: FastifyInstance, services: Services)
     await telegram?.stop();
     await queue.stop();
     await d.stop();
-    await Promise.all(senders.map((s) => s.close?.()));
+    await worker?.close();
   });
 }

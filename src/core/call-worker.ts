@@ -33,8 +33,18 @@ type Answer = { id: number; ok: true; value: unknown } | { id: number; ok: false
 /** The methods a worker serves. */
 export type Served = Record<string, (...args: never[]) => Promise<unknown>>;
 
-/** A worker's end: answers each call with the method's result, or its error made plain by `plain`. */
-export function serveCalls(methods: Served, plain: (err: unknown) => PlainError): void {
+/** Makes an error plain, or leaves it (undefined) to the next that knows its type. */
+export type Plain = (err: unknown) => PlainError | undefined;
+
+/** A worker's end: answers each call with the method's result, or its error made plain by the first of `plains` that knows it. */
+export function serveCalls(methods: Served, plains: Plain[] = []): void {
+  const plain = (err: unknown): PlainError => {
+    for (const p of plains) {
+      const made = p(err);
+      if (made) return made;
+    }
+    return plainBasics(err);
+  };
   const port = parentPort;
   if (!port) throw new Error('serveCalls runs in a worker thread');
   port.on('message', (req: Request) => {
@@ -69,20 +79,24 @@ export function reviveBasics(p: PlainError): Error {
   return err;
 }
 
-/** The calling end: one worker, started at the first call, and started again if it dies. */
+/**
+ * The worker's heap: its garbage is short-lived (requests and answers), so a small young
+ * generation serves it, and keeps the thread's memory small (V8's default grows it to tens of MB).
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 };
+
+/** The calling end: one worker, started at the first call (or {@link warm}), and started again if it dies. */
 export class CallWorker {
   private worker: Worker | undefined;
   private next = 1;
-  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; revive: (p: PlainError) => Error }>();
   private readonly script: URL;
   private readonly data: unknown;
-  private readonly revive: (p: PlainError) => Error;
 
   /** `script` is the worker's module (it calls {@link serveCalls}); `data` its {@link startData}. */
-  constructor(script: URL, data: unknown, revive: (p: PlainError) => Error) {
+  constructor(script: URL, data: unknown) {
     this.script = script;
     this.data = data;
-    this.revive = revive;
   }
 
   /** Starts the worker now, so that the first call does not wait for its start (a few hundred ms). */
@@ -90,19 +104,19 @@ export class CallWorker {
     this.started();
   }
 
-  /** Calls `method` in the worker; settles as the method did there. */
-  call(method: string, args: unknown[]): Promise<unknown> {
+  /** Calls `method` in the worker; settles as the method did there, an error given back by `revive`. */
+  call(method: string, args: unknown[], revive: (p: PlainError) => Error = reviveBasics): Promise<unknown> {
     const worker = this.started();
     const id = this.next++;
     return new Promise((resolve, reject) => {
       // While a call waits, the worker keeps the process up; idle, it does not.
       if (this.waiting.size === 0) worker.ref();
-      this.waiting.set(id, { resolve, reject });
+      this.waiting.set(id, { resolve, reject, revive });
       worker.postMessage({ id, method, args } satisfies Request);
     });
   }
 
-  /** Stops the worker; calls still waiting fail. */
+  /** Stops the worker; calls still waiting fail. The next call starts it again. */
   async close(): Promise<void> {
     const worker = this.worker;
     this.worker = undefined;
@@ -112,7 +126,7 @@ export class CallWorker {
 
   private started(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.script, { workerData: this.data });
+    const worker = new Worker(this.script, { workerData: this.data, resourceLimits: WORKER_LIMITS });
     worker.unref();
     worker.on('message', (a: Answer) => {
       const w = this.waiting.get(a.id);
@@ -120,7 +134,7 @@ export class CallWorker {
       this.waiting.delete(a.id);
       if (this.waiting.size === 0) worker.unref();
       if (a.ok) w.resolve(a.value);
-      else w.reject(this.revive(a.error));
+      else w.reject(w.revive(a.error));
     });
     // A worker that died fails what it held (as a network error would); the next call starts another.
     const gone = (err: Error) => {

@@ -48,6 +48,4 @@ export interface ChannelSender {
    * soon as a probe and one delivery succeed (see `ChannelLane`).
    */
   probe?(): Promise<void>;
-  /** Releases what the sender holds (a worker thread); called at shutdown, after the last send. */
-  close?(): Promise<void>;
 }

@@ -170,6 +170,9 @@ export class LlmClient {
     redaction: Redaction | undefined,
     call: (signal: AbortSignal) => Promise<{ value: T; promptTokens: number | null; completionTokens: number | null }>,
   ): Promise<T | undefined> {
+    // The SDK is loaded (on the first call) before the clock starts: the timeout bounds the model
+    // server, not the loading of our own modules on a busy machine.
+    await this.sdk();
     const started = performance.now();
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;

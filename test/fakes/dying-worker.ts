@@ -1,5 +1,5 @@
 /** A worker for the CallWorker test: `echo` answers, `die` ends the thread as a crash would. */
-import { plainBasics, serveCalls } from '../../src/core/call-worker.ts';
+import { serveCalls } from '../../src/core/call-worker.ts';
 
 serveCalls(
   {
@@ -9,5 +9,4 @@ serveCalls(
     },
     die: async () => process.exit(3),
   },
-  plainBasics,
 );

@@ -6,6 +6,7 @@ import { messagingApi } from '@line/bot-sdk';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services.ts';
 import type { ChannelSender } from '../../delivery/channel-sender.ts';
+import type { CallWorker } from '../../core/call-worker.ts';
 import { withDeadlines } from '../../delivery/deadline.ts';
 import type { InboundQueue } from '../inbound-queue.ts';
 import { handleLineEvent, lineSessionId, quickLineEvent } from './line-inbound.ts';
@@ -18,12 +19,12 @@ export { LINE_CHANNEL } from './line-sender.ts';
 export { LINE_WEBHOOK_PATH } from './line-webhook.ts';
 
 /** Sets up LINE on the app and the queue; returns its sender. Call only when LINE is configured. */
-export function setUpLine(app: FastifyInstance, services: Services, queue: InboundQueue): ChannelSender {
+export function setUpLine(app: FastifyInstance, services: Services, queue: InboundQueue, worker: CallWorker): ChannelSender {
   const { config, store, clock, conversation, files, definitions } = services;
   const channelAccessToken = config.LINE_CHANNEL_ACCESS_TOKEN!;
   const sdk = new messagingApi.MessagingApiClient({ channelAccessToken, baseURL: config.LINE_API_BASE_URL });
-  // Replies and pushes, one or more per event, are made in a worker thread; the rare calls here.
-  const calls = lineWorkerClient({ channelAccessToken, baseURL: config.LINE_API_BASE_URL });
+  // Replies and pushes, one or more per event, are made in the platform call worker; the rare calls here.
+  const calls = lineWorkerClient(worker);
   const both = { replyMessage: calls.replyMessage, pushMessage: calls.pushMessage, getProfile: sdk.getProfile.bind(sdk), getBotInfo: sdk.getBotInfo.bind(sdk) };
   // Every call under a deadline: the SDK has none of its own (see delivery/deadline.ts).
   const client = withDeadlines(both, ['replyMessage', 'pushMessage', 'getProfile', 'getBotInfo'] as const, config.PLATFORM_TIMEOUT_MS, 'line');
@@ -35,7 +36,6 @@ export function setUpLine(app: FastifyInstance, services: Services, queue: Inbou
 
   return new LineSender({
     client,
-    close: () => calls.close(),
     store,
     clock,
     tokens,

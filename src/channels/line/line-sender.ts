@@ -28,21 +28,17 @@ export interface LineSenderDeps {
   moreLabel: (recipient: string) => Promise<string>;
   /** Tokens of events received by this process, looked at before the database's. */
   tokens?: FreshReplyTokens;
-  /** Releases what the client holds (its worker thread), once nothing is sent any more. */
-  close?: () => Promise<void>;
 }
 
 /** The LINE {@link ChannelSender}. */
 export class LineSender implements ChannelSender {
   readonly channel = LINE_CHANNEL;
   readonly probe?: () => Promise<void>;
-  readonly close?: () => Promise<void>;
 
   private readonly deps: LineSenderDeps;
 
   constructor(deps: LineSenderDeps) {
     this.deps = deps;
-    if (deps.close) this.close = deps.close;
     const getBotInfo = deps.client.getBotInfo?.bind(deps.client);
     if (getBotInfo) this.probe = async () => void (await getBotInfo());
   }

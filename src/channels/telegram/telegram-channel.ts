@@ -7,6 +7,7 @@ import type { Update, UserFromGetMe } from 'grammy/types';
 import type { FastifyInstance } from 'fastify';
 import { claimFromAlert } from '../../alerts/alert-claim.ts';
 import type { Services } from '../../services.ts';
+import type { CallWorker } from '../../core/call-worker.ts';
 import type { ChannelSender } from '../../delivery/channel-sender.ts';
 import type { DeliveryLog } from '../../delivery/outbox-dispatcher.ts';
 import type { InboundQueue } from '../inbound-queue.ts';
@@ -37,7 +38,7 @@ export function createBot(token: string, apiRoot: string, botInfo?: UserFromGetM
 const LONG_POLL_SECONDS = 30;
 
 /** Sets up Telegram on the app and the queue. Call only when Telegram is configured. */
-export function setUpTelegram(app: FastifyInstance, services: Services, queue: InboundQueue, log: DeliveryLog): TelegramChannel {
+export function setUpTelegram(app: FastifyInstance, services: Services, queue: InboundQueue, log: DeliveryLog, worker: CallWorker): TelegramChannel {
   const { config, store, conversation, files, definitions } = services;
   const token = config.TELEGRAM_BOT_TOKEN!;
   const callSeconds = config.PLATFORM_TIMEOUT_MS / 1000;
@@ -49,10 +50,12 @@ export function setUpTelegram(app: FastifyInstance, services: Services, queue: I
   // The claim button of an alert runs the same ticket action as the dashboard's.
   const claimDeps = { store, actions: services.actions, translations: definitions.translations, dictionary: definitions.flows.dictionary, staffLanguages: definitions.staffLanguages };
   const claim = (userId: string, ref: string, languageCode: string | undefined) => claimFromAlert(claimDeps, userId, ref, languageCode);
-  queue.handle(TELEGRAM_CHANNEL, (row) => handleTelegramUpdate({ config, token, conversation, store, files, api, claim }, row), (e) => quickUpdate(e.payload as Update));
-  // Messages are sent and deleted in a worker thread, off the thread that answers the webhooks.
-  const calls = telegramWorkerClient({ token, apiRoot: config.TELEGRAM_API_ROOT, timeoutSeconds: callSeconds });
-  const sender = new TelegramSender({ sendMessage: calls.sendMessage, deleteMessages: calls.deleteMessages, getMe: api.getMe.bind(api) }, store, services.clock, calls.close);
+  // Messages are sent and deleted, and taps answered, in the platform call worker, off the thread
+  // that answers the webhooks.
+  const calls = telegramWorkerClient(worker);
+  const inboundApi = { getFile: api.getFile.bind(api), answerCallbackQuery: calls.answerCallbackQuery };
+  queue.handle(TELEGRAM_CHANNEL, (row) => handleTelegramUpdate({ config, token, conversation, store, files, api: inboundApi, claim }, row), (e) => quickUpdate(e.payload as Update));
+  const sender = new TelegramSender({ sendMessage: calls.sendMessage, deleteMessages: calls.deleteMessages, getMe: api.getMe.bind(api) }, store, services.clock);
 
   if (config.TELEGRAM_MODE === 'webhook') {
     registerTelegramWebhook(app, { secret: config.TELEGRAM_WEBHOOK_SECRET!, queue });

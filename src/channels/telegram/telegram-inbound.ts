@@ -61,8 +61,9 @@ export async function handleTelegramUpdate(deps: TelegramInboundDeps, row: Inbou
   }
   if (update.callback_query) {
     const q = update.callback_query;
-    // Stops the button's spinner; too late or twice is harmless, so errors are ignored.
-    await deps.api.answerCallbackQuery(q.id).catch(() => undefined);
+    // Stops the button's spinner. Not waited for: a tap is answered by the database alone (and so
+    // may be handled in its webhook request); too late or twice is harmless, so errors are ignored.
+    void deps.api.answerCallbackQuery(q.id).catch(() => undefined);
     const ids = parseCallback(q.data);
     const content: InboundContent = ids ? { type: 'choice', ids } : { type: 'unsupported', what: 'button' };
     await deps.conversation.handle({ ...base, ...hint(q.from.language_code), content });

@@ -22,19 +22,14 @@ export class TelegramSender implements ChannelSender {
   private readonly store: Pick<Store, 'recordSentMessage' | 'takeSentMessages' | 'markPartsSent'>;
   private readonly clock: Clock;
 
-  /** Releases what the api holds (its worker thread), once nothing is sent any more. */
-  readonly close?: () => Promise<void>;
-
   constructor(
     api: Pick<Api, 'sendMessage' | 'deleteMessages'> & Partial<Pick<Api, 'getMe'>>,
     store: Pick<Store, 'recordSentMessage' | 'takeSentMessages' | 'markPartsSent'>,
     clock: Clock,
-    close?: () => Promise<void>,
   ) {
     this.api = api;
     this.store = store;
     this.clock = clock;
-    if (close) this.close = close;
   }
 
   /** Telegram answers getMe (sends nothing): used to tell when an outage is over. */

@@ -1,5 +1,6 @@
 /** Turning a Telegram update into an inbox row, the same for the webhook and long polling. */
 import type { Update } from 'grammy/types';
+import { parseClaim } from '../../alerts/alert-claim.ts';
 import type { InboundQueue } from '../inbound-queue.ts';
 import { MAX_PAYLOAD_DEPTH, nestsDeeperThan, problemsOf } from '../payload-check.ts';
 import { checkTelegramUpdate, updateType } from './telegram-schema.ts';
@@ -9,8 +10,13 @@ import { TELEGRAM_CHANNEL } from './telegram-sender.ts';
 /** The updates the bot asks for: messages, button taps, and being blocked or unblocked. */
 export const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
 
-/** A text or a location typed in a chat: answered by the database alone (see InboundQueue.take). */
+/**
+ * A text or a location typed in a chat, or a tap on an answer's button: answered by the database
+ * alone (see InboundQueue.take; a tap's spinner is stopped without waiting for Telegram). Not a
+ * tap on an alert's claim button, which waits for the claim's answer to show it.
+ */
 export function quickUpdate(update: Update): boolean {
+  if (update.callback_query) return parseClaim(update.callback_query.data) === undefined;
   const m = update.message;
   return m !== undefined && (typeof m.text === 'string' || m.location !== undefined) && !m.photo && !m.document && !m.voice && !m.audio && !m.video && !m.video_note;
 }

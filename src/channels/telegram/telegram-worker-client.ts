@@ -1,15 +1,14 @@
 /**
- * Telegram's sendMessage and deleteMessages, made in a worker thread (`telegram-call-worker.ts`):
- * the HTTP work of one call per turn, off the thread that answers every webhook. The sender sees
- * grammY's own errors: a Bot API refusal comes back as a {@link GrammyError} with its code and
- * parameters, a network failure as an {@link HttpError}.
+ * Telegram's sendMessage, deleteMessages and answerCallbackQuery, made in the platform call
+ * worker (`telegram-call-worker.ts`): the HTTP work of a call or two per turn, off the thread that
+ * answers every webhook. The sender sees grammY's own errors: a Bot API refusal comes back as a
+ * {@link GrammyError} with its code and parameters, a network failure as an {@link HttpError}.
  */
 import { type Api, GrammyError, HttpError } from 'grammy';
-import { CallWorker, type PlainError, reviveBasics } from '../../core/call-worker.ts';
-import type { TelegramWorkerData } from './telegram-call-worker.ts';
+import { type CallWorker, type PlainError, reviveBasics } from '../../core/call-worker.ts';
 
-/** The calls the worker makes, and a way to stop it. */
-export type TelegramWorkerClient = Pick<Api, 'sendMessage' | 'deleteMessages'> & { close(): Promise<void> };
+/** The calls the worker makes. */
+export type TelegramWorkerClient = Pick<Api, 'sendMessage' | 'deleteMessages' | 'answerCallbackQuery'>;
 
 function revive(p: PlainError): Error {
   if (p.errorCode !== undefined) {
@@ -21,14 +20,11 @@ function revive(p: PlainError): Error {
   return reviveBasics(p);
 }
 
-/** A client whose sendMessage and deleteMessages run in a worker, started at the first call. */
-export function telegramWorkerClient(data: TelegramWorkerData): TelegramWorkerClient {
-  const worker = new CallWorker(new URL('./telegram-call-worker.ts', import.meta.url), data, revive);
-  // Started now, beside the server's own start: the first answer does not wait for it.
-  worker.warm();
+/** A client whose sendMessage, deleteMessages and answerCallbackQuery run in `worker` (started with Telegram's part, see platform-call-worker.ts). */
+export function telegramWorkerClient(worker: CallWorker): TelegramWorkerClient {
   return {
-    sendMessage: ((...args: unknown[]) => worker.call('sendMessage', args)) as Api['sendMessage'],
-    deleteMessages: ((...args: unknown[]) => worker.call('deleteMessages', args)) as Api['deleteMessages'],
-    close: () => worker.close(),
+    sendMessage: ((...args: unknown[]) => worker.call('telegram.sendMessage', args, revive)) as Api['sendMessage'],
+    deleteMessages: ((...args: unknown[]) => worker.call('telegram.deleteMessages', args, revive)) as Api['deleteMessages'],
+    answerCallbackQuery: ((...args: unknown[]) => worker.call('telegram.answerCallbackQuery', args, revive)) as Api['answerCallbackQuery'],
   };
 }
