@@ -121,7 +121,7 @@ export class CallWorker {
     const worker = this.worker;
     this.worker = undefined;
     if (worker) await worker.terminate();
-    this.failAll(new Error('platform call worker closed'));
+    this.failAll(new Error('call worker closed'));
   }
 
   private started(): Worker {
@@ -143,7 +143,7 @@ export class CallWorker {
       this.failAll(err);
     };
     worker.on('error', (err) => gone(reviveBasics(plainBasics(err))));
-    worker.on('exit', (code) => gone(new Error(`platform call worker exited (${code})`)));
+    worker.on('exit', (code) => gone(new Error(`call worker exited (${code})`)));
     this.worker = worker;
     return worker;
   }

@@ -42,11 +42,12 @@ export function toMonitoringTicket(r: Row): MonitoringTicket {
 
 /** The care, monitoring and matching tables over one connection. */
 class SqliteCare {
-  private readonly db: SqliteConnection['db'];
+  /** Statements through the connection's cache: a ticket's match keys are written with every new ticket. */
+  private readonly db: Pick<SqliteConnection, 'prepare'>;
   private readonly now: () => string;
 
   constructor(c: SqliteConnection) {
-    this.db = c.db;
+    this.db = c;
     this.now = () => c.now();
   }
 
