@@ -5,6 +5,7 @@
  * by `platformCallWorker` (channels.ts); never imported.
  */
 import { type Plain, type Served, serveCalls, startData } from '../core/call-worker.ts';
+import { startMemoryRelease } from '../ops/memory-release.ts';
 import type { LineWorkerData } from './line/line-call-worker.ts';
 import type { TelegramWorkerData } from './telegram/telegram-call-worker.ts';
 
@@ -21,3 +22,6 @@ const add = (part: { methods: Served; plain: Plain }) => (Object.assign(methods,
 if (data.line) add((await import('./line/line-call-worker.ts')).lineServed(data.line));
 if (data.telegram) add((await import('./telegram/telegram-call-worker.ts')).telegramServed(data.telegram));
 serveCalls(methods, plains);
+// Its own heap grows under a burst too, and is handed back after it as the main thread's is
+// (decision 0029); its heap is small, so a smaller growth is worth a release.
+startMemoryRelease({ growthBytes: 4 * 1024 * 1024 });
