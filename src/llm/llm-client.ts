@@ -121,8 +121,8 @@ export class LlmClient {
     const redaction = this.redacts ? new Redaction(req.sensitive) : undefined;
     const user = redaction ? redaction.redact(req.user) : req.user;
     const jsonSchema = z.toJSONSchema(req.schema, { target: 'draft-7' }) as Record<string, unknown>;
-    return this.run(req.feature, model, redaction, async (signal) => {
-      const res = await (await this.sdk()).chat.completions.create(
+    return this.run(req.feature, model, redaction, async (signal, sdk) => {
+      const res = await sdk.chat.completions.create(
         {
           model,
           temperature: 0,
@@ -153,10 +153,10 @@ export class LlmClient {
   async transcribe(bytes: Buffer, mime: string, name: string): Promise<string | undefined> {
     if (!this.enabled('transcribe')) return undefined;
     const model = this.config.LLM_TRANSCRIBE_MODEL!;
-    return this.run('transcribe', model, undefined, async (signal) => {
+    return this.run('transcribe', model, undefined, async (signal, sdk) => {
       const { toFile } = await import('openai');
       const file = await toFile(bytes, name, { type: mime });
-      const res = await (await this.sdk()).audio.transcriptions.create({ file, model }, { signal, timeout: this.config.LLM_TIMEOUT_MS });
+      const res = await sdk.audio.transcriptions.create({ file, model }, { signal, timeout: this.config.LLM_TIMEOUT_MS });
       const text = typeof res?.text === 'string' ? res.text.trim() : '';
       if (!text) throw new Invalid('empty transcript');
       return { value: text, promptTokens: null, completionTokens: null };
@@ -168,11 +168,11 @@ export class LlmClient {
     feature: LlmFeature,
     model: string,
     redaction: Redaction | undefined,
-    call: (signal: AbortSignal) => Promise<{ value: T; promptTokens: number | null; completionTokens: number | null }>,
+    call: (signal: AbortSignal, sdk: OpenAI) => Promise<{ value: T; promptTokens: number | null; completionTokens: number | null }>,
   ): Promise<T | undefined> {
     // The SDK is loaded (on the first call) before the clock starts: the timeout bounds the model
     // server, not the loading of our own modules on a busy machine.
-    await this.sdk();
+    const sdk = await this.sdk();
     const started = performance.now();
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
@@ -186,7 +186,7 @@ export class LlmClient {
     let outcome: LlmCallRecord['outcome'] = 'ok';
     let tokens: { promptTokens: number | null; completionTokens: number | null } = { promptTokens: null, completionTokens: null };
     try {
-      const result = await Promise.race([call(controller.signal), deadline]);
+      const result = await Promise.race([call(controller.signal, sdk), deadline]);
       tokens = { promptTokens: result.promptTokens, completionTokens: result.completionTokens };
       this.breakers.get(feature)!.succeeded();
       return result.value;
