@@ -2,7 +2,7 @@
 import { type Api, GrammyError, HttpError } from 'grammy';
 import type { AlertPayload } from '../../alerts/alert-message.ts';
 import { CLAIM_PREFIX } from '../../alerts/alert-claim.ts';
-import { type Reply, rowReplies } from '../../conversation/reply.ts';
+import { rowReplies } from '../../conversation/reply.ts';
 import { type ChannelSender, DeliveryError } from '../../delivery/channel-sender.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { OutboxMessage, Store } from '../../store/store.ts';
@@ -64,7 +64,7 @@ export class TelegramSender implements ChannelSender {
         else {
           // Telegram has no retry key: each message is recorded the moment it is taken, and a
           // retry of a long text, or of a turn that needs several messages, sends only what is left.
-          const parts = row.kind === 'replies' ? joinReplies(rowReplies(row)).flatMap(toTelegramMessages) : toTelegramMessages(row.payload as Reply);
+          const parts = joinReplies(rowReplies(row)).flatMap(toTelegramMessages);
           for (let i = row.partsSent ?? 0; i < parts.length; i++) {
             const m = parts[i]!;
             let sent: Awaited<ReturnType<typeof this.api.sendMessage>>;
