@@ -15,6 +15,11 @@ import type { PlatformWorkerData } from './platform-call-worker.ts';
 import type { TelegramChannel } from './telegram/telegram-channel.ts';
 import { LINE_WEBHOOK_PATH, TELEGRAM_WEBHOOK_PATH } from './webhook-paths.ts';
 
+/** LINE is on when both its secret and its access token are set. */
+function lineConfigured(config: Config): boolean {
+  return Boolean(config.LINE_CHANNEL_SECRET && config.LINE_CHANNEL_ACCESS_TOKEN);
+}
+
 /**
  * One worker thread for the platforms' per-message calls of every configured channel (see
  * platform-call-worker.ts), started now, beside the server's own start, so that the first answer
@@ -22,7 +27,7 @@ import { LINE_WEBHOOK_PATH, TELEGRAM_WEBHOOK_PATH } from './webhook-paths.ts';
  */
 function platformCallWorker(config: Config): CallWorker | undefined {
   const data: PlatformWorkerData = {
-    ...(config.LINE_CHANNEL_SECRET && config.LINE_CHANNEL_ACCESS_TOKEN ? { line: { channelAccessToken: config.LINE_CHANNEL_ACCESS_TOKEN, baseURL: config.LINE_API_BASE_URL } } : {}),
+    ...(lineConfigured(config) ? { line: { channelAccessToken: config.LINE_CHANNEL_ACCESS_TOKEN!, baseURL: config.LINE_API_BASE_URL } } : {}),
     ...(config.TELEGRAM_BOT_TOKEN ? { telegram: { token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, timeoutSeconds: config.PLATFORM_TIMEOUT_MS / 1000 } } : {}),
   };
   if (!data.line && !data.telegram) return undefined;
@@ -49,7 +54,7 @@ export function channelRuntime(app: FastifyInstance): ChannelRuntime | undefined
 /** Which platform channels the configuration turns on, and how they receive, for the start log. */
 export function describeChannels(config: Config): string[] {
   const on: string[] = [];
-  if (config.LINE_CHANNEL_SECRET && config.LINE_CHANNEL_ACCESS_TOKEN) on.push(`line (webhook ${LINE_WEBHOOK_PATH})`);
+  if (lineConfigured(config)) on.push(`line (webhook ${LINE_WEBHOOK_PATH})`);
   if (config.TELEGRAM_BOT_TOKEN) on.push(config.TELEGRAM_MODE === 'webhook' ? `telegram (webhook ${TELEGRAM_WEBHOOK_PATH})` : 'telegram (long polling)');
   return on;
 }
@@ -71,7 +76,7 @@ export async function registerChannels(app: FastifyInstance, services: Services)
   let telegram: TelegramChannel | undefined;
 
   const worker = platformCallWorker(config);
-  if (config.LINE_CHANNEL_SECRET && config.LINE_CHANNEL_ACCESS_TOKEN) {
+  if (lineConfigured(config)) {
     const { setUpLine } = await import('./line/line-channel.ts');
     senders.push(setUpLine(app, services, queue, worker!));
   }
