@@ -4,13 +4,13 @@
  */
 import { singleProcessLeases } from '../single-process-leases.ts';
 import type { Store } from '../store.ts';
-import type { Row, SqliteConnection } from './connection.ts';
+import { limit as limitOf, type Row, type SqliteConnection } from './connection.ts';
 import { toInbound } from './rows.ts';
 
 /** The {@link Store} methods of leases and locks. */
 export function leasesStore(c: SqliteConnection, dueRecipients: Store['dueRecipients']): Pick<Store, 'claimInbound' | 'claimRecipients' | 'releaseRecipient' | 'acquireLock' | 'hitRateLimit'> {
   return singleProcessLeases({
-    inboxAfter: (id, limit) => c.queued(() => (c.db.prepare('SELECT * FROM inbox WHERE id > ? ORDER BY id LIMIT ?').all(id, limit) as Row[]).map(toInbound)),
+    inboxAfter: (id, limit) => c.queued(() => (c.prepare(`SELECT * FROM inbox WHERE id > ? ORDER BY id ${limitOf(limit)}`).all(id) as Row[]).map(toInbound)),
     dueRecipients,
   });
 }

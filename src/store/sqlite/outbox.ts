@@ -2,7 +2,7 @@
  * Messages waiting to be delivered, in order per chat, with retries and outages.
  */
 import type { OutboxListener, OutboxMessage, Store, Tx } from '../store.ts';
-import { json, type Row, type SqliteConnection } from './connection.ts';
+import { json, limit as limitOf, type Row, type SqliteConnection } from './connection.ts';
 import { toOutbox } from './rows.ts';
 
 function markSentNow(c: SqliteConnection, id: number): void {
@@ -53,7 +53,7 @@ export function outboxStore(c: SqliteConnection, listeners: OutboxListeners): Pi
   const dueOf = c.coalesce<{ channel: string; recipient: string; at: string; limit: number }, OutboxMessage[]>((asks) =>
     asks.map(({ channel, recipient, at, limit }) => {
       // The pending rows' own index: the chat's index would walk its whole history.
-      const rows = c.prepare(`SELECT * FROM outbox INDEXED BY outbox_pending_chat WHERE channel = ? AND recipient = ? AND status = 'pending' ORDER BY id LIMIT ?`).all(channel, recipient, limit) as Row[];
+      const rows = c.prepare(`SELECT * FROM outbox INDEXED BY outbox_pending_chat WHERE channel = ? AND recipient = ? AND status = 'pending' ORDER BY id ${limitOf(limit)}`).all(channel, recipient) as Row[];
       const waiting = rows.findIndex((r) => (r.next_attempt_at as string) > at);
       return (waiting === -1 ? rows : rows.slice(0, waiting)).map(toOutbox);
     }),
