@@ -88,8 +88,11 @@ export interface MonitoringFigures {
   intervals: Interval[];
 }
 
-/** The report as pages and exports show it: the figures, without the list of every interval. */
-export type ReportFigures = Omit<MonitoringFigures, 'intervals'>;
+/**
+ * The report as pages and exports show it: the figures, without the list of every interval, and
+ * `pending` when the store had not counted every changed ticket yet (decision 0034).
+ */
+export type ReportFigures = Omit<MonitoringFigures, 'intervals'> & { pending?: number };
 
 /** The median (the mean of the two middle values of an even count), or null when empty. */
 export function median(values: readonly number[]): number | null {
@@ -254,5 +257,6 @@ export function figuresFromTotals(totals: MonitoringTotals, serviceKinds: readon
     times: measuresOf(serviceKinds).map((measure) => timeOf.get(measure) ?? { measure, count: 0, medianMs: null, p90Ms: null }),
     overdue: [...overdueBy.values()].sort((a, b) => a.agency.localeCompare(b.agency)),
     outcomes: byCount(counts('outcome')),
+    ...(totals.pending ? { pending: totals.pending } : {}),
   };
 }

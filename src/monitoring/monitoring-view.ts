@@ -62,6 +62,11 @@ function scopeLine(text: DashboardText, p: Period, f: ReportFigures): string {
   return text.t('monitoring.scope', { from: p.from, to: p.to, agency: p.agency ? text.agency(p.agency) : text.t('admin.all_agencies'), count: f.tickets });
 }
 
+/** The line that says the figures are being brought up to date, when some changed tickets are not counted yet (decision 0034). */
+function pendingLine(text: DashboardText, f: ReportFigures): SafeHtml | string {
+  return f.pending ? html`<p class="notice monitoring-pending" role="status" data-pending="${f.pending}">${text.t('monitoring.pending', { count: f.pending })}</p>` : '';
+}
+
 /** The monitoring page. */
 export function monitoringView(ctx: ViewContext, p: Period, f: ReportFigures, agencies: string[] | undefined): SafeHtml {
   const { text } = ctx;
@@ -78,6 +83,7 @@ export function monitoringView(ctx: ViewContext, p: Period, f: ReportFigures, ag
   <p class="field actions"><button type="submit">${text.t('filter.apply')}</button></p>
 </form>
 <p class="summary">${scopeLine(text, p, f)} · <a href="/staff/monitoring.csv?${periodQuery(p)}" download>${text.t('monitoring.csv')}</a> · <a href="/staff/monitoring.csv?${periodQuery(p, { rows: 'intervals' })}" download>${text.t('monitoring.csv_intervals')}</a>${text.languages.map((l) => html` · <a href="/staff/monitoring/report?${periodQuery(p, { lang: l.code })}" hreflang="${l.code}">${text.t('monitoring.report_in', { language: l.name })}</a>`)}</p>
+${pendingLine(text, f)}
 ${sections(text, f, true)}`,
     'monitoring',
   );
@@ -101,6 +107,7 @@ export function printableReport(text: DashboardText, p: Period, f: ReportFigures
 <h1>${text.t('monitoring.report_title')}</h1>
 <p class="summary">${scopeLine(text, p, f)}</p>
 <p class="hint">${text.t('monitoring.generated', { date: text.date(generatedAt.toISOString()) })}</p>
+${pendingLine(text, f)}
 ${sections(text, f, false)}
 <section class="card method"><h2>${text.t('monitoring.method_title')}</h2><p>${text.t('monitoring.method')}</p></section>
 </main>

@@ -11,7 +11,7 @@ import type { StaffRole, StaffSession, StaffUser } from './types/staff.ts';
 import type { AgencyAlertConfig, LineGroup } from './types/alerts.ts';
 import type { ApiToken, ApiTokenInfo } from './types/api-tokens.ts';
 import type { LlmCallRecord } from './types/llm-calls.ts';
-import type { CareItem, CareItemInput, MonitoringData, MonitoringPage, MonitoringTotals, TicketMatch } from './types/care.ts';
+import type { CareItem, CareItemInput, MonitoringData, MonitoringPage, MonitoringRefresh, MonitoringTotals, TicketMatch } from './types/care.ts';
 import type { PurgeResult, RetentionKind } from './types/privacy.ts';
 
 /** The records, by feature (in `./types/`). */
@@ -264,6 +264,13 @@ export interface Store {
    * ticket-by-ticket computation over {@link monitoringData} (decision 0028).
    */
   monitoringTotals(fromDay: string, toDay: string, agency?: string): Promise<MonitoringTotals>;
+  /**
+   * SQLite (decision 0034): computes the facts of the tickets marked as changed again, as many as
+   * fit in about `maxMs` of the thread, as one piece of work in the transaction queue (nothing
+   * when none is marked). The background catch-up's step; absent where the report needs no facts
+   * (PostgreSQL aggregates in SQL).
+   */
+  refreshMonitoring?(maxMs: number): Promise<MonitoringRefresh>;
   /** Tickets other than `ref` that share any of `keys`, those sharing the most first (at most 200). */
   ticketsWithMatchKeys(ref: string, keys: string[]): Promise<string[]>;
   /** The matches a ticket is part of. */

@@ -156,6 +156,14 @@ export class SqliteConnection {
     });
   }
 
+  /**
+   * How many pieces of work wait in the queue now: background work (the monitoring catch-up,
+   * decision 0034) backs off while the bot's work waits.
+   */
+  get waiting(): number {
+    return this.jobs.length;
+  }
+
   /** True when the last group took several jobs: work is flowing, and more is likely on its way. */
   private busy(): boolean {
     return this.lastGroupSize > 1;

@@ -5,23 +5,26 @@
  * all agencies and once for each agency it is referred to) are computed by the report's own rules
  * (src/monitoring/figures.ts) from the ticket and its audit trail, and kept in tables whose
  * triggers keep totals per Thai day. Triggers on tickets, referrals and audit mark a ticket whose
- * facts may have changed; before reading the totals the store computes the marked tickets again,
- * {@link CHUNK} at a time, yielding to the event loop between chunks. Reading the totals of a
- * period is then a few thousand rows whatever the number of tickets.
+ * facts may have changed; the marked tickets are computed again in the background, a short step
+ * at a time while the bot is quiet (src/monitoring/monitoring-catch-up.ts), and a page view
+ * computes a bounded number itself before it reads the totals, and says how many are left
+ * (decision 0034). Reading the totals of a period is a few thousand rows whatever the number of
+ * tickets.
  *
  * The median and 90th percentile stay exact: the totals hold a histogram of each measure (buckets
  * about 9% wide), which says which bucket holds the value of a rank and its rank within; an index
  * gives that bucket's times in the period in order.
  */
+import { performance } from 'node:perf_hooks';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { countKeys, overdueRows, ticketIntervals } from '../../monitoring/figures.ts';
 import { medianRanks, nearestRank, timeBucket } from '../monitoring-ranks.ts';
-import type { CountDimension, MonitoringData, MonitoringTotals, OverdueKind } from '../types/care.ts';
+import type { CountDimension, MonitoringData, MonitoringRefresh, MonitoringTotals, OverdueKind } from '../types/care.ts';
 import type { Store } from '../store.ts';
 import { toMonitoringTicket } from './care.ts';
-import type { Row, SqliteConnection } from './connection.ts';
+import { limit, type Row, type SqliteConnection } from './connection.ts';
 
-/** Tickets computed again per step: a few milliseconds of the one thread. */
+/** Tickets computed again per step by default (bulk loads; the store's own steps are sized by time). */
 export const CHUNK = 200;
 
 /** Statements by SQL, prepared once per connection. */
@@ -185,29 +188,94 @@ export async function monitoringTotals(prepare: Prepare, fromDay: string, toDay:
 /** Lets webhooks and timers run between the steps. */
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** The {@link Store} method of the monitoring totals. */
-export function monitoringStore(c: SqliteConnection): Pick<Store, 'monitoringTotals'> {
+/**
+ * The most marked tickets a page view computes itself before it reads the totals, and the longest
+ * it spends on them (its steps and what runs between): a busy day's changes are counted at once,
+ * while after an upgrade (every ticket marked) or a long busy spell the page answers within about
+ * a quarter of a second and says how many tickets it has not counted yet; the background catch-up
+ * does the rest (src/monitoring/monitoring-catch-up.ts, decision 0034).
+ */
+export const VIEW_MAX_TICKETS = 1000;
+export const VIEW_MAX_MS = 250;
+/** How long a page view's step may hold the thread (the background's ask for less). */
+const VIEW_STEP_MS = 8;
+/** Marks counted per step (keyset on the key: a few tenths of a millisecond each). */
+const COUNT_STEP = 20_000;
+
+/** The {@link Store} methods of the monitoring totals. */
+export function monitoringStore(c: SqliteConnection): Pick<Store, 'monitoringTotals' | 'refreshMonitoring'> {
   const prepare: Prepare = (sql) => c.prepare(sql);
-  const marked = prepare('SELECT EXISTS (SELECT 1 FROM monitoring_dirty) AS marked');
-  /** Steps that changed facts, on this connection (the only writer of facts while it is open). */
-  let changes = 0;
+  const marked = () => (prepare('SELECT EXISTS (SELECT 1 FROM monitoring_dirty) AS marked').get() as { marked: number }).marked === 1;
+  // The time a ticket takes (a running mean over the steps), to size a step by time.
+  let msPerTicket = 0.2;
+  // Pages reading the totals now. A read runs in several steps; facts changed between them would
+  // make the histogram and the times disagree, so no step computes facts while one reads (this
+  // connection is the only writer of facts while it is open).
+  let readers = 0;
+  let readersDone: (() => void)[] = [];
+
+  /** One step in the transaction queue: the marked tickets that fit in about `maxMs`, at most `most`. */
+  const step = async (maxMs: number, most = Number.POSITIVE_INFINITY): Promise<MonitoringRefresh> => {
+    for (;;) {
+      while (readers > 0) await new Promise<void>((resolve) => readersDone.push(resolve));
+      const queuedAt = performance.now();
+      const done = await c.queued((): MonitoringRefresh | undefined => {
+        // A read that began while this step waited in the queue goes first.
+        if (readers > 0) return undefined;
+        const started = performance.now();
+        const n = Math.max(1, Math.min(most, 2000, Math.round(maxMs / msPerTicket)));
+        const computed = refreshMonitoringFacts(prepare, n);
+        const workMs = performance.now() - started;
+        if (computed >= 10) msPerTicket = Math.max(0.005, 0.7 * msPerTicket + (0.3 * workMs) / computed);
+        return { computed, remaining: marked(), workMs, waitedMs: started - queuedAt, waiting: c.waiting };
+      });
+      if (done) return done;
+    }
+  };
+
+  /** The marked tickets, counted in steps. */
+  const countMarked = async (): Promise<number> => {
+    const page = prepare(`SELECT COUNT(*) AS n, MAX(ticket_ref) AS last FROM (SELECT ticket_ref FROM monitoring_dirty WHERE ticket_ref > ? ORDER BY ticket_ref ${limit(COUNT_STEP)})`);
+    let total = 0;
+    for (let after = ''; ; ) {
+      const { n, last } = page.get(after) as { n: number; last: string | null };
+      total += n;
+      if (n < COUNT_STEP || last === null) return total;
+      after = last;
+      await yieldToLoop();
+    }
+  };
+
   return {
+    async refreshMonitoring(maxMs) {
+      // Looked at outside the queue: when nothing is marked, nothing joins it.
+      if (!marked()) return { computed: 0, remaining: false, workMs: 0, waitedMs: 0, waiting: c.waiting };
+      return step(maxMs);
+    },
+
     async monitoringTotals(fromDay, toDay, agency) {
-      for (;;) {
-        // The marked tickets first, a step at a time in the transaction queue (each step atomic:
-        // a ticket written meanwhile is marked again and computed in a later step). When none is
-        // marked, nothing joins the queue: the totals are read as the statistics are.
-        while ((marked.get() as { marked: number }).marked) {
-          await c.queued(() => {
-            if (refreshMonitoringFacts(prepare) > 0) changes += 1;
-          });
-          await yieldToLoop();
-        }
-        // Read in steps; facts changed in between (another page's refresh) would make the
-        // histogram and the times disagree: then read again.
-        const seen = changes;
+      // The marked tickets first, within the page's bound, a step at a time in the transaction
+      // queue (each step atomic: a ticket written meanwhile is marked again and computed later).
+      // When none is marked, nothing joins the queue: the totals are read as the statistics are.
+      const t0 = performance.now();
+      for (let computed = 0; computed < VIEW_MAX_TICKETS && performance.now() - t0 < VIEW_MAX_MS && marked(); ) {
+        const s = await step(VIEW_STEP_MS, VIEW_MAX_TICKETS - computed);
+        computed += s.computed;
+        if (!s.remaining) break;
+        await yieldToLoop();
+      }
+      readers += 1;
+      try {
+        const pending = marked() ? await countMarked() : 0;
         const totals = await monitoringTotals(prepare, fromDay, toDay, agency ?? '', yieldToLoop);
-        if (seen === changes) return totals;
+        return pending > 0 ? { ...totals, pending } : totals;
+      } finally {
+        readers -= 1;
+        if (readers === 0) {
+          const waiting = readersDone;
+          readersDone = [];
+          for (const resolve of waiting) resolve();
+        }
       }
     },
   };

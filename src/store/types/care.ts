@@ -73,6 +73,26 @@ export interface MonitoringTotals {
   counts: { dim: CountDimension; value: string; n: number }[];
   times: { measure: string; count: number; medianMs: number | null; p90Ms: number | null }[];
   overdue: { agency: string; kind: OverdueKind; n: number }[];
+  /**
+   * Tickets marked as changed whose facts were not computed again yet when the totals were read
+   * (SQLite, decision 0034): the figures leave them out, or count them as they were before the
+   * change. Absent when there are none (the figures are exact).
+   */
+  pending?: number;
+}
+
+/** One step of the monitoring catch-up (`Store.refreshMonitoring`). */
+export interface MonitoringRefresh {
+  /** Tickets whose facts were computed again. */
+  computed: number;
+  /** Whether tickets are still marked after the step. */
+  remaining: boolean;
+  /** Time the step held the thread. */
+  workMs: number;
+  /** Time the step waited in the transaction queue behind other work. */
+  waitedMs: number;
+  /** Pieces of work waiting in the queue when the step ended (the bot's, usually). */
+  waiting: number;
 }
 
 /** A page of {@link MonitoringData}: the tickets after `after` (by creation time, then reference), at most `limit` of them. */
