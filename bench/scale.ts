@@ -4,7 +4,9 @@
  * escalation tick's query on it, starts Tangrod on it (as `npm start` runs it, LINE on against the
  * counting fake), and times, as a logged-in administrator (all agencies), a supervisor of one
  * agency and through an all-agencies API token: the queue page and the API list under each filter,
- * the statistics and monitoring pages, and LINE webhook acks while each of those renders.
+ * the statistics and monitoring pages, and LINE webhook acks while each of those renders; then
+ * the monitoring catch-up with every ticket marked (bench/scale-monitoring.ts; BENCH_SCALE_CATCHUP=0
+ * leaves it out).
  */
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,6 +26,7 @@ import { REF_ALPHABET } from '../src/tickets/reference.ts';
 import { lineUser, replyToken, startFakePlatform } from './load/fake-platform.ts';
 import { pct } from './load/round.ts';
 import { LINE_SECRET, startTarget } from './load/targets.ts';
+import { monitoringCatchUpRows } from './scale-monitoring.ts';
 
 const SIZES = (process.env.BENCH_SCALE ?? '10000,100000,1000000').split(',').map(Number);
 const LANGS = ['th', 'en', 'km', 'my', 'lo', 'vi', 'zh'];
@@ -238,6 +241,8 @@ export async function benchScale(log: (line: string) => void = console.log): Pro
       } finally {
         await target.stop();
       }
+      // The monitoring catch-up after an upgrade marks every ticket (decision 0034; its own file).
+      if (process.env.BENCH_SCALE_CATCHUP !== '0') lines.push(...(await monitoringCatchUpRows(databasePath(config), size, () => startTarget('tangrod', fake.origin, {}, dataDir), log)));
     }
     return lines;
   } finally {

@@ -7,8 +7,8 @@
  * {@link CatchUpOptions.stepMs} of the thread each), so that a page view rarely finds many: after
  * an upgrade that marks every ticket, or after a long busy spell. The bot goes first: a step waits
  * for its turn in the queue like any other work, and while the bot's work waits in that queue, or
- * the event loop was busy with other things than the catch-up, the next step waits longer and
- * longer (up to {@link CatchUpOptions.maxBackoffMs}: a trickle that still gets there under constant
+ * other work (requests) ran in the turn of the event loop given away between two steps, the next
+ * step waits longer and longer (up to {@link CatchUpOptions.maxBackoffMs}: a trickle that still gets there under constant
  * load); when the bot is quiet the steps follow each other, yielding between them.
  *
  * Its timers keep no process alive, and {@link MonitoringCatchUp.stop} waits for one step at most.
@@ -18,17 +18,25 @@ import type { Store } from '../store/store.ts';
 
 /** Tuning of {@link monitoringCatchUp}; the defaults are those measured in decision 0034. */
 export interface CatchUpOptions {
-  /** How long one step may hold the thread, in milliseconds. */
+  /** How long one step may hold the thread, in milliseconds, while the bot is active... */
   stepMs?: number;
+  /** ...and how long, at most, after quiet steps (longer steps cost less per ticket: each has its commit). */
+  quietStepMs?: number;
   /** The wait before the first look after start (start-up goes first). */
   startDelayMs?: number;
   /** How often to look for marked tickets while there are none. */
   idleMs?: number;
+  /**
+   * The pause after a step while the bot is active (several pieces of its work came through the
+   * queue since the step before, or other work ran in the turn given away): about a tenth of the
+   * thread for the catch-up. One piece (a poll, a lease renewed) does not count.
+   */
+  activePauseMs?: number;
   /** The first pause while the bot is busy; it doubles while the bot stays busy, up to `maxBackoffMs`. */
   backoffMs?: number;
   maxBackoffMs?: number;
-  /** The share of the event loop used by other work than the catch-up (0..1) above which the bot is busy. */
-  busyAbove?: number;
+  /** A turn of the event loop given away between steps that took longer than this (other work ran in it) means the bot is active. */
+  busyGapMs?: number;
   /** Told when every marked ticket has been computed again after a spell of work. */
   onCaughtUp?: (spell: { tickets: number; ms: number }) => void;
   /** Told when a step fails (the catch-up tries again after `idleMs`). */
@@ -45,12 +53,14 @@ export interface MonitoringCatchUp {
 
 /** The catch-up over `store` (which computes nothing when it has no {@link Store.refreshMonitoring}). */
 export function monitoringCatchUp(store: Pick<Store, 'refreshMonitoring'>, opts: CatchUpOptions = {}): MonitoringCatchUp {
-  const stepMs = opts.stepMs ?? 5;
+  const stepMs = opts.stepMs ?? 8;
+  const quietStepMs = opts.quietStepMs ?? 24;
   const startDelayMs = opts.startDelayMs ?? 1000;
   const idleMs = opts.idleMs ?? 5000;
-  const backoffMs = opts.backoffMs ?? 100;
+  const activePauseMs = opts.activePauseMs ?? 80;
+  const backoffMs = opts.backoffMs ?? 200;
   const maxBackoffMs = opts.maxBackoffMs ?? 2000;
-  const busyAbove = opts.busyAbove ?? 0.3;
+  const busyGapMs = opts.busyGapMs ?? 5;
   let stopped = true;
   let running: Promise<void> | undefined;
   let wake: (() => void) | undefined;
@@ -71,37 +81,35 @@ export function monitoringCatchUp(store: Pick<Store, 'refreshMonitoring'>, opts:
     });
   const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-  // How busy the event loop was with other work than ours, over windows of at least 100 ms.
-  let window = performance.eventLoopUtilization();
-  let ownMs = 0;
-  let others = 0;
-  const othersBusy = (): number => {
-    const now = performance.eventLoopUtilization();
-    const d = performance.eventLoopUtilization(now, window);
-    const span = d.active + d.idle;
-    if (span >= 100) {
-      others = Math.max(0, d.active - ownMs) / span;
-      window = now;
-      ownMs = 0;
-    }
-    return others;
-  };
-
   const run = async (refresh: NonNullable<Store['refreshMonitoring']>) => {
     await sleep(startDelayMs);
     let backoff = backoffMs;
+    let size = stepMs;
     let spell: { t0: number; tickets: number } | undefined;
+    /** Pauses while the bot is busy, longer each time up to the longest (then a step per pause: a trickle under constant load). */
+    const backOff = async () => {
+      await sleep(backoff);
+      backoff = Math.min(backoff * 2, maxBackoffMs);
+    };
     while (!stopped) {
+      // What else ran in the turn given away: requests being read, answers written.
+      const t0 = performance.now();
+      await nextTurn();
+      if (stopped) return;
+      if (performance.now() - t0 > busyGapMs) {
+        size = stepMs;
+        await sleep(activePauseMs);
+      }
+      if (stopped) return;
       let step: Awaited<ReturnType<typeof refresh>>;
       try {
-        step = await refresh(stepMs);
+        step = await refresh(size);
       } catch (err) {
         if (stopped) return;
         opts.onError?.(err);
         await sleep(idleMs);
         continue;
       }
-      ownMs += step.workMs;
       if (stopped) return;
       if (step.computed > 0) {
         spell ??= { t0: performance.now(), tickets: 0 };
@@ -114,14 +122,20 @@ export function monitoringCatchUp(store: Pick<Store, 'refreshMonitoring'>, opts:
         await sleep(idleMs);
         continue;
       }
-      // The bot's work waited behind this step, or this step behind the bot's, or the loop was
-      // busy with other things: let the bot have the thread for a while.
-      if (step.waiting > 0 || step.waitedMs > 1 || othersBusy() > busyAbove) {
-        await sleep(backoff);
-        backoff = Math.min(backoff * 2, maxBackoffMs);
-      } else {
+      // The bot's work waited behind this step, or this step behind the bot's: the bot is busy,
+      // and the pauses grow. The bot was active since the last step: a short pause, so that the
+      // catch-up takes a small share of the thread (it still gets there, and the acks hardly
+      // notice). Neither: the next step at the next turn.
+      if (step.waiting > 0 || step.waitedMs > 1) {
+        size = stepMs;
+        await backOff();
+      } else if (step.others > 1) {
+        size = stepMs;
         backoff = backoffMs;
-        await nextTurn();
+        await sleep(activePauseMs);
+      } else {
+        size = Math.min(size * 2, quietStepMs);
+        backoff = backoffMs;
       }
     }
   };

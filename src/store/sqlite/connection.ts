@@ -148,6 +148,7 @@ export class SqliteConnection {
   private enqueue<T>(work: () => T | Promise<T>, first: boolean, bare = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const job: Job = { work, resolve: resolve as (value: unknown) => void, reject, ...(bare ? { bare } : {}) };
+      this.enqueuedCount += 1;
       if (first) this.jobs.unshift(job);
       else this.jobs.push(job);
       if (this.draining) return;
@@ -163,6 +164,12 @@ export class SqliteConnection {
   get waiting(): number {
     return this.jobs.length;
   }
+
+  /** How many pieces of work have entered the queue since the connection opened (to tell whether the bot was active meanwhile). */
+  get enqueued(): number {
+    return this.enqueuedCount;
+  }
+  private enqueuedCount = 0;
 
   /** True when the last group took several jobs: work is flowing, and more is likely on its way. */
   private busy(): boolean {

@@ -93,6 +93,8 @@ export interface MonitoringRefresh {
   waitedMs: number;
   /** Pieces of work waiting in the queue when the step ended (the bot's, usually). */
   waiting: number;
+  /** Pieces of other work that entered the queue since the previous step (the bot was active). */
+  others: number;
 }
 
 /** A page of {@link MonitoringData}: the tickets after `after` (by creation time, then reference), at most `limit` of them. */
