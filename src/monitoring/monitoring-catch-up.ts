@@ -27,11 +27,13 @@ export interface CatchUpOptions {
   /** How often to look for marked tickets while there are none. */
   idleMs?: number;
   /**
-   * The pause after a step while the bot is active (several pieces of its work came through the
-   * queue since the step before, or other work ran in the turn given away): about a tenth of the
-   * thread for the catch-up. One piece (a poll, a lease renewed) does not count.
+   * The pause after a step while the bot is active (`activeJobs` pieces of its work came through
+   * the queue within half a second; a turn given away that other work held counts as two): about
+   * a tenth of the thread for the catch-up.
    */
   activePauseMs?: number;
+  /** Pieces of other work through the queue within half a second that make the bot active. */
+  activeJobs?: number;
   /** The first pause while the bot is busy; it doubles while the bot stays busy, up to `maxBackoffMs`. */
   backoffMs?: number;
   maxBackoffMs?: number;
@@ -58,6 +60,7 @@ export function monitoringCatchUp(store: Pick<Store, 'refreshMonitoring'>, opts:
   const startDelayMs = opts.startDelayMs ?? 1000;
   const idleMs = opts.idleMs ?? 5000;
   const activePauseMs = opts.activePauseMs ?? 80;
+  const activeJobs = opts.activeJobs ?? 6;
   const backoffMs = opts.backoffMs ?? 200;
   const maxBackoffMs = opts.maxBackoffMs ?? 2000;
   const busyGapMs = opts.busyGapMs ?? 5;
@@ -85,6 +88,11 @@ export function monitoringCatchUp(store: Pick<Store, 'refreshMonitoring'>, opts:
     await sleep(startDelayMs);
     let backoff = backoffMs;
     let size = stepMs;
+    // The bot's activity: pieces of its work through the queue (and turns it held), over windows of
+    // half a second. A poll or a lease renewed now and then is not activity; a few events are.
+    let activity = 0;
+    let windowStart = performance.now();
+    let active = false;
     let spell: { t0: number; tickets: number } | undefined;
     /** Pauses while the bot is busy, longer each time up to the longest (then a step per pause: a trickle under constant load). */
     const backOff = async () => {
@@ -96,10 +104,7 @@ export function monitoringCatchUp(store: Pick<Store, 'refreshMonitoring'>, opts:
       const t0 = performance.now();
       await nextTurn();
       if (stopped) return;
-      if (performance.now() - t0 > busyGapMs) {
-        size = stepMs;
-        await sleep(activePauseMs);
-      }
+      if (performance.now() - t0 > busyGapMs) activity += 2;
       if (stopped) return;
       let step: Awaited<ReturnType<typeof refresh>>;
       try {
@@ -123,19 +128,27 @@ export function monitoringCatchUp(store: Pick<Store, 'refreshMonitoring'>, opts:
         continue;
       }
       // The bot's work waited behind this step, or this step behind the bot's: the bot is busy,
-      // and the pauses grow. The bot was active since the last step: a short pause, so that the
-      // catch-up takes a small share of the thread (it still gets there, and the acks hardly
-      // notice). Neither: the next step at the next turn.
+      // and the pauses grow. The bot was active lately: a short pause, so that the catch-up takes
+      // a small share of the thread (it still gets there, and the acks hardly notice). Neither:
+      // the next step at the next turn.
       if (step.waiting > 0 || step.waitedMs > 1) {
         size = stepMs;
         await backOff();
-      } else if (step.others > 1) {
+        continue;
+      }
+      activity += step.others;
+      const now = performance.now();
+      if (activity >= activeJobs || now - windowStart >= 500) {
+        active = activity >= activeJobs;
+        activity = 0;
+        windowStart = now;
+      }
+      backoff = backoffMs;
+      if (active) {
         size = stepMs;
-        backoff = backoffMs;
         await sleep(activePauseMs);
       } else {
         size = Math.min(size * 2, quietStepMs);
-        backoff = backoffMs;
       }
     }
   };
