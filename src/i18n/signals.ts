@@ -177,8 +177,23 @@ export class SignalReader {
     }
   }
 
-  /** What `text` says. */
+  /**
+   * What `text` says. A turn reads its message several times (danger now, an answer to a question,
+   * indicators to note); the last reading is kept until the event loop's next turn, and frozen.
+   */
   read(text: string): Reading {
+    if (this.last?.text === text) return this.last.reading;
+    const reading = this.readNow(text);
+    Object.freeze(reading.answers);
+    Object.freeze(reading.languages);
+    // Not longer: what someone wrote is not kept in memory past the work on it.
+    if (!this.last) setImmediate(() => (this.last = undefined));
+    this.last = { text, reading: Object.freeze(reading) };
+    return reading;
+  }
+  private last: { text: string; reading: Reading } | undefined;
+
+  private readNow(text: string): Reading {
     const answers: Record<string, string> = {};
     const hits = new Map<string, number>();
     let danger = false;
