@@ -41,6 +41,11 @@ export async function monitoringCatchUpRows(file: string, size: number, start: (
   const left = () => (reader.prepare('SELECT COUNT(*) AS n FROM monitoring_dirty').get() as { n: number }).n;
   const anyLeft = () => (reader.prepare('SELECT EXISTS (SELECT 1 FROM monitoring_dirty) AS n').get() as { n: number }).n === 1;
   const lines: string[] = [];
+  /** A row, logged as soon as it is measured (the catch-up takes minutes at 1M). */
+  const add = (line: string) => {
+    lines.push(line);
+    log(line);
+  };
   const target = await start();
   const started = performance.now();
   try {
@@ -52,7 +57,7 @@ export async function monitoringCatchUpRows(file: string, size: number, start: (
       return { ms: performance.now() - t0, pending: Number(/data-pending="(\d+)"/.exec(page.text)?.[1] ?? 0), status: page.status };
     };
     const first = await view();
-    lines.push(`| ${label} | monitoring page, first view with every ticket marked | ${first.pending.toLocaleString('en')} of ${marked.toLocaleString('en')} said not counted yet | ${first.ms.toFixed(0)} | ${first.ms.toFixed(0)}${first.status === 200 ? '' : ` (HTTP ${first.status})`} | < 500 |`);
+    add(`| ${label} | monitoring page, first view with every ticket marked | ${first.pending.toLocaleString('en')} of ${marked.toLocaleString('en')} said not counted yet | ${first.ms.toFixed(0)} | ${first.ms.toFixed(0)}${first.status === 200 ? '' : ` (HTTP ${first.status})`} | < 500 |`);
 
     let n = 0;
     const ack = async () => {
@@ -71,7 +76,7 @@ export async function monitoringCatchUpRows(file: string, size: number, start: (
       return acks;
     };
     const row = (what: string, list: number[], note: string, goal: string) =>
-      lines.push(`| ${label} | ${what} | ${note} | ${pct(list, 50).toFixed(0)} | ${pct(list, 95).toFixed(0)} (max ${Math.max(...list).toFixed(0)}) | ${goal} |`);
+      add(`| ${label} | ${what} | ${note} | ${pct(list, 50).toFixed(0)} | ${pct(list, 95).toFixed(0)} (max ${Math.max(...list).toFixed(0)}) | ${goal} |`);
 
     // Acks for ten seconds while the catch-up runs (it backs off while they come).
     const before = left();
@@ -91,10 +96,15 @@ export async function monitoringCatchUpRows(file: string, size: number, start: (
     // Then no load and no view: until nothing is marked.
     const quietFrom = left();
     const q0 = performance.now();
-    while (anyLeft()) await new Promise((r) => setTimeout(r, 250));
+    for (let last = performance.now(); anyLeft(); ) {
+      await new Promise((r) => setTimeout(r, 250));
+      if (performance.now() - last < 60_000) continue;
+      last = performance.now();
+      log(`  monitoring catch-up: ${left().toLocaleString('en')} tickets still marked after ${((last - started) / 1000).toFixed(0)} s`);
+    }
     const quietS = (performance.now() - q0) / 1000;
     const totalS = (performance.now() - started) / 1000;
-    lines.push(`| ${label} | monitoring catch-up, every ticket marked | ${marked.toLocaleString('en')} tickets in ${totalS.toFixed(1)} s from start (quiet: ${quietFrom > 0 && quietS > 0 ? Math.round(quietFrom / quietS).toLocaleString('en') : '-'}/s) | | ${(totalS * 1000).toFixed(0)} | in the background |`);
+    add(`| ${label} | monitoring catch-up, every ticket marked | ${marked.toLocaleString('en')} tickets in ${totalS.toFixed(1)} s from start (quiet: ${quietFrom > 0 && quietS > 0 ? Math.round(quietFrom / quietS).toLocaleString('en') : '-'}/s) | | ${(totalS * 1000).toFixed(0)} | in the background |`);
     const caughtUp: number[] = [];
     let exact = true;
     for (let i = 0; i < 10; i++) {
@@ -105,7 +115,6 @@ export async function monitoringCatchUpRows(file: string, size: number, start: (
     row('monitoring page once caught up', caughtUp, exact ? 'no line: exact' : 'still said not counted', '< 100');
     const quiet = await acksFor(3000);
     row('LINE webhook ack once caught up', quiet, `${quiet.length} events`, '< 50');
-    log(lines.join('\n'));
     return lines;
   } finally {
     reader.close();

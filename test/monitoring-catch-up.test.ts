@@ -135,9 +135,12 @@ describe('the catch-up stopped half-way', () => {
     expect(marked(store)).toBe(left);
   });
 
-  it('does nothing on a store that keeps no marks (PostgreSQL aggregates in SQL)', async () => {
+  it('does nothing on a store that keeps no marks (PostgreSQL aggregates in SQL): not even a timer', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
     const catchUp = monitoringCatchUp({});
     catchUp.start();
+    expect(timers()).toBe(before);
     await catchUp.stop();
   });
 });
