@@ -90,9 +90,10 @@ export interface MonitoringFigures {
 
 /**
  * The report as pages and exports show it: the figures, without the list of every interval, and
- * `pending` when the store had not counted every changed ticket yet (decision 0034).
+ * `pending` when the store had not counted every changed ticket yet (decision 0034; with
+ * `pendingMore`, more than that many).
  */
-export type ReportFigures = Omit<MonitoringFigures, 'intervals'> & { pending?: number };
+export type ReportFigures = Omit<MonitoringFigures, 'intervals'> & { pending?: number; pendingMore?: boolean };
 
 /** The median (the mean of the two middle values of an even count), or null when empty. */
 export function median(values: readonly number[]): number | null {
@@ -258,5 +259,6 @@ export function figuresFromTotals(totals: MonitoringTotals, serviceKinds: readon
     overdue: [...overdueBy.values()].sort((a, b) => a.agency.localeCompare(b.agency)),
     outcomes: byCount(counts('outcome')),
     ...(totals.pending ? { pending: totals.pending } : {}),
+    ...(totals.pending && totals.pendingMore ? { pendingMore: true } : {}),
   };
 }

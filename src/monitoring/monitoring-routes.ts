@@ -24,7 +24,7 @@ export function figureRows(p: Period, f: ReportFigures): unknown[][] {
     ['from', 'to', 'agency', 'section', 'item', 'count', 'median_minutes', 'p90_minutes'],
     [...scope, 'tickets', 'all', f.tickets, '', ''],
     // Tickets changed but not counted again yet (decision 0034): the figures are not exact yet.
-    ...(f.pending ? [[...scope, 'tickets', 'not_yet_counted', f.pending, '', '']] : []),
+    ...(f.pending ? [[...scope, 'tickets', f.pendingMore ? 'not_yet_counted_more_than' : 'not_yet_counted', f.pending, '', '']] : []),
     ...counts('case_type', f.byCaseType),
     ...counts('priority', f.byPriority),
     ...counts('nationality', f.byNationality),

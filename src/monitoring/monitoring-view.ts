@@ -64,7 +64,8 @@ function scopeLine(text: DashboardText, p: Period, f: ReportFigures): string {
 
 /** The line that says the figures are being brought up to date, when some changed tickets are not counted yet (decision 0034). */
 function pendingLine(text: DashboardText, f: ReportFigures): SafeHtml | string {
-  return f.pending ? html`<p class="notice monitoring-pending" role="status" data-pending="${f.pending}">${text.t('monitoring.pending', { count: f.pending })}</p>` : '';
+  if (!f.pending) return '';
+  return html`<p class="notice monitoring-pending" role="status" data-pending="${f.pending}"${f.pendingMore ? html` data-pending-more` : ''}>${text.t(f.pendingMore ? 'monitoring.pending_more' : 'monitoring.pending', { count: f.pending })}</p>`;
 }
 
 /** The monitoring page. */

@@ -79,6 +79,8 @@ export interface MonitoringTotals {
    * change. Absent when there are none (the figures are exact).
    */
   pending?: number;
+  /** True when more than `pending` are marked (they are counted up to a bound). */
+  pendingMore?: boolean;
 }
 
 /** One step of the monitoring catch-up (`Store.refreshMonitoring`). */
