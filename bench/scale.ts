@@ -24,6 +24,7 @@ import { REF_ALPHABET } from '../src/tickets/reference.ts';
 import { lineUser, replyToken, startFakePlatform } from './load/fake-platform.ts';
 import { pct } from './load/round.ts';
 import { LINE_SECRET, startTarget } from './load/targets.ts';
+import { type ScalePostgres, startScalePostgres } from './scale-postgres.ts';
 
 const SIZES = (process.env.BENCH_SCALE ?? '10000,100000,1000000').split(',').map(Number);
 const LANGS = ['th', 'en', 'km', 'my', 'lo', 'vi', 'zh'];
@@ -142,9 +143,13 @@ async function timed(n: number, request: () => Promise<Response | { status: numb
 export async function benchScale(log: (line: string) => void = console.log): Promise<string[]> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tangrod-bench-scale-'));
   const fake = await startFakePlatform();
+  // PostgreSQL variant (BENCH_SCALE_STORE=postgres, bench/scale-postgres.ts): its own server, seeded
+  // in SQL there; the pages below are the same. Unset: SQLite in DATA_DIR.
+  const pg: ScalePostgres | undefined = process.env.BENCH_SCALE_STORE === 'postgres' ? await startScalePostgres(log) : undefined;
+  if (pg) log('  on PostgreSQL (BENCH_SCALE_STORE=postgres)');
   const lines = ['| tickets | page | filter | p50 ms | p95 ms | target |', '|---|---|---|---|---|---|'];
   try {
-    const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+    const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...pg?.env });
     const services = createServices(config);
     const { definitions, store } = services;
     const agencies = [...definitions.directory.byId.keys()];
@@ -158,14 +163,15 @@ export async function benchScale(log: (line: string) => void = console.log): Pro
     let seeded = 0;
     for (const size of SIZES) {
       const s0 = performance.now();
-      seed(databasePath(config), seeded, size, agencies, priorities, caseTypes, staffId);
+      if (pg) await pg.seed(seeded, size, agencies, priorities, caseTypes, staffId);
+      else seed(databasePath(config), seeded, size, agencies, priorities, caseTypes, staffId);
       seeded = size;
       log(`  seeded ${size.toLocaleString('en')} tickets in ${((performance.now() - s0) / 1000).toFixed(1)} s`);
       const reps = size >= 1_000_000 ? 10 : 20;
       const first = lines.length;
       lines.push(`| ${size.toLocaleString('en')} | seeding (from the size before) | | | ${(performance.now() - s0).toFixed(0)} | a few minutes at 1M |`);
-      lines.push(await timedEscalation(databasePath(config), size, reps));
-      const target = await startTarget('tangrod', fake.origin, {}, dataDir);
+      lines.push(pg ? await pg.timedEscalation(size, reps) : await timedEscalation(databasePath(config), size, reps));
+      const target = await startTarget('tangrod', fake.origin, pg?.env ?? {}, dataDir);
       try {
         const staff = new StaffClient(target.url);
         await staff.login('bench-admin');
@@ -242,6 +248,7 @@ export async function benchScale(log: (line: string) => void = console.log): Pro
     return lines;
   } finally {
     await fake.close();
+    await pg?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
