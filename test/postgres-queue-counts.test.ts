@@ -8,6 +8,7 @@
  */
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openPostgresOpsFigures } from '../src/ops/ops-db-postgres.ts';
 import { openPostgresStore, type PostgresStore } from '../src/store/postgres-store.ts';
 import { rebuildRunningTotals } from '../src/store/postgres/running-totals.ts';
 import type { TicketFilter, TicketStatus } from '../src/store/store.ts';
@@ -202,5 +203,22 @@ describe.skipIf(!postgresUrl)('queue counts on PostgreSQL from running totals', 
     for (let i = 0; i < 100 && (await left()) !== '0'; i++) await new Promise((r) => setTimeout(r, 50));
     expect(await left()).toBe('0');
     for (const f of FILTERS) expect(await store.countByStatus(f), JSON.stringify(f)).toEqual(await counted(f));
+  });
+
+  it("gives the metrics' tickets by priority and status from the totals, as a count over the tickets does", async () => {
+    await seed(60, numbers(8));
+    const figures = await openPostgresOpsFigures(db.url, 50);
+    try {
+      const expected = (await sql.query('SELECT priority, status, count(*)::int AS count FROM tickets GROUP BY 1, 2 ORDER BY 1, 2')).rows;
+      const sorted = () => [...figures.tickets()].sort((a, b) => (a.priority + a.status < b.priority + b.status ? -1 : 1));
+      expect(sorted()).toEqual(expected);
+      const was = (await store.getTicket('TR-0001'))!.status;
+      await store.transaction((tx) => tx.updateTicketWork('TR-0001', { status: was === 'closed' ? 'new' : 'closed' }));
+      const now = (await sql.query('SELECT priority, status, count(*)::int AS count FROM tickets GROUP BY 1, 2 ORDER BY 1, 2')).rows;
+      for (let i = 0; i < 100 && JSON.stringify(sorted()) !== JSON.stringify(now); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(sorted()).toEqual(now);
+    } finally {
+      await figures.close();
+    }
   });
 });
