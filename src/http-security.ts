@@ -3,9 +3,9 @@
  * `no-store` unless a route says otherwise, and the rate limiter that the login form and the
  * simulator use. (Request logs without query strings: src/ops/request-log.ts.)
  */
-import helmet from '@fastify/helmet';
 import rateLimit, { type FastifyRateLimitStoreCtor, normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
+import helmet from 'helmet';
 import type { Config } from './config/env.ts';
 
 /**
@@ -23,7 +23,9 @@ export function trustProxyOption(config: Pick<Config, 'TRUST_PROXY'>): FastifySe
 
 /** Registers the headers every response gets and the (route-by-route) rate limiter. */
 export async function registerHttpSecurity(app: FastifyInstance, opts: { rateLimitStore?: FastifyRateLimitStoreCtor } = {}): Promise<void> {
-  await app.register(helmet, {
+  // helmet itself, built once: the Fastify wrapper (@fastify/helmet) built helmet's middleware
+  // again on every request, a cost every webhook paid.
+  const headers = helmet({
     // Each area sets its own policy (the dashboard, the simulator page); JSON needs none.
     contentSecurityPolicy: false,
     frameguard: { action: 'deny' },
@@ -31,6 +33,7 @@ export async function registerHttpSecurity(app: FastifyInstance, opts: { rateLim
     // HSTS belongs to the TLS proxy, which knows the real host name and its subdomains.
     hsts: false,
   });
+  app.addHook('onRequest', (req, reply, done) => headers(req.raw, reply.raw, () => done()));
   // Tickets, replies and transcripts are personal data: no shared or browser cache keeps them.
   app.addHook('onSend', async (_req, reply, payload) => {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');

@@ -49,6 +49,20 @@ describe('LINE calls in a worker thread', () => {
     expect((limited as HTTPFetchError).headers.get('retry-after')).toBe('7');
   });
 
+  it('answers each of many calls made at once with its own result, one of them refused', async () => {
+    const line = await startFakeLine();
+    closing.push(() => line.close());
+    const client = lineWorkerClient(platformWorker({ line: { channelAccessToken: 'test-line-token', baseURL: line.origin } }));
+    line.pushFailures.push({ status: 429, retryAfter: '3' });
+    // Made in the same turn: they cross to the worker together, and their answers come back together.
+    const results = await Promise.allSettled(['U1', 'U2', 'U3', 'U4', 'U5'].map((to) => client.pushMessage({ to, messages: [{ type: 'text', text: `to ${to}` }] })));
+    expect(results.filter((r) => r.status === 'rejected').map((r) => ((r as PromiseRejectedResult).reason as HTTPFetchError).status)).toEqual([429]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(4);
+    expect(line.delivered().map((c) => c.to).sort()).toEqual(
+      ['U1', 'U2', 'U3', 'U4', 'U5'].filter((_, i) => results[i]!.status === 'fulfilled').sort(),
+    );
+  });
+
   it('lets the sender fall back to a push when LINE refuses the reply token, and read Retry-After', async () => {
     const line = await startFakeLine();
     closing.push(() => line.close());

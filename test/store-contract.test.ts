@@ -11,6 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../src/store/postgres-store.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
 import type { NewTicket, Store } from '../src/store/store.ts';
+import { turnBody } from '../src/store/transcript-turns.ts';
 import { freshDatabase, postgresUrl } from './helpers/postgres.ts';
 import { scaleBehaviours } from './store-contract-scale.ts';
 
@@ -87,6 +88,21 @@ const behaviours: Behaviour[] = [
       expect(await store.lastInboundAt('line:nobody')).toBeUndefined();
       expect(await store.transaction((tx) => tx.lastOutbound('line:U1'))).toEqual({ text: 'reply one' });
       expect(await store.transaction((tx) => tx.lastOutboundRow('line:U1'))).toEqual({ body: { text: 'reply one' }, ticketRef: null });
+    },
+  ],
+  [
+    "a turn's answers kept in one row are read one by one, and the last of them is the last answer",
+    async (store) => {
+      await store.transaction(async (tx) => {
+        await tx.addTranscript('line:U2', 'in', { text: 'hello' }, 'm1', { conversationId: 'c1' });
+        await tx.addTranscript('line:U2', 'out', turnBody([{ text: 'welcome' }, { text: 'type EXIT' }, { text: 'are you safe?' }]), undefined, { conversationId: 'c1' });
+        await tx.redactOutbound('line:U2', 'c1', 'EXIT', 'STOP');
+      });
+      const texts = (rows: { body: unknown }[]) => rows.map((r) => (r.body as { text: string }).text);
+      expect(texts(await store.transcriptOf('line:U2'))).toEqual(['hello', 'welcome', 'type STOP', 'are you safe?']);
+      expect(texts(await store.ticketTranscript({ ref: 'TR-2', sessionId: 'line:U2', conversationId: 'c1' }))).toEqual(['hello', 'welcome', 'type STOP', 'are you safe?']);
+      expect(await store.transaction((tx) => tx.lastOutbound('line:U2'))).toEqual({ text: 'are you safe?' });
+      expect(await store.transaction((tx) => tx.lastOutboundRow('line:U2'))).toEqual({ body: { text: 'are you safe?' }, ticketRef: null });
     },
   ],
   [

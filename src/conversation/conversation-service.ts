@@ -7,6 +7,7 @@ import { toUnicode } from '../i18n/zawgyi.ts';
 import { DANGER_FLOW } from '../flow/engine.ts';
 import type { SessionState } from '../flow/types.ts';
 import type { TicketRecord } from '../store/store.ts';
+import { turnBody } from '../store/transcript-turns.ts';
 import { badInput } from './bad-input.ts';
 import { caseToMessage, staffSpokeLast, toCase } from './case-message.ts';
 import { commandTurn } from './command-turn.ts';
@@ -90,7 +91,7 @@ export class ConversationService {
       // Each row belongs to its report: the conversation, or the case a later message went to.
       const link = { conversationId: turn.state?.conversationId ?? null, ticketRef: turn.caseRef ?? null };
       if (turn.record && !traceless) await tx.addTranscript(sessionId, 'in', turn.record, msg.messageId, link);
-      if (!traceless) for (const reply of turn.replies) await tx.addTranscript(sessionId, 'out', reply, undefined, link);
+      if (!traceless && turn.replies.length > 0) await tx.addTranscript(sessionId, 'out', turnBody(turn.replies), undefined, link);
       if (turn.replies.length > 0 && !(traceless && opts.synchronous)) {
         // The turn's answers as one row: they go out together (one LINE call, one Telegram
         // message), and one row is a fraction of the writes of one per answer.

@@ -84,7 +84,9 @@ export async function renderFor(ctx: TurnContext, state: SessionState | undefine
   const { translations, flows, directory } = ctx.deps;
   const baseT = translations.t(state?.lang);
   const t = ((key: string, opts?: Record<string, unknown>) => baseT(key, { ...params, ...opts })) as typeof baseT;
-  const tickets = await ctx.tx.ticketsOfUser(ctx.msg.channel, ctx.msg.userId);
+  // The person's tickets, read only when a line shows them (most turns show none).
+  const needed = (!ticket && state?.ticketRef !== undefined) || out.some((o) => o.kind === 'show' && o.block === 'status');
+  const tickets = needed ? await ctx.tx.ticketsOfUser(ctx.msg.channel, ctx.msg.userId) : [];
   const own = ticket ?? (state?.ticketRef ? tickets.find((x) => x.ref === state.ticketRef) : undefined);
   const answers = state?.answers ?? {};
   const replies = render(out, {

@@ -36,7 +36,11 @@ export type Served = Record<string, (...args: never[]) => Promise<unknown>>;
 /** Makes an error plain, or leaves it (undefined) to the next that knows its type. */
 export type Plain = (err: unknown) => PlainError | undefined;
 
-/** A worker's end: answers each call with the method's result, or its error made plain by the first of `plains` that knows it. */
+/**
+ * A worker's end: answers each call with the method's result, or its error made plain by the first
+ * of `plains` that knows it. Answers that are ready in the same turn of the worker's event loop go
+ * back in one message.
+ */
 export function serveCalls(methods: Served, plains: Plain[] = []): void {
   const plain = (err: unknown): PlainError => {
     for (const p of plains) {
@@ -47,13 +51,24 @@ export function serveCalls(methods: Served, plains: Plain[] = []): void {
   };
   const port = parentPort;
   if (!port) throw new Error('serveCalls runs in a worker thread');
-  port.on('message', (req: Request) => {
-    const method = methods[req.method] as ((...args: unknown[]) => Promise<unknown>) | undefined;
-    const work = method ? method(...req.args) : Promise.reject(new Error(`no method ${req.method} in this worker`));
-    work.then(
-      (value) => port.postMessage({ id: req.id, ok: true, value } satisfies Answer),
-      (err: unknown) => port.postMessage({ id: req.id, ok: false, error: plain(err) } satisfies Answer),
-    );
+  let ready: Answer[] = [];
+  const answer = (a: Answer) => {
+    if (ready.push(a) > 1) return;
+    setImmediate(() => {
+      const batch = ready;
+      ready = [];
+      port.postMessage(batch);
+    });
+  };
+  port.on('message', (batch: Request[]) => {
+    for (const req of batch) {
+      const method = methods[req.method] as ((...args: unknown[]) => Promise<unknown>) | undefined;
+      const work = method ? method(...req.args) : Promise.reject(new Error(`no method ${req.method} in this worker`));
+      work.then(
+        (value) => answer({ id: req.id, ok: true, value }),
+        (err: unknown) => answer({ id: req.id, ok: false, error: plain(err) }),
+      );
+    }
   });
 }
 
@@ -85,10 +100,17 @@ export function reviveBasics(p: PlainError): Error {
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 };
 
-/** The calling end: one worker, started at the first call (or {@link warm}), and started again if it dies. */
+/**
+ * The calling end: one worker, started at the first call (or {@link warm}), and started again if it
+ * dies. The first call of a turn of the event loop goes at once, and the calls after it in that turn
+ * go together at its end: a message costs the sending thread 10-18 µs whatever it holds (measured
+ * on the 2-core machine), a call in a batch of four about 5 µs.
+ */
 export class CallWorker {
   private worker: Worker | undefined;
   private next = 1;
+  private outgoing: Request[] = [];
+  private batching = false;
   private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; revive: (p: PlainError) => Error }>();
   private readonly script: URL;
   private readonly data: unknown;
@@ -112,7 +134,22 @@ export class CallWorker {
       // While a call waits, the worker keeps the process up; idle, it does not.
       if (this.waiting.size === 0) worker.ref();
       this.waiting.set(id, { resolve, reject, revive });
-      worker.postMessage({ id, method, args } satisfies Request);
+      const req = { id, method, args };
+      if (this.batching) {
+        this.outgoing.push(req);
+        return;
+      }
+      // The first call of a turn of the event loop goes at once; those after it in the same turn
+      // go together at its end.
+      worker.postMessage([req]);
+      this.batching = true;
+      setImmediate(() => {
+        this.batching = false;
+        const batch = this.outgoing;
+        this.outgoing = [];
+        // A worker that died meanwhile has failed these calls already (failAll).
+        if (batch.length > 0 && this.worker === worker) worker.postMessage(batch);
+      });
     });
   }
 
@@ -128,13 +165,15 @@ export class CallWorker {
     if (this.worker) return this.worker;
     const worker = new Worker(this.script, { workerData: this.data, resourceLimits: WORKER_LIMITS });
     worker.unref();
-    worker.on('message', (a: Answer) => {
-      const w = this.waiting.get(a.id);
-      if (!w) return;
-      this.waiting.delete(a.id);
+    worker.on('message', (answers: Answer[]) => {
+      for (const a of answers) {
+        const w = this.waiting.get(a.id);
+        if (!w) continue;
+        this.waiting.delete(a.id);
+        if (a.ok) w.resolve(a.value);
+        else w.reject(w.revive(a.error));
+      }
       if (this.waiting.size === 0) worker.unref();
-      if (a.ok) w.resolve(a.value);
-      else w.reject(w.revive(a.error));
     });
     // A worker that died fails what it held (as a network error would); the next call starts another.
     const gone = (err: Error) => {

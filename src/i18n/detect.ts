@@ -90,10 +90,9 @@ export function latinTokens(text: string): string[] {
 function fromLatinWords(text: string, latin: LatinWords, supported: readonly string[]): Detected {
   const tokens = latinTokens(text);
   if (!tokens.length) return { menu: true };
-  const counts: [string, number][] = [...latin.words].map(([lang, words]) => [
-    lang,
-    tokens.filter((t) => words.has(t) || words.has(t.replace(/(.)\1{2,}/g, '$1')) || words.has(t.replace(/(.)\1{2,}/g, '$1$1'))).length,
-  ]);
+  // Each word as typed, and with a letter typed three times or more ("helllo") as one and as two.
+  const forms = tokens.map((t) => [t, t.replace(/(.)\1{2,}/g, '$1'), t.replace(/(.)\1{2,}/g, '$1$1')]);
+  const counts: [string, number][] = [...latin.words].map(([lang, words]) => [lang, forms.filter((f) => f.some((w) => words.has(w))).length]);
   counts.sort((a, b) => b[1] - a[1]);
   const [best, second] = counts;
   // Most of the words are the language's, and more of them than of any other.

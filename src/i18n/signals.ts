@@ -92,12 +92,65 @@ const list = (raw: string | undefined): string[] =>
     .map((w) => fold(w).replace(CLAUSE_MARKS, ' ').trim())
     .filter((w) => w && w !== '-');
 
+/** How many characters of a phrase's first part name it in {@link PhraseSet}. */
+const KEY = 3;
+
+/**
+ * Phrases indexed by the first {@link KEY} characters of their first part (or all of it, when
+ * shorter). Most phrases are not in a message at all: rather than search the message once for
+ * each of hundreds of phrases, the message's own runs of characters name the few that can be in
+ * it, and those are searched. They come back in the phrases' order, since the first phrase found
+ * for a key wins.
+ */
+class PhraseSet {
+  private readonly phrases: Phrase[];
+  /** By length of key (1 to KEY), then by key: the phrases' positions. */
+  private readonly byKey: Map<string, number[]>[] = [];
+  private readonly lengths: number[];
+  private readonly seen: Uint32Array;
+  private stamp = 0;
+
+  constructor(phrases: Phrase[]) {
+    this.phrases = phrases;
+    this.seen = new Uint32Array(phrases.length);
+    for (let n = 0; n <= KEY; n++) this.byKey.push(new Map());
+    for (const [i, p] of phrases.entries()) {
+      const key = p.parts[0]!.slice(0, KEY);
+      const map = this.byKey[key.length]!;
+      const list = map.get(key);
+      if (list) list.push(i);
+      else map.set(key, [i]);
+    }
+    this.lengths = [...this.byKey.keys()].filter((n) => n > 0 && this.byKey[n]!.size > 0);
+  }
+
+  /** The phrases whose first part may occur in `clause`, in their order (a superset of those that do). */
+  candidates(clause: string): Phrase[] {
+    if (++this.stamp === 0xffffffff) (this.seen.fill(0), (this.stamp = 1));
+    const found: number[] = [];
+    for (const n of this.lengths) {
+      const map = this.byKey[n]!;
+      for (let i = 0; i + n <= clause.length; i++) {
+        const list = map.get(clause.slice(i, i + n));
+        if (!list) continue;
+        for (const at of list) {
+          if (this.seen[at] === this.stamp) continue;
+          this.seen[at] = this.stamp;
+          found.push(at);
+        }
+      }
+    }
+    found.sort((a, b) => a - b);
+    return found.map((at) => this.phrases[at]!);
+  }
+}
+
 /** Reads messages with the phrase data of every language (people do not always write in the conversation's). */
 export class SignalReader {
   private readonly phrases: Phrase[] = [];
   private readonly cues = new Map<string, Cues>();
-  private readonly clauseWords: string[] = [];
-  private readonly byScripts = new Map<string, Phrase[]>();
+  private readonly clauseWords = new Set<string>();
+  private readonly byScripts = new Map<string, PhraseSet>();
 
   constructor(translations: Translations) {
     for (const lang of translations.languages) {
@@ -106,7 +159,7 @@ export class SignalReader {
       const flat = flatten(tree as Record<string, unknown>);
       const cues: Cues = { before: list(flat.get('negation.before') as string), after: list(flat.get('negation.after') as string), clause: list(flat.get('clause') as string) };
       this.cues.set(lang, cues);
-      this.clauseWords.push(...cues.clause);
+      for (const w of cues.clause) this.clauseWords.add(w);
       for (const [key, value] of flat) {
         if (typeof value !== 'string') continue;
         const [group, ...rest] = key.split('.');
@@ -124,18 +177,32 @@ export class SignalReader {
     }
   }
 
-  /** What `text` says. */
+  /**
+   * What `text` says. A turn reads its message several times (danger now, an answer to a question,
+   * indicators to note); the last reading is kept until the event loop's next turn, and frozen.
+   */
   read(text: string): Reading {
+    if (this.last?.text === text) return this.last.reading;
+    const reading = this.readNow(text);
+    Object.freeze(reading.answers);
+    Object.freeze(reading.languages);
+    // Not longer: what someone wrote is not kept in memory past the work on it.
+    if (!this.last) setImmediate(() => (this.last = undefined));
+    this.last = { text, reading: Object.freeze(reading) };
+    return reading;
+  }
+  private last: { text: string; reading: Reading } | undefined;
+
+  private readNow(text: string): Reading {
     const answers: Record<string, string> = {};
     const hits = new Map<string, number>();
     let danger = false;
     const folded = fold(text);
-    const phrases = this.phrasesFor(folded);
+    const set = this.phrasesFor(folded);
     for (const clause of this.clauses(folded)) {
-      for (const p of phrases) {
+      for (const p of set.candidates(clause)) {
         if (p.key === undefined ? danger : answers[p.key] !== undefined) continue;
-        // Most phrases are not in the message at all: one native search rules them out.
-        if (!clause.includes(p.parts[0]!) || !this.found(clause, p)) continue;
+        if (!this.found(clause, p)) continue;
         hits.set(p.lang, (hits.get(p.lang) ?? 0) + 1);
         if (p.key === undefined) danger = true;
         else answers[p.key] = p.value!;
@@ -146,16 +213,16 @@ export class SignalReader {
   }
 
   /** The phrases that can occur in a folded text: those of the scripts it is written in (kept per set of scripts). */
-  private phrasesFor(folded: string): Phrase[] {
+  private phrasesFor(folded: string): PhraseSet {
     const scripts = ['other', ...SCRIPTS.filter(([, re]) => re.test(folded)).map(([name]) => name)];
     const key = scripts.join(' ');
-    let phrases = this.byScripts.get(key);
-    if (!phrases) {
+    let set = this.byScripts.get(key);
+    if (!set) {
       const wanted = new Set(scripts);
-      phrases = this.phrases.filter((p) => wanted.has(p.script));
-      this.byScripts.set(key, phrases);
+      set = new PhraseSet(this.phrases.filter((p) => wanted.has(p.script)));
+      this.byScripts.set(key, set);
     }
-    return phrases;
+    return set;
   }
 
   /** The (folded) message in clauses: split at punctuation and at clause words standing on their own. */
@@ -164,7 +231,7 @@ export class SignalReader {
     for (const piece of folded.split(CLAUSE_MARKS)) {
       let current: string[] = [];
       for (const token of piece.trim().split(' ')) {
-        if (this.clauseWords.includes(token) && current.length) {
+        if (this.clauseWords.has(token) && current.length) {
           out.push(current.join(' '));
           current = [];
         } else if (token) current.push(token);

@@ -11,6 +11,7 @@ import { apiTokensStore } from './sqlite/api-tokens.ts';
 import { attachmentsStore, attachmentsTx } from './sqlite/attachments.ts';
 import { auditStore, auditTx } from './sqlite/audit.ts';
 import { careStore, careTx } from './sqlite/care.ts';
+import { Checkpointer } from './sqlite/checkpointer.ts';
 import { monitoringStore } from './sqlite/monitoring.ts';
 import { SqliteConnection } from './sqlite/connection.ts';
 import { openDatabase, type SqliteOptions } from './sqlite/database.ts';
@@ -35,7 +36,8 @@ export type { SqliteOptions } from './sqlite/database.ts';
 /** Opens (creating when needed) the database at `file` and applies pending migrations. */
 export function openSqliteStore(file: string, clock: Clock = systemClock, opts: SqliteOptions = {}): Store {
   const { db, walFile } = openDatabase(file, opts);
-  return sqliteStore(new SqliteConnection(db, clock, walFile), opts.key ? deriveKey(opts.key, 'secrets') : undefined);
+  const checkpointer = walFile ? new Checkpointer({ file, ...(opts.key ? { key: opts.key } : {}) }) : undefined;
+  return sqliteStore(new SqliteConnection(db, clock, walFile, checkpointer), opts.key ? deriveKey(opts.key, 'secrets') : undefined);
 }
 
 /** The {@link Store} over one open connection; `secrets` seals webhook secrets (issue 14). */

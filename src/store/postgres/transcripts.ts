@@ -2,6 +2,7 @@
  * The transcript: what was said in each chat, by whom, in which report.
  */
 import type { Store, TicketRecord, TranscriptRow, Tx } from '../store.ts';
+import { expandTurns, lastOfTurn } from '../transcript-turns.ts';
 import { json, type PgContext, type Row, type Sql } from './connection.ts';
 
 const toRow = (r: Row): TranscriptRow => ({ direction: r.direction as 'in' | 'out', body: r.body, createdAt: r.created_at as string });
@@ -39,10 +40,13 @@ export function transcriptsTx(q: Sql): Pick<Tx, 'addTranscript' | 'inboundMessag
         [inJson(text), inJson(by), sessionId, conversationId],
       );
     },
-    lastOutbound: async (sessionId) => (await q.one(`SELECT body FROM transcript WHERE session_id = $1 AND direction = 'out' ORDER BY id DESC LIMIT 1`, [sessionId]))?.body,
+    lastOutbound: async (sessionId) => {
+      const row = await q.one(`SELECT body FROM transcript WHERE session_id = $1 AND direction = 'out' ORDER BY id DESC LIMIT 1`, [sessionId]);
+      return row ? lastOfTurn(row.body) : undefined;
+    },
     lastOutboundRow: async (sessionId) => {
       const row = await q.one(`SELECT body, ticket_ref FROM transcript WHERE session_id = $1 AND direction = 'out' ORDER BY id DESC LIMIT 1`, [sessionId]);
-      return row ? { body: row.body, ticketRef: (row.ticket_ref as string | null) ?? null } : undefined;
+      return row ? { body: lastOfTurn(row.body), ticketRef: (row.ticket_ref as string | null) ?? null } : undefined;
     },
   };
 }
@@ -51,7 +55,7 @@ export function transcriptsTx(q: Sql): Pick<Tx, 'addTranscript' | 'inboundMessag
 export function transcriptsStore(c: PgContext): Pick<Store, 'transcriptOf' | 'ticketTranscript' | 'lastMessageToCaseAt' | 'lastInboundAt'> {
   return {
     async transcriptOf(sessionId) {
-      return (await c.sql.rows('SELECT direction, body, created_at FROM transcript WHERE session_id = $1 ORDER BY id', [sessionId])).map(toRow);
+      return expandTurns((await c.sql.rows('SELECT direction, body, created_at FROM transcript WHERE session_id = $1 ORDER BY id', [sessionId])).map(toRow));
     },
     async ticketTranscript(ticket: Pick<TicketRecord, 'ref' | 'sessionId' | 'conversationId'>, until?: string) {
       // A row written to a case belongs to that case only; the rest belong to their conversation.
@@ -60,7 +64,7 @@ export function transcriptsStore(c: PgContext): Pick<Store, 'transcriptOf' | 'ti
         `SELECT direction, body, created_at FROM transcript WHERE (ticket_ref = $1 OR (ticket_ref IS NULL AND ${own})) ${until ? 'AND created_at <= $3' : ''} ORDER BY id`,
         [ticket.ref, ticket.conversationId ?? ticket.sessionId, ...(until ? [until] : [])],
       );
-      return rows.map(toRow);
+      return expandTurns(rows.map(toRow));
     },
     async lastMessageToCaseAt(ref) {
       return ((await c.sql.one(`SELECT MAX(created_at) AS at FROM transcript WHERE ticket_ref = $1 AND direction = 'in'`, [ref]))?.at as string | null) ?? undefined;

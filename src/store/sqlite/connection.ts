@@ -10,6 +10,7 @@ import { closeSync, fdatasync, openSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import type { Clock } from '../../core/clock.ts';
+import type { Checkpointer } from './checkpointer.ts';
 
 /** A row as better-sqlite3 returns it. */
 export type Row = Record<string, unknown>;
@@ -73,10 +74,14 @@ export class SqliteConnection {
   private syncing: Promise<void> = Promise.resolve();
   private syncRunning = false;
 
-  constructor(db: Database.Database, clock: Clock, walFile?: string) {
+  /** Checkpoints the WAL in a worker thread (decision 0036); absent without a WAL of ours. */
+  private readonly checkpointer: Checkpointer | undefined;
+
+  constructor(db: Database.Database, clock: Clock, walFile?: string, checkpointer?: Checkpointer) {
     this.db = db;
     this.clock = clock;
     this.walFile = walFile;
+    this.checkpointer = checkpointer;
   }
 
   /** The clock's time. */
@@ -230,6 +235,7 @@ export class SqliteConnection {
       return;
     }
     this.lastGroupSize = done.length;
+    this.checkpointer?.committed();
     this.whenSynced((syncErr) => {
       for (const d of done) {
         if (syncErr) {
@@ -326,6 +332,7 @@ export class SqliteConnection {
   /** Waits for queued work, then closes the database. */
   async close(): Promise<void> {
     while (this.draining || this.syncRunning) await Promise.all([this.running, this.syncing]);
+    await this.checkpointer?.close();
     this.db.close();
     if (this.walFd !== undefined) closeSync(this.walFd);
     this.walFd = undefined;

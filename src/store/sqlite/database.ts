@@ -4,6 +4,7 @@
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
+import { NET_PAGES } from './checkpointer.ts';
 import { unlock } from './cipher.ts';
 
 const MIGRATIONS_DIR = new URL('../migrations/', import.meta.url);
@@ -63,6 +64,8 @@ export function openDatabase(file: string, opts: SqliteOptions = {}): OpenDataba
     return { db };
   }
   db.pragma('synchronous = NORMAL');
+  // Checkpoints are a worker thread's (checkpointer.ts); this connection's own is the net.
+  db.pragma(`wal_autocheckpoint = ${NET_PAGES}`);
   return { db, walFile: `${file}-wal` };
 }
 

@@ -2,6 +2,7 @@
  * What was said in a chat, and which report each row belongs to.
  */
 import type { Store, TicketRecord, Tx } from '../store.ts';
+import { expandTurns, lastOfTurn } from '../transcript-turns.ts';
 import { json, type Row, type SqliteConnection } from './connection.ts';
 
 /** The {@link Tx} methods (inside a transaction) of transcripts. */
@@ -36,11 +37,11 @@ export function transcriptsTx(c: SqliteConnection): Pick<Tx, 'addTranscript' | '
     },
     lastOutbound: async (sessionId) => {
       const row = c.prepare(`SELECT body FROM transcript WHERE session_id = ? AND direction = 'out' ORDER BY id DESC LIMIT 1`).get(sessionId) as Row | undefined;
-      return row ? (JSON.parse(row.body as string) as unknown) : undefined;
+      return row ? lastOfTurn(JSON.parse(row.body as string) as unknown) : undefined;
     },
     lastOutboundRow: async (sessionId) => {
       const row = c.prepare(`SELECT body, ticket_ref FROM transcript WHERE session_id = ? AND direction = 'out' ORDER BY id DESC LIMIT 1`).get(sessionId) as Row | undefined;
-      return row ? { body: JSON.parse(row.body as string) as unknown, ticketRef: (row.ticket_ref as string | null) ?? null } : undefined;
+      return row ? { body: lastOfTurn(JSON.parse(row.body as string) as unknown), ticketRef: (row.ticket_ref as string | null) ?? null } : undefined;
     },
   };
 }
@@ -49,11 +50,13 @@ export function transcriptsTx(c: SqliteConnection): Pick<Tx, 'addTranscript' | '
 export function transcriptsStore(c: SqliteConnection): Pick<Store, 'transcriptOf' | 'ticketTranscript' | 'lastMessageToCaseAt' | 'lastInboundAt'> {
   return {
     async transcriptOf(sessionId: string) {
-      return (c.prepare('SELECT direction, body, created_at FROM transcript WHERE session_id = ? ORDER BY id').all(sessionId) as Row[]).map((r) => ({
-        direction: r.direction as 'in' | 'out',
-        body: JSON.parse(r.body as string) as unknown,
-        createdAt: r.created_at as string,
-      }));
+      return expandTurns(
+        (c.prepare('SELECT direction, body, created_at FROM transcript WHERE session_id = ? ORDER BY id').all(sessionId) as Row[]).map((r) => ({
+          direction: r.direction as 'in' | 'out',
+          body: JSON.parse(r.body as string) as unknown,
+          createdAt: r.created_at as string,
+        })),
+      );
     },
     async ticketTranscript(ticket: Pick<TicketRecord, 'ref' | 'sessionId' | 'conversationId'>, until?: string) {
       // A row written to a case belongs to that case only; the rest belong to their conversation.
@@ -61,7 +64,7 @@ export function transcriptsStore(c: SqliteConnection): Pick<Store, 'transcriptOf
       const own = ticket.conversationId ? 'conversation_id = ?' : 'conversation_id IS NULL AND session_id = ?';
       const rows = c.prepare(`SELECT direction, body, created_at FROM transcript WHERE (ticket_ref = ? OR (ticket_ref IS NULL AND ${own})) ${until ? 'AND created_at <= ?' : ''} ORDER BY id`)
         .all(ticket.ref, ticket.conversationId ?? ticket.sessionId, ...(until ? [until] : [])) as Row[];
-      return rows.map((r) => ({ direction: r.direction as 'in' | 'out', body: JSON.parse(r.body as string) as unknown, createdAt: r.created_at as string }));
+      return expandTurns(rows.map((r) => ({ direction: r.direction as 'in' | 'out', body: JSON.parse(r.body as string) as unknown, createdAt: r.created_at as string })));
     },
     async lastMessageToCaseAt(ref: string): Promise<string | undefined> {
       const row = c.prepare(`SELECT MAX(created_at) AS at FROM transcript WHERE ticket_ref = ? AND direction = 'in'`).get(ref) as Row | undefined;

@@ -1,0 +1,72 @@
+/**
+ * WAL checkpoints off the JavaScript thread (decision 0036).
+ *
+ * SQLite checkpoints when a commit finds the WAL past `wal_autocheckpoint` pages: that commit then
+ * copies the WAL's pages into the database file and syncs it, on the thread that answers every
+ * webhook. Under a burst that was a third of the time spent in COMMIT, in stalls of milliseconds.
+ * Here a worker thread with its own connection checkpoints every {@link EVERY} commits (PASSIVE:
+ * it never waits for the writer, and the writer never waits for it), and the main connection's
+ * own checkpoint is kept only as a net, at a WAL ten times the default size.
+ */
+import { Worker } from 'node:worker_threads';
+
+/** What the checkpoint worker opens. */
+export interface CheckpointData {
+  file: string;
+  key?: string;
+}
+
+/** Commits between two checkpoint requests: about the default 1,000 WAL pages under a burst. */
+const EVERY = 16;
+
+/** The main connection's own checkpoint, if the worker cannot keep up: 10,000 pages (40 MB). */
+export const NET_PAGES = 10_000;
+
+/** Asks a worker thread for a checkpoint every {@link EVERY} commits; the worker starts at the first. */
+export class Checkpointer {
+  private worker: Worker | undefined;
+  private commits = 0;
+  private closed = false;
+  private readonly data: CheckpointData;
+
+  constructor(data: CheckpointData) {
+    this.data = data;
+  }
+
+  /** Told of each commit of the main connection. */
+  committed(): void {
+    if (this.closed || ++this.commits % EVERY !== 0) return;
+    this.started()?.postMessage('checkpoint');
+  }
+
+  /** Closes the worker's connection (the main connection's close then checkpoints what is left). */
+  async close(): Promise<void> {
+    this.closed = true;
+    const worker = this.worker;
+    this.worker = undefined;
+    if (!worker) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    // Until it has closed its connection, the process waits for it (it is unref'd while it runs).
+    worker.ref();
+    worker.postMessage('close');
+    await exited;
+  }
+
+  private started(): Worker | undefined {
+    if (this.worker) return this.worker;
+    const worker = new Worker(new URL('./checkpoint-worker.ts', import.meta.url), {
+      workerData: this.data,
+      resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 32 },
+    });
+    // It must never keep the process up, nor take it down: a failed worker is dropped, and the
+    // main connection's own checkpoint (at NET_PAGES) takes over until the next request starts one.
+    worker.unref();
+    const gone = () => {
+      if (this.worker === worker) this.worker = undefined;
+    };
+    worker.on('error', gone);
+    worker.on('exit', gone);
+    this.worker = worker;
+    return worker;
+  }
+}
