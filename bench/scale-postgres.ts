@@ -14,7 +14,7 @@ import { type PostgresServer, startPostgres } from '../scripts/postgres-server.t
 import { openPostgresStore } from '../src/store/postgres-store.ts';
 import { rebuildRunningTotals } from '../src/store/postgres/running-totals.ts';
 import { REF_ALPHABET } from '../src/tickets/reference.ts';
-import { pct } from './load/round.ts';
+import { timeEscalationQuery } from './scale-escalation.ts';
 
 const LANGS = ['th', 'en', 'km', 'my', 'lo', 'vi', 'zh'];
 const CHANNELS = ['line', 'telegram', 'sim'];
@@ -63,23 +63,12 @@ export async function startScalePostgres(log: (line: string) => void): Promise<S
       }
     },
     async timedEscalation(size, reps) {
-      const store = openPostgresStore(env.DATABASE_URL, { poolSize: 2 });
-      let found = 0;
-      const times: number[] = [];
-      try {
-        for (let i = 0; i < reps; i++) {
-          const t0 = performance.now();
-          found = (await store.pendingReferrals()).length;
-          times.push(performance.now() - t0);
-        }
-      } finally {
-        await store.close();
-      }
+      const row = await timeEscalationQuery(openPostgresStore(env.DATABASE_URL, { poolSize: 2 }), size, reps);
       const c = new pg.Client(env.DATABASE_URL);
       await c.connect();
       await c.query(`UPDATE referrals SET escalation_level = 2 WHERE status = 'pending' AND escalation_level < 2`);
       await c.end();
-      return `| ${size.toLocaleString('en')} | escalation query (every minute) | ${found.toLocaleString('en')} referrals to chase | ${pct(times, 50).toFixed(0)} | ${pct(times, 95).toFixed(0)} | fast |`;
+      return row;
     },
     stop: () => server.stop(),
   };

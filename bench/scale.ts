@@ -5,6 +5,7 @@
  * counting fake), and times, as a logged-in administrator (all agencies), a supervisor of one
  * agency and through an all-agencies API token: the queue page and the API list under each filter,
  * the statistics and monitoring pages, and LINE webhook acks while each of those renders.
+ * BENCH_SCALE_STORE=postgres: the same on a throw-away PostgreSQL server (bench/scale-postgres.ts).
  */
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,6 +25,7 @@ import { REF_ALPHABET } from '../src/tickets/reference.ts';
 import { lineUser, replyToken, startFakePlatform } from './load/fake-platform.ts';
 import { pct } from './load/round.ts';
 import { LINE_SECRET, startTarget } from './load/targets.ts';
+import { timeEscalationQuery } from './scale-escalation.ts';
 import { type ScalePostgres, startScalePostgres } from './scale-postgres.ts';
 
 const SIZES = (process.env.BENCH_SCALE ?? '10000,100000,1000000').split(',').map(Number);
@@ -259,22 +261,11 @@ export async function benchScale(log: (line: string) => void = console.log): Pro
  * has nothing to send while the pages are timed.
  */
 async function timedEscalation(file: string, size: number, reps: number): Promise<string> {
-  const store = openSqliteStore(file);
-  let found = 0;
-  const times: number[] = [];
-  try {
-    for (let i = 0; i < reps; i++) {
-      const t0 = performance.now();
-      found = (await store.pendingReferrals()).length;
-      times.push(performance.now() - t0);
-    }
-  } finally {
-    await store.close();
-  }
+  const row = await timeEscalationQuery(openSqliteStore(file), size, reps);
   const db = new Database(file);
   db.prepare(`UPDATE referrals SET escalation_level = 2 WHERE status = 'pending' AND escalation_level < 2`).run();
   db.close();
-  return `| ${size.toLocaleString('en')} | escalation query (every minute) | ${found.toLocaleString('en')} referrals to chase | ${pct(times, 50).toFixed(0)} | ${pct(times, 95).toFixed(0)} | fast |`;
+  return row;
 }
 
 async function fetchPage(staff: StaffClient, url: string): Promise<{ status: number }> {
