@@ -11,7 +11,8 @@
  * on it: compare the ratios.
  *
  * BENCH_LOAD_S (default 8) seconds per closed-loop round, BENCH_ROUNDS (default 2) rounds each,
- * BENCH_OPEN_S (default 20) seconds of the 1,000 events/s burst.
+ * BENCH_OPEN_S (default 20) seconds of the 1,000 events/s burst; BENCH_NODE_FLAGS flags for Tangrod's
+ * node (to compare V8 flags), BENCH_CPU_PROF=<dir> a CPU profile of it.
  */
 import { startFakePlatform } from './load/fake-platform.ts';
 import { type RoundFigures, type RoundPlan, runRound } from './load/round.ts';

@@ -35,9 +35,9 @@ export async function registerHttpSecurity(app: FastifyInstance, opts: { rateLim
   });
   app.addHook('onRequest', (req, reply, done) => headers(req.raw, reply.raw, () => done()));
   // Tickets, replies and transcripts are personal data: no shared or browser cache keeps them.
-  app.addHook('onSend', async (_req, reply, payload) => {
+  app.addHook('onSend', (_req, reply, payload, done) => {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-    return payload;
+    done(null, payload);
   });
   // Not global: the routes that need a limit say so (login, simulator). Counted in the database
   // when several instances share one (see src/shared-rate-limits.ts).

@@ -127,4 +127,23 @@ describe('a worker that dies', () => {
     expect(died.message).toMatch(/exited \(3\)/);
     expect(await worker.call('echo', ['after'])).toBe('after');
   });
+
+  it('fails the calls of a batch it died in, and the calls made on their failure go to the next', async () => {
+    const worker = new CallWorker(new URL('./fakes/dying-worker.ts', import.meta.url), undefined);
+    closing.push(() => worker.close());
+    const retried: Promise<unknown>[] = [];
+    const batch = await Promise.allSettled(
+      [worker.call('echo', [1]), worker.call('die', []), worker.call('echo', [2])].map((p) =>
+        p.catch((err: unknown) => {
+          // As the dispatcher does: a failed call is made again at once, here in the same turn.
+          retried.push(worker.call('echo', ['again']), worker.call('echo', ['and again']));
+          throw err;
+        }),
+      ),
+    );
+    // The call that killed it, and the one after it, fail; the one before may have been answered.
+    expect(batch.slice(1).map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    const failures = batch.filter((r) => r.status === 'rejected').length;
+    expect(await Promise.all(retried)).toEqual(Array.from({ length: failures }, () => ['again', 'and again']).flat());
+  });
 });

@@ -58,7 +58,9 @@ export async function startTarget(kind: TargetKind, apiOrigin: string, env: Reco
   const dataDir = given ?? mkdtempSync(path.join(tmpdir(), `tangrod-bench-${kind}-`));
   // BENCH_CPU_PROF=<dir>: a CPU profile of Tangrod (node --cpu-prof), written when it stops.
   const profile = process.env.BENCH_CPU_PROF && kind === 'tangrod' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, SCRIPT[kind]], {
+  // BENCH_NODE_FLAGS: flags for Tangrod's node (V8's, say), to compare them on the same machine.
+  const flags = kind === 'tangrod' ? (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean) : [];
+  const child = spawn(process.execPath, [...profile, ...flags, SCRIPT[kind]], {
     env: {
       ...process.env,
       DATA_DIR: dataDir,

@@ -147,8 +147,9 @@ export class CallWorker {
         this.batching = false;
         const batch = this.outgoing;
         this.outgoing = [];
-        // A worker that died meanwhile has failed these calls already (failAll).
-        if (batch.length > 0 && this.worker === worker) worker.postMessage(batch);
+        // Calls for a worker that died meanwhile were failed and dropped with it (failAll); these
+        // came after, for the worker started since.
+        if (batch.length > 0) this.worker?.postMessage(batch);
       });
     });
   }
@@ -188,6 +189,7 @@ export class CallWorker {
   }
 
   private failAll(err: Error): void {
+    this.outgoing = [];
     const all = [...this.waiting.values()];
     this.waiting.clear();
     for (const w of all) w.reject(err);

@@ -53,12 +53,14 @@ export async function registerOps(app: FastifyInstance, services: Services, opts
   const schemaVersion = postgres ? postgres.latestPostgresMigration() : latestMigration();
 
   echoRequestId(app);
-  app.addHook('onResponse', async (req, reply) => {
+  // Callback hooks, here and for the headers: every webhook passes them, and an async hook is a promise each.
+  app.addHook('onResponse', (req, reply, done) => {
     // The route pattern (/api/tickets/:ref), never the URL: no references or ids in labels.
     const route = req.routeOptions.url ?? 'unmatched';
     const labels = { method: req.method, route, status_code: String(reply.statusCode) };
     const seconds = reply.elapsedTime / 1000;
     metrics.record((m) => m.httpDuration.observe(labels, seconds));
+    done();
   });
   app.addHook('onReady', async () => {
     // Registered before the channels, so this runs before their queues start on leftovers.

@@ -44,7 +44,8 @@ export function requestLogOptions(logLevel: string, stream?: { write(line: strin
 
 /** Sends the request id back, so a user's report of a failure can be found in the log. */
 export function echoRequestId(app: FastifyInstance): void {
-  app.addHook('onRequest', async (req, reply) => {
+  app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
+    done();
   });
 }

@@ -19,10 +19,16 @@ export interface CheckpointData {
 /** Commits between two checkpoint requests: about the default 1,000 WAL pages under a burst. */
 const EVERY = 16;
 
+/** A worker without a request for this long is stopped; the next request starts another. */
+const IDLE_MS = 30_000;
+
 /** The main connection's own checkpoint, if the worker cannot keep up: 10,000 pages (40 MB). */
 export const NET_PAGES = 10_000;
 
-/** Asks a worker thread for a checkpoint every {@link EVERY} commits; the worker starts at the first. */
+/**
+ * Asks a worker thread for a checkpoint every {@link EVERY} commits; the worker starts at the first
+ * request and stops after {@link IDLE_MS} without one.
+ */
 export class Checkpointer {
   private worker: Worker | undefined;
   private commits = 0;
@@ -36,12 +42,23 @@ export class Checkpointer {
   /** Told of each commit of the main connection. */
   committed(): void {
     if (this.closed || ++this.commits % EVERY !== 0) return;
-    this.started()?.postMessage('checkpoint');
+    this.started().postMessage('checkpoint');
+    // A quiet bot does not keep the thread (and its memory): it stops after IDLE_MS without a request.
+    if (this.idle) this.idle.refresh();
+    else this.idle = setTimeout(() => void this.stop(), IDLE_MS).unref();
   }
 
   /** Closes the worker's connection (the main connection's close then checkpoints what is left). */
   async close(): Promise<void> {
     this.closed = true;
+    await this.stop();
+  }
+
+  private idle: NodeJS.Timeout | undefined;
+
+  private async stop(): Promise<void> {
+    clearTimeout(this.idle);
+    this.idle = undefined;
     const worker = this.worker;
     this.worker = undefined;
     if (!worker) return;
@@ -52,7 +69,7 @@ export class Checkpointer {
     await exited;
   }
 
-  private started(): Worker | undefined {
+  private started(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(new URL('./checkpoint-worker.ts', import.meta.url), {
       workerData: this.data,
