@@ -16,7 +16,7 @@ export interface CheckpointData {
   key?: string;
 }
 
-/** Commits between two checkpoint requests: about the default 1,000 WAL pages under a burst. */
+/** Commits that wrote, between two checkpoint requests: about the default 1,000 WAL pages under a burst. */
 const EVERY = 16;
 
 /** A worker without a request for this long is stopped; the next request starts another. */

@@ -76,6 +76,8 @@ export class SqliteConnection {
 
   /** Checkpoints the WAL in a worker thread (decision 0036); absent without a WAL of ours. */
   private readonly checkpointer: Checkpointer | undefined;
+  /** The connection's `total_changes()` at the last commit that wrote. */
+  private changesSeen = 0;
 
   constructor(db: Database.Database, clock: Clock, walFile?: string, checkpointer?: Checkpointer) {
     this.db = db;
@@ -235,7 +237,11 @@ export class SqliteConnection {
       return;
     }
     this.lastGroupSize = done.length;
-    this.checkpointer?.committed();
+    // Only a commit that wrote counts (reads and polls go through the queue too).
+    if (this.checkpointer) {
+      const changes = this.prepare('SELECT total_changes() AS n').get() as { n: number };
+      if (changes.n !== this.changesSeen) (this.changesSeen = changes.n), this.checkpointer.committed();
+    }
     this.whenSynced((syncErr) => {
       for (const d of done) {
         if (syncErr) {
