@@ -4,9 +4,10 @@
  * escalation tick's query on it, starts Tangrod on it (as `npm start` runs it, LINE on against the
  * counting fake), and times, as a logged-in administrator (all agencies), a supervisor of one
  * agency and through an all-agencies API token: the queue page and the API list under each filter,
- * the statistics and monitoring pages, and LINE webhook acks while each of those renders; then
- * the monitoring catch-up with every ticket marked (bench/scale-monitoring.ts; BENCH_SCALE_CATCHUP=0
- * leaves it out).
+ * the statistics and monitoring pages, and LINE webhook acks while each of those renders; then,
+ * on SQLite, the monitoring catch-up with every ticket marked (bench/scale-monitoring.ts;
+ * BENCH_SCALE_CATCHUP=0 leaves it out).
+ * BENCH_SCALE_STORE=postgres: the same on a throw-away PostgreSQL server (bench/scale-postgres.ts).
  */
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,6 +28,8 @@ import { lineUser, replyToken, startFakePlatform } from './load/fake-platform.ts
 import { pct } from './load/round.ts';
 import { LINE_SECRET, startTarget } from './load/targets.ts';
 import { monitoringCatchUpRows } from './scale-monitoring.ts';
+import { timeEscalationQuery } from './scale-escalation.ts';
+import { type ScalePostgres, startScalePostgres } from './scale-postgres.ts';
 
 const SIZES = (process.env.BENCH_SCALE ?? '10000,100000,1000000').split(',').map(Number);
 const LANGS = ['th', 'en', 'km', 'my', 'lo', 'vi', 'zh'];
@@ -145,9 +148,13 @@ async function timed(n: number, request: () => Promise<Response | { status: numb
 export async function benchScale(log: (line: string) => void = console.log): Promise<string[]> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tangrod-bench-scale-'));
   const fake = await startFakePlatform();
+  // PostgreSQL variant (BENCH_SCALE_STORE=postgres, bench/scale-postgres.ts): its own server, seeded
+  // in SQL there; the pages below are the same. Unset: SQLite in DATA_DIR.
+  const pg: ScalePostgres | undefined = process.env.BENCH_SCALE_STORE === 'postgres' ? await startScalePostgres(log) : undefined;
+  if (pg) log('  on PostgreSQL (BENCH_SCALE_STORE=postgres)');
   const lines = ['| tickets | page | filter | p50 ms | p95 ms | target |', '|---|---|---|---|---|---|'];
   try {
-    const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+    const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...pg?.env });
     const services = createServices(config);
     const { definitions, store } = services;
     const agencies = [...definitions.directory.byId.keys()];
@@ -161,14 +168,15 @@ export async function benchScale(log: (line: string) => void = console.log): Pro
     let seeded = 0;
     for (const size of SIZES) {
       const s0 = performance.now();
-      seed(databasePath(config), seeded, size, agencies, priorities, caseTypes, staffId);
+      if (pg) await pg.seed(seeded, size, agencies, priorities, caseTypes, staffId);
+      else seed(databasePath(config), seeded, size, agencies, priorities, caseTypes, staffId);
       seeded = size;
       log(`  seeded ${size.toLocaleString('en')} tickets in ${((performance.now() - s0) / 1000).toFixed(1)} s`);
       const reps = size >= 1_000_000 ? 10 : 20;
       const first = lines.length;
       lines.push(`| ${size.toLocaleString('en')} | seeding (from the size before) | | | ${(performance.now() - s0).toFixed(0)} | a few minutes at 1M |`);
-      lines.push(await timedEscalation(databasePath(config), size, reps));
-      const target = await startTarget('tangrod', fake.origin, {}, dataDir);
+      lines.push(pg ? await pg.timedEscalation(size, reps) : await timedEscalation(databasePath(config), size, reps));
+      const target = await startTarget('tangrod', fake.origin, pg?.env ?? {}, dataDir);
       try {
         const staff = new StaffClient(target.url);
         await staff.login('bench-admin');
@@ -242,11 +250,12 @@ export async function benchScale(log: (line: string) => void = console.log): Pro
         await target.stop();
       }
       // The monitoring catch-up after an upgrade marks every ticket (decision 0034; its own file).
-      if (process.env.BENCH_SCALE_CATCHUP !== '0') lines.push(...(await monitoringCatchUpRows(databasePath(config), size, () => startTarget('tangrod', fake.origin, {}, dataDir), log)));
+      if (!pg && process.env.BENCH_SCALE_CATCHUP !== '0') lines.push(...(await monitoringCatchUpRows(databasePath(config), size, () => startTarget('tangrod', fake.origin, {}, dataDir), log)));
     }
     return lines;
   } finally {
     await fake.close();
+    await pg?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -257,22 +266,11 @@ export async function benchScale(log: (line: string) => void = console.log): Pro
  * has nothing to send while the pages are timed.
  */
 async function timedEscalation(file: string, size: number, reps: number): Promise<string> {
-  const store = openSqliteStore(file);
-  let found = 0;
-  const times: number[] = [];
-  try {
-    for (let i = 0; i < reps; i++) {
-      const t0 = performance.now();
-      found = (await store.pendingReferrals()).length;
-      times.push(performance.now() - t0);
-    }
-  } finally {
-    await store.close();
-  }
+  const row = await timeEscalationQuery(openSqliteStore(file), size, reps);
   const db = new Database(file);
   db.prepare(`UPDATE referrals SET escalation_level = 2 WHERE status = 'pending' AND escalation_level < 2`).run();
   db.close();
-  return `| ${size.toLocaleString('en')} | escalation query (every minute) | ${found.toLocaleString('en')} referrals to chase | ${pct(times, 50).toFixed(0)} | ${pct(times, 95).toFixed(0)} | fast |`;
+  return row;
 }
 
 async function fetchPage(staff: StaffClient, url: string): Promise<{ status: number }> {

@@ -35,7 +35,11 @@ export async function openPostgresOpsFigures(url: string, everyMs = 5000): Promi
            UNION ALL
            SELECT 'outbox' AS queue, channel, COUNT(*)::int AS depth, MIN(created_at) AS oldest FROM outbox WHERE status = 'pending' GROUP BY channel`,
         ),
-        tickets: await q('SELECT priority, status, COUNT(*)::int AS count FROM tickets GROUP BY priority, status'),
+        // From the queue's running totals (migration 022, decision 0033), not a count over every ticket every few seconds.
+        tickets: await q(
+          `SELECT priority, status, sum(n)::int AS count FROM (SELECT priority, status, n FROM ticket_counts UNION ALL SELECT priority, status, n FROM ticket_count_changes) x
+           GROUP BY priority, status HAVING sum(n) <> 0`,
+        ),
         escalations: await q(`SELECT action, COUNT(*)::int AS count FROM audit WHERE action IN ('referral.reminded', 'referral.escalated', 'referral.escalated_nobody') GROUP BY action`),
       };
       failure = undefined;

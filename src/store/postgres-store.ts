@@ -22,6 +22,7 @@ import { outboxStore, outboxTx } from './postgres/outbox.ts';
 import { privacyStore, privacyTx } from './postgres/privacy.ts';
 import { rateLimitsStore } from './postgres/rate-limits.ts';
 import { referralsStore, referralsTx } from './postgres/referrals.ts';
+import { foldRunningTotals } from './postgres/running-totals.ts';
 import { statisticsStore } from './postgres/statistics.ts';
 import { sentMessagesStore } from './postgres/sent-messages.ts';
 import { sessionsStore, sessionsTx } from './postgres/sessions.ts';
@@ -42,6 +43,8 @@ export interface PostgresOptions {
   poolSize?: number;
   /** Seals webhook secrets (the key derived from DATABASE_KEY, issue 14); none stores them as they are. */
   secretKey?: Buffer;
+  /** How often the queue's running totals are folded, in milliseconds (default 5 s; decision 0033). */
+  foldEveryMs?: number;
 }
 
 /** A {@link Store} on PostgreSQL, with what only it has: its start-up (migrations) to wait for. */
@@ -71,6 +74,7 @@ export function openPostgresStore(url: string, opts: PostgresOptions = {}): Post
     ready,
   };
   const stopRenewing = renewLeases(c);
+  const stopFolding = foldRunningTotals(c, opts.foldEveryMs);
   const { releaseLocks, ...locks } = locksStore(c);
   const txOf = (q: Sql): Tx => ({
     ...inboundTx(q),
@@ -130,6 +134,7 @@ export function openPostgresStore(url: string, opts: PostgresOptions = {}): Post
       if (closed) return;
       closed = true;
       stopRenewing();
+      stopFolding();
       await releaseLocks();
       await ready.then(() => releaseLeases(c)).catch(() => undefined);
       await pool.end();

@@ -6,6 +6,7 @@ import type { Store, Tx } from '../store.ts';
 import type { MonitoringData, TicketMatch } from '../types/care.ts';
 import { json, type PgContext, type Row, type Sql } from './connection.ts';
 import { OPEN_CARE_ITEM, toCareItem } from '../care-rows.ts';
+import { batchedCareItems } from './care-batch.ts';
 
 function toMatch(r: Row): TicketMatch {
   return {
@@ -59,7 +60,7 @@ export function careTx(q: Sql): Pick<Tx, 'careItems' | 'saveCareItem' | 'setMatc
 /** The {@link Store} methods of care items, monitoring and matches. */
 export function careStore(c: PgContext): Pick<Store, 'careItems' | 'openCareItemsDue' | 'monitoringData' | 'ticketsWithMatchKeys' | 'matchesOf'> {
   return {
-    careItems: (ref) => careItemsOf(c.sql, ref),
+    careItems: batchedCareItems(c.sql),
     async openCareItemsDue(before) {
       return (await c.sql.rows(`SELECT * FROM care_items WHERE due_at IS NOT NULL AND due_at < $1 AND ${OPEN_CARE_ITEM} ORDER BY due_at`, [before])).map(toCareItem);
     },

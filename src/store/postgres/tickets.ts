@@ -3,21 +3,24 @@
  */
 import type { Store, TicketFilter, TicketRecord, TicketStatus, Tx } from '../store.ts';
 import { parseTicketCursor } from '../ticket-cursor.ts';
-import { json, type PgContext, type Sql } from './connection.ts';
+import { json, type PgContext, type Row, type Sql } from './connection.ts';
 import { toReferral, toTicket } from './rows.ts';
 
-/** The tickets matching a WHERE clause (over `t`), each with its referrals. */
-export async function ticketsWhere(q: Sql, where: string, args: unknown[], tail = ''): Promise<TicketRecord[]> {
-  const rows = await q.rows(`SELECT t.* FROM tickets t WHERE ${where} ${tail}`, args);
+/** The tickets matching a WHERE clause (over `t`, in `from`), each with its referrals. */
+export async function ticketsWhere(q: Sql, where: string, args: unknown[], tail = '', from = 'tickets t'): Promise<TicketRecord[]> {
+  const rows = await q.rows(`SELECT t.* FROM ${from} WHERE ${where} ${tail}`, args);
   if (rows.length === 0) return [];
   const referrals = await q.rows('SELECT * FROM referrals WHERE ticket_ref = ANY($1::text[]) ORDER BY created_at, agency', [rows.map((r) => r.ref as string)]);
   return rows.map((r) => toTicket(r, referrals.filter((x) => x.ticket_ref === r.ref).map(toReferral)));
 }
 
-/** The WHERE clause of a ticket filter (without its limit); parameters numbered from $1. */
-function filterSql(f: TicketFilter): { where: string; args: unknown[] } {
+/**
+ * The WHERE clause of a ticket filter (without its limit); parameters numbered from $1, after
+ * `before` (placeholders the caller fills in first).
+ */
+function filterSql(f: TicketFilter, before: unknown[] = []): { where: string; args: unknown[] } {
   const where: string[] = ['true'];
-  const args: unknown[] = [];
+  const args: unknown[] = [...before];
   const arg = (v: unknown) => (args.push(v), `$${args.length}`);
   if (f.status === 'open') where.push(`t.status <> 'closed'`);
   else if (f.status) where.push(`t.status = ${arg(f.status)}`);
@@ -86,17 +89,26 @@ export function ticketsStore(c: PgContext): Pick<Store, 'getTicket' | 'listTicke
     async listTickets(f) {
       // In the order of migration 018's indexes, the reference last (tickets of the same
       // millisecond): a page is read from an index up to its limit, and the next page from after
-      // the last ticket of this one (keyset).
-      const { where, args } = filterSql(f);
+      // the last ticket of this one (keyset). One agency's tickets are read through its
+      // referrals, which carry the ticket's order (migration 022's indexes).
+      const limit = `LIMIT ${Math.min(f.limit ?? 200, 1000)}`;
       const after = f.after ? parseTicketCursor(f.after) : undefined;
-      const keyset = after ? ` AND (t.priority, t.created_at, t.ref) > ($${args.length + 1}, $${args.length + 2}::timestamptz, $${args.length + 3})` : '';
       const keyArgs = after ? [after.priority, after.createdAt, after.ref] : [];
-      return ticketsWhere(c.sql, where + keyset, [...args, ...keyArgs], `ORDER BY t.priority ASC, t.created_at ASC, t.ref ASC LIMIT ${Math.min(f.limit ?? 200, 1000)}`);
+      const keysetOf = (args: unknown[], cols: string) =>
+        after ? ` AND (${cols}) > ($${args.length + 1}, $${args.length + 2}::timestamptz, $${args.length + 3})` : '';
+      if (f.agency) {
+        const { where, args } = filterSql({ ...f, agency: undefined, status: undefined }, [f.agency]);
+        const status = f.status === 'open' ? ` AND r.ticket_status <> 'closed'` : f.status ? ` AND r.ticket_status = $${args.push(f.status)}` : '';
+        const keyset = keysetOf(args, 'r.ticket_priority, r.ticket_created_at, r.ticket_ref');
+        return ticketsWhere(c.sql, `r.agency = $1${status} AND ${where}${keyset}`, [...args, ...keyArgs], `ORDER BY r.ticket_priority ASC, r.ticket_created_at ASC, r.ticket_ref ASC ${limit}`, 'referrals r JOIN tickets t ON t.ref = r.ticket_ref');
+      }
+      const { where, args } = filterSql(f);
+      const keyset = keysetOf(args, 't.priority, t.created_at, t.ref');
+      return ticketsWhere(c.sql, where + keyset, [...args, ...keyArgs], `ORDER BY t.priority ASC, t.created_at ASC, t.ref ASC ${limit}`);
     },
     async countByStatus(f) {
-      const { where, args } = filterSql({ ...f, status: undefined });
       const counts: Record<TicketStatus, number> = { new: 0, triaged: 0, in_progress: 0, referred: 0, closed: 0 };
-      for (const r of await c.sql.rows(`SELECT t.status, COUNT(*) AS n FROM tickets t WHERE ${where} GROUP BY t.status`, args)) counts[r.status as TicketStatus] = r.n as number;
+      for (const r of await statusCounts(c.sql, f)) counts[r.status as TicketStatus] = Number(r.n);
       return counts;
     },
     async ticketFacts(since, agency) {
@@ -120,4 +132,37 @@ export function ticketsStore(c: PgContext): Pick<Store, 'getTicket' | 'listTicke
       }));
     },
   };
+}
+
+/**
+ * Tickets by status for a filter, without counting the tickets: from the running totals of
+ * migration 022 (the folded totals plus the changes not yet folded, in one statement) when the
+ * filter is on the ticket's own fields, on one agency or on one assignee; by counting otherwise
+ * (one agency's or one person's tickets of one kind, from their indexes).
+ */
+async function statusCounts(q: Sql, f: TicketFilter): Promise<Row[]> {
+  const totals = (table: string, status: string, where: string, args: unknown[]) =>
+    q.rows(
+      `SELECT ${status} AS status, sum(n) AS n FROM (SELECT ${status}, n FROM ${table}s WHERE ${where} UNION ALL SELECT ${status}, n FROM ${table}_changes WHERE ${where}) x GROUP BY 1`,
+      args,
+    );
+  if (!f.agency && !f.assignee) {
+    const where: string[] = ['true'];
+    const args: unknown[] = [];
+    const eq = (column: string, v: string | undefined) => v !== undefined && where.push(`${column} = $${args.push(v)}`);
+    eq('priority', f.priority);
+    eq('case_type', f.caseType);
+    eq('language', f.language);
+    eq('channel', f.channel);
+    return totals('ticket_count', 'status', where.join(' AND '), args);
+  }
+  const onlyOne = !f.priority && !f.caseType && !f.language && !f.channel;
+  if (f.agency && !f.assignee && onlyOne) return totals('referral_count', 'ticket_status', 'agency = $1', [f.agency]);
+  if (f.assignee && !f.agency && onlyOne) return totals('assignee_count', 'status', 'assignee = $1', [f.assignee]);
+  if (f.agency) {
+    const { where, args } = filterSql({ ...f, agency: undefined, status: undefined }, [f.agency]);
+    return q.rows(`SELECT r.ticket_status AS status, count(*) AS n FROM referrals r JOIN tickets t ON t.ref = r.ticket_ref WHERE r.agency = $1 AND ${where} GROUP BY 1`, args);
+  }
+  const { where, args } = filterSql({ ...f, status: undefined });
+  return q.rows(`SELECT t.status, count(*) AS n FROM tickets t WHERE ${where} GROUP BY t.status`, args);
 }
