@@ -29,7 +29,20 @@ async function purgeKind(q: Sql, kind: RetentionKind, cutoff: string): Promise<{
       return { count: keys.length, files };
     }
     case 'closed_transcripts':
-      return { count: await q.run(`DELETE FROM transcript x WHERE EXISTS (SELECT 1 FROM tickets t WHERE ${EXPIRED_CLOSED} AND ${OWN_ROWS})`, [cutoff]), files: [] };
+      // The rows of OWN_ROWS, found from the expired tickets through the transcript's indexes (as
+      // on SQLite, where one EXISTS per transcript row read every closed ticket for each row).
+      return {
+        count: await q.run(
+          `DELETE FROM transcript WHERE id IN (
+             SELECT x.id FROM tickets t JOIN transcript x ON x.ticket_ref = t.ref WHERE ${EXPIRED_CLOSED}
+             UNION ALL SELECT x.id FROM tickets t JOIN transcript x ON x.conversation_id = t.conversation_id AND x.ticket_ref IS NULL
+               WHERE ${EXPIRED_CLOSED} AND t.conversation_id IS NOT NULL
+             UNION ALL SELECT x.id FROM tickets t JOIN transcript x ON x.session_id = t.session_id AND x.conversation_id IS NULL AND x.ticket_ref IS NULL
+               WHERE ${EXPIRED_CLOSED} AND t.conversation_id IS NULL)`,
+          [cutoff],
+        ),
+        files: [],
+      };
     case 'closed_attachments': {
       const which = `FROM attachments WHERE ticket_ref IN (SELECT t.ref FROM tickets t WHERE ${EXPIRED_CLOSED})`;
       const files = await paths(q, `SELECT path ${which}`, [cutoff]);
