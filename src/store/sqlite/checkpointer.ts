@@ -41,12 +41,29 @@ export class Checkpointer {
 
   /** Told of each commit of the main connection. */
   committed(): void {
-    if (this.closed || ++this.commits % EVERY !== 0) return;
+    if (this.closed || this.held > 0 || ++this.commits % EVERY !== 0) return;
     this.started().postMessage('checkpoint');
     // A quiet bot does not keep the thread (and its memory): it stops after IDLE_MS without a request.
     if (this.idle) this.idle.refresh();
     else this.idle = setTimeout(() => void this.stop(), IDLE_MS).unref();
   }
+
+  /**
+   * Stops the worker and starts none until {@link release}: for a checkpoint of the main
+   * connection that must not fail, as the privacy scrub's TRUNCATE, which SQLite refuses at once
+   * (no busy wait) while another connection checkpoints.
+   */
+  async hold(): Promise<void> {
+    this.held++;
+    await this.stop();
+  }
+
+  /** Ends a {@link hold}. */
+  release(): void {
+    this.held = Math.max(0, this.held - 1);
+  }
+
+  private held = 0;
 
   /** Closes the worker's connection (the main connection's close then checkpoints what is left). */
   async close(): Promise<void> {

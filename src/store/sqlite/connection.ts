@@ -345,6 +345,16 @@ export class SqliteConnection {
       });
   }
 
+  /** Runs `work` with no checkpoint of another connection running meanwhile (see {@link Checkpointer.hold}). */
+  async withCheckpointsHeld<T>(work: () => Promise<T>): Promise<T> {
+    await this.checkpointer?.hold();
+    try {
+      return await work();
+    } finally {
+      this.checkpointer?.release();
+    }
+  }
+
   /** Runs `work` in the queue without a transaction around it (VACUUM, a WAL checkpoint). */
   exclusive<T>(work: () => T): Promise<T> {
     return this.enqueue(work, false, true);

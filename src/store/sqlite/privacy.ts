@@ -170,10 +170,15 @@ export function privacyTx(c: SqliteConnection): Pick<Tx, 'setPrivacyFlags' | 'pu
 export function privacyStore(c: SqliteConnection): Pick<Store, 'scrub'> {
   return {
     // Outside any transaction (VACUUM cannot run in one), in the queue like one.
+    // No other connection's checkpoint meanwhile: SQLite refuses this one at once while one runs.
+    // A refused or partial TRUNCATE leaves erased pages in the WAL: an error, never a silent pass.
     scrub: (opts = {}) =>
-      c.exclusive(() => {
-        if (opts.vacuum) c.db.exec('VACUUM');
-        c.db.pragma('wal_checkpoint(TRUNCATE)');
-      }),
+      c.withCheckpointsHeld(() =>
+        c.exclusive(() => {
+          if (opts.vacuum) c.db.exec('VACUUM');
+          const [result] = c.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+          if (result && result.busy !== 0) throw new Error('the WAL could not be cleared (another connection is using the database): try again');
+        }),
+      ),
   };
 }
