@@ -13,20 +13,11 @@ import pg from 'pg';
 import { type PostgresServer, startPostgres } from '../scripts/postgres-server.ts';
 import { openPostgresStore } from '../src/store/postgres-store.ts';
 import { rebuildRunningTotals } from '../src/store/postgres/running-totals.ts';
-import { REF_ALPHABET } from '../src/tickets/reference.ts';
 import { timeEscalationQuery } from './scale-escalation.ts';
-
-const LANGS = ['th', 'en', 'km', 'my', 'lo', 'vi', 'zh'];
-const CHANNELS = ['line', 'telegram', 'sim'];
-const STATUSES = ['new', 'triaged', 'in_progress', 'referred', 'closed'];
-const DAY_MS = 86_400_000;
+import { CHANNELS, DAY_MS, LANGS, refSql, STATUSES } from './scale-fields.ts';
 
 /** A ticket reference from its number, as bench/scale.ts makes them (the same references). */
-const REF_SQL = (i: string) => {
-  const x = `((${i} * 6364136223) % 152587890625)`;
-  const digit = (k: number) => `substr('${REF_ALPHABET}', ((${x} / ${25 ** k}) % 25 + 1)::int, 1)`;
-  return `'TR-' || ${[7, 6, 5, 4].map(digit).join(' || ')} || '-' || ${[3, 2, 1, 0].map(digit).join(' || ')}`;
-};
+const REF_SQL = (i: string) => refSql(i, '::int');
 const pick = (list: string[], index: string) => `(ARRAY[${list.map((v) => `'${v}'`).join(', ')}])[((${index}) % ${list.length}) + 1]`;
 /** Each field from its own hash of the ticket's number, as the SQLite seed (i is bigint). */
 const h = (salt: number) => `((i * ${2654435761 - salt * 98_411_027} + ${salt}) % 4294967291)`;

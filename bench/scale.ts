@@ -23,30 +23,16 @@ import { bulkRefreshMonitoringFacts } from '../src/store/sqlite/monitoring.ts';
 import { rebuildRunningTotals } from '../src/store/sqlite/running-totals.ts';
 import { createStaffAccount } from '../src/staff/staff-accounts.ts';
 import { PASSWORD, StaffClient } from '../test/helpers/staff.ts';
-import { REF_ALPHABET } from '../src/tickets/reference.ts';
 import { lineUser, replyToken, startFakePlatform } from './load/fake-platform.ts';
 import { pct } from './load/round.ts';
 import { LINE_SECRET, startTarget } from './load/targets.ts';
 import { monitoringCatchUpRows } from './scale-monitoring.ts';
 import { timeEscalationQuery } from './scale-escalation.ts';
 import { type ScalePostgres, startScalePostgres } from './scale-postgres.ts';
+import { CHANNELS, DAY_MS, LANGS, refSql, STATUSES } from './scale-fields.ts';
 
 const SIZES = (process.env.BENCH_SCALE ?? '10000,100000,1000000').split(',').map(Number);
-const LANGS = ['th', 'en', 'km', 'my', 'lo', 'vi', 'zh'];
-const CHANNELS = ['line', 'telegram', 'sim'];
-const STATUSES = ['new', 'triaged', 'in_progress', 'referred', 'closed'];
-const DAY_MS = 86_400_000;
-
-/**
- * A ticket reference as the app makes them (`TR-XXXX-XXXX` from REF_ALPHABET), from the ticket's
- * number in SQL: its digits in base 25 after a bijective scramble (6364136223 is prime to 25^8), so that
- * references come in no order, as random ones do.
- */
-const REF_SQL = (i: string) => {
-  const x = `((${i} * 6364136223) % 152587890625)`;
-  const digit = (k: number) => `substr('${REF_ALPHABET}', (${x} / ${25 ** k}) % 25 + 1, 1)`;
-  return `'TR-' || ${[7, 6, 5, 4].map(digit).join(' || ')} || '-' || ${[3, 2, 1, 0].map(digit).join(' || ')}`;
-};
+const REF_SQL = (i: string) => refSql(i);
 
 /**
  * Adds tickets up to `total`, spread over the last year, with one or two referrals each: rows
