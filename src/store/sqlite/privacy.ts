@@ -20,10 +20,15 @@ const CONVERSATION_KEY = `COALESCE(x.conversation_id, 'session:' || x.session_id
  */
 const TICKETED = (k: string) =>
   `(EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id = ${k}) OR (${k} LIKE 'session:%' AND EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id IS NULL AND t.session_id = substr(${k}, 9))))`;
-/** Expired unticketed conversations: ids (`c`) and, for rows without one, sessions (`s`). */
-const EXPIRED_CONVERSATIONS = `SELECT x.conversation_id AS c FROM transcript x WHERE x.created_at < ? AND x.ticket_ref IS NULL AND x.conversation_id IS NOT NULL GROUP BY 1
+/**
+ * Expired unticketed conversations: ids (`c`) and, for rows without one, sessions (`s`): the rows
+ * older than the cutoff (transcript_created), then per key its own index. The unary `+` keeps SQLite
+ * from reading every unticketed row through transcript_ticket or transcript_conversation for an
+ * `IS NULL` term, which it prefers when the database has no statistics.
+ */
+const EXPIRED_CONVERSATIONS = `SELECT x.conversation_id AS c FROM transcript x INDEXED BY transcript_created WHERE x.created_at < ? AND +x.ticket_ref IS NULL AND +x.conversation_id IS NOT NULL GROUP BY 1
   HAVING NOT EXISTS (SELECT 1 FROM transcript y WHERE y.conversation_id = x.conversation_id AND y.ticket_ref IS NULL AND y.created_at >= ?) AND NOT ${TICKETED('x.conversation_id')}`;
-const EXPIRED_SESSIONS = `SELECT x.session_id AS s FROM transcript x WHERE x.created_at < ? AND x.ticket_ref IS NULL AND x.conversation_id IS NULL GROUP BY 1
+const EXPIRED_SESSIONS = `SELECT x.session_id AS s FROM transcript x INDEXED BY transcript_created WHERE x.created_at < ? AND +x.ticket_ref IS NULL AND +x.conversation_id IS NULL GROUP BY 1
   HAVING NOT EXISTS (SELECT 1 FROM transcript y WHERE y.session_id = x.session_id AND y.conversation_id IS NULL AND y.ticket_ref IS NULL AND y.created_at >= ?) AND NOT ${TICKETED("'session:' || x.session_id")}`;
 /** Closed, not held, not erased, unchanged since the cutoff (`?`). */
 const EXPIRED_CLOSED = `t.status = 'closed' AND t.legal_hold_at IS NULL AND t.erased_at IS NULL AND t.updated_at < ?`;
@@ -58,8 +63,8 @@ function purgeKind(db: Db, kind: RetentionKind, cutoff: string): { count: number
       const sessions = (db.prepare(EXPIRED_SESSIONS).all(cutoff, cutoff) as { s: string }[]).map((r) => r.s);
       db.prepare(
         `DELETE FROM transcript WHERE id IN (
-           SELECT x.id FROM json_each(?) j JOIN transcript x ON x.conversation_id = j.value WHERE x.ticket_ref IS NULL
-           UNION ALL SELECT x.id FROM json_each(?) j JOIN transcript x ON x.session_id = j.value WHERE x.conversation_id IS NULL AND x.ticket_ref IS NULL)`,
+           SELECT x.id FROM json_each(?) j JOIN transcript x ON x.conversation_id = j.value WHERE +x.ticket_ref IS NULL
+           UNION ALL SELECT x.id FROM json_each(?) j JOIN transcript x ON x.session_id = j.value WHERE +x.conversation_id IS NULL AND +x.ticket_ref IS NULL)`,
       ).run(JSON.stringify(conversations), JSON.stringify(sessions));
       // Loose files of such conversations (and of none), and chats idle since the cutoff that have no ticket.
       const loose = `FROM attachments AS x WHERE x.ticket_ref IS NULL AND x.created_at < ? AND NOT ${TICKETED(CONVERSATION_KEY)}`;
