@@ -3,8 +3,10 @@
  *
  * Tangrod runs as `npm start` runs it, with LINE and Telegram (webhook mode) pointed at a
  * counting fake platform API on loopback (bench/load/fake-platform.ts); the @line/bot-sdk and
- * grammY echo bots (bench/load/echo-*.ts) point at the same fake. autocannon, in a worker thread,
- * posts signed webhooks, each a text message from a new user (one in ten reads as danger now).
+ * grammY echo bots (bench/load/echo-*.ts) point at the same fake. A generator in a worker thread
+ * posts signed webhooks, each a text message from a new user (one in ten reads as danger now):
+ * autocannon for the closed loops, evenly spaced requests for the offered rates (1,000 and 200
+ * events/s), timed from when each was due (docs/decisions/0037-an-offered-rate-is-evenly-spaced.md).
  * Rounds alternate between Tangrod and the peer, so that both see the same machine; each figure
  * is the median of the rounds. An event is done end to end when its whole answer (every call it
  * caused) has reached the fake API. Absolute figures depend on the machine and on what else runs
