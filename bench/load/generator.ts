@@ -20,6 +20,8 @@ export interface GeneratorJob {
   seconds: number;
   /** Events per second over all connections (open loop); closed loop when absent. */
   rate?: number;
+  /** Send the rate as autocannon does: each second's events at once, at its start. */
+  bursts?: boolean;
   lineSecret: string;
   telegramSecret: string;
   /** Float64Array: when event `seq` was sent (absolute ms). */
@@ -86,7 +88,9 @@ function nextEvent(at: number): { body: string; headers: Record<string, string> 
 }
 
 /**
- * Closed loop: autocannon, each connection sending its next event when the last is answered. In a
+ * Closed loop: autocannon, each connection sending its next event when the last is answered; or,
+ * with `bursts`, autocannon's rate: each second's events sent as fast as the connections allow at
+ * the start of the second (a backlog once a second, to see the danger path go first). In a
  * worker thread autocannon leaves its result raw (it expects to be one of its own workers), so the
  * acks are counted and timed here.
  */
@@ -95,6 +99,7 @@ async function closedLoop(): Promise<void> {
     url: job.url,
     connections: job.connections,
     duration: job.seconds,
+    ...(job.bursts && job.rate ? { overallRate: job.rate } : {}),
     requests: [
       {
         method: 'POST',
@@ -160,7 +165,7 @@ async function openLoop(rate: number): Promise<void> {
   await pool.close();
 }
 
-if (job.rate) await openLoop(job.rate);
+if (job.rate && !job.bursts) await openLoop(job.rate);
 else await closedLoop();
 latencies.sort((a, b) => a - b);
 const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? Number.NaN;
