@@ -127,7 +127,6 @@ export async function runRound(target: Target, fake: FakePlatform, round: number
     calls += rec.calls[i]!;
   }
   const loadS = (t1 - t0) / 1000;
-  if (process.env.ZZ_DUMP) (await import('node:fs')).writeFileSync(process.env.ZZ_DUMP, JSON.stringify(Array.from({ length: events }, (_, i) => [sent[i]! - t0, rec.first[i]! - sent[i]!, rec.last[i]! - sent[i]!, i % dangerEvery === dangerEvery - 1 ? 1 : 0])));
   return {
     sent: events,
     ackRate: (events - gen.non2xx - gen.errors) / loadS,
