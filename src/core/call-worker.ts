@@ -8,7 +8,8 @@
  * in, plain data out, and an error as {@link PlainError}, which the caller's `revive` turns back
  * into the error type its code checks for.
  */
-import { parentPort, Worker, workerData } from 'node:worker_threads';
+import { parentPort, type Worker, workerData } from 'node:worker_threads';
+import { moduleWorker } from './module-worker.ts';
 
 /** An error as it crosses the thread boundary: what callers look at, never a payload. */
 export interface PlainError {
@@ -168,7 +169,7 @@ export class CallWorker {
 
   private started(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.script, { workerData: this.data, resourceLimits: WORKER_LIMITS });
+    const worker = moduleWorker(this.script, { workerData: this.data, resourceLimits: WORKER_LIMITS });
     worker.unref();
     worker.on('message', (answers: Answer[]) => {
       for (const a of answers) {
