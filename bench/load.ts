@@ -3,15 +3,19 @@
  *
  * Tangrod runs as `npm start` runs it, with LINE and Telegram (webhook mode) pointed at a
  * counting fake platform API on loopback (bench/load/fake-platform.ts); the @line/bot-sdk and
- * grammY echo bots (bench/load/echo-*.ts) point at the same fake. autocannon, in a worker thread,
- * posts signed webhooks, each a text message from a new user (one in ten reads as danger now).
+ * grammY echo bots (bench/load/echo-*.ts) point at the same fake. A generator in a worker thread
+ * posts signed webhooks, each a text message from a new user (one in ten reads as danger now):
+ * autocannon for the closed loops, evenly spaced requests for the offered rates (1,000 and 200
+ * events/s), timed from when each was due (docs/decisions/0037-an-offered-rate-is-evenly-spaced.md),
+ * and once the 1,000 events/s as autocannon sends a rate, a burst at the start of each second, to
+ * see the danger path go first through a backlog.
  * Rounds alternate between Tangrod and the peer, so that both see the same machine; each figure
  * is the median of the rounds. An event is done end to end when its whole answer (every call it
  * caused) has reached the fake API. Absolute figures depend on the machine and on what else runs
  * on it: compare the ratios.
  *
  * BENCH_LOAD_S (default 8) seconds per closed-loop round, BENCH_ROUNDS (default 2) rounds each,
- * BENCH_OPEN_S (default 20) seconds of the 1,000 events/s burst; BENCH_NODE_FLAGS flags for Tangrod's
+ * BENCH_OPEN_S (default 20) seconds of the 1,000 events/s round (of its bursts, at most 10); BENCH_NODE_FLAGS flags for Tangrod's
  * node (to compare V8 flags), BENCH_CPU_PROF=<dir> a CPU profile of it.
  */
 import { startFakePlatform } from './load/fake-platform.ts';
@@ -46,7 +50,7 @@ export async function benchLoad(log: (line: string) => void = console.log): Prom
     const run = async (target: Target, plan: RoundPlan): Promise<RoundFigures> => {
       const f = await runRound(target, fake, round++, plan);
       log(
-        `  ${target.kind.padEnd(11)} ${plan.platform.padEnd(8)} ${plan.rate ? `${plan.rate}/s` : `closed ${plan.connections}`}: ack ${fmt(f.ackRate)}/s p99 ${fmt(f.ackP99)} ms, e2e ${fmt(f.e2eRate)}/s, first answer p50 ${fmt(f.firstP50, 1)} p99 ${fmt(f.firstP99, 1)} ms (danger ${fmt(f.dangerFirstP99, 1)}), whole p99 ${fmt(f.lastP99, 1)} ms, backlog ${fmt(f.backlogS, 1)} s, ${fmt(f.callsPerEvent, 1)} calls/ev, CPU ${fmt(f.cpuMsPerEvent, 2)} ms/ev${f.unanswered ? `, ${f.unanswered} unanswered` : ''}${f.failed ? `, ${f.failed} failed` : ''}`,
+        `  ${target.kind.padEnd(11)} ${plan.platform.padEnd(8)} ${plan.rate ? `${plan.rate}/s${plan.bursts ? ' bursts' : ''}` : `closed ${plan.connections}`}: ack ${fmt(f.ackRate)}/s p99 ${fmt(f.ackP99)} ms, e2e ${fmt(f.e2eRate)}/s, first answer p50 ${fmt(f.firstP50, 1)} p99 ${fmt(f.firstP99, 1)} ms (danger ${fmt(f.dangerFirstP99, 1)}), whole p99 ${fmt(f.lastP99, 1)} ms, backlog ${fmt(f.backlogS, 1)} s, ${fmt(f.callsPerEvent, 1)} calls/ev, CPU ${fmt(f.cpuMsPerEvent, 2)} ms/ev${f.unanswered ? `, ${f.unanswered} unanswered` : ''}${f.failed ? `, ${f.failed} failed` : ''}`,
       );
       return f;
     };
@@ -64,9 +68,11 @@ export async function benchLoad(log: (line: string) => void = console.log): Prom
         else (closed[platform].peer.push(await run(peer, plan)), closed[platform].ours.push(await run(tangrod, plan)));
       }
     }
-    const burst = { platform: 'line' as const, seconds: OPEN_S, connections: 200, rate: 1000 };
-    const ours1000 = await run(tangrod, burst);
-    const peer1000 = await run(lineEcho, burst);
+    const steady = { platform: 'line' as const, seconds: OPEN_S, connections: 200, rate: 1000 };
+    const ours1000 = await run(tangrod, steady);
+    const peer1000 = await run(lineEcho, steady);
+    // The same rate as bursts: a backlog every second, in which the danger path must go first.
+    const bursts = await run(tangrod, { ...steady, seconds: Math.min(OPEN_S, 10), bursts: true });
     const calm = { platform: 'line' as const, seconds: 10, connections: 50, rate: 200 };
     const ours200 = await run(tangrod, calm);
     const peer200 = await run(lineEcho, calm);
@@ -87,11 +93,12 @@ export async function benchLoad(log: (line: string) => void = console.log): Prom
     add('1,000 ev/s offered (LINE): e2e p99, whole answer (ms)', ours1000.lastP99, peer1000.lastP99, '< 250');
     add('1,000 ev/s offered (LINE): achieved ack rate (ev/s)', ours1000.ackRate, peer1000.ackRate, '1,000');
     add('1,000 ev/s: first answer p99, danger / others (ms)', ours1000.dangerFirstP99, ours1000.otherFirstP99, 'danger <= others');
+    add('1,000 ev/s as a burst each second: first answer p99, danger / others (ms)', bursts.dangerFirstP99, bursts.otherFirstP99, 'danger <= others');
     add('200 ev/s offered (LINE): e2e p99 (ms)', ours200.lastP99, peer200.lastP99, '');
     const lines = ['| figure | Tangrod | peer | ratio | target |', '|---|---|---|---|---|'];
     for (const [label, ours, peer, target, digits] of rows) {
       const d = Number(digits);
-      const ratio = label.startsWith('1,000 ev/s: first') ? '' : fmt(ours / peer, 2);
+      const ratio = label.includes('danger / others') ? '' : fmt(ours / peer, 2);
       lines.push(`| ${label} | ${fmt(ours, d)} | ${fmt(peer, d)} | ${ratio} | ${target} |`);
     }
     return lines;

@@ -24,7 +24,7 @@ describe('the quick exit on LINE (issue 10 item 4d)', () => {
     await line.send(lineEvent(user, { type: 'follow', follow: { isUnblocked: false } }));
     await line.send(tap(user, 'no'));
     await line.send(text(user, 'EXIT'));
-    const bye = await waitFor(() => line.fake.texts().at(-1) === en()('exit_line.erased') && line.fake.texts().at(-1), 5000, 'the goodbye');
+    const bye = await waitFor(() => line.fake.texts().at(-1) === en()('exit_line.erased') && line.fake.texts().at(-1), 15_000, 'the goodbye');
     // LINE cannot delete the messages on the phone: the goodbye does not pretend it did.
     expect(bye).not.toContain(en()('exit.erased'));
     expect(bye).toMatch(/press and hold/);
@@ -35,7 +35,7 @@ describe('the quick exit on LINE (issue 10 item 4d)', () => {
     await line.send(lineEvent(user, { type: 'follow', follow: { isUnblocked: false } }));
     const ticket = await playToTicket(line.ctx.services, `line:${user}`, (step) => line.send(stepEvent(user, step)), { media: false });
     await line.send(text(user, 'EXIT'));
-    const bye = await waitFor(() => line.fake.texts().at(-1) === en()('exit_line.closed') && line.fake.texts().at(-1), 5000, 'the goodbye');
+    const bye = await waitFor(() => line.fake.texts().at(-1) === en()('exit_line.closed') && line.fake.texts().at(-1), 15_000, 'the goodbye');
     expect(bye).not.toContain(ticket.ref);
     expect(bye).toContain('Delete');
   });
@@ -58,9 +58,9 @@ describe('the quick exit on LINE while LINE is down (issue 10 item 4a)', () => {
     line.fake.pushFailures.push(...Array.from({ length: 1000 }, () => ({ status: 500 })));
     const before = line.fake.delivered().length;
     await postLine(line.ctx.url, { destination: 'Ubot', events: [text(user, 'Ko Aung Min')] });
-    await waitFor(() => queryDb(line.ctx, `SELECT 1 FROM outbox WHERE recipient = ? AND status = 'pending'`, user).length > 0, 5000, 'a waiting reply');
+    await waitFor(() => queryDb(line.ctx, `SELECT 1 FROM outbox WHERE recipient = ? AND status = 'pending'`, user).length > 0, 15_000, 'a waiting reply');
     await postLine(line.ctx.url, { destination: 'Ubot', events: [text(user, 'EXIT')] });
-    await waitFor(() => queryDb(line.ctx, 'SELECT 1 FROM sessions WHERE id = ?', `line:${user}`).length === 0, 5000, 'the exit');
+    await waitFor(() => queryDb(line.ctx, 'SELECT 1 FROM sessions WHERE id = ?', `line:${user}`).length === 0, 15_000, 'the exit');
 
     // LINE is back: the goodbye goes out, and nothing that was waiting before the exit.
     line.fake.replyStatus = 200;

@@ -169,10 +169,16 @@ describe('headers on responses with personal data', () => {
       await fetch(`${server.url}/api/sim/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'h1', text: 'hello' }) }),
       await fetch(`${server.url}/api/sim/messages?user=h1`),
       await fetch(`${server.url}/staff/login`),
+      // Unsigned: refused, and the refusal carries the same headers. So does a page that is not there.
+      await fetch(`${server.url}/webhooks/line`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"events":[]}' }),
+      await fetch(`${server.url}/no-such-page`),
     ];
     for (const r of responses) {
       expect(r.headers.get('cache-control'), r.url).toBe('no-store');
       expect(r.headers.get('x-content-type-options'), r.url).toBe('nosniff');
+      expect(r.headers.get('referrer-policy'), r.url).toBe('no-referrer');
+      expect(r.headers.get('cross-origin-opener-policy'), r.url).toBe('same-origin');
+      expect(r.headers.get('x-frame-options'), r.url).toBe('DENY');
     }
   });
 

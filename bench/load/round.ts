@@ -20,6 +20,8 @@ export interface RoundPlan {
   connections: number;
   /** Events per second offered (open loop); closed loop when absent. */
   rate?: number;
+  /** The rate sent as a burst at the start of each second (autocannon's rate), not evenly spaced. */
+  bursts?: boolean;
   /** Every nth event is a message that reads as danger now. */
   dangerEvery?: number;
 }
@@ -70,6 +72,7 @@ export async function runRound(target: Target, fake: FakePlatform, round: number
     connections: plan.connections,
     seconds: plan.seconds,
     ...(plan.rate ? { rate: plan.rate } : {}),
+    ...(plan.bursts ? { bursts: true } : {}),
     lineSecret: LINE_SECRET,
     telegramSecret: TELEGRAM_SECRET,
     sent: sentBuf,

@@ -8,7 +8,8 @@
  * it never waits for the writer, and the writer never waits for it), and the main connection's
  * own checkpoint is kept only as a net, at a WAL ten times the default size.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { moduleWorker } from '../../core/module-worker.ts';
 
 /** What the checkpoint worker opens. */
 export interface CheckpointData {
@@ -88,7 +89,7 @@ export class Checkpointer {
 
   private started(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(new URL('./checkpoint-worker.ts', import.meta.url), {
+    const worker = moduleWorker(new URL('./checkpoint-worker.ts', import.meta.url), {
       workerData: this.data,
       resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 32 },
     });
