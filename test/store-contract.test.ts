@@ -620,6 +620,49 @@ const behaviours: Behaviour[] = [
     },
   ],
   ...scaleBehaviours(later, clock),
+  [
+    'an unticketed-conversation purge removes exactly the expired conversations no ticket came from, and their loose files',
+    async (store) => {
+      // [session, conversation id (null: keyed by `session:<id>`), written before or after the cutoff, kept?]
+      const rows: [session: string, conversation: string | null, when: 'old' | 'new', kept: boolean][] = [
+        ['line:U-A', 'c-TR-A', 'old', true], // TR-A came from this conversation (by conversation id)
+        ['line:TR-B', null, 'old', true], // TR-B has no conversation id: its session's rows are its own
+        ['line:U-C', null, 'old', false], // no ticket: gone
+        ['line:U-D', 'c-D', 'old', true], // still talking after the cutoff: the whole conversation stays
+        ['line:U-D', 'c-D', 'new', true],
+        ['line:U-E', 'c-E', 'old', false], // no ticket: gone
+      ];
+      // [id, session, conversation id, kept?]: files sent without a ticket
+      const files: [id: string, session: string, conversation: string | null, kept: boolean][] = [
+        ['f-A', 'line:U-A', 'c-TR-A', true],
+        ['f-B', 'line:TR-B', null, true],
+        ['f-C', 'line:U-C', null, false],
+      ];
+      const write = (when: 'old' | 'new') =>
+        store.transaction(async (tx) => {
+          for (const [session, conversation, w] of rows) {
+            if (w === when) await tx.addTranscript(session, 'in', { text: `${session} ${when}` }, undefined, conversation ? { conversationId: conversation } : undefined);
+          }
+          if (when === 'new') return;
+          for (const [id, session, conversation] of files) {
+            await tx.addAttachment({ id, sessionId: session, channel: 'line', messageId: null, name: null, mime: 'image/png', size: 3, sha256: 'x', path: `files/${id}`, conversationId: conversation });
+          }
+          await tx.insertTicket(ticket('TR-A', { sessionId: 'line:U-A', userId: 'U-A', conversationId: 'c-TR-A' }));
+          await tx.insertTicket(ticket('TR-B', { conversationId: null }));
+        });
+      await write('old');
+      later(10 * 86_400_000);
+      const cutoff = new Date(now.getTime() - 86_400_000).toISOString();
+      await write('new');
+      const result = await store.transaction((tx) => tx.purgeExpired({ unticketed_conversations: cutoff }, { dryRun: false }));
+      expect(result.counts.unticketed_conversations).toBe(2);
+      expect(result.files.sort()).toEqual(files.filter((f) => !f.at(-1)).map(([id]) => `files/${id}`));
+      for (const session of new Set(rows.map(([s]) => s))) {
+        const kept = rows.filter(([s, , , k]) => s === session && k).map(([s, , w]) => `${s} ${w}`);
+        expect((await store.transcriptOf(session)).map((r) => (r.body as { text: string }).text)).toEqual(kept);
+      }
+    },
+  ],
 ];
 
 /** The engines: how to open a fresh store of each. */

@@ -7,9 +7,14 @@ import type { PurgeResult, RetentionKind, Store, Tx } from '../store.ts';
 import type { PgContext, Sql } from './connection.ts';
 
 const CONVERSATION_KEY = `COALESCE(x.conversation_id, 'session:' || x.session_id)`;
-const TICKETED = (k: string) => `EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id = ${k} OR (t.conversation_id IS NULL AND 'session:' || t.session_id = ${k}))`;
+/** As on SQLite: two index lookups (migration 023) instead of an OR with a concatenation. */
+const TICKETED = (k: string) =>
+  `(EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id = ${k}) OR (${k} LIKE 'session:%' AND EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id IS NULL AND t.session_id = substr(${k}, 9))))`;
+const EXPIRED_CONVERSATIONS = `SELECT x.conversation_id AS c FROM transcript x WHERE x.created_at < $1 AND x.ticket_ref IS NULL AND x.conversation_id IS NOT NULL GROUP BY 1
+  HAVING NOT EXISTS (SELECT 1 FROM transcript y WHERE y.conversation_id = x.conversation_id AND y.ticket_ref IS NULL AND y.created_at >= $1) AND NOT ${TICKETED('x.conversation_id')}`;
+const EXPIRED_SESSIONS = `SELECT x.session_id AS s FROM transcript x WHERE x.created_at < $1 AND x.ticket_ref IS NULL AND x.conversation_id IS NULL GROUP BY 1
+  HAVING NOT EXISTS (SELECT 1 FROM transcript y WHERE y.session_id = x.session_id AND y.conversation_id IS NULL AND y.ticket_ref IS NULL AND y.created_at >= $1) AND NOT ${TICKETED("'session:' || x.session_id")}`;
 const EXPIRED_CLOSED = `t.status = 'closed' AND t.legal_hold_at IS NULL AND t.erased_at IS NULL AND t.updated_at < $1`;
-const OWN_ROWS = `(x.ticket_ref = t.ref OR (x.ticket_ref IS NULL AND ((t.conversation_id IS NOT NULL AND x.conversation_id = t.conversation_id) OR (t.conversation_id IS NULL AND x.conversation_id IS NULL AND x.session_id = t.session_id))))`;
 
 const KINDS: RetentionKind[] = ['unticketed_conversations', 'closed_transcripts', 'outbox_content', 'inbound_events', 'closed_attachments', 'staff_sessions', 'audit'];
 
@@ -18,15 +23,16 @@ const paths = async (q: Sql, text: string, params: unknown[]) => (await q.rows(t
 async function purgeKind(q: Sql, kind: RetentionKind, cutoff: string): Promise<{ count: number; files: string[] }> {
   switch (kind) {
     case 'unticketed_conversations': {
-      const keys = (
-        await q.rows(`SELECT k FROM (SELECT ${CONVERSATION_KEY} AS k, MAX(x.created_at) AS last FROM transcript x WHERE x.ticket_ref IS NULL GROUP BY 1) c WHERE c.last < $1 AND NOT ${TICKETED('c.k')}`, [cutoff])
-      ).map((r) => r.k as string);
-      await q.run(`DELETE FROM transcript x WHERE x.ticket_ref IS NULL AND ${CONVERSATION_KEY} = ANY($1::text[])`, [keys]);
+      // The keys with a row older than the cutoff, then per key that none is newer (see ../sqlite/privacy.ts).
+      const conversations = (await q.rows(EXPIRED_CONVERSATIONS, [cutoff])).map((r) => r.c as string);
+      const sessions = (await q.rows(EXPIRED_SESSIONS, [cutoff])).map((r) => r.s as string);
+      await q.run('DELETE FROM transcript WHERE ticket_ref IS NULL AND conversation_id = ANY($1::text[])', [conversations]);
+      await q.run('DELETE FROM transcript WHERE ticket_ref IS NULL AND conversation_id IS NULL AND session_id = ANY($1::text[])', [sessions]);
       const loose = `FROM attachments x WHERE x.ticket_ref IS NULL AND x.created_at < $1 AND NOT ${TICKETED(CONVERSATION_KEY)}`;
       const files = await paths(q, `SELECT x.path ${loose}`, [cutoff]);
       await q.run(`DELETE ${loose}`, [cutoff]);
       await q.run('DELETE FROM sessions s WHERE s.updated_at < $1 AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.channel = s.channel AND t.user_id = s.user_id)', [cutoff]);
-      return { count: keys.length, files };
+      return { count: conversations.length + sessions.length, files };
     }
     case 'closed_transcripts':
       // The rows of OWN_ROWS, found from the expired tickets through the transcript's indexes (as
@@ -95,7 +101,10 @@ export function privacyTx(q: Sql): Pick<Tx, 'setPrivacyFlags' | 'purgeExpired' |
       const own = 'ticket_ref = $1 OR (ticket_ref IS NULL AND conversation_id IS NOT NULL AND conversation_id = $2)';
       const files = await paths(q, `SELECT path FROM attachments WHERE ${own}`, [ref, t.conversation_id]);
       await q.run(`DELETE FROM attachments WHERE ${own}`, [ref, t.conversation_id]);
-      await q.run(`DELETE FROM transcript x WHERE EXISTS (SELECT 1 FROM tickets t WHERE t.ref = $1 AND ${OWN_ROWS})`, [ref]);
+      // Its own rows (OWN_ROWS of ../sqlite/privacy.ts) through the transcript's indexes.
+      await q.run('DELETE FROM transcript WHERE ticket_ref = $1', [ref]);
+      if (t.conversation_id !== null) await q.run('DELETE FROM transcript WHERE conversation_id = $1 AND ticket_ref IS NULL', [t.conversation_id]);
+      else await q.run('DELETE FROM transcript WHERE session_id = $1 AND conversation_id IS NULL AND ticket_ref IS NULL', [t.session_id]);
       await q.run('DELETE FROM notes WHERE ticket_ref = $1', [ref]);
       // Issue 15: staff's words on its services and steps, its matching keys, a rejected match's reason.
       await q.run('UPDATE care_items SET reason = NULL, note = NULL WHERE ticket_ref = $1', [ref]);

@@ -12,12 +12,31 @@ import type { SqliteConnection } from './connection.ts';
 type Db = Database.Database;
 
 const CONVERSATION_KEY = `COALESCE(x.conversation_id, 'session:' || x.session_id)`;
-/** A conversation (key `k`) that became a ticket. */
-const TICKETED = (k: string) => `EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id = ${k} OR (t.conversation_id IS NULL AND 'session:' || t.session_id = ${k}))`;
+/**
+ * A conversation (key `k`) that became a ticket: a ticket with that conversation id, or a ticket
+ * with none whose `'session:' || session_id` is the key. Two lookups (tickets_conversation,
+ * tickets_session of migration 022) instead of the OR with a concatenation, which read the whole
+ * tickets table once per key.
+ */
+const TICKETED = (k: string) =>
+  `(EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id = ${k}) OR (${k} LIKE 'session:%' AND EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id IS NULL AND t.session_id = substr(${k}, 9))))`;
+/**
+ * Expired unticketed conversations: ids (`c`) and, for rows without one, sessions (`s`): the rows
+ * older than the cutoff (transcript_created), then per key its own index. The unary `+` keeps SQLite
+ * from reading every unticketed row through transcript_ticket or transcript_conversation for an
+ * `IS NULL` term, which it prefers when the database has no statistics.
+ */
+const EXPIRED_CONVERSATIONS = `SELECT x.conversation_id AS c FROM transcript x INDEXED BY transcript_created WHERE x.created_at < ? AND +x.ticket_ref IS NULL AND +x.conversation_id IS NOT NULL GROUP BY 1
+  HAVING NOT EXISTS (SELECT 1 FROM transcript y WHERE y.conversation_id = x.conversation_id AND y.ticket_ref IS NULL AND y.created_at >= ?) AND NOT ${TICKETED('x.conversation_id')}`;
+const EXPIRED_SESSIONS = `SELECT x.session_id AS s FROM transcript x INDEXED BY transcript_created WHERE x.created_at < ? AND +x.ticket_ref IS NULL AND +x.conversation_id IS NULL GROUP BY 1
+  HAVING NOT EXISTS (SELECT 1 FROM transcript y WHERE y.session_id = x.session_id AND y.conversation_id IS NULL AND y.ticket_ref IS NULL AND y.created_at >= ?) AND NOT ${TICKETED("'session:' || x.session_id")}`;
 /** Closed, not held, not erased, unchanged since the cutoff (`?`). */
 const EXPIRED_CLOSED = `t.status = 'closed' AND t.legal_hold_at IS NULL AND t.erased_at IS NULL AND t.updated_at < ?`;
-/** A ticket's own transcript rows (alias x), as the ticket page shows them. */
-const OWN_ROWS = `(x.ticket_ref = t.ref OR (x.ticket_ref IS NULL AND ((t.conversation_id IS NOT NULL AND x.conversation_id = t.conversation_id) OR (t.conversation_id IS NULL AND x.conversation_id IS NULL AND x.session_id = t.session_id))))`;
+/*
+ * OWN_ROWS, a ticket's own transcript rows (x) as the ticket page shows them: x.ticket_ref = t.ref,
+ * or x.ticket_ref IS NULL and (t has a conversation id and x has the same one, or t has none and x
+ * has none and x.session_id = t.session_id). Written out per branch below, each through an index.
+ */
 
 const EMPTY: Record<RetentionKind, number> = {
   unticketed_conversations: 0,
@@ -37,23 +56,22 @@ function paths(db: Db, sql: string, ...args: unknown[]): string[] {
 function purgeKind(db: Db, kind: RetentionKind, cutoff: string): { count: number; files: string[] } {
   switch (kind) {
     case 'unticketed_conversations': {
-      // Whole conversations whose last message is older than the cutoff, never a ticket's.
-      const keys = (
-        db
-          .prepare(
-            `SELECT k FROM (SELECT ${CONVERSATION_KEY} AS k, MAX(x.created_at) AS last FROM transcript x WHERE x.ticket_ref IS NULL GROUP BY k)
-             WHERE last < ? AND NOT ${TICKETED('k')}`,
-          )
-          .all(cutoff) as { k: string }[]
-      ).map((r) => r.k);
-      const list = JSON.stringify(keys);
-      db.prepare(`DELETE FROM transcript AS x WHERE x.ticket_ref IS NULL AND ${CONVERSATION_KEY} IN (SELECT value FROM json_each(?))`).run(list);
+      // Whole conversations whose last message is older than the cutoff, never a ticket's: the keys
+      // with a row older than the cutoff (transcript_created), then per key through its own index
+      // that none is newer, rather than grouping every unticketed row of the transcript.
+      const conversations = (db.prepare(EXPIRED_CONVERSATIONS).all(cutoff, cutoff) as { c: string }[]).map((r) => r.c);
+      const sessions = (db.prepare(EXPIRED_SESSIONS).all(cutoff, cutoff) as { s: string }[]).map((r) => r.s);
+      db.prepare(
+        `DELETE FROM transcript WHERE id IN (
+           SELECT x.id FROM json_each(?) j JOIN transcript x ON x.conversation_id = j.value WHERE +x.ticket_ref IS NULL
+           UNION ALL SELECT x.id FROM json_each(?) j JOIN transcript x ON x.session_id = j.value WHERE +x.conversation_id IS NULL AND +x.ticket_ref IS NULL)`,
+      ).run(JSON.stringify(conversations), JSON.stringify(sessions));
       // Loose files of such conversations (and of none), and chats idle since the cutoff that have no ticket.
       const loose = `FROM attachments AS x WHERE x.ticket_ref IS NULL AND x.created_at < ? AND NOT ${TICKETED(CONVERSATION_KEY)}`;
       const files = paths(db, `SELECT x.path ${loose}`, cutoff);
       db.prepare(`DELETE ${loose}`).run(cutoff);
       db.prepare('DELETE FROM sessions AS s WHERE s.updated_at < ? AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.channel = s.channel AND t.user_id = s.user_id)').run(cutoff);
-      return { count: keys.length, files };
+      return { count: conversations.length + sessions.length, files };
     }
     case 'closed_transcripts':
       // The rows of OWN_ROWS, found from the expired tickets through the transcript's indexes. As
@@ -136,7 +154,12 @@ export function eraseTicket(db: Db, ref: string, now: string): string[] {
   if (!t) return [];
   const files = paths(db, 'SELECT path FROM attachments WHERE ticket_ref = ? OR (ticket_ref IS NULL AND conversation_id IS NOT NULL AND conversation_id = ?)', ref, t.conversation_id);
   db.prepare('DELETE FROM attachments WHERE ticket_ref = ? OR (ticket_ref IS NULL AND conversation_id IS NOT NULL AND conversation_id = ?)').run(ref, t.conversation_id);
-  db.prepare(`DELETE FROM transcript AS x WHERE EXISTS (SELECT 1 FROM tickets t WHERE t.ref = ? AND ${OWN_ROWS})`).run(ref);
+  // OWN_ROWS of this ticket through the transcript's indexes (one EXISTS per row read the whole transcript).
+  db.prepare(
+    t.conversation_id !== null
+      ? 'DELETE FROM transcript WHERE id IN (SELECT id FROM transcript WHERE ticket_ref = ? UNION ALL SELECT id FROM transcript WHERE conversation_id = ? AND ticket_ref IS NULL)'
+      : 'DELETE FROM transcript WHERE id IN (SELECT id FROM transcript WHERE ticket_ref = ? UNION ALL SELECT id FROM transcript WHERE session_id = ? AND conversation_id IS NULL AND ticket_ref IS NULL)',
+  ).run(ref, t.conversation_id ?? t.session_id);
   db.prepare('DELETE FROM notes WHERE ticket_ref = ?').run(ref);
   // Issue 15: what staff wrote on its services and return steps, its matching keys (name and phone
   // derived), and why a match with it was rejected. The items' codes and dates stay, like the audit.
