@@ -61,7 +61,12 @@ function lineBody(n: number): { body: string; headers: Record<string, string> } 
     message: { id: `${job.round}${n}`, type: 'text', text, quoteToken: 'q' },
   };
   const body = JSON.stringify({ destination: 'Ubench', events: [event] });
-  return { body, headers: { 'content-type': 'application/json', 'x-line-signature': createHmac('sha256', job.lineSecret).update(body).digest('base64') } };
+  return { body, headers: lineHeaders(body) };
+}
+
+/** The headers of a LINE webhook: its signature over `body`. */
+function lineHeaders(body: string): Record<string, string> {
+  return { 'content-type': 'application/json', 'x-line-signature': createHmac('sha256', job.lineSecret).update(body).digest('base64') };
 }
 
 function telegramBody(n: number): { body: string; headers: Record<string, string> } {
@@ -120,11 +125,9 @@ async function closedLoop(): Promise<void> {
 }
 
 /**
- * Open loop at `rate` events per second, evenly spaced: event n is due at n / rate seconds, and
- * its times (ack, answers) count from then, even when every connection is busy and it leaves
- * later (no coordinated omission). autocannon's own rate sends each second's quota at the start
- * of the second, as fast as its connections allow: bursts of `rate` events once a second, not a
- * steady `rate`.
+ * Open loop at `rate` events per second, evenly spaced (unlike autocannon's rate, see
+ * {@link closedLoop}): event n is due at n / rate seconds, and its times (ack, answers) count from
+ * then, even when every connection is busy and it leaves later (no coordinated omission).
  */
 async function openLoop(rate: number): Promise<void> {
   const pool = new Pool(new URL(job.url).origin, { connections: job.connections, pipelining: 1 });
@@ -133,7 +136,7 @@ async function openLoop(rate: number): Promise<void> {
   // webhook without events (what the console's "Verify" sends): no event, no work, an answer.
   if (job.platform === 'line') {
     const body = JSON.stringify({ destination: 'Ubench', events: [] });
-    const headers = { 'content-type': 'application/json', 'x-line-signature': createHmac('sha256', job.lineSecret).update(body).digest('base64') };
+    const headers = lineHeaders(body);
     const warm = Array.from({ length: Math.min(job.connections, 50) }, () => pool.request({ method: 'POST', path, headers, body }).then((r) => r.body.dump()));
     await Promise.all(warm);
   }
