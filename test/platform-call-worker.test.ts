@@ -1,11 +1,12 @@
 /**
  * Platform calls made in a worker thread (src/core/call-worker.ts and the LINE and Telegram
- * clients over it): what the senders see must be what the SDKs themselves give, over real HTTP to
+ * clients over it): what the senders see must be what the SDKs themselves give (for LINE, an error of
+ * the SDK's HTTPFetchError's shape, line-api-error.ts), over real HTTP to
  * fakes on 127.0.0.1, and a worker that dies must fail its calls, not hold them.
  */
-import { HTTPFetchError } from '@line/bot-sdk';
 import { GrammyError } from 'grammy';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isLineApiError, LineApiError } from '../src/channels/line/line-api-error.ts';
 import { lineWorkerClient } from '../src/channels/line/line-worker-client.ts';
 import { LineSender } from '../src/channels/line/line-sender.ts';
 import { telegramWorkerClient } from '../src/channels/telegram/telegram-worker-client.ts';
@@ -44,9 +45,10 @@ describe('LINE calls in a worker thread', () => {
 
     line.pushFailures.push({ status: 429, retryAfter: '7' });
     const limited = await client.pushMessage({ to: 'U1', messages: [{ type: 'text', text: 'again' }] }).catch((e: unknown) => e);
-    expect(limited).toBeInstanceOf(HTTPFetchError);
-    expect((limited as HTTPFetchError).status).toBe(429);
-    expect((limited as HTTPFetchError).headers.get('retry-after')).toBe('7');
+    expect(limited).toBeInstanceOf(LineApiError);
+    expect(isLineApiError(limited)).toBe(true);
+    expect((limited as LineApiError).status).toBe(429);
+    expect((limited as LineApiError).headers.get('retry-after')).toBe('7');
   });
 
   it('answers each of many calls made at once with its own result, one of them refused', async () => {
@@ -56,7 +58,7 @@ describe('LINE calls in a worker thread', () => {
     line.pushFailures.push({ status: 429, retryAfter: '3' });
     // Made in the same turn: they cross to the worker together, and their answers come back together.
     const results = await Promise.allSettled(['U1', 'U2', 'U3', 'U4', 'U5'].map((to) => client.pushMessage({ to, messages: [{ type: 'text', text: `to ${to}` }] })));
-    expect(results.filter((r) => r.status === 'rejected').map((r) => ((r as PromiseRejectedResult).reason as HTTPFetchError).status)).toEqual([429]);
+    expect(results.filter((r) => r.status === 'rejected').map((r) => ((r as PromiseRejectedResult).reason as LineApiError).status)).toEqual([429]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(4);
     expect(line.delivered().map((c) => c.to).sort()).toEqual(
       ['U1', 'U2', 'U3', 'U4', 'U5'].filter((_, i) => results[i]!.status === 'fulfilled').sort(),
@@ -91,7 +93,7 @@ describe('LINE calls in a worker thread', () => {
     const client = lineWorkerClient(platformWorker({ line: { channelAccessToken: 'token', baseURL: `http://127.0.0.1:${port}` } }));
     const err = (await client.replyMessage({ replyToken: 'r', messages: [{ type: 'text', text: 'x' }] }).catch((e: unknown) => e)) as Error & { cause?: { code?: string } };
     expect(err).toBeInstanceOf(Error);
-    expect(err).not.toBeInstanceOf(HTTPFetchError);
+    expect(isLineApiError(err)).toBe(false);
     expect(err.cause?.code).toBe('ECONNREFUSED');
   });
 });

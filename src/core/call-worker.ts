@@ -19,7 +19,6 @@ export interface PlainError {
   causeCode?: string;
   /** HTTP errors of an SDK: the status and headers (Retry-After), and the body the platform sent. */
   status?: number;
-  statusText?: string;
   headers?: [string, string][];
   body?: string;
   /** Bot API errors: their code, description and parameters (retry_after). */

@@ -2,26 +2,24 @@
  * LINE's reply and push as the platform call worker serves them (see `../platform-call-worker.ts`
  * and `line-worker-client.ts`): the two endpoints of the SDK's client, posted with
  * {@link postJson} (decision 0032). An answer that is not 2xx crosses to the main thread with
- * what the SDK's `HTTPFetchError` holds, and becomes one there, so the sender reads it as before.
- * The worker does not load the SDK itself: it took 18 MB of the worker's memory for one class.
+ * what the SDK's `HTTPFetchError` holds, and becomes a `LineApiError` there (line-api-error.ts).
+ * The worker does not load the SDK itself: it took 18 MB of the worker's memory for one class; nor
+ * `node:http` (whose status texts the main thread adds), which loads Node's own fetch with it.
  */
-import { STATUS_CODES } from 'node:http';
 import type { messagingApi } from '@line/bot-sdk';
 import { type Plain, plainBasics, type Served } from '../../core/call-worker.ts';
 import { postJson } from '../json-post.ts';
 
-/** An answer of LINE's that is not 2xx, with what the SDK's `HTTPFetchError` would hold (and its message). */
+/** An answer of LINE's that is not 2xx, with what the SDK's `HTTPFetchError` would hold but its status text. */
 class LineHttpError extends Error {
   override name = 'HTTPFetchError';
   readonly status: number;
-  readonly statusText: string;
   readonly headers: [string, string][];
   readonly body: string;
 
-  constructor(status: number, statusText: string, headers: [string, string][], body: string) {
-    super(`${status} - ${statusText}`);
+  constructor(status: number, headers: [string, string][], body: string) {
+    super(`HTTP ${status}`);
     this.status = status;
-    this.statusText = statusText;
     this.headers = headers;
     this.body = body;
   }
@@ -40,7 +38,7 @@ export function lineServed({ channelAccessToken, baseURL }: LineWorkerData): { m
   const post = async (path: string, req: unknown, headers: Record<string, string>): Promise<unknown> => {
     const answer = await postJson(`${root}${path}`, headers, JSON.stringify(req));
     if (answer.status < 200 || answer.status >= 300) {
-      throw new LineHttpError(answer.status, STATUS_CODES[answer.status] ?? '', Object.entries(answer.headers), answer.text);
+      throw new LineHttpError(answer.status, Object.entries(answer.headers), answer.text);
     }
     return answer.text ? (JSON.parse(answer.text) as unknown) : null;
   };
@@ -50,6 +48,6 @@ export function lineServed({ channelAccessToken, baseURL }: LineWorkerData): { m
       'line.pushMessage': (req: messagingApi.PushMessageRequest, retryKey?: string) => post('/v2/bot/message/push', req, retryKey ? { ...auth, 'x-line-retry-key': retryKey } : auth),
     },
     // What the sender reads of the SDK's HTTP error: status, headers (Retry-After), body.
-    plain: (err) => (err instanceof LineHttpError ? { ...plainBasics(err), status: err.status, statusText: err.statusText, headers: err.headers, body: err.body } : undefined),
+    plain: (err) => (err instanceof LineHttpError ? { ...plainBasics(err), status: err.status, headers: err.headers, body: err.body } : undefined),
   };
 }

@@ -2,7 +2,7 @@
  * The LINE channel, assembled: the webhook, the event handler and the sender, with the SDK
  * clients pointed at the configured API origins.
  */
-import { messagingApi } from '@line/bot-sdk';
+import type { messagingApi } from '@line/bot-sdk';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services.ts';
 import type { ChannelSender } from '../../delivery/channel-sender.ts';
@@ -22,13 +22,26 @@ export { LINE_WEBHOOK_PATH } from './line-webhook.ts';
 export function setUpLine(app: FastifyInstance, services: Services, queue: InboundQueue, worker: CallWorker): ChannelSender {
   const { config, store, clock, conversation, files, definitions } = services;
   const channelAccessToken = config.LINE_CHANNEL_ACCESS_TOKEN!;
-  const sdk = new messagingApi.MessagingApiClient({ channelAccessToken, baseURL: config.LINE_API_BASE_URL });
-  // Replies and pushes, one or more per event, are made in the platform call worker; the rare calls here.
+  // Replies and pushes, one or more per event, are made in the platform call worker; the rare calls
+  // (a follower's profile, a photo's bytes, the outage probe) here, through the SDK, loaded on the
+  // first of them: its entry point is 383 modules and 22 MB, which a start would otherwise pay.
+  const sdk = once(async () => {
+    const { messagingApi: api } = await import('@line/bot-sdk');
+    return {
+      client: new api.MessagingApiClient({ channelAccessToken, baseURL: config.LINE_API_BASE_URL }),
+      blob: new api.MessagingApiBlobClient({ channelAccessToken, baseURL: config.LINE_DATA_API_BASE_URL }),
+    };
+  });
   const calls = lineWorkerClient(worker);
-  const both = { replyMessage: calls.replyMessage, pushMessage: calls.pushMessage, getProfile: sdk.getProfile.bind(sdk), getBotInfo: sdk.getBotInfo.bind(sdk) };
+  const both = {
+    replyMessage: calls.replyMessage,
+    pushMessage: calls.pushMessage,
+    getProfile: async (userId: string) => (await sdk()).client.getProfile(userId),
+    getBotInfo: async () => (await sdk()).client.getBotInfo(),
+  };
   // Every call under a deadline: the SDK has none of its own (see delivery/deadline.ts).
   const client = withDeadlines(both, ['replyMessage', 'pushMessage', 'getProfile', 'getBotInfo'] as const, config.PLATFORM_TIMEOUT_MS, 'line');
-  const blob = new messagingApi.MessagingApiBlobClient({ channelAccessToken, baseURL: config.LINE_DATA_API_BASE_URL });
+  const blob: Pick<messagingApi.MessagingApiBlobClient, 'getMessageContent'> = { getMessageContent: async (messageId) => (await sdk()).blob.getMessageContent(messageId) };
 
   queue.handle(LINE_CHANNEL, (row) => handleLineEvent({ config, conversation, store, files, client, blob }, row), quickLineEvent);
   const tokens = new FreshReplyTokens(clock);
@@ -44,4 +57,13 @@ export function setUpLine(app: FastifyInstance, services: Services, queue: Inbou
       return definitions.translations.t(session?.state.lang)('channel.more');
     },
   });
+}
+
+/** `make`'s result, made on the first call; a failed attempt is tried again on the next. */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make().catch((err: unknown) => {
+    made = undefined;
+    throw err;
+  }));
 }

@@ -4,11 +4,12 @@
  * spent, expired or refused, the same messages are pushed, under a retry key fixed before the
  * first attempt (see `line-calls.ts`), so that LINE drops a push it has already shown.
  */
-import { HTTPFetchError, type messagingApi } from '@line/bot-sdk';
+import type { messagingApi } from '@line/bot-sdk';
 import type { Clock } from '../../core/clock.ts';
 import { type ChannelSender, DeliveryError } from '../../delivery/channel-sender.ts';
 import { rowReplies } from '../../conversation/reply.ts';
 import type { OutboxMessage, Store } from '../../store/store.ts';
+import { isLineApiError } from './line-api-error.ts';
 import { planCalls } from './line-calls.ts';
 import type { FreshReplyTokens } from './line-reply-tokens.ts';
 import { LINE_LIMITS, type LineReply, toLineMessages } from './line-messages.ts';
@@ -95,7 +96,7 @@ export class LineSender implements ChannelSender {
           } catch (err) {
             // A 400 is LINE's answer to a spent, expired or invalid token: push instead. Anything
             // else (rate limit, server error, timeout) is retried later, by push.
-            if (!(err instanceof HTTPFetchError && err.status === 400)) throw toDeliveryError('reply', err);
+            if (!(isLineApiError(err) && err.status === 400)) throw toDeliveryError('reply', err);
           }
         }
         if (!sent) {
@@ -104,7 +105,7 @@ export class LineSender implements ChannelSender {
             await client.pushMessage({ to: recipient, messages: call.messages }, call.retryKey);
           } catch (err) {
             // 409: a push with this retry key was already accepted (our earlier attempt got through).
-            if (!(err instanceof HTTPFetchError && err.status === 409)) throw toDeliveryError('push', err);
+            if (!(isLineApiError(err) && err.status === 409)) throw toDeliveryError('push', err);
           }
         }
         if (part < group.calls.length - 1) await store.markPartsSent(first!, part + 1);
@@ -122,7 +123,7 @@ function repliesOf(row: OutboxMessage): LineReply[] {
 
 /** Maps an SDK error to a {@link DeliveryError}; the message carries the call and status only. */
 function toDeliveryError(call: 'reply' | 'push', err: unknown): DeliveryError {
-  if (err instanceof HTTPFetchError) {
+  if (isLineApiError(err)) {
     const status = err.status;
     if (status === 429 || status >= 500) return new DeliveryError(`line ${call}: HTTP ${status}`, 'transient', retryAfterMs(err.headers));
     return new DeliveryError(`line ${call}: HTTP ${status}`, 'permanent');

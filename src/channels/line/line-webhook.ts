@@ -5,7 +5,7 @@
  * recorded as malformed and not stored; a body nested absurdly deep is refused with 400.
  */
 import { createHash } from 'node:crypto';
-import { validateSignature, type webhook } from '@line/bot-sdk';
+import type { webhook } from '@line/bot-sdk';
 import type { FastifyInstance } from 'fastify';
 import { RequestError } from '../../core/errors.ts';
 import type { NewInboundEvent } from '../../store/store.ts';
@@ -15,6 +15,7 @@ import { registerRawBodyRoutes } from '../raw-body.ts';
 import { LINE_WEBHOOK_PATH } from '../webhook-paths.ts';
 import type { FreshReplyTokens } from './line-reply-tokens.ts';
 import { checkLineEvent } from './line-schema.ts';
+import { validLineSignature } from './line-signature.ts';
 import { LINE_CHANNEL } from './line-sender.ts';
 
 export { LINE_WEBHOOK_PATH };
@@ -26,8 +27,8 @@ export function registerLineWebhook(app: FastifyInstance, opts: { channelSecret:
       const signature = req.headers['x-line-signature'];
       const body = req.body;
       // The signature is the only proof a request comes from LINE (LINE publishes no addresses).
-      // validateSignature compares in constant time.
-      if (typeof signature !== 'string' || !Buffer.isBuffer(body) || !validateSignature(body, opts.channelSecret, signature)) {
+      // Compared in constant time (line-signature.ts).
+      if (typeof signature !== 'string' || !Buffer.isBuffer(body) || !validLineSignature(body, opts.channelSecret, signature)) {
         throw new RequestError(401, 'bad_signature', 'The x-line-signature header is missing or does not match the body.');
       }
       let parsed: { events?: unknown };
