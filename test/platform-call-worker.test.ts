@@ -4,11 +4,11 @@
  * the SDK's HTTPFetchError's shape, line-api-error.ts), over real HTTP to
  * fakes on 127.0.0.1, and a worker that dies must fail its calls, not hold them.
  */
-import { GrammyError } from 'grammy';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isLineApiError, LineApiError } from '../src/channels/line/line-api-error.ts';
 import { lineWorkerClient } from '../src/channels/line/line-worker-client.ts';
 import { LineSender } from '../src/channels/line/line-sender.ts';
+import { BotApiError, isBotApiError } from '../src/channels/telegram/telegram-api-error.ts';
 import { telegramWorkerClient } from '../src/channels/telegram/telegram-worker-client.ts';
 import { toDeliveryError } from '../src/channels/telegram/telegram-sender.ts';
 import type { PlatformWorkerData } from '../src/channels/platform-call-worker.ts';
@@ -99,7 +99,7 @@ describe('LINE calls in a worker thread', () => {
 });
 
 describe('Telegram calls in a worker thread', () => {
-  it('sends through grammY and gives back Bot API errors as GrammyError with their parameters', async () => {
+  it('sends through grammY and gives back Bot API errors in the shape of GrammyError, with their parameters', async () => {
     const token = '123:worker-test';
     const tg = await startFakeTelegram(token);
     closing.push(() => tg.close());
@@ -111,7 +111,8 @@ describe('Telegram calls in a worker thread', () => {
 
     tg.sendFailures.push({ error_code: 429, description: 'Too Many Requests', retry_after: 3 }, { error_code: 403, description: 'Forbidden: bot was blocked by the user' });
     const limited = await client.sendMessage('42', 'again').catch((e: unknown) => e);
-    expect(limited).toBeInstanceOf(GrammyError);
+    expect(limited).toBeInstanceOf(BotApiError);
+    expect(isBotApiError(limited) && [limited.error_code, limited.parameters.retry_after]).toEqual([429, 3]);
     expect([toDeliveryError(limited).failure, toDeliveryError(limited).retryAfterMs]).toEqual(['transient', 3000]);
     const blocked = await client.sendMessage('42', 'again').catch((e: unknown) => e);
     expect(toDeliveryError(blocked).failure).toBe('unreachable');

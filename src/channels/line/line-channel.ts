@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services.ts';
 import type { ChannelSender } from '../../delivery/channel-sender.ts';
 import type { CallWorker } from '../../core/call-worker.ts';
+import { lazily } from '../../core/lazily.ts';
 import { withDeadlines } from '../../delivery/deadline.ts';
 import type { InboundQueue } from '../inbound-queue.ts';
 import { handleLineEvent, lineSessionId, quickLineEvent } from './line-inbound.ts';
@@ -25,7 +26,7 @@ export function setUpLine(app: FastifyInstance, services: Services, queue: Inbou
   // Replies and pushes, one or more per event, are made in the platform call worker; the rare calls
   // (a follower's profile, a photo's bytes, the outage probe) here, through the SDK, loaded on the
   // first of them: its entry point is 383 modules and 22 MB, which a start would otherwise pay.
-  const sdk = once(async () => {
+  const sdk = lazily(async () => {
     const { messagingApi: api } = await import('@line/bot-sdk');
     return {
       client: new api.MessagingApiClient({ channelAccessToken, baseURL: config.LINE_API_BASE_URL }),
@@ -57,13 +58,4 @@ export function setUpLine(app: FastifyInstance, services: Services, queue: Inbou
       return definitions.translations.t(session?.state.lang)('channel.more');
     },
   });
-}
-
-/** `make`'s result, made on the first call; a failed attempt is tried again on the next. */
-function once<T>(make: () => Promise<T>): () => Promise<T> {
-  let made: Promise<T> | undefined;
-  return () => (made ??= make().catch((err: unknown) => {
-    made = undefined;
-    throw err;
-  }));
 }

@@ -22,7 +22,7 @@ export async function setTelegramWebhook(config: Config, translations: Translati
   if (!config.TELEGRAM_WEBHOOK_SECRET) throw new Error('Set TELEGRAM_WEBHOOK_SECRET (1-256 of A-Z a-z 0-9 _ -) first.');
   const target = telegramWebhookUrl(config);
   if ('problem' in target) throw new Error(target.problem);
-  const bot = createBot(config.TELEGRAM_BOT_TOKEN, config.TELEGRAM_API_ROOT);
+  const bot = await createBot(config.TELEGRAM_BOT_TOKEN, config.TELEGRAM_API_ROOT);
   await bot.api.setWebhook(target.url, { secret_token: config.TELEGRAM_WEBHOOK_SECRET, allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false });
   await registerCommands(bot.api, translations);
   return target.url;

@@ -2,12 +2,13 @@
  * The Telegram channel, assembled: the webhook or long polling, the update handler and the sender,
  * with grammY pointed at the configured Bot API root.
  */
-import { Api, Bot } from 'grammy';
+import type { Bot } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import type { FastifyInstance } from 'fastify';
 import { claimFromAlert } from '../../alerts/alert-claim.ts';
 import type { Services } from '../../services.ts';
 import type { CallWorker } from '../../core/call-worker.ts';
+import { lazily } from '../../core/lazily.ts';
 import type { ChannelSender } from '../../delivery/channel-sender.ts';
 import type { DeliveryLog } from '../../delivery/outbox-dispatcher.ts';
 import type { InboundQueue } from '../inbound-queue.ts';
@@ -29,8 +30,9 @@ export interface TelegramChannel {
   stop(): Promise<void>;
 }
 
-/** Builds a grammY bot for our configuration; `botInfo` skips getMe (tests). */
-export function createBot(token: string, apiRoot: string, botInfo?: UserFromGetMe, timeoutSeconds?: number): Bot {
+/** Builds a grammY bot for our configuration (loading grammY); `botInfo` skips getMe (tests). */
+export async function createBot(token: string, apiRoot: string, botInfo?: UserFromGetMe, timeoutSeconds?: number): Promise<Bot> {
+  const { Bot } = await import('grammy');
   return new Bot(token, { client: { apiRoot, ...(timeoutSeconds ? { timeoutSeconds } : {}) }, ...(botInfo ? { botInfo } : {}) });
 }
 
@@ -42,10 +44,9 @@ export function setUpTelegram(app: FastifyInstance, services: Services, queue: I
   const { config, store, conversation, files, definitions } = services;
   const token = config.TELEGRAM_BOT_TOKEN!;
   const callSeconds = config.PLATFORM_TIMEOUT_MS / 1000;
-  // grammY's own default timeout is 500 s. The poller's getUpdates is held open by Telegram on
-  // purpose, so it gets that much longer; every other call has the platform timeout.
-  const bot = createBot(token, config.TELEGRAM_API_ROOT, undefined, LONG_POLL_SECONDS + callSeconds);
-  const api = new Api(token, { apiRoot: config.TELEGRAM_API_ROOT, timeoutSeconds: callSeconds });
+  // The rare calls (a photo's file, the outage probe) through grammY's Api, loaded on the first of
+  // them: grammY's entry point (node-fetch and its URL tables) is 50 ms of a start, and 20 MB.
+  const api = lazily(async () => new (await import('grammy')).Api(token, { apiRoot: config.TELEGRAM_API_ROOT, timeoutSeconds: callSeconds }));
 
   // The claim button of an alert runs the same ticket action as the dashboard's.
   const claimDeps = { store, actions: services.actions, translations: definitions.translations, dictionary: definitions.flows.dictionary, staffLanguages: definitions.staffLanguages };
@@ -53,9 +54,9 @@ export function setUpTelegram(app: FastifyInstance, services: Services, queue: I
   // Messages are sent and deleted, and taps answered, in the platform call worker, off the thread
   // that answers the webhooks.
   const calls = telegramWorkerClient(worker);
-  const inboundApi = { getFile: api.getFile.bind(api), answerCallbackQuery: calls.answerCallbackQuery };
+  const inboundApi = { getFile: async (fileId: string) => (await api()).getFile(fileId), answerCallbackQuery: calls.answerCallbackQuery };
   queue.handle(TELEGRAM_CHANNEL, (row) => handleTelegramUpdate({ config, token, conversation, store, files, api: inboundApi, claim }, row), (e) => quickUpdate(e.payload as Update));
-  const sender = new TelegramSender({ sendMessage: calls.sendMessage, deleteMessages: calls.deleteMessages, getMe: api.getMe.bind(api) }, store, services.clock);
+  const sender = new TelegramSender({ sendMessage: calls.sendMessage, deleteMessages: calls.deleteMessages, getMe: async () => (await api()).getMe() }, store, services.clock);
 
   if (config.TELEGRAM_MODE === 'webhook') {
     registerTelegramWebhook(app, { secret: config.TELEGRAM_WEBHOOK_SECRET!, queue });
@@ -65,19 +66,25 @@ export function setUpTelegram(app: FastifyInstance, services: Services, queue: I
   let stopped = false;
   let polling: Promise<void> | undefined;
   let wakeUp = () => {};
-  // An update is confirmed to Telegram once this returns, so it returns only after the update
-  // is stored; the store's own busy wait covers short contention, these retries a bit more.
-  bot.use(async (ctx) => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await acceptUpdate(queue, ctx.update);
-      } catch (err) {
-        if (attempt >= 5 || stopped) throw err;
-        await new Promise((r) => setTimeout(r, 1000 * attempt));
+  let bot: Bot | undefined;
+  /** The poller. grammY's own default timeout is 500 s; Telegram holds getUpdates open on purpose, so it gets that much longer than the platform timeout of every other call. */
+  const poller = async (): Promise<Bot> => {
+    const made = await createBot(token, config.TELEGRAM_API_ROOT, undefined, LONG_POLL_SECONDS + callSeconds);
+    // An update is confirmed to Telegram once this returns, so it returns only after the update
+    // is stored; the store's own busy wait covers short contention, these retries a bit more.
+    made.use(async (ctx) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await acceptUpdate(queue, ctx.update);
+        } catch (err) {
+          if (attempt >= 5 || stopped) throw err;
+          await new Promise((r) => setTimeout(r, 1000 * attempt));
+        }
       }
-    }
-  });
-  bot.catch((err) => log.error({ updateId: err.ctx.update.update_id, err: { message: (err.error as Error)?.message } }, 'telegram update could not be stored'));
+    });
+    made.catch((err) => log.error({ updateId: err.ctx.update.update_id, err: { message: (err.error as Error)?.message } }, 'telegram update could not be stored'));
+    return made;
+  };
 
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -98,10 +105,12 @@ export function setUpTelegram(app: FastifyInstance, services: Services, queue: I
     // bot.start gives up on a bad token or a second poller (409); keep trying, slowly, and say why.
     while (!stopped) {
       try {
-        await bot.start({
+        bot ??= await poller();
+        const polling = bot;
+        await polling.start({
           allowed_updates: [...ALLOWED_UPDATES],
           onStart: () => {
-            registerCommands(bot.api, definitions.translations).catch((err: Error) => log.warn({ err: { message: err.message } }, 'telegram commands not registered'));
+            registerCommands(polling.api, definitions.translations).catch((err: Error) => log.warn({ err: { message: err.message } }, 'telegram commands not registered'));
           },
         });
       } catch (err) {
@@ -120,7 +129,7 @@ export function setUpTelegram(app: FastifyInstance, services: Services, queue: I
     stop: async () => {
       stopped = true;
       wakeUp();
-      if (bot.isRunning()) await bot.stop().catch(() => undefined);
+      if (bot?.isRunning()) await bot.stop().catch(() => undefined);
       await polling;
       await pollLock?.release();
     },

@@ -1,11 +1,12 @@
 /** Delivers outbox rows to Telegram with sendMessage, mapping Bot API errors for the dispatcher. */
-import { type Api, GrammyError, HttpError } from 'grammy';
+import type { Api } from 'grammy';
 import type { AlertPayload } from '../../alerts/alert-message.ts';
 import { CLAIM_PREFIX } from '../../alerts/alert-claim.ts';
 import { rowReplies } from '../../conversation/reply.ts';
 import { type ChannelSender, DeliveryError } from '../../delivery/channel-sender.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { OutboxMessage, Store } from '../../store/store.ts';
+import { isBotApiError, isBotApiNetworkError } from './telegram-api-error.ts';
 import { joinReplies, joinTurn, toTelegramMessages } from './telegram-messages.ts';
 
 /** The outbox and session channel name of Telegram. */
@@ -114,7 +115,7 @@ export class TelegramSender implements ChannelSender {
 
 /** Maps a grammY error to a {@link DeliveryError}; the message carries the code only. */
 export function toDeliveryError(err: unknown): DeliveryError {
-  if (err instanceof GrammyError) {
+  if (isBotApiError(err)) {
     const code = err.error_code;
     if (code === 429) return new DeliveryError('telegram sendMessage: 429', 'transient', (err.parameters.retry_after ?? 1) * 1000);
     if (code >= 500) return new DeliveryError(`telegram sendMessage: ${code}`, 'transient');
@@ -122,6 +123,6 @@ export function toDeliveryError(err: unknown): DeliveryError {
     if (code === 403) return new DeliveryError('telegram sendMessage: 403', 'unreachable');
     return new DeliveryError(`telegram sendMessage: ${code}`, 'permanent');
   }
-  if (err instanceof HttpError) return new DeliveryError('telegram sendMessage: network error', 'transient');
+  if (isBotApiNetworkError(err)) return new DeliveryError('telegram sendMessage: network error', 'transient');
   return new DeliveryError(`telegram sendMessage: ${(err as Error)?.name ?? 'error'}`, 'transient');
 }

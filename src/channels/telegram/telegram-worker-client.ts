@@ -1,22 +1,20 @@
 /**
  * Telegram's sendMessage, deleteMessages and answerCallbackQuery, made in the platform call
  * worker (`telegram-call-worker.ts`): the HTTP work of a call or two per turn, off the thread that
- * answers every webhook. The sender sees grammY's own errors: a Bot API refusal comes back as a
- * {@link GrammyError} with its code and parameters, a network failure as an {@link HttpError}.
+ * answers every webhook. The sender sees errors of grammY's shape (telegram-api-error.ts): a Bot
+ * API refusal comes back as a {@link BotApiError} with its code and parameters, a network failure
+ * as a {@link BotApiNetworkError}.
  */
-import { type Api, GrammyError, HttpError } from 'grammy';
+import type { Api } from 'grammy';
 import { type CallWorker, type PlainError, reviveBasics } from '../../core/call-worker.ts';
+import { BotApiError, BotApiNetworkError } from './telegram-api-error.ts';
 
 /** The calls the worker makes. */
 export type TelegramWorkerClient = Pick<Api, 'sendMessage' | 'deleteMessages' | 'answerCallbackQuery'>;
 
 function revive(p: PlainError): Error {
-  if (p.errorCode !== undefined) {
-    const err = new GrammyError('', { ok: false, error_code: p.errorCode, description: p.description ?? '', parameters: p.parameters ?? {} }, 'sendMessage', {});
-    err.message = p.message;
-    return err;
-  }
-  if (p.name === 'HttpError') return new HttpError(p.message, reviveBasics({ ...p, name: 'Error' }));
+  if (p.errorCode !== undefined) return new BotApiError(p.message, { error_code: p.errorCode, description: p.description ?? '', parameters: p.parameters ?? {} });
+  if (p.name === 'HttpError') return new BotApiNetworkError(p.message, { cause: reviveBasics({ ...p, name: 'Error' }) });
   return reviveBasics(p);
 }
 
