@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isLineApiError, LineApiError } from '../src/channels/line/line-api-error.ts';
 import { lineWorkerClient } from '../src/channels/line/line-worker-client.ts';
 import { LineSender } from '../src/channels/line/line-sender.ts';
-import { BotApiError, isBotApiError } from '../src/channels/telegram/telegram-api-error.ts';
+import { BotApiError, isBotApiError, isBotApiNetworkError } from '../src/channels/telegram/telegram-api-error.ts';
 import { telegramWorkerClient } from '../src/channels/telegram/telegram-worker-client.ts';
 import { toDeliveryError } from '../src/channels/telegram/telegram-sender.ts';
 import type { PlatformWorkerData } from '../src/channels/platform-call-worker.ts';
@@ -116,6 +116,19 @@ describe('Telegram calls in a worker thread', () => {
     expect([toDeliveryError(limited).failure, toDeliveryError(limited).retryAfterMs]).toEqual(['transient', 3000]);
     const blocked = await client.sendMessage('42', 'again').catch((e: unknown) => e);
     expect(toDeliveryError(blocked).failure).toBe('unreachable');
+  });
+});
+
+describe('Telegram calls in a worker thread, without an answer', () => {
+  it('gives a refused connection back as a network error, to be tried again', async () => {
+    const port = await freePort();
+    const client = telegramWorkerClient(platformWorker({ telegram: { token: '1:x', apiRoot: `http://127.0.0.1:${port}`, timeoutSeconds: 5 } }));
+    const err = (await client.sendMessage('42', 'hello').catch((e: unknown) => e)) as Error & { cause?: { code?: string } };
+    expect(isBotApiNetworkError(err)).toBe(true);
+    expect(isBotApiError(err)).toBe(false);
+    expect(err.message).not.toContain('1:x');
+    expect(err.cause?.code).toBe('ECONNREFUSED');
+    expect(toDeliveryError(err).failure).toBe('transient');
   });
 });
 

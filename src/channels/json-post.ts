@@ -32,13 +32,3 @@ export async function postJson(url: string, headers: Record<string, string>, bod
   for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
   return { status: res.statusCode, headers: flat, text };
 }
-
-/**
- * A `fetch` for grammY's `client.fetch` option: grammY reads only `json()` of the answer (a Bot
- * API error is JSON too, with its code and parameters), and its signal carries its timeout.
- */
-export async function postJsonFetch(url: string | URL, init: { headers?: unknown; body?: unknown; signal?: AbortSignal | null }): Promise<{ status: number; ok: boolean; json(): Promise<unknown> }> {
-  const headers = (init.headers ?? {}) as Record<string, string>;
-  const answer = await postJson(String(url), headers, String(init.body ?? ''), init.signal ?? undefined);
-  return { status: answer.status, ok: answer.status >= 200 && answer.status < 300, json: async () => JSON.parse(answer.text) as unknown };
-}

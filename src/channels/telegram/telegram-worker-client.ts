@@ -14,7 +14,7 @@ export type TelegramWorkerClient = Pick<Api, 'sendMessage' | 'deleteMessages' | 
 
 function revive(p: PlainError): Error {
   if (p.errorCode !== undefined) return new BotApiError(p.message, { error_code: p.errorCode, description: p.description ?? '', parameters: p.parameters ?? {} });
-  if (p.name === 'HttpError') return new BotApiNetworkError(p.message, { cause: reviveBasics({ ...p, name: 'Error' }) });
+  if (p.name === 'HttpError') return new BotApiNetworkError(p.message, p.causeCode ? { cause: { code: p.causeCode } } : undefined);
   return reviveBasics(p);
 }
 
