@@ -70,16 +70,19 @@ export async function startScalePostgres(log: (line: string) => void): Promise<S
  * audit rows), in three INSERT … SELECT over `generate_series`, in one transaction. The secondary
  * indexes of tickets, referrals and audit are dropped for the load and made again after it, and
  * the triggers do not run (`session_replication_role = replica`): the referrals' copies of their
- * ticket's fields are written by the load, and the running totals computed by the store's own
- * rebuild (`rebuild_running_totals`, tested equal to what the triggers keep). Then VACUUM ANALYZE,
+ * ticket's fields (migrations 022 and 024) are written by the load, and the running totals
+ * computed by the store's own rebuild (`rebuild_running_totals`, tested equal to what the triggers keep). Then VACUUM ANALYZE,
  * as autovacuum would in time.
  */
 async function seedTickets(c: pg.Client, from: number, total: number, agencies: string[], priorities: string[], caseTypes: string[], staffId: string, log: (line: string) => void): Promise<void> {
   const now = Date.now() / 1000;
   const created = `to_timestamp(${now} - (${h(0)} % (365 * 86400)) - (i % 1000) / 1000.0)`;
   const status = `CASE WHEN ${h(1)} % 7 < 4 THEN 'closed' ELSE ${pick(STATUSES.slice(0, 4), h(2))} END`;
-  const t = `t AS (SELECT i, ${REF_SQL('i')} AS ref, ${pick(CHANNELS, h(3))} AS channel, ${created} AS created, ${status} AS status, ${pick(priorities, h(6))} AS priority
-                   FROM generate_series(${from}::bigint, ${total - 1}::bigint) AS i)`;
+  const firstAction = `CASE WHEN status <> 'new' THEN created + make_interval(secs => 60 + ${h(8)} % (2 * 86400)) END`;
+  const t = `t0 AS (SELECT i, ${REF_SQL('i')} AS ref, ${pick(CHANNELS, h(3))} AS channel, ${created} AS created, ${status} AS status, ${pick(priorities, h(6))} AS priority,
+                          ${pick(caseTypes, h(5))} AS case_type
+                   FROM generate_series(${from}::bigint, ${total - 1}::bigint) AS i),
+             t AS (SELECT t0.*, ${firstAction} AS first_action FROM t0)`;
   const dayAgo = new Date(Date.now() - DAY_MS).toISOString();
   const step = async (what: string, sql: string, args: unknown[] = []) => {
     const t0 = performance.now();
@@ -97,9 +100,8 @@ async function seedTickets(c: pg.Client, from: number, total: number, agencies: 
     'tickets',
     `WITH ${t}
      INSERT INTO tickets (ref, session_id, channel, user_id, language, role, answers, indicators, case_type, priority, basis, status, assignee, created_at, updated_at, first_action_at)
-     SELECT ref, channel || ':u' || i, channel, 'u' || i, ${pick(LANGS, h(4))}, 'victim', '{}', '[]', ${pick(caseTypes, h(5))}, priority, 'consent', status,
-            CASE WHEN ${h(7)} % 50 = 0 THEN $1 END, created, created,
-            CASE WHEN status <> 'new' THEN created + make_interval(secs => 60 + ${h(8)} % (2 * 86400)) END
+     SELECT ref, channel || ':u' || i, channel, 'u' || i, ${pick(LANGS, h(4))}, 'victim', '{}', '[]', case_type, priority, 'consent', status,
+            CASE WHEN ${h(7)} % 50 = 0 THEN $1 END, created, created, first_action
      FROM t`,
     [staffId],
   );
@@ -107,18 +109,18 @@ async function seedTickets(c: pg.Client, from: number, total: number, agencies: 
   await step(
     'referrals',
     `WITH ${t}
-     INSERT INTO referrals (ticket_ref, agency, status, created_at, updated_at, escalation_level, ticket_status, ticket_priority, ticket_created_at)
-     SELECT ref, agency, rstatus, created, created, CASE WHEN rstatus = 'pending' AND created > $1 THEN 0 ELSE 2 END, status, priority, created FROM (
-       SELECT ref, created, status, priority, ${pick(agencies, h(9))} AS agency, CASE WHEN ${h(10)} % 3 = 0 THEN 'pending' ELSE 'accepted' END AS rstatus FROM t
+     INSERT INTO referrals (ticket_ref, agency, status, created_at, updated_at, escalation_level, ticket_status, ticket_priority, ticket_created_at, ticket_case_type, ticket_first_action_at)
+     SELECT ref, agency, rstatus, created, created, CASE WHEN rstatus = 'pending' AND created > $1 THEN 0 ELSE 2 END, status, priority, created, case_type, first_action FROM (
+       SELECT ref, created, status, priority, case_type, first_action, ${pick(agencies, h(9))} AS agency, CASE WHEN ${h(10)} % 3 = 0 THEN 'pending' ELSE 'accepted' END AS rstatus FROM t
        UNION ALL
-       SELECT ref, created, status, priority, ${pick(agencies, h(11))}, 'pending' FROM t WHERE ${h(12)} % 2 = 0) x
+       SELECT ref, created, status, priority, case_type, first_action, ${pick(agencies, h(11))}, 'pending' FROM t WHERE ${h(12)} % 2 = 0) x
      ON CONFLICT DO NOTHING`,
     [dayAgo],
   );
   // The audit trail as the SQLite seed writes it (what the monitoring page reads).
   await step(
     'audit',
-    `WITH ${t}, tk AS (SELECT t.*, CASE WHEN status <> 'new' THEN created + make_interval(secs => 60 + ${h(8)} % (2 * 86400)) END AS first_action FROM t),
+    `WITH ${t}, tk AS (SELECT * FROM t),
      r AS (SELECT r.ticket_ref, r.agency, r.status, r.created_at, tk.i FROM referrals r JOIN tk ON tk.ref = r.ticket_ref)
      INSERT INTO audit (ticket_ref, actor, action, detail, at)
      SELECT ref, 'bot', 'ticket.created', json_build_object('priority', priority), created FROM tk

@@ -109,9 +109,17 @@ describe.skipIf(!postgresUrl)('queue counts on PostgreSQL from running totals', 
   async function totals(): Promise<unknown[]> {
     const q = async (table: string, keys: string) =>
       (await sql.query(`SELECT ${keys}, sum(n)::int AS n FROM (SELECT ${keys}, n FROM ${table}s UNION ALL SELECT ${keys}, n FROM ${table}_changes) x GROUP BY ${keys} HAVING sum(n) <> 0 ORDER BY ${keys}`)).rows;
-    return [await q('ticket_count', 'status, priority, language, channel, case_type'), await q('referral_count', 'agency, ticket_status'), await q('assignee_count', 'assignee, status')];
+    return [
+      await q('ticket_count', 'status, priority, language, channel, case_type'),
+      await q('referral_count', 'agency, ticket_status'),
+      await q('assignee_count', 'assignee, status'),
+      // The statistics' weeks and waits (migration 024, decision 0039).
+      await q('ticket_week', 'agency, week, case_type, priority'),
+      await q('ticket_wait_week', 'agency, week, priority, bucket'),
+    ];
   }
-  const copies = async () => (await sql.query('SELECT ticket_ref, agency, ticket_status, ticket_priority, ticket_created_at FROM referrals ORDER BY 1, 2')).rows;
+  const copies = async () =>
+    (await sql.query('SELECT ticket_ref, agency, ticket_status, ticket_priority, ticket_created_at, ticket_case_type, ticket_first_action_at FROM referrals ORDER BY 1, 2')).rows;
 
   it('counts every filter of the queue as a count over the tickets does, before and after the changes are folded', async () => {
     await seed(150);

@@ -1,50 +1,124 @@
 /**
- * The statistics page's numbers, aggregated by PostgreSQL in SQL (decision 0024): the work runs on
- * the database server, never on the Node thread, and the median is exact (`percentile_cont`, the
- * mean of the two middle waits for an even count, as on SQLite). Open tickets by agency come from
- * the queue's running totals (decision 0033: appended changes, folded, so that instances never
- * contend for a counter row); the weeks and the medians are not kept as totals.
+ * The statistics page's numbers from running totals on PostgreSQL (migration 024, decision 0039),
+ * as SQLite keeps them (decision 0024): tickets per week of creation and a histogram of first-action
+ * waits, kept with the queue's change-and-fold scheme (decision 0033: triggers append +1 / -1 rows,
+ * folded every few seconds, so that instances never contend for a counter row). The page reads
+ * the totals plus the changes not yet folded: a few hundred rows whatever the number of tickets.
+ *
+ * The median wait is exact: the histogram (by bucket of about 9%) says which bucket holds the
+ * middle ticket and its rank there, and the index of waits gives that bucket's waits in order.
+ * Every read runs in one repeatable-read snapshot, so the histogram and the waits agree.
  */
+import type pg from 'pg';
 import type { Store, TicketStatsData } from '../store.ts';
-import { periodWeeks, THAI_TIME_ZONE } from '../stats-weeks.ts';
-import type { PgContext } from './connection.ts';
+import { periodWeeks } from '../stats-weeks.ts';
+import type { PgContext, Row } from './connection.ts';
+
+/** The totals folded plus the changes not yet folded, of one of the two tables. */
+const totals = (table: string, keys: string) => `(SELECT ${keys}, n FROM ${table} UNION ALL SELECT ${keys}, n FROM ${table.replace(/s$/, '')}_changes)`;
 
 /** The {@link Store} method of statistics. */
 export function statisticsStore(c: PgContext): Pick<Store, 'ticketStats'> {
   return {
     async ticketStats(since: string, agency?: string): Promise<TicketStatsData> {
-      const { firstWeekEnd } = periodWeeks(since);
-      const scope = agency ? 'AND EXISTS (SELECT 1 FROM referrals r WHERE r.ticket_ref = t.ref AND r.agency = $2)' : '';
-      const [weeks, medians, open] = await Promise.all([
-        c.sql.rows(
-          // Grouped by the week's timestamp, formatted after: a hash of a few hundred groups
-          // instead of a sort of every ticket of the period by a formatted text (2.6 times faster at 1M).
-          `SELECT to_char(w, 'YYYY-MM-DD') AS week, case_type, priority, n FROM (
-             SELECT date_trunc('week', t.created_at AT TIME ZONE '${THAI_TIME_ZONE}') AS w, t.case_type, t.priority, count(*) AS n
-             FROM tickets t WHERE t.created_at >= $1 ${scope} GROUP BY 1, 2, 3) x ORDER BY 1, 2, 3`,
-          agency ? [firstWeekEnd, agency] : [firstWeekEnd],
-        ),
-        c.sql.rows(
-          // The waits sorted as intervals, converted to milliseconds once: the same median (times
-          // are stored to the millisecond) without numeric arithmetic per ticket (238 to 135 ms at 1M).
-          `SELECT t.priority, count(*) AS n,
-                  (extract(epoch FROM percentile_cont(0.5) WITHIN GROUP (ORDER BY t.first_action_at - t.created_at)) * 1000)::float8 AS ms
-           FROM tickets t WHERE t.created_at >= $1 AND t.first_action_at IS NOT NULL ${scope} GROUP BY t.priority`,
-          agency ? [since, agency] : [since],
-        ),
-        // From the queue's running totals (migration 022, decision 0033): the totals folded and the
-        // changes not yet folded, instead of joining every referral to its ticket.
-        c.sql.rows(
-          `SELECT agency, sum(n)::bigint AS n FROM (SELECT agency, ticket_status, n FROM referral_counts UNION ALL SELECT agency, ticket_status, n FROM referral_count_changes) x
-           WHERE ticket_status <> 'closed' ${agency ? 'AND agency = $1' : ''} GROUP BY agency HAVING sum(n) > 0 ORDER BY agency`,
-          agency ? [agency] : [],
-        ),
-      ]);
-      return {
-        byWeek: weeks.map((r) => ({ week: r.week as string, caseType: r.case_type as string, priority: r.priority as string, n: r.n as number })),
-        medianFirstAction: new Map(medians.map((r) => [r.priority as string, { ms: r.ms as number, count: r.n as number }])),
-        openByAgency: open.map((r) => ({ agency: r.agency as string, n: r.n as number })),
-      };
+      await c.ready;
+      const client = await c.pool.connect();
+      try {
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        const data = await read(client, since, agency);
+        await client.query('COMMIT');
+        return data;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
     },
   };
+}
+
+async function read(client: pg.PoolClient, since: string, agency: string | undefined): Promise<TicketStatsData> {
+  const rows = async (text: string, params: unknown[]) => (await client.query(text, params)).rows as Row[];
+  const scope = agency ?? '';
+  const { firstWeek, firstWeekStart, firstWeekEnd } = periodWeeks(since);
+  const byWeek = (
+    await rows(
+      `SELECT to_char(week, 'YYYY-MM-DD') AS week, case_type, priority, sum(n)::bigint AS n FROM ${totals('ticket_weeks', 'agency, week, case_type, priority')} x
+       WHERE agency = $1 AND week > $2::date GROUP BY week, case_type, priority HAVING sum(n) > 0 ORDER BY week, case_type, priority`,
+      [scope, firstWeek],
+    )
+  ).map((r) => ({ week: r.week as string, caseType: r.case_type as string, priority: r.priority as string, n: r.n as number }));
+
+  // The waits' histogram since `since`: whole weeks from the totals; of the week `since` falls in,
+  // the part after it from the tickets (or referrals) created then, or, when that is the larger
+  // part, the whole week less the part before it (at most half a week of tickets read).
+  const histogram = new Map<string, Map<number, number>>();
+  const add = (priority: string, bucket: number, n: number) => {
+    const h = histogram.get(priority) ?? new Map<number, number>();
+    h.set(bucket, (h.get(bucket) ?? 0) + n);
+    histogram.set(priority, h);
+  };
+  const laterHalf = Date.parse(since) - Date.parse(firstWeekStart) >= Date.parse(firstWeekEnd) - Date.parse(since);
+  const whole = await rows(
+    `SELECT priority, bucket, sum(n)::bigint AS n FROM ${totals('ticket_wait_weeks', 'agency, week, priority, bucket')} x
+     WHERE agency = $1 AND week ${laterHalf ? '>' : '>='} $2::date GROUP BY priority, bucket`,
+    [scope, firstWeek],
+  );
+  for (const r of whole) add(r.priority as string, r.bucket as number, r.n as number);
+  const [from, to, sign] = laterHalf ? [since, firstWeekEnd, 1] : [firstWeekStart, since, -1];
+  const partial = agency
+    ? await rows(
+        `SELECT ticket_priority AS priority, ticket_wait_bucket(ticket_created_at, ticket_first_action_at) AS bucket, count(*)::bigint AS n FROM referrals
+         WHERE agency = $1 AND ticket_created_at >= $2 AND ticket_created_at < $3 AND ticket_first_action_at IS NOT NULL GROUP BY 1, 2`,
+        [agency, from, to],
+      )
+    : await rows(
+        `SELECT priority, ticket_wait_bucket(created_at, first_action_at) AS bucket, count(*)::bigint AS n FROM tickets
+         WHERE created_at >= $1 AND created_at < $2 AND first_action_at IS NOT NULL GROUP BY 1, 2`,
+        [from, to],
+      );
+  for (const r of partial) add(r.priority as string, r.bucket as number, sign * (r.n as number));
+
+  // One bucket's waits since `since`, in order, through the index of waits (migration 024).
+  const nth = agency
+    ? `SELECT (extract(epoch FROM ticket_first_action_at - ticket_created_at) * 1000)::float8 AS ms FROM referrals
+       WHERE agency = $5 AND ticket_priority = $1 AND ticket_wait_bucket(ticket_created_at, ticket_first_action_at) = $2 AND ticket_created_at >= $3
+         AND ticket_first_action_at IS NOT NULL
+       ORDER BY ticket_first_action_at - ticket_created_at LIMIT 1 OFFSET $4`
+    : `SELECT (extract(epoch FROM first_action_at - created_at) * 1000)::float8 AS ms FROM tickets
+       WHERE priority = $1 AND ticket_wait_bucket(created_at, first_action_at) = $2 AND created_at >= $3 AND first_action_at IS NOT NULL
+       ORDER BY first_action_at - created_at LIMIT 1 OFFSET $4`;
+  /** The wait of the ticket at a rank (from 0) in order of wait. */
+  const atRank = async (priority: string, buckets: [number, number][], rank: number): Promise<number> => {
+    let before = 0;
+    for (const [bucket, n] of buckets) {
+      if (rank < before + n) {
+        const args = [priority, bucket, since, rank - before];
+        const [row] = await rows(nth, agency ? [...args, agency] : args);
+        if (!row) throw new Error('the index of waits disagrees with the histogram');
+        return row.ms as number;
+      }
+      before += n;
+    }
+    throw new Error('rank past the histogram');
+  };
+  const medianFirstAction = new Map<string, { ms: number | null; count: number }>();
+  for (const [priority, h] of histogram) {
+    const buckets = [...h].filter(([, n]) => n > 0).sort((a, b) => a[0] - b[0]);
+    const count = buckets.reduce((sum, [, n]) => sum + n, 0);
+    if (!count) continue;
+    const mid = Math.floor(count / 2);
+    const ms = count % 2 ? await atRank(priority, buckets, mid) : ((await atRank(priority, buckets, mid - 1)) + (await atRank(priority, buckets, mid))) / 2;
+    medianFirstAction.set(priority, { ms, count });
+  }
+
+  // From the queue's running totals (migration 022, decision 0033): the totals folded and the
+  // changes not yet folded, instead of joining every referral to its ticket.
+  const open = await rows(
+    `SELECT agency, sum(n)::bigint AS n FROM (SELECT agency, ticket_status, n FROM referral_counts UNION ALL SELECT agency, ticket_status, n FROM referral_count_changes) x
+     WHERE ticket_status <> 'closed' ${agency ? 'AND agency = $1' : ''} GROUP BY agency HAVING sum(n) > 0 ORDER BY agency`,
+    agency ? [agency] : [],
+  );
+  return { byWeek, medianFirstAction, openByAgency: open.map((r) => ({ agency: r.agency as string, n: r.n as number })) };
 }
