@@ -5,13 +5,14 @@
  * folded every few seconds, so that instances never contend for a counter row). The page reads
  * the totals plus the changes not yet folded: a few hundred rows whatever the number of tickets.
  *
- * The median wait is exact: the histogram (by bucket of about 9%) says which bucket holds the
+ * The median wait is exact (`../wait-histogram.ts`): the histogram (by bucket of about 9%) says which bucket holds the
  * middle ticket and its rank there, and the index of waits gives that bucket's waits in order.
  * Every read runs in one repeatable-read snapshot, so the histogram and the waits agree.
  */
 import type pg from 'pg';
 import type { Store, TicketStatsData } from '../store.ts';
 import { periodWeeks } from '../stats-weeks.ts';
+import { firstWeekPart, WaitHistogram } from '../wait-histogram.ts';
 import type { PgContext, Row } from './connection.ts';
 
 /** The totals folded plus the changes not yet folded, of one of the two tables. */
@@ -50,35 +51,28 @@ async function read(client: pg.PoolClient, since: string, agency: string | undef
     )
   ).map((r) => ({ week: r.week as string, caseType: r.case_type as string, priority: r.priority as string, n: r.n as number }));
 
-  // The waits' histogram since `since`: whole weeks from the totals; of the week `since` falls in,
-  // the part after it from the tickets (or referrals) created then, or, when that is the larger
-  // part, the whole week less the part before it (at most half a week of tickets read).
-  const histogram = new Map<string, Map<number, number>>();
-  const add = (priority: string, bucket: number, n: number) => {
-    const h = histogram.get(priority) ?? new Map<number, number>();
-    h.set(bucket, (h.get(bucket) ?? 0) + n);
-    histogram.set(priority, h);
-  };
-  const laterHalf = Date.parse(since) - Date.parse(firstWeekStart) >= Date.parse(firstWeekEnd) - Date.parse(since);
+  // The waits' histogram since `since`: whole weeks from the totals, and the part of the first
+  // week after it or, when that is the larger part, the whole week less the part before it.
+  const histogram = new WaitHistogram();
+  const part = firstWeekPart(since, firstWeekStart, firstWeekEnd);
   const whole = await rows(
     `SELECT priority, bucket, sum(n)::bigint AS n FROM ${totals('ticket_wait_weeks', 'agency, week, priority, bucket')} x
-     WHERE agency = $1 AND week ${laterHalf ? '>' : '>='} $2::date GROUP BY priority, bucket`,
+     WHERE agency = $1 AND week ${part.laterHalf ? '>' : '>='} $2::date GROUP BY priority, bucket`,
     [scope, firstWeek],
   );
-  for (const r of whole) add(r.priority as string, r.bucket as number, r.n as number);
-  const [from, to, sign] = laterHalf ? [since, firstWeekEnd, 1] : [firstWeekStart, since, -1];
+  for (const r of whole) histogram.add(r.priority as string, r.bucket as number, r.n as number);
   const partial = agency
     ? await rows(
         `SELECT ticket_priority AS priority, ticket_wait_bucket(ticket_created_at, ticket_first_action_at) AS bucket, count(*)::bigint AS n FROM referrals
          WHERE agency = $1 AND ticket_created_at >= $2 AND ticket_created_at < $3 AND ticket_first_action_at IS NOT NULL GROUP BY 1, 2`,
-        [agency, from, to],
+        [agency, part.from, part.to],
       )
     : await rows(
         `SELECT priority, ticket_wait_bucket(created_at, first_action_at) AS bucket, count(*)::bigint AS n FROM tickets
          WHERE created_at >= $1 AND created_at < $2 AND first_action_at IS NOT NULL GROUP BY 1, 2`,
-        [from, to],
+        [part.from, part.to],
       );
-  for (const r of partial) add(r.priority as string, r.bucket as number, sign * (r.n as number));
+  for (const r of partial) histogram.add(r.priority as string, r.bucket as number, part.sign * (r.n as number));
 
   // One bucket's waits since `since`, in order, through the index of waits (migration 024).
   const nth = agency
@@ -89,29 +83,12 @@ async function read(client: pg.PoolClient, since: string, agency: string | undef
     : `SELECT (extract(epoch FROM first_action_at - created_at) * 1000)::float8 AS ms FROM tickets
        WHERE priority = $1 AND ticket_wait_bucket(created_at, first_action_at) = $2 AND created_at >= $3 AND first_action_at IS NOT NULL
        ORDER BY first_action_at - created_at LIMIT 1 OFFSET $4`;
-  /** The wait of the ticket at a rank (from 0) in order of wait. */
-  const atRank = async (priority: string, buckets: [number, number][], rank: number): Promise<number> => {
-    let before = 0;
-    for (const [bucket, n] of buckets) {
-      if (rank < before + n) {
-        const args = [priority, bucket, since, rank - before];
-        const [row] = await rows(nth, agency ? [...args, agency] : args);
-        if (!row) throw new Error('the index of waits disagrees with the histogram');
-        return row.ms as number;
-      }
-      before += n;
-    }
-    throw new Error('rank past the histogram');
-  };
-  const medianFirstAction = new Map<string, { ms: number | null; count: number }>();
-  for (const [priority, h] of histogram) {
-    const buckets = [...h].filter(([, n]) => n > 0).sort((a, b) => a[0] - b[0]);
-    const count = buckets.reduce((sum, [, n]) => sum + n, 0);
-    if (!count) continue;
-    const mid = Math.floor(count / 2);
-    const ms = count % 2 ? await atRank(priority, buckets, mid) : ((await atRank(priority, buckets, mid - 1)) + (await atRank(priority, buckets, mid))) / 2;
-    medianFirstAction.set(priority, { ms, count });
-  }
+  const medianFirstAction = await histogram.medians(async (priority, bucket, offset) => {
+    const args = [priority, bucket, since, offset];
+    const [row] = await rows(nth, agency ? [...args, agency] : args);
+    if (!row) throw new Error('the index of waits disagrees with the histogram');
+    return row.ms as number;
+  });
 
   // From the queue's running totals (migration 022, decision 0033): the totals folded and the
   // changes not yet folded, instead of joining every referral to its ticket.
