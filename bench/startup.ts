@@ -5,6 +5,10 @@
  * - restart: the same data folder and compile cache again (a deploy without changes, or a crash);
  *   the median of several, with the CPU time the process used until its first answer (less
  *   disturbed than the wall time when other work shares the machine);
+ * - restart with LINE and Telegram configured (webhook mode, against the load bench's fake
+ *   platform): from spawn until the answer to one signed LINE webhook, posted as soon as the port
+ *   accepts connections, has reached the fake API (the call worker's start included): what a
+ *   deployment with channels waits after a crash;
  * then the resident memory of the last one with 10,000 live sessions (one opening message each):
  * at the end of the burst that opened them (the peak, with the kernel's high-water mark), and
  * settled, once the server has handed back what the burst left in V8's heap after half a minute of
@@ -14,14 +18,15 @@
  * wave is over. Both are printed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startFakePlatform } from './load/fake-platform.ts';
+import { type FakePlatform, lineUser, replyToken, startFakePlatform } from './load/fake-platform.ts';
 import { runRound } from './load/round.ts';
-import { startTarget } from './load/targets.ts';
+import { LINE_SECRET, startTarget } from './load/targets.ts';
 
 const SESSIONS = 10_000;
 const CONCURRENCY = 50;
@@ -83,6 +88,7 @@ async function settle(pid: number, burstMb: number): Promise<{ mb: number; secon
 async function webhookMemory(): Promise<string[]> {
   const fake = await startFakePlatform();
   try {
+    const restarts = await channelRestarts(fake);
     const t = await startTarget('tangrod', fake.origin);
     try {
       await sleep(1500);
@@ -93,6 +99,7 @@ async function webhookMemory(): Promise<string[]> {
       const peakMb = rssMb(t.pid, 'VmHWM');
       const live = await settle(t.pid, burstMb);
       return [
+        ...restarts,
         `memory:        with LINE and Telegram configured: RSS ${idleMb.toFixed(0)} MB after start; ${burstMb.toFixed(0)} MB after ${sent.toLocaleString('en')} new users' webhooks, ${CONCURRENCY} at a time (peak ${peakMb.toFixed(0)} MB); ${live.mb.toFixed(0)} MB ${live.seconds.toFixed(0)} s later (${live.released ? 'what it left handed back' : 'no release seen'})  target < ${TARGET_MB} MB ${live.mb < TARGET_MB ? 'ok' : 'MISSED'}`,
       ];
     } finally {
@@ -100,6 +107,42 @@ async function webhookMemory(): Promise<string[]> {
     }
   } finally {
     await fake.close();
+  }
+}
+
+/**
+ * Restarts with LINE and Telegram configured: spawn to the first LINE answer at the fake API, the
+ * median of {@link RESTARTS} after a first start (which fills the data folder and compile cache).
+ */
+async function channelRestarts(fake: FakePlatform): Promise<string[]> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'tangrod-bench-start-channels-'));
+  try {
+    const times: number[] = [];
+    for (let i = 0; i <= RESTARTS; i++) {
+      const round = 1_000 + i;
+      const rec = fake.record(round, 1);
+      const t0 = performance.now();
+      const t = await startTarget('tangrod', fake.origin, {}, dataDir);
+      try {
+        const event = { type: 'message', mode: 'active', timestamp: Date.now(), source: { type: 'user', userId: lineUser(round, 0) }, webhookEventId: `01STARTUP${round}`, deliveryContext: { isRedelivery: false }, replyToken: replyToken(round, 0), message: { id: `s${round}`, type: 'text', text: 'hello', quoteToken: 'q' } };
+        const body = JSON.stringify({ destination: 'Ubench', events: [event] });
+        const res = await fetch(`${t.url}/webhooks/line`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-line-signature': createHmac('sha256', LINE_SECRET).update(body).digest('base64') }, body });
+        await res.arrayBuffer();
+        while (rec.first[0] === 0) {
+          if (performance.now() - t0 > 15_000) throw new Error('no answer to the LINE webhook within 15 s');
+          await sleep(2);
+        }
+        if (i > 0) times.push(rec.first[0]! - (performance.timeOrigin + t0));
+      } finally {
+        await t.stop();
+      }
+    }
+    const ms = median(times);
+    return [
+      `start-up:      restart with LINE and Telegram ${ms.toFixed(0)} ms from spawn to the first LINE answer at the platform, median of ${RESTARTS} (${times.map((x) => x.toFixed(0)).join(' ')})  target < ${TARGET_MS} ms ${ms < TARGET_MS ? 'ok' : 'MISSED'}`,
+    ];
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
