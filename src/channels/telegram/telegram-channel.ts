@@ -106,11 +106,13 @@ export function setUpTelegram(app: FastifyInstance, services: Services, queue: I
     while (!stopped) {
       try {
         bot ??= await poller();
-        const polling = bot;
-        await polling.start({
+        // Stopped while grammY was loading: never start polling after stop().
+        if (stopped) return;
+        const running = bot;
+        await running.start({
           allowed_updates: [...ALLOWED_UPDATES],
           onStart: () => {
-            registerCommands(polling.api, definitions.translations).catch((err: Error) => log.warn({ err: { message: err.message } }, 'telegram commands not registered'));
+            registerCommands(running.api, definitions.translations).catch((err: Error) => log.warn({ err: { message: err.message } }, 'telegram commands not registered'));
           },
         });
       } catch (err) {
