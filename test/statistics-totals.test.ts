@@ -5,7 +5,9 @@
  * and open tickets by agency; for all agencies and for one. Over a few hundred tickets written
  * the way the app writes them: referrals added later, first actions, reopened and closed tickets,
  * priorities and case types changed after the first action, waits under a second, tickets assigned
- * and reassigned.
+ * and reassigned. The figures' cases run on SQLite and, where the machine has PostgreSQL, on
+ * PostgreSQL (decision 0039: its totals are appended changes, folded later, read with them); the
+ * totals' own rows are checked on SQLite.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,10 +15,12 @@ import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { computeStats, median, statsFromData, statsSince, weekStart } from '../src/dashboard/stats.ts';
+import { openPostgresStore } from '../src/store/postgres-store.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
 import { rebuildRunningTotals } from '../src/store/sqlite/running-totals.ts';
 import { periodWeeks, thaiWeek } from '../src/store/stats-weeks.ts';
 import type { Store, TicketStatus } from '../src/store/store.ts';
+import { freshDatabase, postgresUrl } from './helpers/postgres.ts';
 
 const PRIORITIES = ['P1', 'P2', 'P3'];
 const AGENCIES = ['police', 'dsdw', 'ngo'];
@@ -28,17 +32,38 @@ let file: string;
 let store: Store;
 let now: Date;
 
-beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'tangrod-stats-test-'));
-  file = path.join(dir, 'db.sqlite');
-  // A Wednesday afternoon: the period's first week is cut in its middle.
-  now = new Date('2026-11-18T09:30:00Z');
-  store = openSqliteStore(file, () => now);
-});
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+/** A Wednesday afternoon: the period's first week is cut in its middle. */
+const START = '2026-11-18T09:30:00Z';
+
+/** An SQLite store in a folder of its own, for each test of the calling describe. */
+function onSqlite(): void {
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'tangrod-stats-test-'));
+    file = path.join(dir, 'db.sqlite');
+    now = new Date(START);
+    store = openSqliteStore(file, () => now);
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+}
+
+/** A PostgreSQL store on a database of its own, for each test of the calling describe. */
+function onPostgres(): void {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  beforeEach(async () => {
+    db = await freshDatabase();
+    now = new Date(START);
+    const pgStore = openPostgresStore(db.url, { clock: () => now });
+    await pgStore.ready;
+    store = pgStore;
+  });
+  afterEach(async () => {
+    await store.close();
+    await db.drop();
+  });
+}
 
 /** A little generator of numbers, the same every run. */
 function numbers(seed: number): () => number {
@@ -104,77 +129,85 @@ async function plainStats(agency?: string) {
   return byTicket;
 }
 
-describe('statistics from running totals', () => {
-  it('gives the figures computed ticket by ticket, for all agencies and for each', async () => {
-    await seed(400, now);
-    for (const agency of [undefined, ...AGENCIES]) {
-      const plain = await plainStats(agency);
-      expect(statsFromData(await store.ticketStats(statsSince(now), agency), now, PRIORITIES), agency ?? 'all').toEqual(plain);
-      // There was something to get wrong: tickets in most weeks, medians, open tickets.
-      expect([...plain.byPriority.values()].flat().filter((n) => n > 0).length).toBeGreaterThan(12);
-      expect([...plain.medianFirstAction.values()].every((m) => m.count > 0 && m.ms !== null)).toBe(true);
-      expect(plain.openByAgency.size).toBeGreaterThan(0);
-    }
-  });
+for (const engine of [{ name: 'SQLite', use: onSqlite, skip: false }, { name: 'PostgreSQL', use: onPostgres, skip: !postgresUrl }]) {
+  describe.skipIf(engine.skip)(`statistics from running totals on ${engine.name}`, () => {
+    engine.use();
 
-  it('counts the first, partial, week of the period from its tickets, whichever part of the week the period starts in', async () => {
-    const end = now;
-    await seed(300, end, numbers(11));
-    // The period starts on a Tuesday (the part of the week before it is subtracted), then on a
-    // Saturday (the part after it is added), then just after a Thai midnight starting a week.
-    for (const at of [end.getTime(), end.getTime() + 4 * DAY, Date.parse('2026-09-20T17:00:01Z') + 57 * DAY]) {
-      now = new Date(at);
-      for (const agency of [undefined, 'police']) {
-        expect(statsFromData(await store.ticketStats(statsSince(now), agency), now, PRIORITIES), `${now.toISOString()} ${agency}`).toEqual(await plainStats(agency));
+    it('gives the figures computed ticket by ticket, for all agencies and for each', async () => {
+      await seed(400, now);
+      for (const agency of [undefined, ...AGENCIES]) {
+        const plain = await plainStats(agency);
+        expect(statsFromData(await store.ticketStats(statsSince(now), agency), now, PRIORITIES), agency ?? 'all').toEqual(plain);
+        // There was something to get wrong: tickets in most weeks, medians, open tickets.
+        expect([...plain.byPriority.values()].flat().filter((n) => n > 0).length).toBeGreaterThan(12);
+        expect([...plain.medianFirstAction.values()].every((m) => m.count > 0 && m.ms !== null)).toBe(true);
+        expect(plain.openByAgency.size).toBeGreaterThan(0);
       }
-    }
-  });
+    });
 
-  it('takes the mean of the two middle waits for an even count, and the middle one for an odd count', async () => {
-    // Two tickets of P1, three of P2, one of P3 with no action at all, all created in the period.
-    const end = now.getTime();
-    const waits: [string, number][] = [
-      ['P1', 5 * 60_000],
-      ['P1', 2 * HOUR + 1],
-      ['P2', 400],
-      ['P2', 3 * DAY],
-      ['P2', 90_000],
-      ['P3', -1],
-    ];
-    for (const [i, [priority, wait]] of waits.entries()) {
-      const created = end - (i + 2) * DAY;
-      now = new Date(created);
-      await store.transaction(async (tx) => {
-        await tx.insertTicket({ ref: `TR-E${i}`, sessionId: `s${i}`, channel: 'sim', userId: `u${i}`, language: 'en', role: 'victim', answers: {}, indicators: [], caseType: 'unclear', priority, basis: 'consent' });
-        await tx.addReferral(`TR-E${i}`, 'ngo');
-      });
-      now = new Date(created + wait);
-      if (wait >= 0) await store.transaction((tx) => tx.updateTicketWork(`TR-E${i}`, { status: 'triaged' }));
-    }
-    now = new Date(end);
-    const data = await store.ticketStats(statsSince(now), 'ngo');
-    expect(data.medianFirstAction.get('P1')).toEqual({ ms: (5 * 60_000 + 2 * HOUR + 1) / 2, count: 2 });
-    expect(data.medianFirstAction.get('P2')).toEqual({ ms: 90_000, count: 3 });
-    expect(data.medianFirstAction.has('P3')).toBe(false);
-    expect(statsFromData(data, now, PRIORITIES).medianFirstAction.get('P3')).toEqual({ ms: null, count: 0 });
-    expect(statsFromData(data, now, PRIORITIES)).toEqual(await plainStats('ngo'));
-    expect(median([3, 1, 4, 2])).toBe(2.5);
-  });
+    it('counts the first, partial, week of the period from its tickets, whichever part of the week the period starts in', async () => {
+      const end = now;
+      await seed(300, end, numbers(11));
+      // The period starts on a Tuesday (the part of the week before it is subtracted), then on a
+      // Saturday (the part after it is added), then just after a Thai midnight starting a week.
+      for (const at of [end.getTime(), end.getTime() + 4 * DAY, Date.parse('2026-09-20T17:00:01Z') + 57 * DAY]) {
+        now = new Date(at);
+        for (const agency of [undefined, 'police']) {
+          expect(statsFromData(await store.ticketStats(statsSince(now), agency), now, PRIORITIES), `${now.toISOString()} ${agency}`).toEqual(await plainStats(agency));
+        }
+      }
+    });
 
-  it('counts open tickets of any age, and follows a ticket closed and reopened', async () => {
-    const today = now;
-    const refs = await seed(60, new Date(now.getTime() - 200 * DAY));
-    now = today;
-    expect(statsFromData(await store.ticketStats(statsSince(now)), now, PRIORITIES)).toEqual(await plainStats());
-    for (const ref of refs.slice(0, 20)) await store.transaction((tx) => tx.updateTicketWork(ref, { status: 'closed' }));
-    for (const ref of refs.slice(0, 5)) await store.transaction((tx) => tx.updateTicketWork(ref, { status: 'in_progress' }));
-    const data = await store.ticketStats(statsSince(now));
-    const plain = await plainStats();
-    expect(statsFromData(data, now, PRIORITIES)).toEqual(plain);
-    // All these tickets are older than the period: only the open counts are left.
-    expect([...plain.byPriority.values()].flat().every((n) => n === 0)).toBe(true);
-    expect([...plain.openByAgency.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    it('takes the mean of the two middle waits for an even count, and the middle one for an odd count', async () => {
+      // Two tickets of P1, three of P2, one of P3 with no action at all, all created in the period.
+      const end = now.getTime();
+      const waits: [string, number][] = [
+        ['P1', 5 * 60_000],
+        ['P1', 2 * HOUR + 1],
+        ['P2', 400],
+        ['P2', 3 * DAY],
+        ['P2', 90_000],
+        ['P3', -1],
+      ];
+      for (const [i, [priority, wait]] of waits.entries()) {
+        const created = end - (i + 2) * DAY;
+        now = new Date(created);
+        await store.transaction(async (tx) => {
+          await tx.insertTicket({ ref: `TR-E${i}`, sessionId: `s${i}`, channel: 'sim', userId: `u${i}`, language: 'en', role: 'victim', answers: {}, indicators: [], caseType: 'unclear', priority, basis: 'consent' });
+          await tx.addReferral(`TR-E${i}`, 'ngo');
+        });
+        now = new Date(created + wait);
+        if (wait >= 0) await store.transaction((tx) => tx.updateTicketWork(`TR-E${i}`, { status: 'triaged' }));
+      }
+      now = new Date(end);
+      const data = await store.ticketStats(statsSince(now), 'ngo');
+      expect(data.medianFirstAction.get('P1')).toEqual({ ms: (5 * 60_000 + 2 * HOUR + 1) / 2, count: 2 });
+      expect(data.medianFirstAction.get('P2')).toEqual({ ms: 90_000, count: 3 });
+      expect(data.medianFirstAction.has('P3')).toBe(false);
+      expect(statsFromData(data, now, PRIORITIES).medianFirstAction.get('P3')).toEqual({ ms: null, count: 0 });
+      expect(statsFromData(data, now, PRIORITIES)).toEqual(await plainStats('ngo'));
+      expect(median([3, 1, 4, 2])).toBe(2.5);
+    });
+
+    it('counts open tickets of any age, and follows a ticket closed and reopened', async () => {
+      const today = now;
+      const refs = await seed(60, new Date(now.getTime() - 200 * DAY));
+      now = today;
+      expect(statsFromData(await store.ticketStats(statsSince(now)), now, PRIORITIES)).toEqual(await plainStats());
+      for (const ref of refs.slice(0, 20)) await store.transaction((tx) => tx.updateTicketWork(ref, { status: 'closed' }));
+      for (const ref of refs.slice(0, 5)) await store.transaction((tx) => tx.updateTicketWork(ref, { status: 'in_progress' }));
+      const data = await store.ticketStats(statsSince(now));
+      const plain = await plainStats();
+      expect(statsFromData(data, now, PRIORITIES)).toEqual(plain);
+      // All these tickets are older than the period: only the open counts are left.
+      expect([...plain.byPriority.values()].flat().every((n) => n === 0)).toBe(true);
+      expect([...plain.openByAgency.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    });
   });
+}
+
+describe('the running totals on SQLite', () => {
+  onSqlite();
 
   it('keeps running totals that a count over the tickets and referrals gives again', async () => {
     await seed(300, now);
