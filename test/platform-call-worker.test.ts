@@ -49,6 +49,7 @@ describe('LINE calls in a worker thread', () => {
     expect(isLineApiError(limited)).toBe(true);
     expect((limited as LineApiError).status).toBe(429);
     expect((limited as LineApiError).headers.get('retry-after')).toBe('7');
+    expect([(limited as LineApiError).statusText, (limited as LineApiError).message]).toEqual(['Too Many Requests', '429 - Too Many Requests']);
   });
 
   it('answers each of many calls made at once with its own result, one of them refused', async () => {

@@ -5,7 +5,7 @@
  * methods and errors of its shape: an HTTP error comes back as a {@link LineApiError} with its
  * status and headers, anything else (a refused connection) as an Error with its name and cause code.
  */
-import { STATUS_CODES } from 'node:http';
+import { createRequire } from 'node:module';
 import type { messagingApi } from '@line/bot-sdk';
 import { type CallWorker, type PlainError, reviveBasics } from '../../core/call-worker.ts';
 import { LineApiError } from './line-api-error.ts';
@@ -13,10 +13,16 @@ import { LineApiError } from './line-api-error.ts';
 /** The calls the worker makes. */
 export type LineWorkerClient = Pick<messagingApi.MessagingApiClient, 'replyMessage' | 'pushMessage'>;
 
+/**
+ * Node's table of HTTP status texts, through `require` on the first error: an ESM import of
+ * `node:http` reads every export, and one of them loads Node's own fetch (30 ms of a start).
+ */
+const statusTexts = () => (createRequire(import.meta.url)('node:http') as typeof import('node:http')).STATUS_CODES;
+
 /** The worker's plain error as the SDK would have thrown it: its status text and message are added here. */
 function revive(p: PlainError): Error {
   if (p.status === undefined) return reviveBasics(p);
-  const statusText = STATUS_CODES[p.status] ?? '';
+  const statusText = statusTexts()[p.status] ?? '';
   return new LineApiError(`${p.status} - ${statusText}`, { status: p.status, statusText, headers: new Headers(p.headers ?? []), body: p.body ?? '' });
 }
 
