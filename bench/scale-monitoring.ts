@@ -6,11 +6,10 @@
  * background catch-up runs, the time until no ticket is marked with no page viewed, and the page
  * once caught up. Run by bench/scale.ts after each size's page rows.
  */
-import { createHmac } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { StaffClient } from '../test/helpers/staff.ts';
-import { lineUser, replyToken } from './load/fake-platform.ts';
+import { lineTextWebhook } from './load/line-webhooks.ts';
 import { pct } from './load/round.ts';
 import { LINE_SECRET, type Target } from './load/targets.ts';
 
@@ -62,9 +61,9 @@ export async function monitoringCatchUpRows(file: string, size: number, start: (
     let n = 0;
     const ack = async () => {
       n += 1;
-      const body = JSON.stringify({ destination: 'U', events: [{ type: 'message', mode: 'active', timestamp: Date.now(), source: { type: 'user', userId: lineUser(800, n) }, webhookEventId: `CATCHUP${size}X${n}`, deliveryContext: { isRedelivery: false }, replyToken: replyToken(800, n), message: { id: `c${n}`, type: 'text', text: 'hello', quoteToken: 'q' } }] });
+      const webhook = lineTextWebhook(800, n, 'hello', LINE_SECRET, `CATCHUP${size}X${n}`);
       const t0 = performance.now();
-      await (await fetch(`${target.url}/webhooks/line`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-line-signature': createHmac('sha256', LINE_SECRET).update(body).digest('base64') }, body })).arrayBuffer();
+      await (await fetch(`${target.url}/webhooks/line`, { method: 'POST', ...webhook })).arrayBuffer();
       return performance.now() - t0;
     };
     const acksFor = async (ms: number, until: () => boolean = () => false) => {

@@ -9,7 +9,6 @@
  * BENCH_SCALE_CATCHUP=0 leaves it out).
  * BENCH_SCALE_STORE=postgres: the same on a throw-away PostgreSQL server (bench/scale-postgres.ts).
  */
-import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,7 +22,8 @@ import { bulkRefreshMonitoringFacts } from '../src/store/sqlite/monitoring.ts';
 import { rebuildRunningTotals } from '../src/store/sqlite/running-totals.ts';
 import { createStaffAccount } from '../src/staff/staff-accounts.ts';
 import { PASSWORD, StaffClient } from '../test/helpers/staff.ts';
-import { lineUser, replyToken, startFakePlatform } from './load/fake-platform.ts';
+import { startFakePlatform } from './load/fake-platform.ts';
+import { lineTextWebhook } from './load/line-webhooks.ts';
 import { pct } from './load/round.ts';
 import { LINE_SECRET, startTarget } from './load/targets.ts';
 import { monitoringCatchUpRows } from './scale-monitoring.ts';
@@ -198,9 +198,9 @@ export async function benchScale(log: (line: string) => void = console.log): Pro
         // Webhook acks alone for three seconds, then while the statistics page renders again and
         // again (at a million tickets it once took 86 s and stalled the server meanwhile).
         const ack = async (n: number) => {
-          const body = JSON.stringify({ destination: 'U', events: [{ type: 'message', mode: 'active', timestamp: Date.now(), source: { type: 'user', userId: lineUser(900 + SIZES.indexOf(size), n) }, webhookEventId: `SCALE${size}X${n}`, deliveryContext: { isRedelivery: false }, replyToken: replyToken(900, n), message: { id: `s${n}`, type: 'text', text: 'hello', quoteToken: 'q' } }] });
+          const webhook = lineTextWebhook(900 + SIZES.indexOf(size), n, 'hello', LINE_SECRET, `SCALE${size}X${n}`);
           const t0 = performance.now();
-          await (await fetch(`${target.url}/webhooks/line`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-line-signature': createHmac('sha256', LINE_SECRET).update(body).digest('base64') }, body })).arrayBuffer();
+          await (await fetch(`${target.url}/webhooks/line`, { method: 'POST', ...webhook })).arrayBuffer();
           return performance.now() - t0;
         };
         const acksFor = async (ms: number, from: number, rendering: () => boolean): Promise<number[]> => {

@@ -18,13 +18,13 @@
  * wave is over. Both are printed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { type FakePlatform, lineUser, replyToken, startFakePlatform } from './load/fake-platform.ts';
+import { type FakePlatform, startFakePlatform } from './load/fake-platform.ts';
+import { lineTextWebhook } from './load/line-webhooks.ts';
 import { runRound } from './load/round.ts';
 import { LINE_SECRET, startTarget } from './load/targets.ts';
 
@@ -124,9 +124,7 @@ async function channelRestarts(fake: FakePlatform): Promise<string[]> {
       const t0 = performance.now();
       const t = await startTarget('tangrod', fake.origin, {}, dataDir);
       try {
-        const event = { type: 'message', mode: 'active', timestamp: Date.now(), source: { type: 'user', userId: lineUser(round, 0) }, webhookEventId: `01STARTUP${round}`, deliveryContext: { isRedelivery: false }, replyToken: replyToken(round, 0), message: { id: `s${round}`, type: 'text', text: 'hello', quoteToken: 'q' } };
-        const body = JSON.stringify({ destination: 'Ubench', events: [event] });
-        const res = await fetch(`${t.url}/webhooks/line`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-line-signature': createHmac('sha256', LINE_SECRET).update(body).digest('base64') }, body });
+        const res = await fetch(`${t.url}/webhooks/line`, { method: 'POST', ...lineTextWebhook(round, 0, 'hello', LINE_SECRET) });
         await res.arrayBuffer();
         while (rec.first[0] === 0) {
           if (performance.now() - t0 > 15_000) throw new Error('no answer to the LINE webhook within 15 s');

@@ -4,12 +4,12 @@
  * from a user of its own, and noting when each was sent in a shared array: autocannon for a closed
  * loop, evenly spaced requests of undici's pool for an open loop.
  */
-import { createHmac } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
-import { lineUser, replyToken, telegramChat } from './fake-platform.ts';
+import { telegramChat } from './fake-platform.ts';
+import { lineHeaders, lineTextWebhook } from './line-webhooks.ts';
 
 /** What the worker is given. */
 export interface GeneratorJob {
@@ -49,24 +49,7 @@ const sent = new Float64Array(job.sent);
 let seq = 0;
 
 function lineBody(n: number): { body: string; headers: Record<string, string> } {
-  const text = n % job.dangerEvery === job.dangerEvery - 1 ? DANGER : HELLO;
-  const event = {
-    type: 'message',
-    mode: 'active',
-    timestamp: Date.now(),
-    source: { type: 'user', userId: lineUser(job.round, n) },
-    webhookEventId: `01BENCH${job.round}X${n}`,
-    deliveryContext: { isRedelivery: false },
-    replyToken: replyToken(job.round, n),
-    message: { id: `${job.round}${n}`, type: 'text', text, quoteToken: 'q' },
-  };
-  const body = JSON.stringify({ destination: 'Ubench', events: [event] });
-  return { body, headers: lineHeaders(body) };
-}
-
-/** The headers of a LINE webhook: its signature over `body`. */
-function lineHeaders(body: string): Record<string, string> {
-  return { 'content-type': 'application/json', 'x-line-signature': createHmac('sha256', job.lineSecret).update(body).digest('base64') };
+  return lineTextWebhook(job.round, n, n % job.dangerEvery === job.dangerEvery - 1 ? DANGER : HELLO, job.lineSecret);
 }
 
 function telegramBody(n: number): { body: string; headers: Record<string, string> } {
@@ -136,7 +119,7 @@ async function openLoop(rate: number): Promise<void> {
   // webhook without events (what the console's "Verify" sends): no event, no work, an answer.
   if (job.platform === 'line') {
     const body = JSON.stringify({ destination: 'Ubench', events: [] });
-    const headers = lineHeaders(body);
+    const headers = lineHeaders(body, job.lineSecret);
     const warm = Array.from({ length: Math.min(job.connections, 50) }, () => pool.request({ method: 'POST', path, headers, body }).then((r) => r.body.dump()));
     await Promise.all(warm);
   }
