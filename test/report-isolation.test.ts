@@ -63,6 +63,9 @@ describe('two reports from one chat (issue 10 item 1)', () => {
     expect(b.referrals.map((r) => r.agency)).toContain('th-police-atp');
     expect(b.referrals.map((r) => r.agency)).not.toContain('th-doe-1694');
     expect(w.conversationId).not.toBe(b.conversationId);
+    // Conversation ids sort by when the report began (UUID version 7, docs/decisions/0041).
+    expect(w.conversationId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(w.conversationId! < b.conversationId!).toBe(true);
   });
 
   it('each ticket page shows only its own report: reference, summary, words and files', async () => {

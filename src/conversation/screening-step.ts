@@ -5,6 +5,7 @@
  * switch and the danger path around it, and creates or enriches the ticket the flow asks for.
  */
 import { randomUUID } from 'node:crypto';
+import { orderedId } from '../core/ordered-id.ts';
 import { FlowRuntimeError, initialState, readStory, reask, step, withProposals } from '../flow/engine.ts';
 import type { Input, Out, SessionState } from '../flow/types.ts';
 import type { TicketRecord, Tx } from '../store/store.ts';
@@ -131,7 +132,7 @@ export class ScreeningStep {
     }
     // The engine carries ticketRef along, and a fresh start drops it: a new report, a new ticket,
     // and a new conversation id, so that each ticket shows only its own report.
-    const conversationId = (input.type !== 'start' && current.conversationId) || randomUUID();
+    const conversationId = (input.type !== 'start' && current.conversationId) || orderedId();
     let next: SessionState = { ...result.state, conversationId };
     // An answer the bot could not use changes nothing: no transcript, no file, no answer.
     if (input.type !== 'start' && result.out.some((o) => o.kind === 'miss')) {
