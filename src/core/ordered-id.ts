@@ -11,10 +11,18 @@
 import { randomFillSync } from 'node:crypto';
 
 const bytes = Buffer.alloc(16);
+/**
+ * Random bytes drawn from the system's generator a page at a time, as `randomUUID` does for its
+ * own: one draw per call cost 1.1 µs, ten times a version 4 id.
+ */
+const pool = Buffer.alloc(4000);
+let taken = pool.length;
 
 /** A new UUID version 7 made at `nowMs` (the wall clock unless given), in the usual 8-4-4-4-12 form. */
 export function orderedId(nowMs: number = Date.now()): string {
-  randomFillSync(bytes, 6, 10);
+  if (taken + 10 > pool.length) (randomFillSync(pool), (taken = 0));
+  pool.copy(bytes, 6, taken, taken + 10);
+  taken += 10;
   let ms = Math.max(0, Math.trunc(nowMs));
   for (let i = 5; i >= 0; i--) {
     bytes[i] = ms % 256;
