@@ -78,6 +78,9 @@ export class SqliteConnection {
   private readonly checkpointer: Checkpointer | undefined;
   /** The connection's `total_changes()` at the last commit that wrote. */
   private changesSeen = 0;
+  /** Commits that wrote, and how many of them the last sync that succeeded made durable. */
+  private writes = 0;
+  private syncedWrites = 0;
 
   constructor(db: Database.Database, clock: Clock, walFile?: string, checkpointer?: Checkpointer) {
     this.db = db;
@@ -253,11 +256,17 @@ export class SqliteConnection {
     }
     this.lastGroupSize = done.length;
     // Only a commit that wrote counts (reads and polls go through the queue too).
-    if (this.checkpointer) {
+    let wrote = true;
+    if (this.checkpointer || this.walFile) {
       const changes = this.prepare('SELECT total_changes() AS n').get() as { n: number };
-      if (changes.n !== this.changesSeen) (this.changesSeen = changes.n), this.checkpointer.committed();
+      wrote = changes.n !== this.changesSeen;
+      if (wrote) {
+        this.changesSeen = changes.n;
+        this.writes += 1;
+        this.checkpointer?.committed();
+      }
     }
-    this.whenSynced((syncErr) => {
+    this.whenSynced(wrote, (syncErr) => {
       for (const d of done) {
         if (syncErr) {
           d.job.reject(syncErr);
@@ -277,8 +286,12 @@ export class SqliteConnection {
    * before its sync, so no one acts on a write a power cut could take back, and a read answered
    * after its own group's sync saw only durable writes. Without a WAL to sync, at once.
    */
-  private whenSynced(answer: (err?: Error) => void): void {
-    if (!this.walFile) {
+  private whenSynced(wrote: boolean, answer: (err?: Error) => void): void {
+    // A group that wrote nothing (a read, a poll) waits only for the writes before it: when all
+    // of them are on disk already, it has nothing to wait for. Under a trickle of events each
+    // one's delivery read its rows in a group of its own, and that group's sync was a third of
+    // the syncs (60 µs of CPU each on the 2-core machine).
+    if (!this.walFile || (!wrote && this.syncedWrites === this.writes)) {
       answer();
       return;
     }
@@ -294,11 +307,13 @@ export class SqliteConnection {
       while (this.unsynced.length > 0) {
         const answers = this.unsynced;
         this.unsynced = [];
+        const covers = this.writes;
         let failure: Error | undefined;
         try {
           this.walFd ??= openSync(this.walFile!, 'r+');
           const fd = this.walFd;
           await new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+          this.syncedWrites = covers;
         } catch (err) {
           // The data may not be on disk: say so rather than answer as if it were.
           failure = new Error(`could not sync the database to disk: ${(err as Error).message}`);
