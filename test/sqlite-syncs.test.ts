@@ -1,7 +1,8 @@
 /**
- * Reads in the SQLite group commit (decision 0026, and 0042 for reads): a piece of work that wrote
+ * Syncs of the SQLite group commit (decision 0026). Reads (0042): a piece of work that wrote
  * nothing is answered without a sync of its own once every write before it is on disk, and still
- * waits for the sync of a write it could have seen. `fdatasync` is wrapped to count the syncs and
+ * waits for the sync of a write it could have seen. Company (0043): work that comes alone right
+ * after a group waits a moment, so that others' work coming meanwhile shares its commit and sync. `fdatasync` is wrapped to count the syncs and
  * to hold each one for a while, so that "waits for the sync" can be seen in the order of answers.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,7 +25,7 @@ vi.mock('node:fs', async (importOriginal) => {
 let dir: string;
 let store: Store;
 beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'tangrod-sync-reads-'));
+  dir = mkdtempSync(path.join(tmpdir(), 'tangrod-syncs-'));
   store = openSqliteStore(path.join(dir, 'db.sqlite'));
   syncs.holdMs = 0;
 });
@@ -68,6 +69,20 @@ describe('reads in the group commit', () => {
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     // The next sync succeeds, and reads are answered again.
     await accept(3);
+    expect(await store.pendingInbound()).toHaveLength(3);
+  });
+
+  it("two callers' writes a moment apart, right after a group, share one commit and one sync", async () => {
+    await accept(1);
+    const before = syncs.count;
+    // Each from its own turn of the event loop, as two webhooks would come.
+    await new Promise<void>((resolve, reject) =>
+      setImmediate(() => {
+        const first = accept(2);
+        setImmediate(() => Promise.all([first, accept(3)]).then(() => resolve(), reject));
+      }),
+    );
+    expect(syncs.count).toBe(before + 1);
     expect(await store.pendingInbound()).toHaveLength(3);
   });
 });
