@@ -23,9 +23,9 @@ const EVERY = 16;
 
 /**
  * And at least this long between two requests. Events that come one at a time make small commits
- * (about 20 pages each, most of them the same last leaves again), and 16 of them came every 16 ms
- * at 1,000 events a second: the worker copied the same pages 60 times a second, 31-34 µs of CPU an
- * event. With 100 ms between requests it was 14 µs; the WAL holds at most a tenth of a second's
+ * (about 20 pages each, most of them the same last leaves again), and 16 of them came every 10-16
+ * ms at 1,000 events a second: the worker copied the same pages 60-100 times a second, 31-34 µs of
+ * CPU an event. With 100 ms between requests it was 14 µs; the WAL holds at most a tenth of a second's
  * commits more (about 10 MB under a burst, against the net of {@link NET_PAGES}).
  */
 const MIN_GAP_MS = 100;
@@ -37,9 +37,9 @@ const IDLE_MS = 30_000;
 export const NET_PAGES = 10_000;
 
 /**
- * Asks a worker thread for a checkpoint every {@link EVERY} commits (at most every
- * {@link MIN_GAP_MS}); the worker starts at the first
- * request and stops after {@link IDLE_MS} without one.
+ * Asks a worker thread for a checkpoint every {@link EVERY} commits, at most every
+ * {@link MIN_GAP_MS}; the worker starts at the first request and stops after {@link IDLE_MS}
+ * without one.
  */
 export class Checkpointer {
   private worker: Worker | undefined;
