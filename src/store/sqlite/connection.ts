@@ -6,11 +6,11 @@
  * request's statements slip into it, so transactions are queued one after another, and those
  * that wait together are committed together (group commit).
  */
-import { closeSync, fdatasync, openSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import type { Clock } from '../../core/clock.ts';
 import type { Checkpointer } from './checkpointer.ts';
+import { WalSync } from './wal-sync.ts';
 
 /** A row as better-sqlite3 returns it. */
 export type Row = Record<string, unknown>;
@@ -79,26 +79,18 @@ export class SqliteConnection {
   readonly db: Database.Database;
   private readonly clock: Clock;
 
-  /** The WAL this connection syncs itself before answering; absent when SQLite syncs (or nobody does). */
-  private readonly walFile: string | undefined;
-  private walFd: number | undefined;
-  /** Answers of committed groups, waiting for the next sync of the WAL. */
-  private unsynced: ((err?: Error) => void)[] = [];
-  private syncing: Promise<void> = Promise.resolve();
-  private syncRunning = false;
+  /** The sync of the WAL this connection makes itself before answering; absent when SQLite syncs (or nobody does). */
+  private readonly wal: WalSync | undefined;
 
   /** Checkpoints the WAL in a worker thread (decision 0036); absent without a WAL of ours. */
   private readonly checkpointer: Checkpointer | undefined;
   /** The connection's `total_changes()` at the last commit that wrote. */
   private changesSeen = 0;
-  /** Commits that wrote, and how many of them the last sync that succeeded made durable. */
-  private writes = 0;
-  private syncedWrites = 0;
 
   constructor(db: Database.Database, clock: Clock, walFile?: string, checkpointer?: Checkpointer) {
     this.db = db;
     this.clock = clock;
-    this.walFile = walFile;
+    this.wal = walFile ? new WalSync(walFile) : undefined;
     this.checkpointer = checkpointer;
   }
 
@@ -289,14 +281,10 @@ export class SqliteConnection {
     this.lastGroupSize = done.length;
     // Only a commit that wrote counts (reads and polls go through the queue too).
     let wrote = true;
-    if (this.checkpointer || this.walFile) {
+    if (this.checkpointer || this.wal) {
       const changes = this.prepare('SELECT total_changes() AS n').get() as { n: number };
       wrote = changes.n !== this.changesSeen;
-      if (wrote) {
-        this.changesSeen = changes.n;
-        this.writes += 1;
-        this.checkpointer?.committed();
-      }
+      if (wrote) (this.changesSeen = changes.n), this.checkpointer?.committed();
     }
     this.whenSynced(wrote, (syncErr) => {
       for (const d of done) {
@@ -311,52 +299,10 @@ export class SqliteConnection {
     });
   }
 
-  /**
-   * Runs `answer` once what is committed now is on disk. SQLite wrote the commit to the WAL
-   * (synchronous=NORMAL); one `fdatasync` of the WAL in Node's thread pool then makes every commit
-   * before it durable, while the next groups go on (docs/decisions/0026). Nothing is answered
-   * before its sync, so no one acts on a write a power cut could take back, and a read answered
-   * after its own group's sync saw only durable writes. Without a WAL to sync, at once.
-   */
+  /** Runs `answer` once what is committed now is on disk ({@link WalSync}); without a WAL to sync, at once. */
   private whenSynced(wrote: boolean, answer: (err?: Error) => void): void {
-    // A group that wrote nothing (a read, a poll) waits only for the writes before it: when all
-    // of them are on disk already, it has nothing to wait for. Under a trickle of events each
-    // one's delivery read its rows in a group of its own, and that group's sync was a third of
-    // the syncs (60 µs of CPU each on the 2-core machine).
-    if (!this.walFile || (!wrote && this.syncedWrites === this.writes)) {
-      answer();
-      return;
-    }
-    this.unsynced.push(answer);
-    if (this.syncRunning) return;
-    this.syncRunning = true;
-    this.syncing = this.syncWal();
-  }
-
-  /** Syncs the WAL until no answer waits; a failed sync fails the answers it was for. */
-  private async syncWal(): Promise<void> {
-    try {
-      while (this.unsynced.length > 0) {
-        const answers = this.unsynced;
-        this.unsynced = [];
-        const covers = this.writes;
-        let failure: Error | undefined;
-        try {
-          this.walFd ??= openSync(this.walFile!, 'r+');
-          const fd = this.walFd;
-          await new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
-          this.syncedWrites = covers;
-        } catch (err) {
-          // The data may not be on disk: say so rather than answer as if it were.
-          failure = new Error(`could not sync the database to disk: ${(err as Error).message}`);
-        }
-        for (const answer of answers) answer(failure);
-      }
-    } finally {
-      // In the same turn as the last look at the queue: an answer queued after it starts a new
-      // sync (a `.finally` on the promise would run a turn later and leave that answer waiting).
-      this.syncRunning = false;
-    }
+    if (this.wal) this.wal.afterCommit(wrote, answer);
+    else answer();
   }
 
   /**
@@ -409,10 +355,9 @@ export class SqliteConnection {
 
   /** Waits for queued work, then closes the database. */
   async close(): Promise<void> {
-    while (this.draining || this.syncRunning) await Promise.all([this.running, this.syncing]);
+    while (this.draining || this.wal?.busy) await Promise.all([this.running, this.wal?.settled()]);
     await this.checkpointer?.close();
     this.db.close();
-    if (this.walFd !== undefined) closeSync(this.walFd);
-    this.walFd = undefined;
+    this.wal?.close();
   }
 }
