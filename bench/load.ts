@@ -16,7 +16,8 @@
  *
  * BENCH_LOAD_S (default 8) seconds per closed-loop round, BENCH_ROUNDS (default 2) rounds each,
  * BENCH_OPEN_S (default 20) seconds of the 1,000 events/s round (of its bursts, at most 10); BENCH_NODE_FLAGS flags for Tangrod's
- * node (to compare V8 flags), BENCH_CPU_PROF=<dir> a CPU profile of it.
+ * node (to compare V8 flags), BENCH_CPU_PROF=<dir> a CPU profile of it, BENCH_RANDOM_USERS=1 the users
+ * of each round in no order (bench/load/fake-platform.ts).
  */
 import { startFakePlatform } from './load/fake-platform.ts';
 import { type RoundFigures, type RoundPlan, runRound } from './load/round.ts';

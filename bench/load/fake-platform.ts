@@ -9,10 +9,26 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 
+/**
+ * BENCH_RANDOM_USERS=1: each round's users in no order, as real LINE ids and Telegram chats are
+ * (an odd multiplier modulo 2^23 permutes the event numbers, and its inverse gives them back).
+ * In order, every index keyed by the user only ever grows at its end, which flatters the server.
+ */
+const SCATTER = process.env.BENCH_RANDOM_USERS === '1';
+const BITS = 2 ** 23;
+const MULTIPLIER = 0x5bd1e9;
+const INVERSE = (() => {
+  let x = 1n;
+  for (let i = 0; i < 23; i++) x = (x * (2n - BigInt(MULTIPLIER) * x)) % BigInt(BITS);
+  return Number(((x % BigInt(BITS)) + BigInt(BITS)) % BigInt(BITS));
+})();
+const scatter = (seq: number) => (SCATTER ? (seq * MULTIPLIER) % BITS : seq);
+const gather = (n: number) => (SCATTER ? Number((BigInt(n) * BigInt(INVERSE)) % BigInt(BITS)) : n);
+
 /** The LINE user id of event `seq` of round `round` (U + 32 hex digits, as LINE's). */
-export const lineUser = (round: number, seq: number) => `U${round.toString(16).padStart(8, '0')}${seq.toString(16).padStart(24, '0')}`;
+export const lineUser = (round: number, seq: number) => `U${round.toString(16).padStart(8, '0')}${scatter(seq).toString(16).padStart(24, '0')}`;
 /** The Telegram chat (and user) id of event `seq` of round `round`. */
-export const telegramChat = (round: number, seq: number) => round * 10_000_000 + seq;
+export const telegramChat = (round: number, seq: number) => round * 10_000_000 + scatter(seq);
 /** The reply token of event `seq` of round `round`. */
 export const replyToken = (round: number, seq: number) => `rt${round}x${seq}`;
 
@@ -72,7 +88,7 @@ export async function startFakePlatform(): Promise<FakePlatform> {
         if (url === '/v2/bot/message/push') {
           kind = 'line.push';
           const to = (JSON.parse(body) as { to: string }).to;
-          seen(Number.parseInt(to.slice(1, 9), 16), Number.parseInt(to.slice(9), 16));
+          seen(Number.parseInt(to.slice(1, 9), 16), gather(Number.parseInt(to.slice(9), 16)));
           return json(200, { sentMessages: [] });
         }
         if (url.startsWith('/v2/bot/profile/')) return (kind = 'line.profile'), json(200, { userId: url.slice(16), displayName: 'Bench' });
@@ -84,7 +100,7 @@ export async function startFakePlatform(): Promise<FakePlatform> {
           if (call[1] === 'sendMessage') {
             const params = JSON.parse(body) as { chat_id: number | string; text: string };
             const chat = Number(params.chat_id);
-            seen(Math.floor(chat / 10_000_000), chat % 10_000_000);
+            seen(Math.floor(chat / 10_000_000), gather(chat % 10_000_000));
             return json(200, { ok: true, result: { message_id: messageId++, date: Math.floor(Date.now() / 1000), chat: { id: chat, type: 'private' }, text: params.text } });
           }
           return json(200, { ok: true, result: true });
