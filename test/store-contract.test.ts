@@ -583,6 +583,12 @@ const behaviours: Behaviour[] = [
         await tx.saveSession({ id: 'line:U-none', channel: 'line', userId: 'U-none', state: { v: 1, flow: 'entry', node: 'ask_lang', answers: {} } as never });
       });
       later(10 * 86_400_000);
+      // Closed after the cutoff: kept, as its time has not run out (the purge reads closed tickets by age).
+      await store.transaction(async (tx) => {
+        await tx.insertTicket(ticket('TR-RECENT'));
+        await tx.addTranscript('line:TR-RECENT', 'in', { text: 'words' }, undefined, { conversationId: 'c-TR-RECENT' });
+        await tx.updateTicketWork('TR-RECENT', { status: 'closed', outcome: 'assisted' });
+      });
       const cutoff = new Date(now.getTime() - 86_400_000).toISOString();
       const cutoffs = { closed_transcripts: cutoff, unticketed_conversations: cutoff };
       const dry = await store.transaction((tx) => tx.purgeExpired(cutoffs, { dryRun: true }));
@@ -592,6 +598,7 @@ const behaviours: Behaviour[] = [
       expect(real.counts).toEqual(dry.counts);
       expect(await store.ticketTranscript((await store.getTicket('TR-OLD'))!)).toEqual([]);
       expect(await store.ticketTranscript((await store.getTicket('TR-KEPT'))!)).toHaveLength(1);
+      expect(await store.ticketTranscript((await store.getTicket('TR-RECENT'))!)).toHaveLength(1);
       expect(await store.transcriptOf('line:U-none')).toEqual([]);
       expect(await store.transaction((tx) => tx.getSession('line:U-none'))).toBeUndefined();
     },
