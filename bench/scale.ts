@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- scale`: the staff pages with many tickets. Seeds 10k, then 100k, then 1M
  * tickets (BENCH_SCALE=10000,100000 for fewer) straight into the database, in SQL, times the
- * escalation tick's query on it, starts Tangrod on it (as `npm start` runs it, LINE on against the
+ * escalation tick's query and the daily retention purge (a dry run) on it, starts Tangrod on it (as `npm start` runs it, LINE on against the
  * counting fake), and times, as a logged-in administrator (all agencies), a supervisor of one
  * agency and through an all-agencies API token: the queue page and the API list under each filter,
  * the statistics and monitoring pages, and LINE webhook acks while each of those renders; then,
@@ -28,6 +28,7 @@ import { pct } from './load/round.ts';
 import { LINE_SECRET, startTarget } from './load/targets.ts';
 import { monitoringCatchUpRows } from './scale-monitoring.ts';
 import { timeEscalationQuery } from './scale-escalation.ts';
+import { timeRetentionPurge } from './scale-retention.ts';
 import { type ScalePostgres, startScalePostgres } from './scale-postgres.ts';
 import { CHANNELS, DAY_MS, LANGS, refSql, STATUSES } from './scale-fields.ts';
 
@@ -162,6 +163,7 @@ export async function benchScale(log: (line: string) => void = console.log): Pro
       const first = lines.length;
       lines.push(`| ${size.toLocaleString('en')} | seeding (from the size before) | | | ${(performance.now() - s0).toFixed(0)} | a few minutes at 1M |`);
       lines.push(pg ? await pg.timedEscalation(size, reps) : await timedEscalation(databasePath(config), size, reps));
+      lines.push(await timeRetentionPurge(config, size, 3));
       const target = await startTarget('tangrod', fake.origin, pg?.env ?? {}, dataDir);
       try {
         const staff = new StaffClient(target.url);
