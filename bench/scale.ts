@@ -1,12 +1,12 @@
 /**
  * `npm run bench -- scale`: the staff pages with many tickets. Seeds 10k, then 100k, then 1M
  * tickets (BENCH_SCALE=10000,100000 for fewer) straight into the database, in SQL, times the
- * escalation tick's query and the daily retention purge (a dry run) on it, starts Tangrod on it (as `npm start` runs it, LINE on against the
- * counting fake), and times, as a logged-in administrator (all agencies), a supervisor of one
- * agency and through an all-agencies API token: the queue page and the API list under each filter,
- * the statistics and monitoring pages, and LINE webhook acks while each of those renders; then,
- * on SQLite, the monitoring catch-up with every ticket marked (bench/scale-monitoring.ts;
- * BENCH_SCALE_CATCHUP=0 leaves it out).
+ * escalation tick's query and the daily retention purge (a dry run) on it, starts Tangrod on it
+ * (as `npm start` runs it, LINE on against the counting fake), and times, as a logged-in
+ * administrator (all agencies), a supervisor of one agency and through an all-agencies API token:
+ * the queue page and the API list under each filter, the statistics and monitoring pages, and LINE
+ * webhook acks while each of those renders; then, on SQLite, the monitoring catch-up with every
+ * ticket marked (bench/scale-monitoring.ts; BENCH_SCALE_CATCHUP=0 leaves it out).
  * BENCH_SCALE_STORE=postgres: the same on a throw-away PostgreSQL server (bench/scale-postgres.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
