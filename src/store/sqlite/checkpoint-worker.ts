@@ -29,4 +29,6 @@ parentPort!.on('message', (msg: 'checkpoint' | 'close') => {
     // Busy or a transient error: the next request tries again; the main connection's own
     // checkpoint (at a larger WAL) is the net if this thread can never do it.
   }
+  // Done, for whoever waits for it (Checkpointer.catchUp).
+  parentPort!.postMessage('done');
 });

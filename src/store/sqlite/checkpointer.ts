@@ -65,6 +65,31 @@ export class Checkpointer {
   }
 
   /**
+   * Asks for a checkpoint now and resolves when it is done (or could not be done): for work that
+   * writes far more than a burst, the retention purge's slices, so that it goes no faster than its
+   * pages are copied. Otherwise the WAL outgrew {@link NET_PAGES} and commits on the main thread
+   * checkpointed themselves, 70-100 ms each (decision 0044). At once while held or closed.
+   */
+  catchUp(): Promise<void> {
+    if (this.closed || this.held > 0) return Promise.resolve();
+    const worker = this.started();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        worker.off('message', done);
+        worker.off('exit', done);
+        resolve();
+      };
+      worker.on('message', done);
+      worker.on('exit', done);
+      this.commits = 0;
+      this.lastAsked = performance.now();
+      worker.postMessage('checkpoint');
+      if (this.idle) this.idle.refresh();
+      else this.idle = setTimeout(() => void this.stop(), IDLE_MS).unref();
+    });
+  }
+
+  /**
    * Stops the worker and starts none until {@link release}: for a checkpoint of the main
    * connection that must not fail, as the privacy scrub's TRUNCATE, which SQLite refuses at once
    * (no busy wait) while another connection checkpoints.

@@ -348,6 +348,11 @@ export class SqliteConnection {
     }
   }
 
+  /** Resolves once the WAL's committed pages have been copied as far as they can be now (see {@link Checkpointer.catchUp}). */
+  catchUp(): Promise<void> {
+    return this.checkpointer?.catchUp() ?? Promise.resolve();
+  }
+
   /** Runs `work` in the queue without a transaction around it (VACUUM, a WAL checkpoint). */
   exclusive<T>(work: () => T): Promise<T> {
     return this.enqueue(work, false, true);
