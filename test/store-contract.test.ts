@@ -10,7 +10,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../src/store/postgres-store.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
-import type { NewTicket, Store } from '../src/store/store.ts';
+import type { NewTicket, RetentionKind, Store } from '../src/store/store.ts';
 import { turnBody } from '../src/store/transcript-turns.ts';
 import { freshDatabase, postgresUrl } from './helpers/postgres.ts';
 import { scaleBehaviours } from './store-contract-scale.ts';
@@ -37,6 +37,36 @@ const ticket = (ref: string, over: Partial<NewTicket> = {}): NewTicket => ({
 });
 
 type Behaviour = [name: string, run: (store: Store) => Promise<void>];
+
+const RETENTION_KINDS: RetentionKind[] = ['unticketed_conversations', 'closed_transcripts', 'outbox_content', 'inbound_events', 'closed_attachments', 'staff_sessions', 'audit'];
+
+/**
+ * Some of every kind a purge removes, written ten days before `now`, and what it must keep: three
+ * closed tickets with two rows and a file each, an open one, four conversations that never became
+ * a ticket and one that goes on, five messages sent and one waiting, five events, three audit rows.
+ */
+async function seedExpiring(store: Store): Promise<void> {
+  await store.transaction(async (tx) => {
+    for (const ref of ['TR-S1', 'TR-S2', 'TR-S3', 'TR-S4']) {
+      await tx.insertTicket(ticket(ref));
+      for (const text of ['one', 'two']) await tx.addTranscript(`line:${ref}`, 'in', { text }, undefined, { conversationId: `c-${ref}` });
+      if (ref === 'TR-S4') continue;
+      await tx.addAttachment({ id: `f-${ref}`, sessionId: `line:${ref}`, channel: 'line', messageId: null, name: null, mime: 'image/png', size: 3, sha256: 'x', path: `files/f-${ref}`, conversationId: `c-${ref}` });
+      await tx.linkAttachments(`line:${ref}`, ref, `c-${ref}`);
+      await tx.updateTicketWork(ref, { status: 'closed', outcome: 'assisted' });
+    }
+    for (const n of [1, 2, 3, 4]) for (const text of ['hi', 'bye']) await tx.addTranscript(`line:U-gone-${n}`, 'in', { text }, undefined, { conversationId: `c-gone-${n}` });
+    await tx.addTranscript('line:U-going-on', 'in', { text: 'old' }, undefined, { conversationId: 'c-going-on' });
+    for (const n of [1, 2, 3, 4, 5]) {
+      await tx.enqueue({ channel: 'line', recipient: `U-sent-${n}`, kind: 'reply', payload: { text: 'sent' } }, { delivered: true });
+      await tx.claimEvent('line', `ev-old-${n}`);
+    }
+    await tx.enqueue({ channel: 'line', recipient: 'U-waiting', kind: 'reply', payload: { text: 'waiting' } });
+    for (const action of ['a', 'b', 'c']) await tx.audit({ ticketRef: null, actor: 'system', action });
+  });
+  later(10 * 86_400_000);
+  await store.transaction((tx) => tx.addTranscript('line:U-going-on', 'in', { text: 'new' }, undefined, { conversationId: 'c-going-on' }));
+}
 
 const behaviours: Behaviour[] = [
   [
@@ -601,6 +631,35 @@ const behaviours: Behaviour[] = [
       expect(await store.ticketTranscript((await store.getTicket('TR-RECENT'))!)).toHaveLength(1);
       expect(await store.transcriptOf('line:U-none')).toEqual([]);
       expect(await store.transaction((tx) => tx.getSession('line:U-none'))).toBeUndefined();
+    },
+  ],
+  [
+    'a purge in slices removes exactly what one purge removes, and its slices come to an end',
+    async (store) => {
+      await seedExpiring(store);
+      const cutoff = new Date(now.getTime() - 86_400_000).toISOString();
+      const cutoffs = Object.fromEntries(RETENTION_KINDS.map((k) => [k, cutoff]));
+      const dry = await store.transaction((tx) => tx.purgeExpired(cutoffs, { dryRun: true }));
+      expect(dry.counts).toMatchObject({ unticketed_conversations: 4, closed_transcripts: 6, closed_attachments: 3, outbox_content: 5, inbound_events: 5, audit: 3 });
+      const counts = Object.fromEntries(RETENTION_KINDS.map((k) => [k, 0]));
+      const files: string[] = [];
+      let from: string | undefined;
+      let slices = 0;
+      do {
+        const slice = { rows: 1, ...(from === undefined ? {} : { from }) };
+        const r = await store.transaction((tx) => tx.purgeExpired(cutoffs, { dryRun: false, slice }));
+        for (const k of RETENTION_KINDS) counts[k]! += r.counts[k];
+        files.push(...r.files);
+        from = r.next;
+        expect(++slices).toBeLessThan(200);
+      } while (from !== undefined);
+      expect(counts).toEqual(dry.counts);
+      expect(files.sort()).toEqual(['files/f-TR-S1', 'files/f-TR-S2', 'files/f-TR-S3']);
+      // Nothing is left to remove, and what was kept is still there.
+      const again = await store.transaction((tx) => tx.purgeExpired(cutoffs, { dryRun: true }));
+      expect(Object.values(again.counts).every((n) => n === 0)).toBe(true);
+      expect(await store.ticketTranscript((await store.getTicket('TR-S4'))!)).toHaveLength(2);
+      expect((await store.transcriptOf('line:U-going-on')).map((r) => (r.body as { text: string }).text)).toEqual(['old', 'new']);
     },
   ],
   [

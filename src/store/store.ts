@@ -12,7 +12,7 @@ import type { AgencyAlertConfig, LineGroup } from './types/alerts.ts';
 import type { ApiToken, ApiTokenInfo } from './types/api-tokens.ts';
 import type { LlmCallRecord } from './types/llm-calls.ts';
 import type { CareItem, CareItemInput, MonitoringData, MonitoringPage, MonitoringRefresh, MonitoringTotals, TicketMatch } from './types/care.ts';
-import type { PurgeResult, RetentionKind } from './types/privacy.ts';
+import type { PurgeResult, PurgeSlice, RetentionKind } from './types/privacy.ts';
 
 /** The records, by feature (in `./types/`). */
 export type * from './types/sessions.ts';
@@ -101,9 +101,10 @@ export interface Tx {
   setPrivacyFlags(ref: string, flags: { legalHold?: boolean; erasureRequested?: boolean }): Promise<void>;
   /**
    * Removes what is older than its kind's cutoff (ISO time; a kind without one is kept). A dry run
-   * counts the same rows and changes nothing.
+   * counts the same rows and changes nothing. With `slice`, removes one slice of it and says where
+   * the next starts (a store that does not block its caller may do it all in one).
    */
-  purgeExpired(cutoffs: Partial<Record<RetentionKind, string>>, opts: { dryRun: boolean }): Promise<PurgeResult>;
+  purgeExpired(cutoffs: Partial<Record<RetentionKind, string>>, opts: { dryRun: boolean; slice?: PurgeSlice }): Promise<PurgeResult>;
   /**
    * Erases a ticket's content, leaving a tombstone (reference, dates, priority, case type, outcome,
    * referrals, audit): answers, transcript, attachments, notes, the chat's session when it holds this
@@ -306,6 +307,12 @@ export interface Store {
    * other transaction meanwhile. Runs between transactions.
    */
   scrub(opts?: { vacuum?: boolean }): Promise<void>;
+  /**
+   * Waits until the database's own background work has caught up with what was committed (SQLite:
+   * a WAL checkpoint in its worker thread; PostgreSQL: nothing to wait for). For long writing jobs,
+   * between their slices.
+   */
+  catchUp(): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -124,8 +124,10 @@ export function privacyTx(q: Sql): Pick<Tx, 'setPrivacyFlags' | 'purgeExpired' |
 }
 
 /** The {@link Store} methods of the privacy duties: PostgreSQL reclaims deleted rows itself (autovacuum). */
-export function privacyStore(c: PgContext): Pick<Store, 'scrub'> {
+export function privacyStore(c: PgContext): Pick<Store, 'scrub' | 'catchUp'> {
   return {
+    // The server's own work (WAL, autovacuum) never holds this process up.
+    catchUp: async () => undefined,
     scrub: async (opts = {}) => {
       if (opts.vacuum) await c.sql.run('VACUUM');
     },

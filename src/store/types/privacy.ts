@@ -11,8 +11,21 @@
  */
 export type RetentionKind = 'unticketed_conversations' | 'closed_transcripts' | 'outbox_content' | 'inbound_events' | 'closed_attachments' | 'staff_sessions' | 'audit';
 
+/**
+ * One slice of a purge (decision 0044): about `rows` rows read or removed, from where the last
+ * slice stopped (its {@link PurgeResult.next}). Each slice is its own transaction, so that on
+ * SQLite, where a transaction holds the bot's thread, no webhook waits behind a whole day's rows.
+ * A dry run is never sliced: its deletions are rolled back, so a next slice would count some again.
+ */
+export interface PurgeSlice {
+  rows: number;
+  from?: string;
+}
+
 /** What a purge removes (or, in a dry run, would remove): counts by kind, and the files to delete after commit. */
 export interface PurgeResult {
   counts: Record<RetentionKind, number>;
   files: string[];
+  /** Where the next slice starts (opaque to the caller); absent when the purge is done. */
+  next?: string;
 }
