@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- scale`: the staff pages with many tickets. Seeds 10k, then 100k, then 1M
  * tickets (BENCH_SCALE=10000,100000 for fewer) straight into the database, in SQL, times the
- * escalation tick's query and the daily retention purge (a dry run) on it, starts Tangrod on it
+ * escalation tick's query and the daily retention purge on it (with nothing due, then, on SQLite,
+ * after a busy day: BENCH_SCALE_BUSY_DAY first messages, 100,000 unless set), starts Tangrod on it
  * (as `npm start` runs it, LINE on against the counting fake), and times, as a logged-in
  * administrator (all agencies), a supervisor of one agency and through an all-agencies API token:
  * the queue page and the API list under each filter, the statistics and monitoring pages, and LINE
@@ -28,7 +29,7 @@ import { pct } from './load/round.ts';
 import { LINE_SECRET, startTarget } from './load/targets.ts';
 import { monitoringCatchUpRows } from './scale-monitoring.ts';
 import { timeEscalationQuery } from './scale-escalation.ts';
-import { timeRetentionPurge } from './scale-retention.ts';
+import { retentionRows } from './scale-retention.ts';
 import { type ScalePostgres, startScalePostgres } from './scale-postgres.ts';
 import { CHANNELS, DAY_MS, LANGS, refSql, STATUSES } from './scale-fields.ts';
 
@@ -59,7 +60,7 @@ export function seed(file: string, from: number, total: number, agencies: string
   const status = `CASE WHEN ${h(1)} % 7 < 4 THEN 'closed' ELSE ${pick(STATUSES.slice(0, 4), h(2))} END`;
   const lastRowid = (db.prepare('SELECT IFNULL(MAX(rowid), 0) AS n FROM tickets').get() as { n: number }).n;
   db.transaction(() => {
-    const schema = db.prepare(`SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name IN ('tickets', 'referrals', 'audit') AND sql IS NOT NULL`).all() as { type: string; name: string; sql: string }[];
+    const schema = db.prepare(`SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name IN ('tickets', 'referrals', 'audit', 'transcript') AND sql IS NOT NULL`).all() as { type: string; name: string; sql: string }[];
     for (const { type, name } of schema) db.exec(`DROP ${type === 'index' ? 'INDEX' : 'TRIGGER'} ${name}`);
     db.prepare(
       `WITH RECURSIVE seq(i) AS (SELECT CAST(? AS INTEGER) UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < ?),
@@ -100,6 +101,14 @@ export function seed(file: string, from: number, total: number, agencies: string
        UNION ALL SELECT ref, 'staff:' || @staff, 'service.status_changed', json_object('kind', 'shelter', 'agency', @agency, 'to', 'delivered'),
                         strftime('%Y-%m-%dT%H:%M:%fZ', created_at, '+' || (3600 + (rowid * 104729) % (3 * 86400)) || ' seconds') FROM tickets WHERE rowid > @last AND rowid % 10 = 0`,
     ).run({ last: lastRowid, staff: staffId, dayAgo: new Date(Date.now() - DAY_MS).toISOString(), agency: agencies[0] });
+    // What each ticket's conversation left in the transcript, kept with the ticket: the message
+    // and the answer. The daily purge reads past them to find the conversations of no ticket.
+    db.prepare(
+      `INSERT INTO transcript (session_id, direction, body, created_at)
+       SELECT session_id, d.direction, d.body, created_at FROM tickets,
+         (SELECT 'in' AS direction, '{"text":"they took my passport"}' AS body UNION ALL SELECT 'out', '{"replies":[{"text":"Call for help now: 1300 (Thailand). Your reference number is kept."}]}') d
+       WHERE tickets.rowid > ?`,
+    ).run(lastRowid);
     rebuildRunningTotals(db);
     for (const { sql } of schema) db.exec(sql);
   })();
@@ -163,7 +172,7 @@ export async function benchScale(log: (line: string) => void = console.log): Pro
       const first = lines.length;
       lines.push(`| ${size.toLocaleString('en')} | seeding (from the size before) | | | ${(performance.now() - s0).toFixed(0)} | a few minutes at 1M |`);
       lines.push(pg ? await pg.timedEscalation(size, reps) : await timedEscalation(databasePath(config), size, reps));
-      lines.push(await timeRetentionPurge(config, size, 3));
+      lines.push(...(await retentionRows(config, size, !pg)));
       const target = await startTarget('tangrod', fake.origin, pg?.env ?? {}, dataDir);
       try {
         const staff = new StaffClient(target.url);
