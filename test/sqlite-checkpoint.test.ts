@@ -62,4 +62,16 @@ describe.each([
     store = undefined;
     expect(sessionsInFileAlone(file, key)).toBe(users);
   });
+
+  it('are waited for by catchUp: once it resolves, what was committed before is in the file', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'tangrod-ckpt-'));
+    const file = path.join(dir, 'db.sqlite');
+    store = openSqliteStore(file, undefined, key ? { key } : {});
+    // Fewer commits than the worker is asked after (16): only catchUp asks it.
+    for (let i = 0; i < 3; i++) {
+      await store.transaction((tx) => tx.saveSession({ id: `line:U${i}`, channel: 'line', userId: `U${i}`, state: { step: 'start', answers: {} } as never }));
+      await store.catchUp();
+      expect(sessionsInFileAlone(file, key)).toBe(i + 1);
+    }
+  });
 });

@@ -56,12 +56,7 @@ export class Checkpointer {
     if (this.closed || this.held > 0 || ++this.commits < EVERY) return;
     const now = performance.now();
     if (now - this.lastAsked < MIN_GAP_MS) return;
-    this.commits = 0;
-    this.lastAsked = now;
-    this.started().postMessage('checkpoint');
-    // A quiet bot does not keep the thread (and its memory): it stops after IDLE_MS without a request.
-    if (this.idle) this.idle.refresh();
-    else this.idle = setTimeout(() => void this.stop(), IDLE_MS).unref();
+    this.ask();
   }
 
   /**
@@ -72,21 +67,32 @@ export class Checkpointer {
    */
   catchUp(): Promise<void> {
     if (this.closed || this.held > 0) return Promise.resolve();
-    const worker = this.started();
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        worker.off('message', done);
-        worker.off('exit', done);
-        resolve();
-      };
-      worker.on('message', done);
-      worker.on('exit', done);
-      this.commits = 0;
-      this.lastAsked = performance.now();
-      worker.postMessage('checkpoint');
-      if (this.idle) this.idle.refresh();
-      else this.idle = setTimeout(() => void this.stop(), IDLE_MS).unref();
-    });
+    const answer = this.ask();
+    return new Promise<void>((resolve) => this.waiting.push({ answer, resolve }));
+  }
+
+  /** Requests posted to the worker, and answers it gave (each request is answered, in order). */
+  private asked = 0;
+  private answered = 0;
+  private waiting: { answer: number; resolve: () => void }[] = [];
+
+  /** Posts a request; returns the number of its answer. */
+  private ask(): number {
+    this.commits = 0;
+    this.lastAsked = performance.now();
+    this.started().postMessage('checkpoint');
+    // A quiet bot does not keep the thread (and its memory): it stops after IDLE_MS without a request.
+    if (this.idle) this.idle.refresh();
+    else this.idle = setTimeout(() => void this.stop(), IDLE_MS).unref();
+    return ++this.asked;
+  }
+
+  /** Resolves the waits whose answer has come (all of them when the worker is gone). */
+  private answeredUpTo(n: number): void {
+    this.answered = n;
+    const due = this.waiting.filter((w) => w.answer <= n);
+    this.waiting = this.waiting.filter((w) => w.answer > n);
+    for (const w of due) w.resolve();
   }
 
   /**
@@ -139,7 +145,10 @@ export class Checkpointer {
     worker.unref();
     const gone = () => {
       if (this.worker === worker) this.worker = undefined;
+      // Its requests will not be answered: no one waits for them.
+      this.answeredUpTo(this.asked);
     };
+    worker.on('message', () => this.answeredUpTo(this.answered + 1));
     worker.on('error', gone);
     worker.on('exit', gone);
     this.worker = worker;
