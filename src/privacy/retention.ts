@@ -52,19 +52,15 @@ export class Retention {
   }
 
   /**
-   * Purges (or, with `dryRun`, counts) what is past its period; `actor` goes in the audit row. A
-   * real run goes in slices, each its own transaction (decision 0044): on SQLite a transaction holds
-   * the bot's thread, and a busy day's rows, when they come due, had held every webhook for seconds.
+   * Purges (or, with `dryRun`, counts) what is past its period; `actor` goes in the audit row. It
+   * goes in slices, each its own transaction (decision 0044): on SQLite a transaction holds the
+   * bot's thread, and a busy day's rows, when they come due, had held every webhook for seconds.
    * Each slice's files are deleted once it is committed; the audit row, of the whole run's counts,
-   * comes after the last.
+   * comes after the last. A dry run's slices are rolled back, and it writes no audit row.
    */
   async run(opts: { dryRun?: boolean; actor?: string } = {}): Promise<RetentionReport> {
     const dryRun = opts.dryRun ?? false;
     const cutoffs = this.cutoffs();
-    if (dryRun) {
-      const { counts } = await this.store.transaction((tx) => tx.purgeExpired(cutoffs, { dryRun }));
-      return { counts, periods: this.periods, dryRun };
-    }
     let counts = Object.fromEntries(Object.keys(this.periods).map((k) => [k, 0])) as Record<RetentionKind, number>;
     // Counts and periods only: the audit trail never says what a purge removed. A run that fails
     // part-way has committed its slices so far: its row says so, and the next run goes on.
@@ -90,11 +86,13 @@ export class Retention {
         if (slices % SLICES_PER_CHECKPOINT === 0) await this.store.catchUp();
       } while (from !== undefined);
     } catch (err) {
-      if (slices > 0) await audit({ interrupted: true }).catch(() => undefined);
+      if (slices > 0 && !dryRun) await audit({ interrupted: true }).catch(() => undefined);
       throw err;
     }
-    await audit({});
-    await this.store.scrub();
+    if (!dryRun) {
+      await audit({});
+      await this.store.scrub();
+    }
     return { counts, periods: this.periods, dryRun };
   }
 }

@@ -54,12 +54,19 @@ const nextOf = (rows: { t: string; r: number }[], limit: number): Position | und
 const TICKETED = (k: string) =>
   `(EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id = ${k}) OR (${k} LIKE 'session:%' AND EXISTS (SELECT 1 FROM tickets t WHERE t.conversation_id IS NULL AND t.session_id = substr(${k}, 9))))`;
 const CONVERSATION_KEY = `COALESCE(x.conversation_id, 'session:' || x.session_id)`;
-/** Of the conversation ids given (a JSON list), those with no row since the cutoff that never became a ticket. */
-const EXPIRED_CONVERSATIONS = `SELECT j.value AS k FROM json_each(?) j
-  WHERE NOT EXISTS (SELECT 1 FROM transcript y WHERE y.conversation_id = j.value AND y.ticket_ref IS NULL AND y.created_at >= ?) AND NOT ${TICKETED('j.value')}`;
+/**
+ * Of the keys given (a JSON list of `[key, t, r]`: a key and the first of its rows a slice met),
+ * those to remove: no row since the cutoff, never a ticket, and met at their oldest row. A slice
+ * meets a key's oldest row first; a later slice meets its other rows only in a dry run, which
+ * rolled the removal back, and must not count it again. `own` is the condition on a row `y` of
+ * key `k`.
+ */
+const EXPIRED = (own: string, ticketed: string) => `SELECT k FROM (SELECT json_extract(j.value, '$[0]') AS k, json_extract(j.value, '$[1]') AS met_at, json_extract(j.value, '$[2]') AS met_id FROM json_each(?) j)
+  WHERE NOT EXISTS (SELECT 1 FROM transcript y WHERE ${own} AND y.ticket_ref IS NULL AND (y.created_at >= ? OR y.created_at < met_at OR (y.created_at = met_at AND y.id < met_id)))
+    AND NOT ${ticketed}`;
+const EXPIRED_CONVERSATIONS = EXPIRED('y.conversation_id = k', TICKETED('k'));
 /** The same for sessions' rows from before conversation ids. */
-const EXPIRED_SESSIONS = `SELECT j.value AS k FROM json_each(?) j
-  WHERE NOT EXISTS (SELECT 1 FROM transcript y WHERE y.session_id = j.value AND y.conversation_id IS NULL AND y.ticket_ref IS NULL AND y.created_at >= ?) AND NOT ${TICKETED("'session:' || j.value")}`;
+const EXPIRED_SESSIONS = EXPIRED('y.session_id = k AND y.conversation_id IS NULL', TICKETED("'session:' || k"));
 /** Closed, not held, not erased, unchanged since the cutoff (`?`). */
 const EXPIRED_CLOSED = `t.status = 'closed' AND t.legal_hold_at IS NULL AND t.erased_at IS NULL AND t.updated_at < ?`;
 /**
@@ -83,11 +90,15 @@ const unticketedConversations: Step = {
       )
       .all(cutoff, ...afterArgs(from), limit) as { r: number; t: string; c: string | null; s: string; ref: string | null }[];
     // A ticket's own rows are read too (and left): the limit is on rows read, not on rows that qualify.
-    const loose = rows.filter((x) => x.ref === null);
-    const ids = [...new Set(loose.filter((x) => x.c !== null).map((x) => x.c))];
-    const sessions = [...new Set(loose.filter((x) => x.c === null).map((x) => x.s))];
-    const conversations = keys(db.prepare(EXPIRED_CONVERSATIONS).all(JSON.stringify(ids), cutoff));
-    const old = keys(db.prepare(EXPIRED_SESSIONS).all(JSON.stringify(sessions), cutoff));
+    const ids = new Map<string, [string, string, number]>();
+    const sessions = new Map<string, [string, string, number]>();
+    for (const x of rows) {
+      if (x.ref !== null) continue;
+      const [key, met] = x.c !== null ? [x.c, ids] : [x.s, sessions];
+      if (!met.has(key)) met.set(key, [key, x.t, x.r]);
+    }
+    const conversations = keys(db.prepare(EXPIRED_CONVERSATIONS).all(JSON.stringify([...ids.values()]), cutoff));
+    const old = keys(db.prepare(EXPIRED_SESSIONS).all(JSON.stringify([...sessions.values()]), cutoff));
     const removed = db
       .prepare(
         `DELETE FROM transcript WHERE id IN (
@@ -251,7 +262,6 @@ function parseCursor(from: string | undefined): Cursor {
  * counts are exactly what a real run would remove.
  */
 export function purgeExpired(db: Db, cutoffs: Partial<Record<RetentionKind, string>>, dryRun: boolean, slice?: PurgeSlice): PurgeResult {
-  if (dryRun && slice) throw new Error('a dry run is not sliced: its deletions are rolled back');
   const counts = { ...EMPTY };
   const files: string[] = [];
   let budget = slice ? slice.rows : Number.POSITIVE_INFINITY;

@@ -15,7 +15,7 @@ export type RetentionKind = 'unticketed_conversations' | 'closed_transcripts' | 
  * One slice of a purge (decision 0044): about `rows` rows read or removed, from where the last
  * slice stopped (its {@link PurgeResult.next}). Each slice is its own transaction, so that on
  * SQLite, where a transaction holds the bot's thread, no webhook waits behind a whole day's rows.
- * A dry run is never sliced: its deletions are rolled back, so a next slice would count some again.
+ * A dry run's slices count what the real run's would remove.
  */
 export interface PurgeSlice {
   rows: number;
