@@ -12,27 +12,13 @@
  */
 import type { Directory } from '../directory/directory.ts';
 import type { AuditEntry, Note, TicketRecord, TranscriptRow } from '../store/store.ts';
+import { FIRST_ACTIONS } from '../monitoring/figures.ts';
 import { isCrossBorder, REPLY_WINDOW_MS } from '../tickets/ticket-actions.ts';
 import type { Targets } from '../tickets/targets.ts';
 import type { Scenario, SuspectWords } from './scenario.ts';
 
 /** ok: as expected; wrong: not; pending: not decided yet (the ticket is still open); na: does not apply. */
 export type Mark = 'ok' | 'wrong' | 'pending' | 'na';
-
-/** What counts as acting on a ticket (as the response-time targets count it, notes and exports too). */
-export const FIRST_ACTIONS = [
-  'ticket.claimed',
-  'ticket.assigned',
-  'ticket.status_changed',
-  'referral.accepted',
-  'referral.declined',
-  'referral.created',
-  'ticket.transferred',
-  'message.sent',
-  'ticket.marked_duplicate',
-  'note.added',
-  'evidence.exported',
-];
 
 /** Case types that are trafficking: closing one as "not trafficking" denies the person is a victim. */
 const TRAFFICKING = ['child_at_risk', 'forced_criminality', 'sexual_exploitation', 'labour_trafficking'];
@@ -98,7 +84,9 @@ export function scoreRun(f: RunFacts): RunScore {
   const closed = ticket.status === 'closed';
   const crossBorderOk = ticket.answers.consent_cross_border === 'yes';
 
-  // Time to the trainee's first action, against the priority's target.
+  // Time to the trainee's first action, against the priority's target. What counts is what stamps
+  // the ticket's response time in the queue, the statistics and the committee's report: a note or
+  // an export does not, so a trainee who only wrote a note has not yet acted on the case.
   const targetMs = f.targets[ticket.priority] ?? Math.max(...Object.values(f.targets));
   const first = mine.find((e) => FIRST_ACTIONS.includes(e.action));
   const firstAction: RunScore['firstAction'] = first
