@@ -1,8 +1,9 @@
 /**
  * The retention purge in slices (decision 0044). On SQLite a transaction holds the bot's thread,
  * so a purge is many small transactions: each slice removes a conversation or a few rows, the
- * slices together remove what one purge would, and the run writes one audit row of it all.
- * (The store contract checks the same totals on PostgreSQL, which may take it in one.)
+ * slices together remove what one purge would, and the run writes one audit row of it all. A run
+ * the server stops ends after the slice in hand. (The store contract checks the same totals on
+ * PostgreSQL, which may take it in one.)
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -119,5 +120,28 @@ describe('the retention purge in slices, on SQLite', () => {
     expect(rows.map((r) => ({ actor: r.actor, counts: JSON.parse(r.detail).counts }))).toEqual([{ actor: 'cli', counts: counted.counts }]);
     const purged = await store.transaction((tx) => tx.purgeExpired(retention.cutoffs(), { dryRun: true }));
     expect(Object.values(purged.counts).every((n) => n === 0)).toBe(true);
+  });
+
+  it('a run stopped by its signal (the server stopping) ends after the slice in hand, says so, and the next run removes the rest', async () => {
+    await seed();
+    const retention = new Retention({ store, files, periods: PERIODS, clock, sliceRows: 1 });
+    const all = await retention.run({ dryRun: true });
+    const stopping = new AbortController();
+    let transactions = 0;
+    const real = store.transaction.bind(store);
+    store.transaction = (work) => {
+      if (++transactions === 5) stopping.abort();
+      return real(work);
+    };
+    const first = await retention.run({ signal: stopping.signal });
+    expect(first.stopped).toBe(true);
+    // Five slices, then the audit row: not the whole purge.
+    expect(transactions).toBe(6);
+    const second = await retention.run();
+    expect(second.stopped).toBeUndefined();
+    const sum = Object.fromEntries(Object.keys(all.counts).map((k) => [k, first.counts[k as RetentionKind] + second.counts[k as RetentionKind]]));
+    expect(sum).toEqual(all.counts);
+    const rows = (store as unknown as { db: Database.Database }).db.prepare(`SELECT detail FROM audit WHERE action = 'retention.purged' ORDER BY id`).all() as { detail: string }[];
+    expect(rows.map((r) => JSON.parse(r.detail).stopped ?? false)).toEqual([true, false]);
   });
 });

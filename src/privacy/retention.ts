@@ -25,6 +25,8 @@ export interface RetentionReport {
   counts: Record<RetentionKind, number>;
   periods: Record<RetentionKind, number>;
   dryRun: boolean;
+  /** Stopped by its signal before the end: the next run goes on from what is left. */
+  stopped?: true;
 }
 
 /** Runs the purge. */
@@ -56,9 +58,10 @@ export class Retention {
    * goes in slices, each its own transaction (decision 0044): on SQLite a transaction holds the
    * bot's thread, and a busy day's rows, when they come due, had held every webhook for seconds.
    * Each slice's files are deleted once it is committed; the audit row, of the whole run's counts,
-   * comes after the last. A dry run's slices are rolled back, and it writes no audit row.
+   * comes after the last. A dry run's slices are rolled back, and it writes no audit row. With
+   * `signal` aborted (the server stopping), it ends after the slice in hand.
    */
-  async run(opts: { dryRun?: boolean; actor?: string } = {}): Promise<RetentionReport> {
+  async run(opts: { dryRun?: boolean; actor?: string; signal?: AbortSignal } = {}): Promise<RetentionReport> {
     const dryRun = opts.dryRun ?? false;
     const cutoffs = this.cutoffs();
     let counts = Object.fromEntries(Object.keys(this.periods).map((k) => [k, 0])) as Record<RetentionKind, number>;
@@ -78,6 +81,7 @@ export class Retention {
         if (r.next !== undefined && r.next === from) throw new Error(`the retention purge did not move on from ${from}: a fault in the store's slices`);
         from = r.next;
         if (from === undefined) break;
+        if (opts.signal?.aborted) break;
         // A turn of the event loop between slices, for the webhooks that came meanwhile: a slice
         // that wrote nothing is answered without one, and slices ran back to back for 30 ms.
         await turn();
@@ -89,11 +93,12 @@ export class Retention {
       if (slices > 0 && !dryRun) await audit({ interrupted: true }).catch(() => undefined);
       throw err;
     }
+    const stopped = from !== undefined;
     if (!dryRun) {
-      await audit({});
+      await audit(stopped ? { stopped: true } : {});
       await this.store.scrub();
     }
-    return { counts, periods: this.periods, dryRun };
+    return { counts, periods: this.periods, dryRun, ...(stopped ? { stopped } : {}) };
   }
 }
 
@@ -107,12 +112,14 @@ export function scheduleRetention(
   opts: { everyMs?: number; firstAfterMs?: number; lock?: () => Promise<{ release(): Promise<void> } | undefined> } = {},
 ) {
   let running: Promise<void> | undefined;
+  // Stopping ends a run after its slice in hand: a shutdown does not wait for a whole purge.
+  const stopping = new AbortController();
   const once = async () => {
     const lock = opts.lock ? await opts.lock() : { release: async () => undefined };
     if (!lock) return;
     try {
-      const r = await retention.run();
-      log.info({ counts: r.counts }, 'retention purge done');
+      const r = await retention.run({ signal: stopping.signal });
+      log.info({ counts: r.counts, ...(r.stopped ? { stopped: true } : {}) }, r.stopped ? 'retention purge stopped, to go on at the next run' : 'retention purge done');
     } finally {
       await lock.release();
     }
@@ -131,6 +138,7 @@ export function scheduleRetention(
     async stop() {
       clearTimeout(first);
       clearInterval(timer);
+      stopping.abort();
       await running;
     },
   };
