@@ -60,7 +60,8 @@ async function purgeInSlices(store: Store, cutoffs: Partial<Record<RetentionKind
 /**
  * Some of every kind a purge removes, written ten days before `now`, and what it must keep: three
  * closed tickets with two rows and a file each, an open one, four conversations that never became
- * a ticket and one that goes on, five messages sent and one waiting, five events, three audit rows.
+ * a ticket and one that goes on, five messages sent and one waiting, five events, three audit rows
+ * of no ticket, and a ticket on hold with its own.
  */
 async function seedExpiring(store: Store): Promise<void> {
   await store.transaction(async (tx) => {
@@ -80,6 +81,10 @@ async function seedExpiring(store: Store): Promise<void> {
     }
     await tx.enqueue({ channel: 'line', recipient: 'U-waiting', kind: 'reply', payload: { text: 'waiting' } });
     for (const action of ['a', 'b', 'c']) await tx.audit({ ticketRef: null, actor: 'system', action });
+    // A ticket on hold keeps its trail; the rows of no ticket go all the same.
+    await tx.insertTicket(ticket('TR-S5'));
+    await tx.setPrivacyFlags('TR-S5', { legalHold: true });
+    await tx.audit({ ticketRef: 'TR-S5', actor: 'bot', action: 'ticket.created' });
   });
   later(10 * 86_400_000);
   await store.transaction((tx) => tx.addTranscript('line:U-going-on', 'in', { text: 'new' }, undefined, { conversationId: 'c-going-on' }));
@@ -668,6 +673,7 @@ const behaviours: Behaviour[] = [
       expect(Object.values(again.counts).every((n) => n === 0)).toBe(true);
       expect(await store.ticketTranscript((await store.getTicket('TR-S4'))!)).toHaveLength(2);
       expect((await store.transcriptOf('line:U-going-on')).map((r) => (r.body as { text: string }).text)).toEqual(['old', 'new']);
+      expect((await store.auditOf('TR-S5')).map((e) => e.action)).toEqual(['ticket.created']);
     },
   ],
   [

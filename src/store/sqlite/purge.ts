@@ -230,7 +230,8 @@ const STEPS: Step[] = [
   { kind: 'inbound_events', run: (db, cutoff) => ({ count: db.prepare('DELETE FROM inbox WHERE received_at < ?').run(cutoff).changes, files: [], spent: 0 }) },
   { kind: 'inbound_events', run: byAge('inbound_events', 'inbound_events_received', 'x.received_at', '1') },
   { kind: 'staff_sessions', run: (db, cutoff) => ({ count: db.prepare('DELETE FROM staff_sessions WHERE expires_at < ?').run(cutoff).changes, files: [], spent: 0 }) },
-  { kind: 'audit', run: byAge('audit', 'audit_at', 'x.at', '1', 'x.ticket_ref IN (SELECT ref FROM tickets WHERE legal_hold_at IS NOT NULL)') },
+  // The trail of a ticket on hold stays (IS NOT NULL: `NULL IN (…)` is not false, and a row of no ticket must go).
+  { kind: 'audit', run: byAge('audit', 'audit_at', 'x.at', '1', '(x.ticket_ref IS NOT NULL AND x.ticket_ref IN (SELECT ref FROM tickets WHERE legal_hold_at IS NOT NULL))') },
 ];
 
 const EMPTY: Record<RetentionKind, number> = {
