@@ -16,7 +16,8 @@ db.pragma('synchronous = NORMAL');
 // Never wait for the writer: a checkpoint that finds it busy does what it can and comes back later.
 db.pragma('busy_timeout = 0');
 
-parentPort!.on('message', (msg: 'checkpoint' | 'close') => {
+// 'checkpoint', or a number: a checkpoint someone waits for (Checkpointer.catchUp), sent back once done.
+parentPort!.on('message', (msg: 'checkpoint' | 'close' | number) => {
   if (msg === 'close') {
     db.close();
     parentPort!.close();
@@ -29,6 +30,5 @@ parentPort!.on('message', (msg: 'checkpoint' | 'close') => {
     // Busy or a transient error: the next request tries again; the main connection's own
     // checkpoint (at a larger WAL) is the net if this thread can never do it.
   }
-  // Done, for whoever waits for it (Checkpointer.catchUp).
-  parentPort!.postMessage('done');
+  if (typeof msg === 'number') parentPort!.postMessage(msg);
 });

@@ -67,32 +67,25 @@ export class Checkpointer {
    */
   catchUp(): Promise<void> {
     if (this.closed || this.held > 0) return Promise.resolve();
-    const answer = this.ask();
-    return new Promise<void>((resolve) => this.waiting.push({ answer, resolve }));
+    const id = this.nextWait++;
+    const worker = this.ask(id);
+    return new Promise<void>((resolve) => this.waiting.set(id, { worker, resolve }));
   }
 
-  /** Requests posted to the worker, and answers it gave (each request is answered, in order). */
-  private asked = 0;
-  private answered = 0;
-  private waiting: { answer: number; resolve: () => void }[] = [];
+  /** catchUp's requests, by the number the worker sends back once it has done them. */
+  private nextWait = 1;
+  private readonly waiting = new Map<number, { worker: Worker; resolve: () => void }>();
 
-  /** Posts a request; returns the number of its answer. */
-  private ask(): number {
+  /** Posts a request (numbered for catchUp, whose answer it waits for); returns the worker asked. */
+  private ask(id?: number): Worker {
     this.commits = 0;
     this.lastAsked = performance.now();
-    this.started().postMessage('checkpoint');
+    const worker = this.started();
+    worker.postMessage(id ?? 'checkpoint');
     // A quiet bot does not keep the thread (and its memory): it stops after IDLE_MS without a request.
     if (this.idle) this.idle.refresh();
     else this.idle = setTimeout(() => void this.stop(), IDLE_MS).unref();
-    return ++this.asked;
-  }
-
-  /** Resolves the waits whose answer has come (all of them when the worker is gone). */
-  private answeredUpTo(n: number): void {
-    this.answered = n;
-    const due = this.waiting.filter((w) => w.answer <= n);
-    this.waiting = this.waiting.filter((w) => w.answer > n);
-    for (const w of due) w.resolve();
+    return worker;
   }
 
   /**
@@ -146,9 +139,12 @@ export class Checkpointer {
     const gone = () => {
       if (this.worker === worker) this.worker = undefined;
       // Its requests will not be answered: no one waits for them.
-      this.answeredUpTo(this.asked);
+      for (const [id, w] of this.waiting) if (w.worker === worker) (this.waiting.delete(id), w.resolve());
     };
-    worker.on('message', () => this.answeredUpTo(this.answered + 1));
+    worker.on('message', (id: unknown) => {
+      const w = typeof id === 'number' ? this.waiting.get(id) : undefined;
+      if (w) (this.waiting.delete(id as number), w.resolve());
+    });
     worker.on('error', gone);
     worker.on('exit', gone);
     this.worker = worker;
