@@ -591,6 +591,13 @@ const behaviours: Behaviour[] = [
       expect((await store.careItems('TR-C')).map((i) => [i.plan, i.id, i.status, i.plannedAt])).toEqual([['service', 'shelter', 'requested', null], ['service', 'legal', 'requested', null], ['return', 'handover', 'pending', '2026-03-09']]);
       later(90 * 60_000);
       expect((await store.openCareItemsDue(now.toISOString())).map((i) => i.id)).toEqual(['shelter', 'handover']);
+      // A queue page's tickets only; the tick's items whose agency was not told yet.
+      expect((await store.openCareItemsDue(now.toISOString(), { tickets: ['TR-C', 'TR-NONE'] })).map((i) => i.id).sort()).toEqual(['handover', 'shelter']);
+      expect(await store.openCareItemsDue(now.toISOString(), { tickets: ['TR-D'] })).toEqual([]);
+      const handover = (await store.careItems('TR-C')).find((i) => i.id === 'handover')!;
+      await store.transaction((tx) => tx.saveCareItem({ ...handover, alertedAt: now.toISOString() }));
+      expect((await store.openCareItemsDue(now.toISOString(), { notAlerted: true })).map((i) => i.id)).toEqual(['shelter']);
+      expect((await store.openCareItemsDue(now.toISOString(), { tickets: ['TR-C'], notAlerted: true })).map((i) => i.id)).toEqual(['shelter']);
       await store.transaction((tx) => tx.saveCareItem(item('shelter', { status: 'delivered', doneAt: now.toISOString() })));
       expect((await store.openCareItemsDue(now.toISOString())).map((i) => i.id)).toEqual(['handover']);
       const data = await store.monitoringData('2026-03-01T00:00:00.000Z', '2026-03-02T00:00:00.000Z', 'th-msdhs-1300');

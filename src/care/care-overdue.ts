@@ -21,10 +21,11 @@ export class CareOverdue {
     this.alerts = alerts;
   }
 
-  /** Open services and steps past due at `now`, counted per ticket (for the queue). */
-  async countsByTicket(now: Date): Promise<Map<string, number>> {
+  /** Open services and steps past due at `now`, counted per ticket, of the tickets given (a queue page's). */
+  async countsByTicket(refs: string[], now: Date): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
-    for (const i of await this.store.openCareItemsDue(now.toISOString())) counts.set(i.ticketRef, (counts.get(i.ticketRef) ?? 0) + 1);
+    if (refs.length === 0) return counts;
+    for (const i of await this.store.openCareItemsDue(now.toISOString(), { tickets: refs })) counts.set(i.ticketRef, (counts.get(i.ticketRef) ?? 0) + 1);
     return counts;
   }
 
@@ -32,7 +33,7 @@ export class CareOverdue {
   async tick(now: Date): Promise<TickResult> {
     let sent = 0;
     let nobody = 0;
-    for (const due of await this.store.openCareItemsDue(now.toISOString())) {
+    for (const due of await this.store.openCareItemsDue(now.toISOString(), { notAlerted: true })) {
       if (due.alertedAt) continue;
       const told = await this.store.transaction(async (tx) => {
         const item = (await tx.careItems(due.ticketRef)).find((i) => i.plan === due.plan && i.id === due.id);

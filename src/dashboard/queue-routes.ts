@@ -63,7 +63,8 @@ export function registerQueueRoutes(app: FastifyInstance, d: Dashboard): void {
     const after = (req.query as Record<string, string | undefined>).after;
     const cursor = after && parseTicketCursor(after) ? after : undefined;
     const filter = { ...storeFilter(req, filters), limit: QUEUE_PAGE, ...(cursor ? { after: cursor } : {}) };
-    const [listed, counts, careOverdue] = await Promise.all([ticketQueries.list(filter), ticketQueries.countByStatus(filter), services.careOverdue.countsByTicket(clock())]);
+    const [listed, counts] = await Promise.all([ticketQueries.list(filter), ticketQueries.countByStatus(filter)]);
+    const careOverdue = await services.careOverdue.countsByTicket(listed.map((t) => t.ref), clock());
     const tickets = listed.map((t) => asSeenBy(staffOf(req).user, t));
     return sendPage(
       reply,

@@ -11,7 +11,7 @@ import type { StaffRole, StaffSession, StaffUser } from './types/staff.ts';
 import type { AgencyAlertConfig, LineGroup } from './types/alerts.ts';
 import type { ApiToken, ApiTokenInfo } from './types/api-tokens.ts';
 import type { LlmCallRecord } from './types/llm-calls.ts';
-import type { CareItem, CareItemInput, MonitoringData, MonitoringPage, MonitoringRefresh, MonitoringTotals, TicketMatch } from './types/care.ts';
+import type { CareDueFilter, CareItem, CareItemInput, MonitoringData, MonitoringPage, MonitoringRefresh, MonitoringTotals, TicketMatch } from './types/care.ts';
 import type { PurgeResult, PurgeSlice, RetentionKind } from './types/privacy.ts';
 
 /** The records, by feature (in `./types/`). */
@@ -250,8 +250,13 @@ export interface Store {
 
   // Care, repatriation, monitoring and matching (issue 15).
   careItems(ref: string): Promise<CareItem[]>;
-  /** Open services and steps (not delivered, done or not possible) due before a time, oldest due first. */
-  openCareItemsDue(before: string): Promise<CareItem[]>;
+  /**
+   * Open services and steps (not delivered, done or not possible) due before a time, oldest due
+   * first; with `tickets`, only theirs (a queue page's), with `notAlerted`, only those whose agency
+   * has not been told yet (the minute tick's). Either is read through an index of its own, so
+   * neither grows with the items that stay overdue for good.
+   */
+  openCareItemsDue(before: string, filter?: CareDueFilter): Promise<CareItem[]>;
   /**
    * Tickets created in [from, to), optionally only those referred to one agency, with their audit
    * rows and care items: what the monitoring report is computed from. With `page`, the tickets

@@ -61,8 +61,14 @@ export function careTx(q: Sql): Pick<Tx, 'careItems' | 'saveCareItem' | 'setMatc
 export function careStore(c: PgContext): Pick<Store, 'careItems' | 'openCareItemsDue' | 'monitoringData' | 'ticketsWithMatchKeys' | 'matchesOf'> {
   return {
     careItems: batchedCareItems(c.sql),
-    async openCareItemsDue(before) {
-      return (await c.sql.rows(`SELECT * FROM care_items WHERE due_at IS NOT NULL AND due_at < $1 AND ${OPEN_CARE_ITEM} ORDER BY due_at`, [before])).map(toCareItem);
+    async openCareItemsDue(before, filter = {}) {
+      // A queue page's tickets through the primary key; the tick's through care_items_to_alert (migration 025).
+      const args: unknown[] = filter.tickets ? [before, filter.tickets] : [before];
+      const rows = await c.sql.rows(
+        `SELECT * FROM care_items WHERE due_at IS NOT NULL AND due_at < $1 AND ${OPEN_CARE_ITEM}${filter.notAlerted ? ' AND alerted_at IS NULL' : ''}${filter.tickets ? ' AND ticket_ref = ANY($2::text[])' : ''} ORDER BY due_at`,
+        args,
+      );
+      return rows.map(toCareItem);
     },
     async monitoringData(from, to, agency, page) {
       const scope = agency ? 'AND EXISTS (SELECT 1 FROM referrals r WHERE r.ticket_ref = t.ref AND r.agency = $3)' : '';

@@ -120,3 +120,11 @@ export interface TicketMatch {
   createdAt: string;
   updatedAt: string;
 }
+
+/** Which of the open care items due before a time to read (see `Store.openCareItemsDue`). */
+export interface CareDueFilter {
+  /** Only these tickets' items. */
+  tickets?: string[];
+  /** Only items whose agency has not been told they are overdue. */
+  notAlerted?: boolean;
+}
