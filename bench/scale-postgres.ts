@@ -28,7 +28,7 @@ export interface ScalePostgres {
   env: Record<string, string>;
   seed(from: number, total: number, agencies: string[], priorities: string[], caseTypes: string[], staffId: string): Promise<void>;
   /** The escalation query's row of the table; the referrals it found are marked escalated after. */
-  timedEscalation(size: number, reps: number): Promise<string>;
+  timedEscalation(size: number, reps: number): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -54,12 +54,12 @@ export async function startScalePostgres(log: (line: string) => void): Promise<S
       }
     },
     async timedEscalation(size, reps) {
-      const row = await timeEscalationQuery(openPostgresStore(env.DATABASE_URL, { poolSize: 2 }), size, reps);
+      const rows = await timeEscalationQuery(openPostgresStore(env.DATABASE_URL, { poolSize: 2 }), size, reps);
       const c = new pg.Client(env.DATABASE_URL);
       await c.connect();
       await c.query(`UPDATE referrals SET escalation_level = 2 WHERE status = 'pending' AND escalation_level < 2`);
       await c.end();
-      return row;
+      return rows;
     },
     stop: () => server.stop(),
   };

@@ -60,7 +60,7 @@ export function seed(file: string, from: number, total: number, agencies: string
   const status = `CASE WHEN ${h(1)} % 7 < 4 THEN 'closed' ELSE ${pick(STATUSES.slice(0, 4), h(2))} END`;
   const lastRowid = (db.prepare('SELECT IFNULL(MAX(rowid), 0) AS n FROM tickets').get() as { n: number }).n;
   db.transaction(() => {
-    const schema = db.prepare(`SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name IN ('tickets', 'referrals', 'audit', 'transcript') AND sql IS NOT NULL`).all() as { type: string; name: string; sql: string }[];
+    const schema = db.prepare(`SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name IN ('tickets', 'referrals', 'audit', 'transcript', 'care_items') AND sql IS NOT NULL`).all() as { type: string; name: string; sql: string }[];
     for (const { type, name } of schema) db.exec(`DROP ${type === 'index' ? 'INDEX' : 'TRIGGER'} ${name}`);
     db.prepare(
       `WITH RECURSIVE seq(i) AS (SELECT CAST(? AS INTEGER) UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < ?),
@@ -109,6 +109,16 @@ export function seed(file: string, from: number, total: number, agencies: string
          (SELECT 'in' AS direction, '{"text":"they took my passport"}' AS body UNION ALL SELECT 'out', '{"replies":[{"text":"Call for help now: 1300 (Thailand). Your reference number is kept."}]}') d
        WHERE tickets.rowid > ?`,
     ).run(lastRowid);
+    // One ticket in three asks for shelter (as the audit rows above say of one in five, and more):
+    // a service due a day after the ticket, still open, its agency told it is overdue a minute
+    // after. Staff who never mark a service delivered leave it open for good: what the queue's
+    // overdue marks and the minute tick read.
+    db.prepare(
+      `INSERT INTO care_items (ticket_ref, plan, id, seq, agency, status, due_at, alerted_at, created_at, updated_at)
+       SELECT ref, 'service', 'shelter', 0, ?, 'requested', strftime('%Y-%m-%dT%H:%M:%fZ', created_at, '+1 day'),
+              CASE WHEN created_at < ? THEN strftime('%Y-%m-%dT%H:%M:%fZ', created_at, '+1 day', '+1 minute') END, created_at, created_at
+       FROM tickets WHERE rowid > ? AND rowid % 3 = 0`,
+    ).run(agencies[0], new Date(Date.now() - DAY_MS).toISOString(), lastRowid);
     rebuildRunningTotals(db);
     for (const { sql } of schema) db.exec(sql);
   })();
@@ -171,7 +181,7 @@ export async function benchScale(log: (line: string) => void = console.log): Pro
       const reps = size >= 1_000_000 ? 10 : 20;
       const first = lines.length;
       lines.push(`| ${size.toLocaleString('en')} | seeding (from the size before) | | | ${(performance.now() - s0).toFixed(0)} | a few minutes at 1M |`);
-      lines.push(pg ? await pg.timedEscalation(size, reps) : await timedEscalation(databasePath(config), size, reps));
+      lines.push(...(pg ? await pg.timedEscalation(size, reps) : await timedEscalation(databasePath(config), size, reps)));
       lines.push(...(await retentionRows(config, size, !pg)));
       const target = await startTarget('tangrod', fake.origin, pg?.env ?? {}, dataDir);
       try {
@@ -262,12 +272,12 @@ export async function benchScale(log: (line: string) => void = console.log): Pro
  * this process; then marks the referrals it found escalated, so that the server's tick at start-up
  * has nothing to send while the pages are timed.
  */
-async function timedEscalation(file: string, size: number, reps: number): Promise<string> {
-  const row = await timeEscalationQuery(openSqliteStore(file), size, reps);
+async function timedEscalation(file: string, size: number, reps: number): Promise<string[]> {
+  const rows = await timeEscalationQuery(openSqliteStore(file), size, reps);
   const db = new Database(file);
   db.prepare(`UPDATE referrals SET escalation_level = 2 WHERE status = 'pending' AND escalation_level < 2`).run();
   db.close();
-  return row;
+  return rows;
 }
 
 async function fetchPage(staff: StaffClient, url: string): Promise<{ status: number }> {
