@@ -3,6 +3,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../src/config/env.ts';
 import { createServices, databasePath } from '../src/services.ts';
+import { syncToDisk } from './scale-fields.ts';
 
 /** First messages of the busy day that `seedBusyDay` writes: a rescue in the news. */
 export const BUSY_DAY = Number(process.env.BENCH_SCALE_BUSY_DAY ?? 100_000);
@@ -38,6 +39,7 @@ export function seedBusyDay(config: Config, n: number): void {
     db.prepare(`${seq} INSERT INTO inbound_events (channel, event_id, received_at) SELECT 'line', 'busy-' || i, ${at} FROM seq`).run(n);
   })();
   db.close();
+  syncToDisk(databasePath(config));
 }
 
 /**

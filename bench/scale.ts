@@ -31,7 +31,7 @@ import { monitoringCatchUpRows } from './scale-monitoring.ts';
 import { timeEscalationQuery } from './scale-escalation.ts';
 import { retentionRows } from './scale-retention.ts';
 import { type ScalePostgres, startScalePostgres } from './scale-postgres.ts';
-import { CHANNELS, DAY_MS, LANGS, refSql, STATUSES } from './scale-fields.ts';
+import { CHANNELS, DAY_MS, LANGS, refSql, STATUSES, syncToDisk } from './scale-fields.ts';
 
 const SIZES = (process.env.BENCH_SCALE ?? '10000,100000,1000000').split(',').map(Number);
 const REF_SQL = (i: string) => refSql(i);
@@ -134,6 +134,7 @@ export function seed(file: string, from: number, total: number, agencies: string
   const totals = [one('SELECT SUM(n) AS n FROM ticket_counts'), one(`SELECT SUM(n) AS n FROM ticket_weeks WHERE agency = ''`)];
   const perAgency = [one(`SELECT SUM(n) AS n FROM ticket_weeks WHERE agency <> ''`), one('SELECT SUM(n) AS n FROM referral_counts')];
   db.close();
+  syncToDisk(file);
   if (totals.some((n) => n !== tickets) || perAgency.some((n) => n !== referrals)) throw new Error(`running totals ${totals} / ${perAgency} do not add up to ${tickets} tickets / ${referrals} referrals`);
 }
 
