@@ -54,7 +54,7 @@ export function eraseTicket(db: Db, ref: string, now: string): string[] {
 export function privacyTx(c: SqliteConnection): Pick<Tx, 'setPrivacyFlags' | 'purgeExpired' | 'eraseTicket'> {
   return {
     setPrivacyFlags: async (ref, flags) => setPrivacyFlags(c.db, ref, flags, c.now()),
-    purgeExpired: async (cutoffs, opts) => purgeExpired(c.db, cutoffs, opts.dryRun, opts.slice),
+    purgeExpired: async (cutoffs, opts) => purgeExpired(c, cutoffs, opts.dryRun, opts.slice),
     eraseTicket: async (ref) => eraseTicket(c.db, ref, c.now()),
   };
 }
