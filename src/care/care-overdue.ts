@@ -34,7 +34,6 @@ export class CareOverdue {
     let sent = 0;
     let nobody = 0;
     for (const due of await this.store.openCareItemsDue(now.toISOString(), { notAlerted: true })) {
-      if (due.alertedAt) continue;
       const told = await this.store.transaction(async (tx) => {
         const item = (await tx.careItems(due.ticketRef)).find((i) => i.plan === due.plan && i.id === due.id);
         if (!item || item.alertedAt || !isOpen(item) || !item.dueAt) return undefined;
