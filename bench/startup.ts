@@ -1,5 +1,5 @@
 /**
- * Start-up and memory, as an operator sees them: `node src/main.ts` (what `npm start` runs), timed
+ * Start-up and memory, as an operator sees them: `node src/main.mjs` (what `npm start` runs), timed
  * from spawn to its first answer through the simulator.
  * - first start: a fresh data folder and an empty compile cache (a new install: nothing cached);
  * - restart: the same data folder and compile cache again (a deploy without changes, or a crash);
@@ -158,7 +158,7 @@ async function start(dataDir: string, compileCache: string): Promise<Started> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['src/main.ts'], {
+  const child = spawn(process.execPath, ['src/main.mjs'], {
     env: { ...process.env, DATA_DIR: dataDir, NODE_COMPILE_CACHE: compileCache, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', NODE_ENV: 'development', SIMULATOR: 'on' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

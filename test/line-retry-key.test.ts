@@ -45,7 +45,7 @@ describe('LINE push across a crash', () => {
     const exited = new Promise<void>((resolve) => {
       fake.acceptThenHang = true;
       fake.onAcceptedHang = () => child?.kill('SIGKILL');
-      child = spawn(process.execPath, ['src/main.ts'], { env: { ...process.env, ...env(), PORT: '0', HOST: '127.0.0.1' }, stdio: 'ignore' });
+      child = spawn(process.execPath, ['src/main.mjs'], { env: { ...process.env, ...env(), PORT: '0', HOST: '127.0.0.1' }, stdio: 'ignore' });
       child.once('exit', () => resolve());
     });
     await exited;

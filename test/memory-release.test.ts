@@ -1,7 +1,7 @@
 /**
  * What a burst leaves in V8's heap is handed back once the server is quiet (src/ops/memory-release.ts,
  * decision 0029): never while it is busy, once per burst, and with V8's real collector it gives the
- * pages back although `node src/main.ts` runs without `--expose-gc`.
+ * pages back although `node src/main.mjs` runs without `--expose-gc`.
  */
 import { describe, expect, it } from 'vitest';
 import { startMemoryRelease } from '../src/ops/memory-release.ts';

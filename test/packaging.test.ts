@@ -53,7 +53,7 @@ describe('Dockerfile', () => {
     const steps = readDockerfile();
     expect(steps.env.DATA_DIR).toBe('/data');
     expect(steps.healthcheck).toContain('/healthz');
-    expect(steps.cmd).toEqual(['node', 'src/main.ts']);
+    expect(steps.cmd).toEqual(['node', 'src/main.mjs']);
     // What `npm start` runs, less its Node version check (the image's Node is 24).
     expect(steps.cmd.slice(1)).toEqual(serverArgs());
     expect(steps.install).toEqual(expect.arrayContaining(['npm', 'ci', '--omit=dev']));

@@ -47,7 +47,7 @@ describe('simulator defaults under NODE_ENV=production', () => {
 
   it('says so at start-up, with the other warnings, and logs requests without their query string', async () => {
     const dataDir = tempDataDir();
-    const child = spawn(process.execPath, ['src/main.ts'], {
+    const child = spawn(process.execPath, ['src/main.mjs'], {
       env: { ...process.env, NODE_ENV: 'production', SIMULATOR: 'on', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

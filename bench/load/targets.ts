@@ -49,7 +49,7 @@ function listening(port: number): Promise<void> {
   });
 }
 
-const SCRIPT: Record<TargetKind, string> = { tangrod: 'src/main.ts', 'line-echo': 'bench/load/echo-line.ts', 'grammy-echo': 'bench/load/echo-grammy.ts' };
+const SCRIPT: Record<TargetKind, string> = { tangrod: 'src/main.mjs', 'line-echo': 'bench/load/echo-line.ts', 'grammy-echo': 'bench/load/echo-grammy.ts' };
 const TICKS = 100; // USER_HZ: /proc/<pid>/stat counts CPU time in hundredths of a second.
 
 /** Starts a server and waits until it answers HTTP. `env` adds to (or overrides) the bench's. */

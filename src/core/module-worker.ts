@@ -1,6 +1,6 @@
 /**
  * Worker threads whose module is TypeScript, started so that they read it from Node's compile
- * cache. The main thread enables the cache (src/main.ts), but a worker does not share it: each
+ * cache. The main thread enables the cache (src/main.mjs), but a worker does not share it: each
  * worker stripped its TypeScript again, and loading the stripper cost a worker 16 MB (a worker of
  * one tiny .ts file: 34 MB of RSS; with the cache, 18, as a JavaScript one).
  */

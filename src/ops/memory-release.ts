@@ -77,7 +77,7 @@ const MB = 1024 * 1024;
 
 /**
  * V8's collector without `--expose-gc` on the command line (`npm start`, the container and the
- * systemd unit run plain `node src/main.ts`): the flag is turned on just long enough for a new,
+ * systemd unit run plain `node src/main.mjs`): the flag is turned on just long enough for a new,
  * empty context to get the `gc` function, then off again, so no script of ours ever sees a global
  * `gc` (the way jest's leak detector does it).
  */

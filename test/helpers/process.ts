@@ -12,8 +12,8 @@ export const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /**
  * The node arguments of an npm script's last `node ...` command, without npm in between (npm
- * would stand between the signal and the server): "node scripts/require-node.mjs && node src/main.ts"
- * gives ["src/main.ts"].
+ * would stand between the signal and the server): "node scripts/require-node.mjs && node src/main.mjs"
+ * gives ["src/main.mjs"].
  */
 export function nodeArgsOf(script: string, root = ROOT): string[] {
   const command = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts[script] ?? '';
