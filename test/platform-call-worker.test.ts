@@ -4,6 +4,7 @@
  * the SDK's HTTPFetchError's shape, line-api-error.ts), over real HTTP to
  * fakes on 127.0.0.1, and a worker that dies must fail its calls, not hold them.
  */
+import { readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isLineApiError, LineApiError } from '../src/channels/line/line-api-error.ts';
 import { lineWorkerClient } from '../src/channels/line/line-worker-client.ts';
@@ -162,5 +163,43 @@ describe('a worker that dies', () => {
     expect(batch.slice(1).map((r) => r.status)).toEqual(['rejected', 'rejected']);
     const failures = batch.filter((r) => r.status === 'rejected').length;
     expect(await Promise.all(retried)).toEqual(Array.from({ length: failures }, () => ['again', 'and again']).flat());
+  });
+});
+
+describe('a worker with nothing to do', () => {
+  // The process's threads, as the kernel counts them: a stopped worker's thread is gone.
+  const threads = () => readdirSync('/proc/self/task').length;
+  const stopped = async (worker: CallWorker, before: number) => {
+    for (let i = 0; i < 200 && (worker.running || threads() > before); i++) await new Promise((r) => setTimeout(r, 20));
+    return !worker.running && threads() <= before;
+  };
+
+  it('is stopped once no call is in flight for its idle time, and the next call starts another', async () => {
+    const before = threads();
+    const worker = new CallWorker(new URL('./fakes/dying-worker.ts', import.meta.url), undefined, { idleMs: 100 });
+    closing.push(() => worker.close());
+    expect(await worker.call('echo', ['first'])).toBe('first');
+    expect(threads()).toBeGreaterThan(before);
+    expect(await stopped(worker, before)).toBe(true);
+    expect(await worker.call('echo', ['after a pause'])).toBe('after a pause');
+    expect(worker.running).toBe(true);
+  });
+
+  it('is not stopped under a call that takes longer than its idle time', async () => {
+    const worker = new CallWorker(new URL('./fakes/dying-worker.ts', import.meta.url), undefined, { idleMs: 50 });
+    closing.push(() => worker.close());
+    await worker.call('echo', ['start']);
+    // Started after the first answer's idle timer: the worker must stay for it.
+    expect(await worker.call('wait', [400])).toBe(400);
+  });
+
+  it('is stopped too when it was started ahead of any call (warm) and none came', async () => {
+    const before = threads();
+    const worker = new CallWorker(new URL('./fakes/dying-worker.ts', import.meta.url), undefined, { idleMs: 100 });
+    closing.push(() => worker.close());
+    worker.warm();
+    expect(worker.running).toBe(true);
+    expect(await stopped(worker, before)).toBe(true);
+    expect(await worker.call('echo', ['late'])).toBe('late');
   });
 });

@@ -105,10 +105,19 @@ export function reviveBasics(p: PlainError): Error {
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 64 };
 
 /**
- * The calling end: one worker, started at the first call (or {@link warm}), and started again if it
- * dies. The first call of a turn of the event loop goes at once, and the calls after it in that turn
- * go together at its end: a message costs the sending thread 10-18 µs whatever it holds (measured
- * on the 2-core machine), a call in a batch of four about 5 µs.
+ * A worker with no call in flight for this long is stopped; the next call starts another. The
+ * platform call worker holds about 40 MB (its own V8 heap, undici and the young generation of
+ * {@link WORKER_LIMITS}) that a quiet bot does not need; half a minute, as the checkpoint worker
+ * and the memory release (decision 0029) wait. The first call after it waits for a start.
+ */
+export const CALL_WORKER_IDLE_MS = 30_000;
+
+/**
+ * The calling end: one worker, started at the first call (or {@link warm}), started again if it
+ * dies, and stopped after `idleMs` without a call in flight. The first call of a turn of the event
+ * loop goes at once, and the calls after it in that turn go together at its end: a message costs
+ * the sending thread 10-18 µs whatever it holds (measured on the 2-core machine), a call in a
+ * batch of four about 5 µs.
  */
 export class CallWorker {
   private worker: Worker | undefined;
@@ -118,11 +127,19 @@ export class CallWorker {
   private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; revive: (p: PlainError) => Error }>();
   private readonly script: URL;
   private readonly data: unknown;
+  private readonly idleMs: number;
+  private idle: NodeJS.Timeout | undefined;
 
   /** `script` is the worker's module (it calls {@link serveCalls}); `data` its {@link startData}. */
-  constructor(script: URL, data: unknown) {
+  constructor(script: URL, data: unknown, opts: { idleMs?: number } = {}) {
     this.script = script;
     this.data = data;
+    this.idleMs = opts.idleMs ?? CALL_WORKER_IDLE_MS;
+  }
+
+  /** Whether a worker thread is running now (started and not stopped or dead). */
+  get running(): boolean {
+    return this.worker !== undefined;
   }
 
   /** Starts the worker now, so that the first call does not wait for its start (a few hundred ms). */
@@ -136,7 +153,11 @@ export class CallWorker {
     const id = this.next++;
     return new Promise((resolve, reject) => {
       // While a call waits, the worker keeps the process up; idle, it does not.
-      if (this.waiting.size === 0) worker.ref();
+      if (this.waiting.size === 0) {
+        worker.ref();
+        clearTimeout(this.idle);
+        this.idle = undefined;
+      }
       this.waiting.set(id, { resolve, reject, revive });
       const req = { id, method, args };
       if (this.batching) {
@@ -160,10 +181,25 @@ export class CallWorker {
 
   /** Stops the worker; calls still waiting fail. The next call starts it again. */
   async close(): Promise<void> {
+    clearTimeout(this.idle);
+    this.idle = undefined;
     const worker = this.worker;
     this.worker = undefined;
     if (worker) await worker.terminate();
     this.failAll(new Error('call worker closed'));
+  }
+
+  /** No call in flight: the worker is stopped after `idleMs` unless a call comes first. */
+  private quiet(worker: Worker): void {
+    worker.unref();
+    clearTimeout(this.idle);
+    this.idle = setTimeout(() => {
+      this.idle = undefined;
+      // Nothing is in flight (a call would have cleared this timer), so nothing can fail here.
+      if (this.worker !== worker || this.waiting.size > 0) return;
+      this.worker = undefined;
+      void worker.terminate();
+    }, this.idleMs).unref();
   }
 
   private started(): Worker {
@@ -178,7 +214,7 @@ export class CallWorker {
         if (a.ok) w.resolve(a.value);
         else w.reject(w.revive(a.error));
       }
-      if (this.waiting.size === 0) worker.unref();
+      if (this.waiting.size === 0) this.quiet(worker);
     });
     // A worker that died fails what it held (as a network error would); the next call starts another.
     const gone = (err: Error) => {
@@ -189,6 +225,8 @@ export class CallWorker {
     worker.on('error', (err) => gone(reviveBasics(plainBasics(err))));
     worker.on('exit', (code) => gone(new Error(`call worker exited (${code})`)));
     this.worker = worker;
+    // Started without a call (warm): it is stopped too if none comes.
+    if (this.waiting.size === 0) this.quiet(worker);
     return worker;
   }
 
