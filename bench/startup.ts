@@ -12,10 +12,10 @@
  * then the resident memory of the last one with 10,000 live sessions (one opening message each):
  * at the end of the burst that opened them (the peak, with the kernel's high-water mark), and
  * settled, once the server has handed back what the burst left in V8's heap after half a minute of
- * quiet (`src/ops/memory-release.ts`, decision 0029; read every 0.25 s, at most
- * {@link SETTLE_MAX_MS}). The target is the settled figure: it is what the process holds while
- * 10,000 conversations are open; the peak is what a burst of 50 at a time costs on top until the
- * wave is over. Both are printed.
+ * quiet (`src/ops/memory-release.ts`, decision 0029) and stopped the idle platform call worker
+ * (decision 0030); read every 0.25 s until it makes no new low, at most {@link SETTLE_MAX_MS}. The
+ * target is the settled figure: it is what the process holds while 10,000 conversations are open;
+ * the peak is what a burst of 50 at a time costs on top until the wave is over. Both are printed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -33,8 +33,8 @@ const CONCURRENCY = 50;
 const RESTARTS = 5;
 const TARGET_MS = 500;
 const TARGET_MB = 150;
-/** The longest the process is left quiet for its memory to settle (the release waits for 30 quiet seconds). */
-const SETTLE_MAX_MS = 45_000;
+/** The longest the process is left quiet for its memory to settle (the release and the call worker's stop each wait for 30 quiet seconds). */
+const SETTLE_MAX_MS = 70_000;
 
 /** A port nobody listens on now. */
 async function freePort(): Promise<number> {
@@ -68,16 +68,33 @@ async function say(base: string, user: string, text: string): Promise<Response> 
   return fetch(`${base}/api/sim/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user, text }) });
 }
 
-/** Waits until the RSS has fallen by a quarter from `burstMb` (the release ran) and held for a second, at most {@link SETTLE_MAX_MS}. */
+/** How long the RSS must go without a new low (by {@link SETTLE_STEP_MB}) before it counts as settled. */
+const SETTLE_HOLD_MS = 10_000;
+const SETTLE_STEP_MB = 1;
+
+/**
+ * Waits until the RSS has fallen by a quarter from `burstMb` (the release ran) and then made no new
+ * low for {@link SETTLE_HOLD_MS}, at most {@link SETTLE_MAX_MS}. Two things hand memory back after
+ * a burst, each after 30 quiet seconds and not always in the same second (the memory release and
+ * the call worker's stop, decisions 0029 and 0030), and the kernel's count falls further for some
+ * seconds after each: the first drop alone is not the settled figure.
+ */
 async function settle(pid: number, burstMb: number): Promise<{ mb: number; seconds: number; released: boolean }> {
   const quietFrom = performance.now();
-  let settledAt = Number.NaN;
+  let released = false;
+  let low = Number.POSITIVE_INFINITY;
+  let lowAt = quietFrom;
   while (performance.now() - quietFrom < SETTLE_MAX_MS) {
     await sleep(250);
-    if (Number.isNaN(settledAt) && rssMb(pid) < burstMb * 0.75) settledAt = performance.now();
-    if (performance.now() - settledAt > 1000) break;
+    const mb = rssMb(pid);
+    if (mb < low - SETTLE_STEP_MB) {
+      low = mb;
+      lowAt = performance.now();
+    }
+    if (mb < burstMb * 0.75) released = true;
+    if (released && performance.now() - lowAt > SETTLE_HOLD_MS) break;
   }
-  return { mb: rssMb(pid), seconds: (performance.now() - quietFrom) / 1000, released: !Number.isNaN(settledAt) };
+  return { mb: rssMb(pid), seconds: (performance.now() - quietFrom) / 1000, released };
 }
 
 /**
