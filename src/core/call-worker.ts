@@ -144,7 +144,9 @@ export class CallWorker {
 
   /** Starts the worker now, so that the first call does not wait for its start (a few hundred ms). */
   warm(): void {
-    this.started();
+    const worker = this.started();
+    // Started without a call: it is stopped too if none comes.
+    if (this.waiting.size === 0) this.quiet(worker);
   }
 
   /** Calls `method` in the worker; settles as the method did there, an error given back by `revive`. */
@@ -156,7 +158,6 @@ export class CallWorker {
       if (this.waiting.size === 0) {
         worker.ref();
         clearTimeout(this.idle);
-        this.idle = undefined;
       }
       this.waiting.set(id, { resolve, reject, revive });
       const req = { id, method, args };
@@ -182,7 +183,6 @@ export class CallWorker {
   /** Stops the worker; calls still waiting fail. The next call starts it again. */
   async close(): Promise<void> {
     clearTimeout(this.idle);
-    this.idle = undefined;
     const worker = this.worker;
     this.worker = undefined;
     if (worker) await worker.terminate();
@@ -194,9 +194,9 @@ export class CallWorker {
     worker.unref();
     clearTimeout(this.idle);
     this.idle = setTimeout(() => {
-      this.idle = undefined;
-      // Nothing is in flight (a call would have cleared this timer), so nothing can fail here.
-      if (this.worker !== worker || this.waiting.size > 0) return;
+      // Nothing is in flight (a call clears this timer), so nothing can fail here; a worker that
+      // died meanwhile has been replaced or dropped already.
+      if (this.worker !== worker) return;
       this.worker = undefined;
       void worker.terminate();
     }, this.idleMs).unref();
@@ -225,8 +225,6 @@ export class CallWorker {
     worker.on('error', (err) => gone(reviveBasics(plainBasics(err))));
     worker.on('exit', (code) => gone(new Error(`call worker exited (${code})`)));
     this.worker = worker;
-    // Started without a call (warm): it is stopped too if none comes.
-    if (this.waiting.size === 0) this.quiet(worker);
     return worker;
   }
 
