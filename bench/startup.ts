@@ -1,5 +1,6 @@
 /**
- * Start-up and memory, as an operator sees them: `node src/main.mjs` (what `npm start` runs), timed
+ * Start-up and memory, as an operator sees them: what `npm start` runs (`node src/main.mjs`, with
+ * the allocator setting it gives, decision 0046), timed
  * from spawn to its first answer through the simulator.
  * - first start: a fresh data folder and an empty compile cache (a new install: nothing cached);
  * - restart: the same data folder and compile cache again (a deploy without changes, or a crash);
@@ -23,6 +24,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { nodeCommandOf } from '../test/helpers/process.ts';
 import { type FakePlatform, startFakePlatform } from './load/fake-platform.ts';
 import { lineTextWebhook } from './load/line-webhooks.ts';
 import { runRound } from './load/round.ts';
@@ -170,13 +172,16 @@ interface Started {
   cpuMs: number;
 }
 
+/** What `npm start` runs, without npm in between: its node arguments and the variables it sets. */
+const SERVER = nodeCommandOf('start');
+
 /** Spawns the server and waits for its first answer. */
 async function start(dataDir: string, compileCache: string): Promise<Started> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['src/main.mjs'], {
-    env: { ...process.env, DATA_DIR: dataDir, NODE_COMPILE_CACHE: compileCache, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', NODE_ENV: 'development', SIMULATOR: 'on' },
+  const child = spawn(process.execPath, SERVER.args, {
+    env: { ...process.env, ...SERVER.env, DATA_DIR: dataDir, NODE_COMPILE_CACHE: compileCache, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', NODE_ENV: 'development', SIMULATOR: 'on' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let tries = 0; tries < 3000; tries++) {

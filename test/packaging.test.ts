@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ROOT, type ServerProcess, serverArgs, spawnServer } from './helpers/process.ts';
+import { ROOT, type ServerProcess, serverArgs, serverEnv, spawnServer } from './helpers/process.ts';
 
 /** The parts of the Dockerfile that the test repeats. */
 interface DockerSteps {
@@ -56,6 +56,9 @@ describe('Dockerfile', () => {
     expect(steps.cmd).toEqual(['node', 'src/main.mjs']);
     // What `npm start` runs, less its Node version check (the image's Node is 24).
     expect(steps.cmd.slice(1)).toEqual(serverArgs());
+    // ...and with the variables it sets (the allocator's: decision 0046).
+    expect(Object.keys(serverEnv())).toContain('MALLOC_ARENA_MAX');
+    expect(steps.env).toMatchObject(serverEnv());
     expect(steps.install).toEqual(expect.arrayContaining(['npm', 'ci', '--omit=dev']));
     // Draining must end before Docker's default 10 s stop timeout sends SIGKILL.
     expect(Number(steps.env.SHUTDOWN_TIMEOUT_MS)).toBeLessThan(10_000);
@@ -106,6 +109,7 @@ describe('systemd unit', () => {
     const exec = setting('ExecStart')[0]!.split(/\s+/);
     expect(path.basename(exec[0]!)).toBe('node');
     expect(exec.slice(1)).toEqual(readDockerfile().cmd.slice(1));
+    for (const [name, value] of Object.entries(serverEnv())) expect(setting('Environment')).toContain(`${name}=${value}`);
     expect(setting('User')).toEqual(['tangrod']);
     expect(setting('KillSignal')).toEqual(['SIGTERM']);
     const drainMs = Number(/SHUTDOWN_TIMEOUT_MS=(\d+)/.exec(unit)![1]);

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { nodeCommandOf } from '../../test/helpers/process.ts';
 
 export const LINE_SECRET = 'bench-line-secret';
 export const LINE_TOKEN = 'bench-line-token';
@@ -49,7 +50,13 @@ function listening(port: number): Promise<void> {
   });
 }
 
-const SCRIPT: Record<TargetKind, string> = { tangrod: 'src/main.mjs', 'line-echo': 'bench/load/echo-line.ts', 'grammy-echo': 'bench/load/echo-grammy.ts' };
+/** Tangrod as `npm start` runs it (its node arguments and the variables it sets, the allocator's among them). */
+const SERVER = nodeCommandOf('start');
+const COMMAND: Record<TargetKind, { env: Record<string, string>; args: string[] }> = {
+  tangrod: SERVER,
+  'line-echo': { env: {}, args: ['bench/load/echo-line.ts'] },
+  'grammy-echo': { env: {}, args: ['bench/load/echo-grammy.ts'] },
+};
 const TICKS = 100; // USER_HZ: /proc/<pid>/stat counts CPU time in hundredths of a second.
 
 /** Starts a server and waits until it answers HTTP. `env` adds to (or overrides) the bench's. */
@@ -60,9 +67,10 @@ export async function startTarget(kind: TargetKind, apiOrigin: string, env: Reco
   const profile = process.env.BENCH_CPU_PROF && kind === 'tangrod' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   // BENCH_NODE_FLAGS: flags for Tangrod's node (V8's, say), to compare them on the same machine.
   const flags = kind === 'tangrod' ? (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean) : [];
-  const child = spawn(process.execPath, [...profile, ...flags, SCRIPT[kind]], {
+  const child = spawn(process.execPath, [...profile, ...flags, ...COMMAND[kind].args], {
     env: {
       ...process.env,
+      ...COMMAND[kind].env,
       DATA_DIR: dataDir,
       PORT: String(port),
       HOST: '127.0.0.1',

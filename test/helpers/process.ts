@@ -10,21 +10,43 @@ import path from 'node:path';
 /** The repository root. */
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
+/** How an npm script runs node: the variables set for it and node's arguments. */
+export interface NodeCommand {
+  /** `NAME=value` assignments before `node` (the allocator's settings for the server, say). */
+  env: Record<string, string>;
+  args: string[];
+}
+
 /**
- * The node arguments of an npm script's last `node ...` command, without npm in between (npm
- * would stand between the signal and the server): "node scripts/require-node.mjs && node src/main.mjs"
- * gives ["src/main.mjs"].
+ * An npm script's last `node ...` command, without npm in between (npm would stand between the
+ * signal and the server): "node scripts/require-node.mjs && MALLOC_ARENA_MAX=1 node src/main.mjs"
+ * gives `{ env: { MALLOC_ARENA_MAX: '1' }, args: ['src/main.mjs'] }`.
  */
-export function nodeArgsOf(script: string, root = ROOT): string[] {
+export function nodeCommandOf(script: string, root = ROOT): NodeCommand {
   const command = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts[script] ?? '';
-  const last = command.split('&&').map((c) => c.trim()).filter((c) => c.startsWith('node ')).at(-1);
-  if (!last) throw new Error(`npm run ${script} does not run node: ${command}`);
-  return last.split(/\s+/).slice(1);
+  const words = command
+    .split('&&')
+    .map((c) => c.trim().split(/\s+/))
+    .filter((w) => w.find((x) => !/^[A-Z_]+=/.test(x)) === 'node')
+    .at(-1);
+  if (!words) throw new Error(`npm run ${script} does not run node: ${command}`);
+  const at = words.indexOf('node');
+  return { env: Object.fromEntries(words.slice(0, at).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)])), args: words.slice(at + 1) };
+}
+
+/** The node arguments of an npm script's last `node ...` command ({@link nodeCommandOf}). */
+export function nodeArgsOf(script: string, root = ROOT): string[] {
+  return nodeCommandOf(script, root).args;
 }
 
 /** How `npm start` runs the server. */
 export function serverArgs(root = ROOT): string[] {
   return nodeArgsOf('start', root);
+}
+
+/** The variables `npm start` sets for the server (the allocator's settings, decision 0046). */
+export function serverEnv(root = ROOT): Record<string, string> {
+  return nodeCommandOf('start', root).env;
 }
 
 /** A port that was free a moment ago. */
@@ -52,7 +74,8 @@ export interface ServerProcess {
 }
 
 /**
- * Starts `node <args>` in `cwd` with only the given variables (plus PATH and HOME), and waits
+ * Starts `node <args>` in `cwd` with only the given variables (plus PATH and HOME, and what
+ * `npm start` sets), and waits
  * until /healthz answers.
  */
 export async function spawnServer(env: Record<string, string>, opts: { cwd?: string; args?: string[]; waitMs?: number } = {}): Promise<ServerProcess> {
@@ -60,7 +83,7 @@ export async function spawnServer(env: Record<string, string>, opts: { cwd?: str
   const cwd = opts.cwd ?? ROOT;
   const proc = spawn(process.execPath, opts.args ?? serverArgs(cwd), {
     cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env, PORT: port },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...serverEnv(cwd), ...env, PORT: port },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
