@@ -24,11 +24,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { nodeCommandOf } from '../test/helpers/process.ts';
 import { type FakePlatform, startFakePlatform } from './load/fake-platform.ts';
 import { lineTextWebhook } from './load/line-webhooks.ts';
 import { runRound } from './load/round.ts';
-import { LINE_SECRET, startTarget } from './load/targets.ts';
+import { LINE_SECRET, SERVER_COMMAND, startTarget } from './load/targets.ts';
 
 const SESSIONS = 10_000;
 const CONCURRENCY = 50;
@@ -172,16 +171,13 @@ interface Started {
   cpuMs: number;
 }
 
-/** What `npm start` runs, without npm in between: its node arguments and the variables it sets. */
-const SERVER = nodeCommandOf('start');
-
 /** Spawns the server and waits for its first answer. */
 async function start(dataDir: string, compileCache: string): Promise<Started> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const t0 = performance.now();
-  const child = spawn(process.execPath, SERVER.args, {
-    env: { ...process.env, ...SERVER.env, DATA_DIR: dataDir, NODE_COMPILE_CACHE: compileCache, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', NODE_ENV: 'development', SIMULATOR: 'on' },
+  const child = spawn(process.execPath, SERVER_COMMAND.args, {
+    env: { ...process.env, ...SERVER_COMMAND.env, DATA_DIR: dataDir, NODE_COMPILE_CACHE: compileCache, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', NODE_ENV: 'development', SIMULATOR: 'on' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let tries = 0; tries < 3000; tries++) {

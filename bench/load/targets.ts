@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { nodeCommandOf } from '../../test/helpers/process.ts';
+import { type NodeCommand, nodeCommandOf } from '../../test/helpers/process.ts';
 
 export const LINE_SECRET = 'bench-line-secret';
 export const LINE_TOKEN = 'bench-line-token';
@@ -50,10 +50,10 @@ function listening(port: number): Promise<void> {
   });
 }
 
-/** Tangrod as `npm start` runs it (its node arguments and the variables it sets, the allocator's among them). */
-const SERVER = nodeCommandOf('start');
-const COMMAND: Record<TargetKind, { env: Record<string, string>; args: string[] }> = {
-  tangrod: SERVER,
+/** Tangrod as `npm start` runs it, without npm in between: its node arguments and the variables it sets (the allocator's, decision 0046). */
+export const SERVER_COMMAND = nodeCommandOf('start');
+const COMMAND: Record<TargetKind, NodeCommand> = {
+  tangrod: SERVER_COMMAND,
   'line-echo': { env: {}, args: ['bench/load/echo-line.ts'] },
   'grammy-echo': { env: {}, args: ['bench/load/echo-grammy.ts'] },
 };
