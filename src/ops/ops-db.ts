@@ -8,6 +8,7 @@
 import { readdirSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { applyKey } from '../store/sqlite/cipher.ts';
+import { limitPageCache } from '../store/sqlite/page-cache.ts';
 
 const MIGRATIONS_DIR = new URL('../store/migrations/', import.meta.url);
 
@@ -44,6 +45,7 @@ export function openOpsFigures(file: string, key?: string): OpsFigures {
   const open = () => {
     const d = new Database(file, { readonly: true, fileMustExist: true });
     if (key) applyKey(d, key);
+    limitPageCache(d);
     return d;
   };
   const conn = () => (db ??= open());

@@ -7,10 +7,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { unlock } from './cipher.ts';
 import type { CheckpointData } from './checkpointer.ts';
+import { limitPageCache } from './page-cache.ts';
 
 const { file, key } = workerData as CheckpointData;
 const db = new Database(file);
 unlock(db, file, key);
+limitPageCache(db);
 // NORMAL: the WAL is synced before its pages are copied, and the file after they are.
 db.pragma('synchronous = NORMAL');
 // Never wait for the writer: a checkpoint that finds it busy does what it can and comes back later.

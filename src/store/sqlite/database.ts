@@ -6,19 +6,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { NET_PAGES } from './checkpointer.ts';
 import { unlock } from './cipher.ts';
+import { limitPageCache } from './page-cache.ts';
 
 const MIGRATIONS_DIR = new URL('../migrations/', import.meta.url);
-
-/**
- * The connection's page cache, in KiB: SQLite's own default. better-sqlite3 builds SQLite with 16 MB
- * (`SQLITE_DEFAULT_CACHE_SIZE=-16000`), and a connection fills its cache as the file grows and
- * keeps it for good: after 10,000 new users' webhooks it held 17 MB of pages that nothing read
- * again (decision 0047). What the bot and the staff pages read again is a few
- * hundred pages (the last pages of time-ordered indexes, the sessions being answered, one page of
- * a queue); a page not cached comes from the system's file cache, decrypted again when the file
- * is encrypted.
- */
-export const PAGE_CACHE_KIB = 2000;
 
 /** A `synchronous` level of SQLite. */
 export type SyncLevel = 'FULL' | 'NORMAL';
@@ -69,7 +59,7 @@ export function openDatabase(file: string, opts: SqliteOptions = {}): OpenDataba
   // page (a third of the main thread's writes under a burst). In memory it is a few MB at most,
   // freed at each commit.
   db.pragma('temp_store = MEMORY');
-  db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+  limitPageCache(db);
   migrate(db);
   if (!selfSync) {
     db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
