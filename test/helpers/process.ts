@@ -31,7 +31,8 @@ export function nodeCommandOf(script: string, root = ROOT): NodeCommand {
     .at(-1);
   if (!words) throw new Error(`npm run ${script} does not run node: ${command}`);
   const at = words.indexOf('node');
-  return { env: Object.fromEntries(words.slice(0, at).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)])), args: words.slice(at + 1) };
+  const env = words.slice(0, at).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]);
+  return { env: Object.fromEntries(env), args: words.slice(at + 1) };
 }
 
 /** The node arguments of an npm script's last `node ...` command ({@link nodeCommandOf}). */
@@ -81,9 +82,10 @@ export interface ServerProcess {
 export async function spawnServer(env: Record<string, string>, opts: { cwd?: string; args?: string[]; waitMs?: number } = {}): Promise<ServerProcess> {
   const port = env.PORT ?? String(await freePort());
   const cwd = opts.cwd ?? ROOT;
-  const proc = spawn(process.execPath, opts.args ?? serverArgs(cwd), {
+  const start = nodeCommandOf('start', cwd);
+  const proc = spawn(process.execPath, opts.args ?? start.args, {
     cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...serverEnv(cwd), ...env, PORT: port },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...start.env, ...env, PORT: port },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
