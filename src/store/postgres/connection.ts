@@ -96,6 +96,26 @@ export function openPool(url: string, opts: PoolOptions = {}): pg.Pool {
   return pool;
 }
 
+/**
+ * Runs `work` on one client of the pool inside a transaction opened by `begin` (a plain `BEGIN`, or
+ * one with an isolation level): committed when it resolves, rolled back when it throws.
+ */
+export async function onOneClient<T>(c: Pick<PgContext, 'pool' | 'ready'>, begin: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  await c.ready;
+  const client = await c.pool.connect();
+  try {
+    await client.query(begin);
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
 /** What the data access files of one store share. */
 export interface PgContext {
   pool: pg.Pool;

@@ -13,7 +13,7 @@ import type pg from 'pg';
 import type { Store, TicketStatsData } from '../store.ts';
 import { periodWeeks } from '../stats-weeks.ts';
 import { firstWeekPart, WaitHistogram } from '../wait-histogram.ts';
-import type { PgContext, Row } from './connection.ts';
+import { onOneClient, type PgContext, type Row } from './connection.ts';
 
 /** The totals folded plus the changes not yet folded, of one of the two tables. */
 const totals = (table: string, keys: string) => `(SELECT ${keys}, n FROM ${table} UNION ALL SELECT ${keys}, n FROM ${table.replace(/s$/, '')}_changes)`;
@@ -21,21 +21,8 @@ const totals = (table: string, keys: string) => `(SELECT ${keys}, n FROM ${table
 /** The {@link Store} method of statistics. */
 export function statisticsStore(c: PgContext): Pick<Store, 'ticketStats'> {
   return {
-    async ticketStats(since: string, agency?: string): Promise<TicketStatsData> {
-      await c.ready;
-      const client = await c.pool.connect();
-      try {
-        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-        const data = await read(client, since, agency);
-        await client.query('COMMIT');
-        return data;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
-    },
+    ticketStats: (since: string, agency?: string): Promise<TicketStatsData> =>
+      onOneClient(c, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', (client) => read(client, since, agency)),
   };
 }
 
