@@ -11,6 +11,8 @@
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { type PostgresServer, startPostgres } from '../scripts/postgres-server.ts';
+import { openPool } from '../src/store/postgres/connection.ts';
+import { bulkRefreshMonitoringFacts } from '../src/store/postgres/monitoring.ts';
 import { openPostgresStore } from '../src/store/postgres-store.ts';
 import { rebuildRunningTotals } from '../src/store/postgres/running-totals.ts';
 import { timeEscalationQuery } from './scale-escalation.ts';
@@ -49,8 +51,20 @@ export async function startScalePostgres(log: (line: string) => void): Promise<S
       await c.connect();
       try {
         await seedTickets(c, from, total, agencies, priorities, caseTypes, staffId, log);
+        // The monitoring report's facts of the new tickets, as the catch-up computes them after
+        // the triggers mark them (the load ran without triggers).
+        await c.query(`INSERT INTO monitoring_dirty (ticket_ref) SELECT ${REF_SQL('i')} FROM generate_series(${from}::bigint, ${total - 1}::bigint) AS i ON CONFLICT DO NOTHING`);
       } finally {
         await c.end();
+      }
+      const pool = openPool(env.DATABASE_URL, { max: 1 });
+      try {
+        const m0 = performance.now();
+        const n = await bulkRefreshMonitoringFacts({ pool, ready: Promise.resolve() });
+        log(`    monitoring facts of ${n} tickets (bulkRefreshMonitoringFacts): ${((performance.now() - m0) / 1000).toFixed(1)} s`);
+        await pool.query(`VACUUM ANALYZE monitoring_scopes, monitoring_times, monitoring_overdue, monitoring_count_days, monitoring_time_days, monitoring_overdue_days`);
+      } finally {
+        await pool.end();
       }
     },
     async timedEscalation(size, reps) {

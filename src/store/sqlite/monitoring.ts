@@ -18,7 +18,8 @@
 import { performance } from 'node:perf_hooks';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { countKeys, overdueRows, ticketIntervals } from '../../monitoring/figures.ts';
-import { medianRanks, nearestRank, timeBucket } from '../monitoring-ranks.ts';
+import { timeBucket } from '../monitoring-ranks.ts';
+import { COUNT_CAP, orderStatistics, VIEW_MAX_MS, VIEW_MAX_TICKETS } from '../monitoring-totals.ts';
 import type { CountDimension, MonitoringData, MonitoringRefresh, MonitoringTotals, OverdueKind } from '../types/care.ts';
 import type { Store } from '../store.ts';
 import { toMonitoringTicket } from './care.ts';
@@ -165,22 +166,8 @@ export async function monitoringTotals(prepare: Prepare, fromDay: string, toDay:
   for (const [measure, histogram] of histograms) {
     // Each measure's reads in a step of their own (a few tenths of a millisecond to a few).
     await pause();
-    const count = histogram.reduce((sum, [, n]) => sum + n, 0);
-    /** The values from rank `rank` (0-based, ascending) on, `n` at most, within its bucket: the bucket from the histogram, then their place there. */
-    const from = (rank: number, n = 1): number[] => {
-      let before = 0;
-      for (const [bucket, inIt] of histogram) {
-        if (rank < before + inIt) return (inBucket.all(scope, measure, bucket, fromDay, toDay, n, rank - before) as { ms: number }[]).map((r) => r.ms);
-        before += inIt;
-      }
-      throw new Error(`monitoring totals: rank ${rank} of ${count} not found for ${measure}`);
-    };
-    // The middle two of an even count, in one read when they are in one bucket (when the first is
-    // the last of its bucket, the read gives it alone and the second is read from the next).
-    const [lo, hi] = medianRanks(count);
-    const middle = from(lo, hi - lo + 1);
-    const medianMs = lo === hi ? middle[0]! : (middle[0]! + (middle[1] ?? from(hi)[0]!)) / 2;
-    times.push({ measure, count, medianMs, p90Ms: from(nearestRank(count, 90))[0]! });
+    const read = (bucket: number, n: number, offset: number) => (inBucket.all(scope, measure, bucket, fromDay, toDay, n, offset) as { ms: number }[]).map((r) => r.ms);
+    times.push({ measure, ...(await orderStatistics(measure, histogram, read)) });
   }
   return { counts, times, overdue };
 }
@@ -188,24 +175,10 @@ export async function monitoringTotals(prepare: Prepare, fromDay: string, toDay:
 /** Lets webhooks and timers run between the steps. */
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/**
- * The most marked tickets a page view computes itself before it reads the totals (only when no
- * more are marked), and the longest it spends on them (its steps and what runs between): a busy
- * day's changes are counted at once, while after an upgrade (every ticket marked) or a long busy
- * spell the page answers at once and says how many tickets it has not counted yet; the background
- * catch-up does the rest (src/monitoring/monitoring-catch-up.ts, decision 0034).
- */
-export const VIEW_MAX_TICKETS = 1000;
-export const VIEW_MAX_MS = 250;
 /** How long a page view's step may hold the thread (the background's ask for less). */
 const VIEW_STEP_MS = 8;
-/** Marks counted per step (keyset on the key: a few milliseconds each)... */
+/** Marks counted per step (keyset on the key: a few milliseconds each), up to {@link COUNT_CAP}. */
 const COUNT_STEP = 20_000;
-/**
- * ...and the most counted: past it the page says "more than" (counting a million marks took
- * 140 ms of a page view at 1M; a hundred thousand, 15).
- */
-export const COUNT_CAP = 100_000;
 
 /** The {@link Store} methods of the monitoring totals. */
 export function monitoringStore(c: SqliteConnection): Pick<Store, 'monitoringTotals' | 'refreshMonitoring'> {
