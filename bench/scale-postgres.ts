@@ -60,8 +60,8 @@ export async function startScalePostgres(log: (line: string) => void): Promise<S
       const pool = openPool(env.DATABASE_URL, { max: 1 });
       try {
         const m0 = performance.now();
-        const n = await bulkRefreshMonitoringFacts({ pool, ready: Promise.resolve() });
-        log(`    monitoring facts of ${n} tickets (bulkRefreshMonitoringFacts): ${((performance.now() - m0) / 1000).toFixed(1)} s`);
+        const { computed } = await bulkRefreshMonitoringFacts({ pool, ready: Promise.resolve() });
+        log(`    monitoring facts of ${computed} tickets (bulkRefreshMonitoringFacts): ${((performance.now() - m0) / 1000).toFixed(1)} s`);
         await pool.query(`VACUUM ANALYZE monitoring_scopes, monitoring_times, monitoring_overdue, monitoring_count_days, monitoring_time_days, monitoring_overdue_days`);
       } finally {
         await pool.end();

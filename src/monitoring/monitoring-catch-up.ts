@@ -1,10 +1,11 @@
 /**
  * The monitoring report's facts kept up to date in the background (decision 0034).
  *
- * On SQLite the report reads running totals of per-ticket facts, and a ticket whose facts may have
- * changed is marked by triggers (decision 0028). Here the marked tickets are computed again while
- * the bot runs, one short step at a time in the connection's transaction queue (about
- * {@link CatchUpOptions.stepMs} of the thread each), so that a page view rarely finds many: after
+ * The report reads running totals of per-ticket facts, and a ticket whose facts may have changed
+ * is marked by triggers (decision 0028). Here the marked tickets are computed again while
+ * the bot runs, one short step at a time (on SQLite in the connection's transaction queue, about
+ * {@link CatchUpOptions.stepMs} of the thread each; on PostgreSQL on the server, where each
+ * instance runs a catch-up and their steps take turns), so that a page view rarely finds many: after
  * an upgrade that marks every ticket, or after a long busy spell. The bot goes first: a step waits
  * for its turn in the queue like any other work, and while the bot's work waits in that queue, or
  * other work (requests) ran in the turn of the event loop given away between two steps, the next
@@ -41,13 +42,15 @@ export interface CatchUpOptions {
   busyGapMs?: number;
   /** Told when every marked ticket has been computed again after a spell of work. */
   onCaughtUp?: (spell: { tickets: number; ms: number }) => void;
+  /** Told when a step left tickets out of the figures because their rows could not be read. */
+  onUnreadable?: (tickets: number) => void;
   /** Told when a step fails (the catch-up tries again after `idleMs`). */
   onError?: (err: unknown) => void;
 }
 
 /** A catch-up that can be started and stopped (with the server). */
 export interface MonitoringCatchUp {
-  /** Starts looking (nothing happens on a store without marks, such as PostgreSQL). */
+  /** Starts looking (nothing happens on a store without marks). */
   start(): void;
   /** Stops, and resolves once the step in flight, if any, has ended. */
   stop(): Promise<void>;
@@ -116,6 +119,7 @@ export function monitoringCatchUp(store: Pick<Store, 'refreshMonitoring'>, opts:
         continue;
       }
       if (stopped) return;
+      if (step.unreadable) opts.onUnreadable?.(step.unreadable);
       if (step.computed > 0) {
         spell ??= { t0: performance.now(), tickets: 0 };
         spell.tickets += step.computed;

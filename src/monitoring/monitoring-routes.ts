@@ -39,9 +39,10 @@ export function figureRows(p: Period, f: ReportFigures): unknown[][] {
 export function registerMonitoringRoutes(app: FastifyInstance, d: Dashboard): void {
   const { definitions, clock, monitoring, audit: auditLog } = d.services;
   const agencyIds = [...definitions.directory.byId.keys()];
-  // The figures kept up to date while the bot runs (SQLite; nothing to do on PostgreSQL).
+  // The figures kept up to date while the bot runs.
   const catchUp = monitoringCatchUp(d.services.store, {
     onCaughtUp: (spell) => app.log.info(spell, 'monitoring figures brought up to date'),
+    onUnreadable: (tickets) => app.log.warn({ tickets }, 'monitoring figures leave out tickets whose rows the database could not read'),
     onError: (err) => app.log.error({ err: { message: (err as Error).message } }, 'monitoring catch-up step failed'),
   });
   app.addHook('onReady', async () => catchUp.start());

@@ -271,10 +271,10 @@ export interface Store {
    */
   monitoringTotals(fromDay: string, toDay: string, agency?: string): Promise<MonitoringTotals>;
   /**
-   * SQLite (decision 0034): computes the facts of the tickets marked as changed again, as many as
-   * fit in about `maxMs` of the thread, as one piece of work in the transaction queue (nothing
-   * when none is marked). The background catch-up's step; absent where the report needs no facts
-   * (PostgreSQL aggregates in SQL).
+   * Computes the facts of the tickets marked as changed again (decision 0034), as many as fit in
+   * about `maxMs` (nothing when none is marked): on SQLite of the thread, as one piece of work in
+   * the transaction queue; on PostgreSQL on the server, one instance at a time. The background
+   * catch-up's step; a store without facts has none.
    */
   refreshMonitoring?(maxMs: number): Promise<MonitoringRefresh>;
   /** Tickets other than `ref` that share any of `keys`, those sharing the most first (at most 200). */

@@ -159,13 +159,19 @@ const ADD_OVERDUE = (totals: boolean) => `WITH ${MARKED},
     WHERE o.agency IS NOT NULL GROUP BY o.ticket_ref, sc.scope, o.agency, o.action, sc.day
     RETURNING ${OVERDUE.returning}) ${THEN(OVERDUE, totals)}`;
 
+/** What a step did: the tickets computed, and those whose rows the SQL could not read (left out of the figures). */
+export interface FactsStep {
+  computed: number;
+  unreadable: number;
+}
+
 /**
  * Computes the facts of up to `most` marked tickets again (a ticket gone loses its facts) and
- * clears their marks, in the caller's transaction on `client`; returns how many were marked. Waits
- * for another instance's step, if one runs. `totals: false` leaves the totals as they are (a bulk
- * load, which sums them once after: {@link sumMonitoringTotals}).
+ * clears their marks, in the caller's transaction on `client`. Waits for another instance's step,
+ * if one runs. `totals: false` leaves the totals as they are (a bulk load, which sums them once
+ * after: {@link sumMonitoringTotals}).
  */
-export async function refreshMonitoringFacts(client: pg.PoolClient, most: number, totals = true): Promise<number> {
+export async function refreshMonitoringFacts(client: pg.PoolClient, most: number, totals = true): Promise<FactsStep> {
   await client.query(`SELECT pg_advisory_xact_lock(${STEP_LOCK})`);
   // The planner cannot tell how many rows the JSON conditions keep, guesses far too many, and
   // compiled each statement with JIT: 0.9 of the 1.8 s of a step of 5,000 tickets.
@@ -179,12 +185,34 @@ export async function refreshMonitoringFacts(client: pg.PoolClient, most: number
       [most],
     )
   ).rows.map((r: { ticket_ref: string }) => r.ticket_ref);
-  if (!refs.length) return 0;
-  for (const f of FACTS) await client.query(REMOVE(f, totals), [refs]);
-  await client.query(ADD_SCOPES(totals), [refs]);
-  await client.query(ADD_TIMES(totals), [refs, MONITORED_ACTIONS, FIRST_ACTIONS]);
-  await client.query(ADD_OVERDUE(totals), [refs, Object.keys(OVERDUE_ACTIONS)]);
-  return refs.length;
+  const compute = async (tickets: string[]) => {
+    for (const f of FACTS) await client.query(REMOVE(f, totals), [tickets]);
+    await client.query(ADD_SCOPES(totals), [tickets]);
+    await client.query(ADD_TIMES(totals), [tickets, MONITORED_ACTIONS, FIRST_ACTIONS]);
+    await client.query(ADD_OVERDUE(totals), [tickets, Object.keys(OVERDUE_ACTIONS)]);
+  };
+  /** Runs `work` in a savepoint: true if it succeeded, false (and undone) if it threw. */
+  const inSavepoint = async (work: () => Promise<void>) => {
+    await client.query('SAVEPOINT facts');
+    try {
+      await work();
+      await client.query('RELEASE SAVEPOINT facts');
+      return true;
+    } catch {
+      await client.query('ROLLBACK TO SAVEPOINT facts');
+      return false;
+    }
+  };
+  if (!refs.length || (await inSavepoint(() => compute(refs)))) return { computed: refs.length, unreadable: 0 };
+  // A ticket whose rows the SQL cannot read (a JSON escape it rejects, say) must not hold every
+  // later step back: the tickets one by one, and one that fails alone loses its facts and mark.
+  let unreadable = 0;
+  for (const ref of refs) {
+    if (await inSavepoint(() => compute([ref]))) continue;
+    unreadable += 1;
+    for (const f of FACTS) await client.query(REMOVE(f, totals), [[ref]]);
+  }
+  return { computed: refs.length - unreadable, unreadable };
 }
 
 /** Sums every total again from the facts (after a bulk load that left them out), in the caller's transaction. */
@@ -196,13 +224,18 @@ export async function sumMonitoringTotals(client: pg.PoolClient): Promise<void> 
 /**
  * Computes the facts of every marked ticket, `chunk` at a time, each chunk its own transaction, and
  * then sums the totals once from all facts: a bulk load, such as the scale bench's seed, which
- * marks its tickets; a repair after marking every ticket. Returns how many were computed.
+ * marks its tickets; a repair after marking every ticket.
  */
-export async function bulkRefreshMonitoringFacts(c: Pick<PgContext, 'pool' | 'ready'>, chunk = 5000): Promise<number> {
-  let total = 0;
-  for (let n = chunk; n === chunk; total += n) n = await onOneClient(c, 'BEGIN', (client) => refreshMonitoringFacts(client, chunk, false));
+export async function bulkRefreshMonitoringFacts(c: Pick<PgContext, 'pool' | 'ready'>, chunk = 5000): Promise<FactsStep> {
+  const done: FactsStep = { computed: 0, unreadable: 0 };
+  for (let n = chunk; n === chunk; ) {
+    const step = await onOneClient(c, 'BEGIN', (client) => refreshMonitoringFacts(client, chunk, false));
+    done.computed += step.computed;
+    done.unreadable += step.unreadable;
+    n = step.computed + step.unreadable;
+  }
   await onOneClient(c, 'BEGIN', (client) => sumMonitoringTotals(client));
-  return total;
+  return done;
 }
 
 /** The totals of the Thai days [fromDay, toDay] for `scope` ('' for all agencies), on one snapshot. */
@@ -243,11 +276,13 @@ export function monitoringStore(c: PgContext): Pick<Store, 'monitoringTotals' | 
   const step = async (maxMs: number, most = Number.POSITIVE_INFINITY): Promise<MonitoringRefresh> => {
     const n = Math.max(1, Math.min(most, 2000, Math.max(10, Math.round(maxMs / msPerTicket))));
     const started = performance.now();
-    const computed = await onOneClient(c, 'BEGIN', (client) => refreshMonitoringFacts(client, n));
+    const { computed, unreadable } = await onOneClient(c, 'BEGIN', (client) => refreshMonitoringFacts(client, n));
     const workMs = performance.now() - started;
     if (computed > 0) msPerTicket = Math.min(5, Math.max(0.005, 0.7 * msPerTicket + (0.3 * workMs) / computed));
     // The work ran on the server: the bot's thread did not wait behind it, nor it behind the bot.
-    return { computed, remaining: await marked(), workMs, waitedMs: 0, waiting: 0, others: 0 };
+    // Requests waiting for a connection of the pool say the instance is busy.
+    const done = { computed, remaining: await marked(), workMs, waitedMs: 0, waiting: c.pool.waitingCount, others: 0 };
+    return unreadable ? { ...done, unreadable } : done;
   };
 
   return {

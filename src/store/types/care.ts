@@ -75,7 +75,7 @@ export interface MonitoringTotals {
   overdue: { agency: string; kind: OverdueKind; n: number }[];
   /**
    * Tickets marked as changed whose facts were not computed again yet when the totals were read
-   * (SQLite, decision 0034): the figures leave them out, or count them as they were before the
+   * (decision 0034): the figures leave them out, or count them as they were before the
    * change. Absent when there are none (the figures are exact).
    */
   pending?: number;
@@ -97,6 +97,8 @@ export interface MonitoringRefresh {
   waiting: number;
   /** Pieces of other work that entered the queue since the previous step (the bot was active). */
   others: number;
+  /** Tickets whose rows the store could not read, left out of the figures (PostgreSQL; absent when none). */
+  unreadable?: number;
 }
 
 /** A page of {@link MonitoringData}: the tickets after `after` (by creation time, then reference), at most `limit` of them. */
