@@ -10,9 +10,10 @@
  * row after it that ends it, in audit order. One instance computes at a time (an advisory lock of
  * the transaction). A step takes its marks (deletes them) before it reads, so that a write marking
  * one of its tickets meanwhile waits for the step's commit and then leaves a new mark: what that
- * write adds is counted by the next step. The median
- * and 90th percentile stay exact: the totals hold a histogram of each measure, and an index gives
- * one bucket's times in order.
+ * write adds is counted by the next step.
+ *
+ * The median and 90th percentile stay exact: the totals hold a histogram of each measure, and an
+ * index gives one bucket's times in order.
  */
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
