@@ -1,6 +1,6 @@
 /**
- * The monitoring report aggregated by the store (running totals on SQLite, SQL on PostgreSQL;
- * decision 0028) gives the figures the report's ticket-by-ticket computation gives, over a varied
+ * The monitoring report aggregated by the store (per-ticket facts and running totals on both
+ * databases; decision 0028) gives the figures the report's ticket-by-ticket computation gives, over a varied
  * audit trail written through the store as the app writes it: first actions by staff and by the
  * bot, tickets created twice or after their first action, referrals accepted before they were made
  * or twice, transfers, services delivered before they were asked for or to another agency, returns
@@ -92,6 +92,8 @@ interface Engine {
    * tickets and not committed yet; returns the tickets it computed.
    */
   duringAStep?(during: () => Promise<void>): Promise<string[]>;
+  /** PostgreSQL: runs SQL on the database (outside the store). */
+  exec?(sql: string): Promise<void>;
   /** Marks every ticket and computes every fact and total again from nothing, as a bulk load does. */
   rebuild(store: Store): Promise<void>;
   close(store: Store): Promise<void>;
@@ -152,6 +154,7 @@ const engines: Engine[] = [
           client.release();
         }
       },
+      exec: async (sql) => void (await rows(sql)),
       totals: async () => Promise.all(TOTALS.map((t) => rows(`SELECT * FROM ${t} WHERE n <> 0 ORDER BY 1, 2, 3, 4`))),
       rebuild: async () => {
         await rows(`TRUNCATE monitoring_scopes, monitoring_times, monitoring_overdue, ${TOTALS.join(', ')}`);
@@ -356,6 +359,20 @@ for (const engine of engines) {
       await write;
       expect(computed).toContain(ref);
       expect(await compare()).toBeGreaterThan(20);
+    });
+
+    it.skipIf(!engine.exec)('counts every ticket already there when migration 026 upgrades a database', async () => {
+      // The database as it was before 026: none of its tables, functions or triggers.
+      await engine.exec!(`DROP TABLE monitoring_dirty, monitoring_scopes, monitoring_times, monitoring_overdue, ${TOTALS.join(', ')};
+        DROP FUNCTION monitoring_mark_ticket() CASCADE; DROP FUNCTION monitoring_mark_ticket_ref() CASCADE; DROP FUNCTION monitoring_mark(text, text);
+        DELETE FROM schema_migrations WHERE version = 26`);
+      const upgraded = await engine.openAnother!(() => now);
+      try {
+        expect((await upgraded.refreshMonitoring!(1)).remaining).toBe(true);
+        expect(await compare()).toBeGreaterThan(20);
+      } finally {
+        await upgraded.close();
+      }
     });
 
     it.skipIf(!engine.openAnother)('gives the same figures when two instances compute the marked tickets at once while the bot writes', async () => {
