@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import type { FastifyInstance } from 'fastify';
+import { afterAll } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { createServices, databasePath, type Services } from '../../src/services.ts';
 import { channelRuntime } from '../../src/channels/channels.ts';
@@ -32,9 +33,17 @@ export interface ChannelApp {
   close(opts?: { keepData?: boolean }): Promise<void>;
 }
 
-/** A fresh temporary DATA_DIR. */
+/** The DATA_DIRs this test file made: removed after its last test, whether or not each app was closed. */
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary DATA_DIR (removed after the test file). */
 export function tempDataDir(): string {
-  return mkdtempSync(path.join(tmpdir(), 'tangrod-channels-'));
+  const dir = mkdtempSync(path.join(tmpdir(), 'tangrod-channels-'));
+  made.push(dir);
+  return dir;
 }
 
 /** Builds and starts the app as `npm start` would, with the given variables (and, if given, a clock the test moves). */
