@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import type { FastifyInstance } from 'fastify';
-import { afterAll } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { createServices, databasePath, type Services } from '../../src/services.ts';
 import { channelRuntime } from '../../src/channels/channels.ts';
@@ -33,13 +32,16 @@ export interface ChannelApp {
   close(opts?: { keepData?: boolean }): Promise<void>;
 }
 
-/** The DATA_DIRs this test file made: removed after its last test, whether or not each app was closed. */
+/**
+ * The DATA_DIRs this process made: removed when it exits (a test file's worker, or a bench), whether
+ * or not each app was closed. Not a vitest hook: the benches import these helpers too.
+ */
 const made: string[] = [];
-afterAll(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+process.once('exit', () => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A fresh temporary DATA_DIR (removed after the test file). */
+/** A fresh temporary DATA_DIR (removed when the process exits, if not before). */
 export function tempDataDir(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'tangrod-channels-'));
   made.push(dir);
