@@ -4,6 +4,7 @@
  * histogram of times (buckets of about 9%) and an ordered read of one bucket's times.
  */
 import { medianRanks, nearestRank } from './monitoring-ranks.ts';
+import type { MonitoringTotals } from './types/care.ts';
 
 /**
  * The most marked tickets a page view computes itself before it reads the totals (only when no
@@ -19,6 +20,23 @@ export const VIEW_MAX_MS = 250;
  * million marks took 140 ms of a page view at 1M on SQLite; a hundred thousand, 15).
  */
 export const COUNT_CAP = 100_000;
+
+/** Each measure's histogram (`[bucket, n]` in the rows' order) from rows of (measure, bucket, n). */
+export function histogramsOf(rows: readonly Record<string, unknown>[]): Map<string, [number, number][]> {
+  const histograms = new Map<string, [number, number][]>();
+  for (const r of rows) {
+    const h = histograms.get(r.measure as string) ?? [];
+    h.push([r.bucket as number, r.n as number]);
+    histograms.set(r.measure as string, h);
+  }
+  return histograms;
+}
+
+/** The totals with the marked tickets not counted yet (`pending`, at most {@link COUNT_CAP} and then `pendingMore`). */
+export function withPending(totals: MonitoringTotals, pending: number): MonitoringTotals {
+  if (pending > COUNT_CAP) return { ...totals, pending: COUNT_CAP, pendingMore: true };
+  return pending > 0 ? { ...totals, pending } : totals;
+}
 
 /** The values of one bucket from `offset` (0-based, ascending) on, `n` at most. */
 export type BucketRead = (bucket: number, n: number, offset: number) => number[] | Promise<number[]>;

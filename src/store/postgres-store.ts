@@ -12,7 +12,7 @@ import { attachmentsStore, attachmentsTx } from './postgres/attachments.ts';
 import { auditStore, auditTx } from './postgres/audit.ts';
 import { careStore, careTx } from './postgres/care.ts';
 import { monitoringStore } from './postgres/monitoring.ts';
-import { openPool, type PgContext, Sql } from './postgres/connection.ts';
+import { onOneClient, openPool, type PgContext, Sql } from './postgres/connection.ts';
 import { migrate } from './postgres/database.ts';
 import { inboundStore, inboundTx } from './postgres/inbound.ts';
 import { locksStore, releaseLeases, renewLeases } from './postgres/leases.ts';
@@ -93,22 +93,7 @@ export function openPostgresStore(url: string, opts: PostgresOptions = {}): Post
   let closed = false;
   return {
     ready,
-    async transaction(work) {
-      await ready;
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const result = await work(txOf(new Sql(client, clock)));
-        await client.query('COMMIT');
-        client.release();
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        // A client whose connection broke is not put back in the pool.
-        client.release(err instanceof Error && /Connection terminated|ECONNRESET/.test(err.message) ? err : undefined);
-        throw err;
-      }
-    },
+    transaction: (work) => onOneClient(c, 'BEGIN', (client) => work(txOf(new Sql(client, clock)))),
     ...ticketsStore(c),
     ...statisticsStore(c),
     ...privacyStore(c),

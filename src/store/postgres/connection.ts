@@ -103,17 +103,19 @@ export function openPool(url: string, opts: PoolOptions = {}): pg.Pool {
 export async function onOneClient<T>(c: Pick<PgContext, 'pool' | 'ready'>, begin: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   await c.ready;
   const client = await c.pool.connect();
+  let result: T;
   try {
     await client.query(begin);
-    const result = await work(client);
+    result = await work(client);
     await client.query('COMMIT');
-    return result;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
+    // A client whose connection broke is not put back in the pool.
+    client.release(err instanceof Error && /Connection terminated|ECONNRESET/.test(err.message) ? err : undefined);
     throw err;
-  } finally {
-    client.release();
   }
+  client.release();
+  return result;
 }
 
 /** What the data access files of one store share. */

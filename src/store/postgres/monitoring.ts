@@ -18,7 +18,7 @@
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import { FIRST_ACTIONS, MONITORED_ACTIONS, OVERDUE_ACTIONS } from '../../monitoring/figures.ts';
-import { COUNT_CAP, orderStatistics, VIEW_MAX_MS, VIEW_MAX_TICKETS } from '../monitoring-totals.ts';
+import { COUNT_CAP, histogramsOf, orderStatistics, VIEW_MAX_MS, VIEW_MAX_TICKETS, withPending } from '../monitoring-totals.ts';
 import type { Store } from '../store.ts';
 import type { CountDimension, MonitoringRefresh, MonitoringTotals, OverdueKind } from '../types/care.ts';
 import { onOneClient, type PgContext, type Row } from './connection.ts';
@@ -246,12 +246,9 @@ async function readTotals(client: pg.PoolClient, fromDay: string, toDay: string,
   const during = 'scope = $1 AND day >= $2::date AND day <= $3::date';
   const counts = await rows(`SELECT dim, value, sum(n)::bigint AS n FROM monitoring_count_days WHERE ${during} GROUP BY dim, value HAVING sum(n) > 0`, period);
   const overdue = await rows(`SELECT agency, action, sum(n)::bigint AS n FROM monitoring_overdue_days WHERE ${during} GROUP BY agency, action HAVING sum(n) > 0`, period);
-  const histograms = new Map<string, [number, number][]>();
-  for (const r of await rows(`SELECT measure, bucket, sum(n)::bigint AS n FROM monitoring_time_days WHERE ${during} GROUP BY measure, bucket HAVING sum(n) > 0 ORDER BY measure, bucket`, period)) {
-    const h = histograms.get(r.measure as string) ?? [];
-    h.push([r.bucket as number, r.n as number]);
-    histograms.set(r.measure as string, h);
-  }
+  const histograms = histogramsOf(
+    await rows(`SELECT measure, bucket, sum(n)::bigint AS n FROM monitoring_time_days WHERE ${during} GROUP BY measure, bucket HAVING sum(n) > 0 ORDER BY measure, bucket`, period),
+  );
   const times: MonitoringTotals['times'] = [];
   for (const [measure, histogram] of histograms) {
     const read = async (bucket: number, n: number, offset: number) =>
@@ -296,7 +293,8 @@ export function monitoringStore(c: PgContext): Pick<Store, 'monitoringTotals' | 
       // A busy day's changes first, within the page's bound; more (after an upgrade) are left to
       // the background catch-up, and the page says how many.
       const t0 = performance.now();
-      if ((await countMarked(VIEW_MAX_TICKETS)) <= VIEW_MAX_TICKETS) {
+      const marks = await countMarked(VIEW_MAX_TICKETS);
+      if (marks > 0 && marks <= VIEW_MAX_TICKETS) {
         for (let computed = 0; computed < VIEW_MAX_TICKETS && performance.now() - t0 < VIEW_MAX_MS; ) {
           const s = await step(VIEW_MAX_MS - (performance.now() - t0), VIEW_MAX_TICKETS - computed);
           computed += s.computed;
@@ -304,9 +302,7 @@ export function monitoringStore(c: PgContext): Pick<Store, 'monitoringTotals' | 
         }
       }
       const pending = await countMarked(COUNT_CAP);
-      const totals = await onOneClient(c, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', (client) => readTotals(client, fromDay, toDay, agency ?? ''));
-      if (pending > COUNT_CAP) return { ...totals, pending: COUNT_CAP, pendingMore: true };
-      return pending > 0 ? { ...totals, pending } : totals;
+      return withPending(await onOneClient(c, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', (client) => readTotals(client, fromDay, toDay, agency ?? '')), pending);
     },
   };
 }

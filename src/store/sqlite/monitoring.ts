@@ -19,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { countKeys, overdueRows, ticketIntervals } from '../../monitoring/figures.ts';
 import { timeBucket } from '../monitoring-ranks.ts';
-import { COUNT_CAP, orderStatistics, VIEW_MAX_MS, VIEW_MAX_TICKETS } from '../monitoring-totals.ts';
+import { COUNT_CAP, histogramsOf, orderStatistics, VIEW_MAX_MS, VIEW_MAX_TICKETS, withPending } from '../monitoring-totals.ts';
 import type { CountDimension, MonitoringData, MonitoringRefresh, MonitoringTotals, OverdueKind } from '../types/care.ts';
 import type { Store } from '../store.ts';
 import { toMonitoringTicket } from './care.ts';
@@ -150,14 +150,11 @@ export async function monitoringTotals(prepare: Prepare, fromDay: string, toDay:
   ).map((r) => ({ agency: r.agency as string, kind: r.kind as OverdueKind, n: r.n as number }));
 
   await pause();
-  const histograms = new Map<string, [number, number][]>();
-  for (const r of prepare(
-    'SELECT measure, bucket, SUM(n) AS n FROM monitoring_time_days WHERE scope = ? AND day >= ? AND day <= ? GROUP BY measure, bucket HAVING SUM(n) > 0 ORDER BY measure, bucket',
-  ).all(scope, fromDay, toDay) as Row[]) {
-    const h = histograms.get(r.measure as string) ?? [];
-    h.push([r.bucket as number, r.n as number]);
-    histograms.set(r.measure as string, h);
-  }
+  const histograms = histogramsOf(
+    prepare(
+      'SELECT measure, bucket, SUM(n) AS n FROM monitoring_time_days WHERE scope = ? AND day >= ? AND day <= ? GROUP BY measure, bucket HAVING SUM(n) > 0 ORDER BY measure, bucket',
+    ).all(scope, fromDay, toDay) as Row[],
+  );
   const inBucket = prepare(
     `SELECT ms FROM monitoring_times INDEXED BY monitoring_times_rank
      WHERE scope = ? AND measure = ? AND bucket = ? AND day >= ? AND day <= ? ORDER BY ms LIMIT ? OFFSET ?`,
@@ -266,9 +263,7 @@ export function monitoringStore(c: SqliteConnection): Pick<Store, 'monitoringTot
       readers += 1;
       try {
         const pending = marked() ? await countMarked() : 0;
-        const totals = await monitoringTotals(prepare, fromDay, toDay, agency ?? '', yieldToLoop);
-        if (pending > COUNT_CAP) return { ...totals, pending: COUNT_CAP, pendingMore: true };
-        return pending > 0 ? { ...totals, pending } : totals;
+        return withPending(await monitoringTotals(prepare, fromDay, toDay, agency ?? '', yieldToLoop), pending);
       } finally {
         readers -= 1;
         if (readers === 0) {
