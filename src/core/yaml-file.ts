@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
 import { DefinitionError } from './errors.ts';
+import { requiredLazily } from './lazily.ts';
 
 /**
  * The YAML library, loaded on the first file read: a start that takes the checked definitions from
  * the cache (src/definitions-cache.ts) reads no YAML and never loads it (start-up, issue 12).
  */
-let yaml: typeof Yaml | undefined;
-const yamlLibrary = (): typeof Yaml => (yaml ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
+const yamlLibrary = requiredLazily<typeof Yaml>('yaml');
 
 /** Reads a YAML file (YAML 1.2, so `yes` and `no` stay strings); a syntax error names the line. */
 export function readYamlFile(file: string): unknown {

@@ -14,7 +14,7 @@
  * agencies trust, or with the manifest hash read out separately.)
  */
 import { createHash } from 'node:crypto';
-import { strToU8, zipSync, type Zippable } from 'fflate';
+import { utf8, type Zippable, zip } from '../core/zip.ts';
 import { summaryLines } from '../conversation/render.ts';
 import type { Dictionary } from '../flow/types.ts';
 import type { Translations } from '../i18n/locales.ts';
@@ -99,7 +99,7 @@ export function buildPackage(input: PackageInput): { zip: Uint8Array; manifestSh
   const files: Zippable = {};
   const documents: ManifestFile[] = [];
   const addDocument = (path: string, text: string, mime: string) => {
-    const bytes = strToU8(text);
+    const bytes = utf8(text);
     files[path] = [bytes, { mtime, level: 6 }];
     documents.push({ path, sha256: sha256(bytes), size: bytes.byteLength, mime });
   };
@@ -137,9 +137,9 @@ export function buildPackage(input: PackageInput): { zip: Uint8Array; manifestSh
     attachments,
     documents,
   };
-  const manifestBytes = strToU8(`${JSON.stringify(manifest, null, 2)}\n`);
+  const manifestBytes = utf8(`${JSON.stringify(manifest, null, 2)}\n`);
   const manifestSha256 = sha256(manifestBytes);
   files[MANIFEST] = [manifestBytes, { mtime, level: 6 }];
-  files[MANIFEST_HASH] = [strToU8(`${manifestSha256}  ${MANIFEST}\n`), { mtime, level: 0 }];
-  return { zip: zipSync(files), manifestSha256 };
+  files[MANIFEST_HASH] = [utf8(`${manifestSha256}  ${MANIFEST}\n`), { mtime, level: 0 }];
+  return { zip: zip(files), manifestSha256 };
 }

@@ -2,7 +2,7 @@
  * Checks an evidence package: the manifest's own hash, then every file the manifest lists (hash
  * and size), and that nothing was added. Used by `npm run cli -- evidence verify <zip>`.
  */
-import { unzipSync } from 'fflate';
+import { unzip } from '../core/zip.ts';
 import { type Manifest, MANIFEST, MANIFEST_HASH, type ManifestFile, sha256 } from './evidence-package.ts';
 
 /** The result: ok, or the problems, each naming the file. */
@@ -12,7 +12,7 @@ export type Verification = { ok: true; files: number; manifestSha256: string } |
 export function verifyPackage(zip: Uint8Array): Verification {
   let entries: Record<string, Uint8Array>;
   try {
-    entries = unzipSync(zip);
+    entries = unzip(zip);
   } catch (err) {
     return { ok: false, problems: [`not a readable ZIP file (${(err as Error).message})`] };
   }

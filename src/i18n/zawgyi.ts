@@ -10,10 +10,19 @@
  * of a medial and asat, which displays the same). rabbit-node (MIT) was compared too: similar output,
  * but one release years ago, no types, and a second dependency for what this one already does.
  */
-import myanmarTools from 'myanmar-tools';
+import type { ZawgyiConverter, ZawgyiDetector } from 'myanmar-tools';
+import { requiredLazily } from '../core/lazily.ts';
 
-const detector = new myanmarTools.ZawgyiDetector();
-const converter = new myanmarTools.ZawgyiConverter();
+/**
+ * The library's detector and converter, made on the first Burmese text: loading its model took
+ * 5-10 ms of every start, and most conversations are in other scripts.
+ */
+const library = requiredLazily<typeof import('myanmar-tools')>('myanmar-tools');
+let tools: { detector: ZawgyiDetector; converter: ZawgyiConverter } | undefined;
+function myanmarTools() {
+  tools ??= { detector: new (library().ZawgyiDetector)(), converter: new (library().ZawgyiConverter)() };
+  return tools;
+}
 
 /** Above this probability a text is taken as Zawgyi (the library's model is sharp: ~0.99 vs ~0.01). */
 const ZAWGYI_THRESHOLD = 0.95;
@@ -22,7 +31,7 @@ const MYANMAR = /[\u1000-\u109F]/;
 
 /** Whether a text is (very likely) Zawgyi. */
 export function isZawgyi(text: string): boolean {
-  return MYANMAR.test(text) && detector.getZawgyiProbability(text) > ZAWGYI_THRESHOLD;
+  return MYANMAR.test(text) && myanmarTools().detector.getZawgyiProbability(text) > ZAWGYI_THRESHOLD;
 }
 
 /**
@@ -32,6 +41,7 @@ export function isZawgyi(text: string): boolean {
  */
 export function toUnicode(text: string): string {
   if (!isZawgyi(text)) return text;
+  const { detector, converter } = myanmarTools();
   const converted = converter.zawgyiToUnicode(text);
   return detector.getZawgyiProbability(converted) < detector.getZawgyiProbability(text) ? converted : text;
 }
@@ -41,5 +51,5 @@ export function toUnicode(text: string): string {
  * Only for display: what is stored stays Unicode.
  */
 export function toZawgyi(text: string): string {
-  return MYANMAR.test(text) ? converter.unicodeToZawgyi(text) : text;
+  return MYANMAR.test(text) ? myanmarTools().converter.unicodeToZawgyi(text) : text;
 }

@@ -10,7 +10,7 @@
  * Only the one chat's data goes in: tickets are found by its channel and user id, never by a name
  * or a phone number someone typed. Each export is written to the audit trail of every case in it.
  */
-import { strToU8, zipSync, type Zippable } from 'fflate';
+import { utf8, type Zippable, zip } from '../core/zip.ts';
 import type { Clock } from '../core/clock.ts';
 import { summaryLines } from '../conversation/render.ts';
 import type { Dictionary } from '../flow/types.ts';
@@ -121,14 +121,14 @@ export async function exportReporterData(deps: AccessExportDeps, actor: Actor, t
   }
   summary.push(t('access_request.conversation_note'), '');
   const lines = conversation.map((r) => `${r.createdAt.slice(0, 16).replace('T', ' ')}  ${t(r.direction === 'in' ? 'access_request.you' : 'access_request.us')}: ${rowText(r.body, t)}`);
-  zipFiles['summary.txt'] = [strToU8(`${summary.join('\n')}\n`), { mtime, level: 6 }];
-  zipFiles['conversation.txt'] = [strToU8(`${lines.join('\n')}\n`), { mtime, level: 6 }];
-  zipFiles['data.json'] = [strToU8(`${JSON.stringify({ format: 'tangrod-access-request/1', exportedAt: now.toISOString(), channel: ticket.channel, tickets: data, conversation }, null, 2)}\n`), { mtime, level: 6 }];
+  zipFiles['summary.txt'] = [utf8(`${summary.join('\n')}\n`), { mtime, level: 6 }];
+  zipFiles['conversation.txt'] = [utf8(`${lines.join('\n')}\n`), { mtime, level: 6 }];
+  zipFiles['data.json'] = [utf8(`${JSON.stringify({ format: 'tangrod-access-request/1', exportedAt: now.toISOString(), channel: ticket.channel, tickets: data, conversation }, null, 2)}\n`), { mtime, level: 6 }];
 
   await store.transaction(async (tx) => {
     for (const x of tickets) await tx.audit({ ticketRef: x.ref, actor: actor.audit, action: 'access.exported', detail: { tickets: tickets.length } });
   });
-  return { zip: zipSync(zipFiles), fileName: `tangrod-access-request-${ticket.ref}-${now.toISOString().slice(0, 10)}.zip`, tickets: tickets.map((x) => x.ref) };
+  return { zip: zip(zipFiles), fileName: `tangrod-access-request-${ticket.ref}-${now.toISOString().slice(0, 10)}.zip`, tickets: tickets.map((x) => x.ref) };
 }
 
 /** {@link exportReporterData} as a service over its dependencies, built once with the others. */

@@ -2,9 +2,9 @@
  * The PostgreSQL connection pool (`pg`) and what every data access file shares: a small query
  * helper over a pool or one transaction's client, the clock, and this instance's identity for leases.
  */
-import { createRequire } from 'node:module';
 import type pg from 'pg';
 import type { Clock } from '../../core/clock.ts';
+import { requiredLazily } from '../../core/lazily.ts';
 
 /** A row as `pg` returns it (after {@link typeParsers}). */
 export type Row = Record<string, unknown>;
@@ -13,8 +13,7 @@ export type Row = Record<string, unknown>;
  * The `pg` driver, loaded when a pool is first opened: a server on SQLite never loads it
  * (start-up, issue 12).
  */
-let driver: typeof pg | undefined;
-const pgDriver = (): typeof pg => (driver ??= createRequire(import.meta.url)('pg') as typeof pg);
+const pgDriver = requiredLazily<typeof pg>('pg');
 
 /**
  * Times come back as ISO strings (as SQLite's TEXT columns do), 64-bit integers as numbers (ids and
