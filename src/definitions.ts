@@ -14,6 +14,7 @@ import { DASHBOARD_NS, loadStaffLanguages, StaffLanguages } from './staff/staff-
 import { loadServicePolicy, type ServicePolicy } from './care/service-policy.ts';
 import { loadRepatriationPlans, type RepatriationPlans } from './repatriation/plan-definitions.ts';
 import { flatten } from './i18n/locales.ts';
+import { hanFoldsOf } from './i18n/lexicon.ts';
 
 /** The deployer's definitions, checked. */
 export interface Definitions {
@@ -29,6 +30,8 @@ export interface Definitions {
   services: ServicePolicy;
   /** Return plans (`repatriation.yaml`, issue 15). */
   repatriation: RepatriationPlans;
+  /** The locales' Han texts folded to simplified ({@link hanFoldsOf}), so that a start from the cache builds no converter. */
+  hanFolds: Record<string, string>;
 }
 
 /**
@@ -61,7 +64,7 @@ export function loadDefinitions(flowsDir: string, localesDir: string): Definitio
   const hasText = (key: string) => Object.entries(botKeys ?? {}).filter(([, keys]) => !keys.has(key)).map(([lang]) => lang);
   const repatriation = flows && directory && attempt(() => loadRepatriationPlans(flowsDir, { dictionary: flows.dictionary, directory, hasText }));
   if (problems.length || !flows || !policy || !directory || !resources || !latinWords || !services || !repatriation || !staffLanguages) throw new DefinitionError(problems);
-  return { flows, policy, directory, translations: new Translations(resources), latinWords, staffLanguages, services, repatriation };
+  return { flows, policy, directory, translations: new Translations(resources), latinWords, staffLanguages, services, repatriation, hanFolds: hanFoldsOf(resources) };
 }
 
 /**

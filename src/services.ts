@@ -12,7 +12,7 @@ import { type Clock, systemClock } from './core/clock.ts';
 import { ConversationService } from './conversation/conversation-service.ts';
 import { targetsFrom } from './tickets/targets.ts';
 import { type Definitions, loadDefinitions } from './definitions.ts';
-import { TranslationLexicon } from './i18n/lexicon.ts';
+import { rememberHanFolds, TranslationLexicon } from './i18n/lexicon.ts';
 import { LlmClient } from './llm/llm-client.ts';
 import { StoryExtractor } from './llm/extract.ts';
 import { TicketAssist } from './llm/ticket-assist.ts';
@@ -129,6 +129,8 @@ export function createServices(config: Config, clock: Clock = systemClock, defin
   const careOverdue = new CareOverdue(store, alerts);
   const repatriation = new RepatriationService({ store, directory: definitions.directory, plans: definitions.repatriation, clock, updates });
   const matching = new MatchingService({ store, clock, updates });
+  // The locales' Chinese words were folded when the definitions were checked (start-up, issue 12).
+  rememberHanFolds(definitions.hanFolds);
   const conversation = new ConversationService({
     store,
     ...definitions,

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DefinitionError } from '../src/core/errors.ts';
 import { definitionsCacheFile, loadDefinitionsCached } from '../src/definitions-cache.ts';
@@ -14,7 +15,7 @@ import { type Definitions, definitionsToPlain, loadDefinitions } from '../src/de
 import { Directory } from '../src/directory/directory.ts';
 import { Translations } from '../src/i18n/locales.ts';
 import { StaffLanguages } from '../src/staff/staff-languages.ts';
-import { freePort, serverArgs } from './helpers/process.ts';
+import { freePort, ROOT, serverArgs } from './helpers/process.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -120,6 +121,41 @@ describe('definitions cache', () => {
     expect(after.outcome).toBe('written');
     expect(seen(after.definitions)).toEqual(seen(loadDefinitions(w.flows, w.locales)));
   });
+
+  it('a start from the cache builds no Chinese converter until a person writes Chinese, and then reads it', async () => {
+    const w = workspace();
+    const written = loadDefinitionsCached(w.flows, w.locales, w.cache);
+    // Every Chinese word the matchers fold is folded already (only the zh locale is written in Han).
+    expect(Object.keys(written.definitions.hanFolds).length).toBeGreaterThan(50);
+    // A fresh process, as a restart is: the services built and the yes/no words of every language read.
+    const src = (file: string) => JSON.stringify(pathToFileURL(path.join(ROOT, 'src', file)).href);
+    const probe = path.join(w.data, 'probe.ts');
+    writeFileSync(
+      probe,
+      `import { loadDefinitionsCached } from ${src('definitions-cache.ts')};
+import { createServices } from ${src('services.ts')};
+import { loadConfig } from ${src('config/env.ts')};
+import { hanConverterBuilt, TranslationLexicon } from ${src('i18n/lexicon.ts')};
+const { definitions, outcome } = loadDefinitionsCached(${JSON.stringify(w.flows)}, ${JSON.stringify(w.locales)}, ${JSON.stringify(w.cache)});
+const services = createServices(loadConfig(), undefined, definitions);
+const lexicon = new TranslationLexicon(definitions.translations);
+const yes = lexicon.match('yes', ['yes', 'no'], 'value.yesno', 'en');
+const builtAtStart = hanConverterBuilt();
+// 不對 is traditional for 不对 ("not right"): folded to the zh locale's word for no.
+const right = lexicon.match('對的', ['yes', 'no'], 'value.yesno', 'zh');
+console.log(JSON.stringify({ outcome, yes, builtAtStart, right, builtAfter: hanConverterBuilt() }));
+await services.store.close();
+`,
+    );
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, [probe], { env: { ...process.env, DATA_DIR: w.data, NODE_ENV: 'development', LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'inherit'] });
+      let text = '';
+      child.stdout.on('data', (b: Buffer) => (text += b.toString()));
+      child.once('error', reject);
+      child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`probe exited with ${code}`))));
+    });
+    expect(JSON.parse(out)).toEqual({ outcome: 'hit', yes: 'yes', builtAtStart: false, right: 'yes', builtAfter: true });
+  }, 60_000);
 
   it('a server started once with good definitions will not start on broken ones', async () => {
     const w = workspace();

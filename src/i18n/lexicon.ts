@@ -17,15 +17,57 @@
  * "unsure" and not "no" + more, and Thai, Lao, Khmer and Burmese need no spaces. Latin words match
  * whole words only; no word starts or ends inside a cluster of combining marks.
  */
-import * as OpenCC from 'opencc-js/t2cn';
+import type * as OpenCC from 'opencc-js/t2cn';
+import { requiredLazily } from '../core/lazily.ts';
 import type { Lexicon, Reading } from '../flow/interpret.ts';
 import { asciiDigits } from '../flow/interpret.ts';
-import type { Translations } from './locales.ts';
+import type { Resources, Translations } from './locales.ts';
 
 const HAN = /\p{Script=Han}/u;
-/** Made on the first Chinese text: building its dictionaries is a good part of start-up otherwise. */
+const openCC = requiredLazily<typeof OpenCC>('opencc-js/t2cn');
+/** Made on the first Chinese text not folded before: loading and building its dictionaries took about 25 ms of a start. */
 let simplify: ((text: string) => string) | undefined;
-const toSimplified = (text: string) => (simplify ??= OpenCC.Converter({ from: 't', to: 'cn' }))(text);
+const convert = (text: string) => (simplify ??= openCC().Converter({ from: 't', to: 'cn' }))(text);
+/** Han texts whose fold is known (the locales' words, see {@link hanFoldsOf}): the same result as converting them. */
+const knownFolds = new Map<string, string>();
+const toSimplified = (text: string) => knownFolds.get(text) ?? convert(text);
+
+/**
+ * The simplified form of every Han text that the matchers fold when they are built: each locale
+ * value, its `|` parts and their `a>b` halves, after NFKC (what {@link normalize} converts).
+ * Worked out when the definitions are checked and kept with them, so that a start from the
+ * definitions cache builds no converter: only a person's Chinese message does.
+ */
+export function hanFoldsOf(resources: Resources): Record<string, string> {
+  const folds: Record<string, string> = {};
+  const fold = (text: string) => {
+    const s = text.normalize('NFKC');
+    if (HAN.test(s) && !(s in folds)) folds[s] = convert(s);
+  };
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') {
+      fold(value);
+      for (const part of value.split('|')) {
+        const [head = '', ahead = ''] = part.split('>');
+        fold(part);
+        fold(head);
+        fold(head + ahead);
+      }
+    } else if (value && typeof value === 'object') for (const v of Object.values(value)) visit(v);
+  };
+  visit(resources);
+  return folds;
+}
+
+/** Makes {@link normalize} use these folds (from {@link hanFoldsOf}) instead of converting the same texts again. */
+export function rememberHanFolds(folds: Record<string, string>): void {
+  for (const [text, folded] of Object.entries(folds)) knownFolds.set(text, folded);
+}
+
+/** Whether the traditional-to-simplified converter has been built (for tests of start-up). */
+export function hanConverterBuilt(): boolean {
+  return simplify !== undefined;
+}
 
 /**
  * Folds what does not change meaning: case, width, traditional Chinese to simplified, digits of
