@@ -3,8 +3,8 @@
  * no definition file and no code changed, the same definitions either way, and a server that
  * still refuses to start on invalid definitions after a good start cached them.
  */
-import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -34,6 +34,9 @@ function workspace() {
   return { flows, locales, data, cache: definitionsCacheFile(data) };
 }
 
+/** A moment when the files copied by {@link workspace} are old enough to be trusted by their times. */
+const LATER = () => Date.now() + 10_000;
+
 /** What a person would be told, in two languages, and where the emergency numbers come from. */
 function seen(d: Definitions) {
   return {
@@ -49,8 +52,9 @@ describe('definitions cache', () => {
     const fresh = loadDefinitions(w.flows, w.locales);
     const first = loadDefinitionsCached(w.flows, w.locales, w.cache);
     expect(first.outcome).toBe('written');
+    // The files were copied a moment ago: too recent to be trusted by their times, so read again.
     const again = loadDefinitionsCached(w.flows, w.locales, w.cache);
-    expect(again.outcome).toBe('hit');
+    expect(again.outcome).toBe('verified');
     expect(definitionsToPlain(again.definitions)).toEqual(definitionsToPlain(fresh));
     expect(again.definitions.directory).toBeInstanceOf(Directory);
     expect(again.definitions.translations).toBeInstanceOf(Translations);
@@ -89,7 +93,34 @@ describe('definitions cache', () => {
     const after = loadDefinitionsCached(w.flows, w.locales, w.cache);
     expect(after.outcome).toBe('written');
     check(after.definitions);
-    expect(loadDefinitionsCached(w.flows, w.locales, w.cache).outcome).toBe('hit');
+    expect(loadDefinitionsCached(w.flows, w.locales, w.cache).outcome).toBe('verified');
+    // Seconds later, by the files' times alone.
+    expect(loadDefinitionsCached(w.flows, w.locales, w.cache, LATER()).outcome).toBe('verified');
+    expect(loadDefinitionsCached(w.flows, w.locales, w.cache, LATER()).outcome).toBe('hit');
+  });
+
+  it('trusts the files\' times only while they are unchanged: touched files are read once, an edit with its time set back is not missed', async () => {
+    const w = workspace();
+    expect(loadDefinitionsCached(w.flows, w.locales, w.cache, LATER()).outcome).toBe('written');
+    expect(loadDefinitionsCached(w.flows, w.locales, w.cache, LATER()).outcome).toBe('hit');
+    // Touched, same bytes (a checkout, a copy): read once, then trusted by the new times.
+    const file = path.join(w.locales, 'en', 'bot.json');
+    utimesSync(file, new Date(), new Date());
+    expect(loadDefinitionsCached(w.flows, w.locales, w.cache, LATER()).outcome).toBe('verified');
+    expect(loadDefinitionsCached(w.flows, w.locales, w.cache, LATER()).outcome).toBe('hit');
+    // An edit of the same length, its modification time set back to the nanosecond (touch can):
+    // the change time still moved.
+    const { mtimeNs } = statSync(file, { bigint: true });
+    await new Promise((r) => setTimeout(r, 50));
+    const text = readFileSync(file, 'utf8');
+    const edited = text.replace('"welcome": "', '"welcome": "!').replace(/"welcome": "!(.)/, '"welcome": "!');
+    expect(edited.length).toBe(text.length);
+    writeFileSync(file, edited);
+    execFileSync('touch', ['-m', '-d', `@${mtimeNs / 1_000_000_000n}.${String(mtimeNs % 1_000_000_000n).padStart(9, '0')}`, file]);
+    expect(statSync(file, { bigint: true }).mtimeNs).toBe(mtimeNs);
+    const after = loadDefinitionsCached(w.flows, w.locales, w.cache, LATER());
+    expect(after.outcome).toBe('written');
+    expect(after.definitions.translations.t('en')('entry.welcome')).toMatch(/^!/);
   });
 
   it('is not shared by folders with the same files: the definitions name their own files', () => {
@@ -154,7 +185,7 @@ await services.store.close();
       child.once('error', reject);
       child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`probe exited with ${code}`))));
     });
-    expect(JSON.parse(out)).toEqual({ outcome: 'hit', yes: 'yes', builtAtStart: false, right: 'yes', builtAfter: true });
+    expect(JSON.parse(out)).toEqual({ outcome: 'verified', yes: 'yes', builtAtStart: false, right: 'yes', builtAfter: true });
   }, 60_000);
 
   it('a server started once with good definitions will not start on broken ones', async () => {
