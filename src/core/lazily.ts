@@ -17,7 +17,7 @@ export function lazily<T>(make: () => Promise<T>): () => Promise<T> {
 const requireHere = createRequire(import.meta.url);
 
 /**
- * A package's CommonJS entry, required on the first call (synchronous, for code that cannot
+ * A package's CommonJS entry (or a Node module's), required on the first call (synchronous, for code that cannot
  * wait): a start then neither loads nor evaluates it. Node resolves `specifier` from this folder,
  * which finds the project's own dependencies.
  */

@@ -5,9 +5,9 @@
  * methods and errors of its shape: an HTTP error comes back as a {@link LineApiError} with its
  * status and headers, anything else (a refused connection) as an Error with its name and cause code.
  */
-import { createRequire } from 'node:module';
 import type { messagingApi } from '@line/bot-sdk';
 import { type CallWorker, type PlainError, reviveBasics } from '../../core/call-worker.ts';
+import { requiredLazily } from '../../core/lazily.ts';
 import { LineApiError } from './line-api-error.ts';
 
 /** The calls the worker makes. */
@@ -17,12 +17,12 @@ export type LineWorkerClient = Pick<messagingApi.MessagingApiClient, 'replyMessa
  * Node's table of HTTP status texts, through `require` on the first error: an ESM import of
  * `node:http` reads every export, and one of them loads Node's own fetch (30 ms of a start).
  */
-const statusTexts = () => (createRequire(import.meta.url)('node:http') as typeof import('node:http')).STATUS_CODES;
+const nodeHttp = requiredLazily<typeof import('node:http')>('node:http');
 
 /** The worker's plain error as the SDK would have thrown it: its status text and message are added here. */
 function revive(p: PlainError): Error {
   if (p.status === undefined) return reviveBasics(p);
-  const statusText = statusTexts()[p.status] ?? '';
+  const statusText = nodeHttp().STATUS_CODES[p.status] ?? '';
   return new LineApiError(`${p.status} - ${statusText}`, { status: p.status, statusText, headers: new Headers(p.headers ?? []), body: p.body ?? '' });
 }
 
