@@ -106,7 +106,7 @@ const WORKER_LIMITS = { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 64
 
 /**
  * A worker with no call in flight for this long is stopped; the next call starts another. The
- * platform call worker holds about 40 MB (its own V8 heap, undici and the young generation of
+ * platform call worker holds about 30 MB (its own V8 heap and the young generation of
  * {@link WORKER_LIMITS}) that a quiet bot does not need; half a minute, as the checkpoint worker
  * and the memory release (decision 0029) wait. The first call after it waits for a start.
  */
