@@ -91,9 +91,10 @@ export interface MonitoringFigures {
 /**
  * The report as pages and exports show it: the figures, without the list of every interval, and
  * `pending` when the store had not counted every changed ticket yet (decision 0034; with
- * `pendingMore`, more than that many).
+ * `pendingMore`, more than that many), and `unreadable` when this read found tickets the store
+ * could not read (left out; the caller logs it, as the background catch-up does).
  */
-export type ReportFigures = Omit<MonitoringFigures, 'intervals'> & { pending?: number; pendingMore?: boolean };
+export type ReportFigures = Omit<MonitoringFigures, 'intervals'> & { pending?: number; pendingMore?: boolean; unreadable?: number };
 
 /** The median (the mean of the two middle values of an even count), or null when empty. */
 export function median(values: readonly number[]): number | null {
@@ -260,5 +261,6 @@ export function figuresFromTotals(totals: MonitoringTotals, serviceKinds: readon
     outcomes: byCount(counts('outcome')),
     ...(totals.pending ? { pending: totals.pending } : {}),
     ...(totals.pending && totals.pendingMore ? { pendingMore: true } : {}),
+    ...(totals.unreadable ? { unreadable: totals.unreadable } : {}),
   };
 }

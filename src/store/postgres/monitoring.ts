@@ -294,15 +294,18 @@ export function monitoringStore(c: PgContext): Pick<Store, 'monitoringTotals' | 
       // the background catch-up, and the page says how many.
       const t0 = performance.now();
       const marks = await countMarked(VIEW_MAX_TICKETS);
+      let unreadable = 0;
       if (marks > 0 && marks <= VIEW_MAX_TICKETS) {
         for (let computed = 0; computed < VIEW_MAX_TICKETS && performance.now() - t0 < VIEW_MAX_MS; ) {
           const s = await step(VIEW_MAX_MS - (performance.now() - t0), VIEW_MAX_TICKETS - computed);
           computed += s.computed;
+          unreadable += s.unreadable ?? 0;
           if (!s.remaining || s.computed === 0) break;
         }
       }
       const pending = await countMarked(COUNT_CAP);
-      return withPending(await onOneClient(c, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', (client) => readTotals(client, fromDay, toDay, agency ?? '')), pending);
+      const totals = withPending(await onOneClient(c, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', (client) => readTotals(client, fromDay, toDay, agency ?? '')), pending);
+      return unreadable ? { ...totals, unreadable } : totals;
     },
   };
 }

@@ -81,6 +81,11 @@ export interface MonitoringTotals {
   pending?: number;
   /** True when more than `pending` are marked (they are counted up to a bound). */
   pendingMore?: boolean;
+  /**
+   * Tickets whose rows the store could not read while this read brought the figures up to date,
+   * now left out of them (PostgreSQL; absent when none). Told once: their marks are cleared.
+   */
+  unreadable?: number;
 }
 
 /** One step of the monitoring catch-up (`Store.refreshMonitoring`). */
