@@ -1,7 +1,7 @@
 /** LINE message building: quick-reply paging, label and text limits, calls of five. */
 import { describe, expect, it } from 'vitest';
 import { planCalls, partKey } from '../src/channels/line/line-calls.ts';
-import { choicePage, LINE_LIMITS, parsePostback, toLineMessages } from '../src/channels/line/line-messages.ts';
+import { choicePage, inOneCall, LINE_LIMITS, parsePostback, toLineMessages } from '../src/channels/line/line-messages.ts';
 import { splitText } from '../src/channels/split-text.ts';
 import { toTelegramMessages } from '../src/channels/telegram/telegram-messages.ts';
 
@@ -86,6 +86,31 @@ describe('LINE quick replies', () => {
       [[1, 2], 'K1', false],
       [[3], 'new', true],
     ]);
+  });
+});
+
+describe("a turn's messages in one call of five", () => {
+  const text = (t: string | number, buttons = false) => ({ type: 'text' as const, text: typeof t === 'number' ? 'x'.repeat(t) : t, ...(buttons ? { quickReply: { items: [] } } : {}) });
+  const shape = (ms: { text: string; quickReply?: unknown }[]) => ms.map((m) => (m.quickReply ? `${m.text}+buttons` : m.text));
+
+  it.each([
+    ['five or fewer, as they are', [text('a'), text('b'), text('c')], ['a', 'b', 'c']],
+    [
+      // The danger path's seven: the short neighbours joined first, the long list of numbers alone.
+      'seven, the shortest neighbours joined',
+      [text('Another language?'), text('You may be in danger.'), text(`Call now: ${'1300 '.repeat(100)}`), text('Go somewhere safe.'), text('We never ask for money.'), text('Your reference is TR-1.'), text('Which country?', true)],
+      ['Another language?\n\nYou may be in danger.', `Call now: ${'1300 '.repeat(100)}`, 'Go somewhere safe.', 'We never ask for money.', 'Your reference is TR-1.\n\nWhich country?+buttons'],
+    ],
+    ['never past 5,000 characters: six long texts stay six', Array.from({ length: 6 }, () => text(3000)), Array.from({ length: 6 }, () => 'x'.repeat(3000))],
+    [
+      'a message with buttons is not joined to the one after it',
+      [text('a', true), text('b'), text('c'), text('d'), text('e'), text('f')],
+      ['a+buttons', 'b\n\nc', 'd', 'e', 'f'],
+    ],
+  ])('%s', (_, messages, expected) => {
+    const fitted = inOneCall(messages);
+    expect(shape(fitted)).toEqual(expected);
+    expect(fitted.every((m) => m.text.length <= LINE_LIMITS.text)).toBe(true);
   });
 });
 

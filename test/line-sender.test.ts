@@ -1,4 +1,5 @@
 /** The LINE sender's choice between the reply token and push, with a controllable clock. */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -44,6 +45,16 @@ function recordingClient(replyError?: Error, pushError?: Error) {
 }
 
 const rows = (n: number): OutboxMessage[] => Array.from({ length: n }, (_, i) => ({ id: i + 1, channel: 'line', recipient: 'U1', kind: 'reply', payload: { text: `m${i}` }, attempts: 0, replyTo: 'ev1' }));
+/** One turn's row of `n` short answers to event ev1. */
+const turn = (n: number): OutboxMessage => ({
+  id: 1,
+  channel: 'line',
+  recipient: 'U1',
+  kind: 'replies',
+  payload: { replies: Array.from({ length: n }, (_, i) => ({ text: `answer ${i}` })) },
+  attempts: 0,
+  replyTo: 'ev1',
+});
 const httpError = (status: number) => new HTTPFetchError(`${status}`, { status, statusText: '', headers: new Headers({ 'retry-after': '7' }), body: '' });
 
 describe('LINE sender', () => {
@@ -54,6 +65,21 @@ describe('LINE sender', () => {
     await new LineSender({ client: client as never, store, clock, moreLabel: async () => 'More' }).send('U1', rows(7), async (id) => void done.push(id));
     expect(calls).toEqual([{ kind: 'reply', count: 5 }, { kind: 'push', count: 2 }]);
     expect(done).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it("sends a turn of seven answers in one reply, with no push (pushes count against LINE's monthly quota)", async () => {
+    const { calls, client } = recordingClient();
+    await store.saveReplyToken('line', 'U1', 'ev1', 'tok');
+    const done: number[] = [];
+    await new LineSender({ client: client as never, store, clock, moreLabel: async () => 'More' }).send('U1', [turn(7)], async (id) => void done.push(id));
+    expect(calls).toEqual([{ kind: 'reply', count: 5 }]);
+    expect(done).toEqual([1]);
+  });
+
+  it('keeps the shaping of a turn whose first part went out before an upgrade: only the rest is pushed', async () => {
+    const { calls, client } = recordingClient();
+    await new LineSender({ client: client as never, store, clock, moreLabel: async () => 'More' }).send('U1', [{ ...turn(7), partsSent: 1, retryKey: randomUUID() }], async () => undefined);
+    expect(calls).toEqual([{ kind: 'push', count: 2 }]);
   });
 
   it('pushes when the token is older than 50 seconds', async () => {

@@ -1,7 +1,8 @@
 /**
  * Neutral replies as LINE messages: texts cut to LINE's 5000 characters, choices as quick-reply
  * buttons (13 at most, labels of 20 characters at most, a "more" button paging through longer
- * lists). How they are grouped into calls of at most 5 messages is `line-calls.ts`.
+ * lists), and a turn's messages brought within one call of 5 where their texts allow it. How
+ * they are grouped into calls is `line-calls.ts`.
  */
 import type { messagingApi } from '@line/bot-sdk';
 import { forDisplay } from '../../conversation/display.ts';
@@ -74,4 +75,34 @@ export function toLineMessages(stored: LineReply, moreLabel: string): messagingA
     messages[messages.length - 1]!.quickReply = { items };
   }
   return messages;
+}
+
+/** What stands between two joined texts: a blank line, as between paragraphs. */
+const JOIN = '\n\n';
+
+/**
+ * A turn's messages in at most `most` (one call's worth, 5): while there are more, the two
+ * neighbours whose joined text is shortest become one message, their texts a blank line apart.
+ * A call beyond the first must be pushed (the reply token is single use), and pushes count against
+ * the plan's monthly quota while replies do not: the danger path's seven answers went as a reply
+ * of five and a push of two, the push carrying the reference number and the next question. Short
+ * neighbours are joined first, so the long ones (the emergency numbers) keep a bubble of their own.
+ * Two texts are never joined past LINE's 5,000 characters, and a message with quick replies is
+ * never joined to the one after it (its buttons would be lost); what cannot be joined stays as it
+ * is and goes in several calls.
+ */
+export function inOneCall(messages: messagingApi.TextMessage[], most: number = LINE_LIMITS.messagesPerCall): messagingApi.TextMessage[] {
+  const out = [...messages];
+  while (out.length > most) {
+    let best = -1;
+    let bestLength = Number.POSITIVE_INFINITY;
+    for (let i = 0; i + 1 < out.length; i++) {
+      if (out[i]!.quickReply) continue;
+      const length = out[i]!.text.length + JOIN.length + out[i + 1]!.text.length;
+      if (length <= LINE_LIMITS.text && length < bestLength) (best = i), (bestLength = length);
+    }
+    if (best < 0) break;
+    out.splice(best, 2, { ...out[best + 1]!, text: `${out[best]!.text}${JOIN}${out[best + 1]!.text}` });
+  }
+  return out;
 }

@@ -12,7 +12,7 @@ import type { OutboxMessage, Store } from '../../store/store.ts';
 import { isLineApiError } from './line-api-error.ts';
 import { planCalls } from './line-calls.ts';
 import type { FreshReplyTokens } from './line-reply-tokens.ts';
-import { LINE_LIMITS, type LineReply, toLineMessages } from './line-messages.ts';
+import { inOneCall, LINE_LIMITS, type LineReply, toLineMessages } from './line-messages.ts';
 
 /** The outbox and session channel name of LINE. */
 export const LINE_CHANNEL = 'line';
@@ -65,7 +65,9 @@ export class LineSender implements ChannelSender {
         id: r.id,
         replyTo: r.replyTo && tokens.has(r.replyTo) ? r.replyTo : null,
         retryKey: r.retryKey ?? null,
-        messages: repliesOf(r).flatMap((reply) => toLineMessages(reply, moreLabel)),
+        // A row whose calls had begun under another shaping (before an upgrade) keeps it: its parts
+        // already shown are counted in that shaping.
+        messages: fitted(r, repliesOf(r).flatMap((reply) => toLineMessages(reply, moreLabel))),
       })),
     );
     // The keys are on disk before the first push: a retry after a crash must use the same ones.
@@ -114,6 +116,11 @@ export class LineSender implements ChannelSender {
       await Promise.all(group.ids.map((id) => delivered(id)));
     }
   }
+}
+
+/** A row's messages in one call where they can be (see {@link inOneCall}), unless its calls had begun. */
+function fitted(row: OutboxMessage, messages: messagingApi.TextMessage[]): messagingApi.TextMessage[] {
+  return row.partsSent ? messages : inOneCall(messages);
 }
 
 /** The replies a row carries: a turn's several, or the one of a reply or an alert. */
