@@ -63,7 +63,20 @@ async function turnRow(store: Store, channel: string, recipient: string, replies
 }
 
 describe('a turn row on LINE', () => {
-  it('goes as one reply of up to five messages; past five, the rest by push, and a failed push resends only the rest', async () => {
+  it('joins a turn of seven short answers into one reply of five', async () => {
+    const line = await startFakeLine();
+    closing.push(() => line.close());
+    const client = lineWorkerClient(platformWorker({ line: { channelAccessToken: 'test-line-token', baseURL: line.origin } }));
+    const store = await freshStore();
+    const sender = new LineSender({ client, store, clock: () => new Date(), tokens: { take: () => 'token-1' } as never, moreLabel: async () => 'More' });
+    const rows = await turnRow(store, 'line', 'U8', ['1', '2', '3', '4', '5', '6', '7'].map((t) => text(`m${t}`)));
+    await sender.send('U8', rows, async (id) => store.markSent(id));
+    // The shortest neighbours first, the earliest of equals: nothing is pushed.
+    expect(line.calls.map((c) => [c.kind, c.messages.map((m) => m.text)])).toEqual([['reply', ['m1\n\nm2', 'm3\n\nm4', 'm5', 'm6', 'm7']]]);
+    expect(await store.dueOutboxOf('line', 'U8', new Date(), 10)).toEqual([]);
+  });
+
+  it('goes as one reply of up to five messages; past five (texts too long to join), the rest by push, and a failed push resends only the rest', async () => {
     const line = await startFakeLine();
     closing.push(() => line.close());
     const client = lineWorkerClient(platformWorker({ line: { channelAccessToken: 'test-line-token', baseURL: line.origin } }));
@@ -71,7 +84,8 @@ describe('a turn row on LINE', () => {
     const tokens = { take: () => 'token-1' } as never;
     const sender = new LineSender({ client, store, clock: () => new Date(), tokens, moreLabel: async () => 'More' });
 
-    const seven = ['1', '2', '3', '4', '5', '6', '7'].map((t) => text(`m${t}`));
+    // Each too long to share a message of LINE's 5,000 characters with its neighbour.
+    const seven = ['1', '2', '3', '4', '5', '6', '7'].map((t) => text(`m${t} ${'word '.repeat(600)}`.trim()));
     let rows = await turnRow(store, 'line', 'U7', seven);
     expect(rows).toHaveLength(1);
     line.pushFailures.push({ status: 500 });
@@ -81,7 +95,7 @@ describe('a turn row on LINE', () => {
     rows = await store.dueOutboxOf('line', 'U7', new Date(), 10);
     expect(rows[0]!.partsSent).toBe(1);
     await sender.send('U7', rows, async (id) => store.markSent(id));
-    expect(line.calls.map((c) => [c.kind, c.status, c.messages.map((m) => m.text).join(' ')])).toEqual([
+    expect(line.calls.map((c) => [c.kind, c.status, c.messages.map((m) => m.text.split(' ')[0]).join(' ')])).toEqual([
       ['reply', 200, 'm1 m2 m3 m4 m5'],
       ['push', 500, 'm6 m7'],
       ['push', 200, 'm6 m7'],
