@@ -65,8 +65,6 @@ export class LineSender implements ChannelSender {
         id: r.id,
         replyTo: r.replyTo && tokens.has(r.replyTo) ? r.replyTo : null,
         retryKey: r.retryKey ?? null,
-        // A row whose calls had begun under another shaping (before an upgrade) keeps it: its parts
-        // already shown are counted in that shaping.
         messages: fitted(r, repliesOf(r).flatMap((reply) => toLineMessages(reply, moreLabel))),
       })),
     );
@@ -118,7 +116,10 @@ export class LineSender implements ChannelSender {
   }
 }
 
-/** A row's messages in one call where they can be (see {@link inOneCall}), unless its calls had begun. */
+/**
+ * A row's messages in one call where they can be (see {@link inOneCall}). A row whose calls had
+ * begun (before an upgrade) keeps the shaping it began with: its parts already shown are counted in it.
+ */
 function fitted(row: OutboxMessage, messages: messagingApi.TextMessage[]): messagingApi.TextMessage[] {
   return row.partsSent ? messages : inOneCall(messages);
 }
