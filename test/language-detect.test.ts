@@ -120,6 +120,17 @@ describe('a first message in Latin letters', () => {
     expect(replies[0]!.text === t(lang)('language_switch.change_hint')).toBe(told);
   });
 
+  it.each([
+    ['they locked me in and took my passport, help', 'en'],
+    ['cuu toi voi, ho nhot toi', 'vi'],
+  ])('%s: on the danger path the danger notice and the emergency numbers come before the hint on changing the language', async (text, lang) => {
+    const replies = await say(newUser('hint'), { text });
+    const hint = replies.findIndex((r) => r.text === t(lang)('language_switch.change_hint'));
+    const numbers = replies.findIndex((r) => r.text.includes('1300'));
+    expect(numbers).toBeGreaterThan(0);
+    expect(hint).toBeGreaterThan(numbers);
+  });
+
   it('an English phone does not decide Latin text of no clear language; a Thai one does', async () => {
     const menu = await server.services.conversation.handle({ channel: 'sim', userId: newUser('hint'), eventId: 'hint-1', languageHint: 'en-US', content: { type: 'text', text: 'som chuoy' } }, { synchronous: true });
     expectMenu(menu.replies);

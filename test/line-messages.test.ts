@@ -98,8 +98,8 @@ describe("a turn's messages in one call of five", () => {
     [
       // The danger path's seven: the short neighbours joined first, the long list of numbers alone.
       'seven, the shortest neighbours joined',
-      [text('Another language?'), text('You may be in danger.'), text(`Call now: ${'1300 '.repeat(100)}`), text('Go somewhere safe.'), text('We never ask for money.'), text('Your reference is TR-1.'), text('Which country?', true)],
-      ['Another language?\n\nYou may be in danger.', `Call now: ${'1300 '.repeat(100)}`, 'Go somewhere safe.', 'We never ask for money.', 'Your reference is TR-1.\n\nWhich country?+buttons'],
+      [text('You may be in danger.'), text(`Call now: ${'1300 '.repeat(100)}`), text('Another language?'), text('Go somewhere safe.'), text('We never ask for money.'), text('Your reference is TR-1.'), text('Which country?', true)],
+      ['You may be in danger.', `Call now: ${'1300 '.repeat(100)}`, 'Another language?\n\nGo somewhere safe.', 'We never ask for money.', 'Your reference is TR-1.\n\nWhich country?+buttons'],
     ],
     ['never past 5,000 characters: six long texts stay six', Array.from({ length: 6 }, () => text(3000)), Array.from({ length: 6 }, () => 'x'.repeat(3000))],
     [

@@ -103,6 +103,7 @@ export class ScreeningStep {
     const given = input;
     let current = state?.choosingLanguage ? { ...state, choosingLanguage: false } : state;
     const prefix: Out[] = [];
+    let hint: Out | undefined;
     const startsAfresh = !current || current.ended;
     if (!current || current.ended) {
       // "/lang" outside a conversation starts one at the language question.
@@ -110,7 +111,7 @@ export class ScreeningStep {
       current = { ...initialState(flows, opening.lang ? { lang: opening.lang } : {}), ended: false };
       input = { type: 'start' };
       // A language guessed from Latin words or the phone says first how to change it.
-      if (opening.unsure) prefix.push({ kind: 'say', key: CHANGE_HINT_KEY });
+      if (opening.unsure) hint = { kind: 'say', key: CHANGE_HINT_KEY };
     }
 
     // A story's proposals: the model's, with what the deterministic readers found in the same words.
@@ -137,7 +138,7 @@ export class ScreeningStep {
     // An answer the bot could not use changes nothing: no transcript, no file, no answer.
     if (input.type !== 'start' && result.out.some((o) => o.kind === 'miss')) {
       if (file) filesToDelete.push(file.path);
-      return { state: next, quiet: true, replies: await renderFor(ctx, next, [...prefix, ...result.out]) };
+      return { state: next, quiet: true, replies: await renderFor(ctx, next, [...prefix, ...withHint(result.out, hint, danger)]) };
     }
     if (file) await tx.addAttachment({ ...file, conversationId });
     // What a message answered, so that taking it back (LINE unsend) takes the answer back too.
@@ -162,7 +163,7 @@ export class ScreeningStep {
 
     // Danger written to an open case belongs to that case: staff see it on its page.
     const caseRef = danger && open ? { caseRef: open.ref } : {};
-    return { state: next, record, ...caseRef, replies: await renderFor(ctx, next, [...prefix, ...result.out], noted ? { noted } : {}, ticket) };
+    return { state: next, record, ...caseRef, replies: await renderFor(ctx, next, [...prefix, ...withHint(result.out, hint, danger)], noted ? { noted } : {}, ticket) };
   }
 
   private pickLanguage(ctx: TurnContext, input: Input, state: SessionState): string | undefined {
@@ -171,4 +172,14 @@ export class ScreeningStep {
     if (input.type === 'text') return ctx.deps.lexicon.match(input.text, langs, 'language', state.lang);
     return undefined;
   }
+}
+
+/**
+ * A step's outputs with the hint on changing a guessed language: first, except on the danger path,
+ * where the danger notice and the emergency numbers (the path's first block) come before it.
+ */
+function withHint(out: Out[], hint: Out | undefined, danger: boolean): Out[] {
+  if (!hint) return out;
+  const after = danger ? out.findIndex((o) => o.kind === 'show') + 1 : 0;
+  return [...out.slice(0, after), hint, ...out.slice(after)];
 }
