@@ -110,7 +110,7 @@ export class ScreeningStep {
       const opening = command === 'lang' ? {} : this.languages.opening(content.type === 'text' && !command ? content.text : undefined, msg.languageHint, lang);
       current = { ...initialState(flows, opening.lang ? { lang: opening.lang } : {}), ended: false };
       input = { type: 'start' };
-      // A language guessed from Latin words or the phone says first how to change it.
+      // A language guessed from Latin words or the phone says how to change it (see withHint).
       if (opening.unsure) hint = { kind: 'say', key: CHANGE_HINT_KEY };
     }
 
