@@ -7,6 +7,7 @@ import { LEAVE_MESSAGE } from '../flow/engine.ts';
 import { choiceIds, correctsByValue, DONE, labelPrefix, RIGHT, SKIP, WRONG } from '../flow/interpret.ts';
 import type { Answers, AnswerValue, Block, Dictionary, KeyDef, Out } from '../flow/types.ts';
 import type { Translate } from '../i18n/locales.ts';
+import { THAI_TIME_ZONE } from '../store/stats-weeks.ts';
 import type { TicketRecord } from '../store/store.ts';
 import type { ExpectType, Reply } from './reply.ts';
 
@@ -160,7 +161,9 @@ function renderBlock(block: Block, ctx: RenderContext): Reply[] {
     case 'status': {
       const tickets = ctx.tickets();
       if (!tickets.length) return [{ text: t('status.none') }];
-      const lines = tickets.slice(0, 5).map((tk) => t('status.line', { ref: tk.ref, status: t(`status.value.${shownStatus(tk)}`), date: tk.createdAt.slice(0, 10) }));
+      // The day in Thai time (the service's days everywhere), as the person's language writes dates: "5 ธ.ค. 2569".
+      const day = { dateStyle: 'medium', timeZone: THAI_TIME_ZONE };
+      const lines = tickets.slice(0, 5).map((tk) => t('status.line', { ref: tk.ref, status: t(`status.value.${shownStatus(tk)}`), date: new Date(tk.createdAt), formatParams: { date: day } }));
       return [{ text: `${t('status.title')}\n${lines.join('\n')}`, ticket: { ref: tickets[0]!.ref } }];
     }
     case 'languages':
