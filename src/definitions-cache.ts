@@ -23,8 +23,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deserialize, serialize } from 'node:v8';
-import { type Definitions, definitionsFromPlain, definitionsToPlain, loadDefinitions } from './definitions.ts';
+import { deserialize } from 'node:v8';
+import { checkDefinitionsApart } from './definitions-apart.ts';
+import { type Definitions, definitionsFromPlain, loadDefinitions } from './definitions.ts';
 
 /** Bumped when the layout of the cache file changes. */
 const FORMAT = 'tangrod-definitions-cache/2';
@@ -144,9 +145,10 @@ export type CacheOutcome = 'hit' | 'verified' | 'written' | 'not written';
 
 /**
  * The checked definitions, from the cache file when nothing they depend on changed; otherwise
- * loaded and checked by {@link loadDefinitions} (which throws on any problem) and then cached.
+ * loaded and checked by {@link loadDefinitions} in a child process ({@link checkDefinitionsApart},
+ * decision 0049), which throws {@link DefinitionError} on any problem, and then cached.
  */
-export function loadDefinitionsCached(flowsDir: string, localesDir: string, cacheFile: string, now = Date.now()): { definitions: Definitions; outcome: CacheOutcome } {
+export async function loadDefinitionsCached(flowsDir: string, localesDir: string, cacheFile: string, now = Date.now()): Promise<{ definitions: Definitions; outcome: CacheOutcome }> {
   // Taken before the content is read: a file changed meanwhile never matches these times again.
   const metadata = metadataDigest(flowsDir, localesDir, now);
   const cached = readCacheFile(cacheFile);
@@ -164,13 +166,9 @@ export function loadDefinitionsCached(flowsDir: string, localesDir: string, cach
       return { definitions, outcome: 'verified' };
     }
   }
-  const definitions = loadDefinitions(flowsDir, localesDir);
-  let payload: Buffer;
-  try {
-    payload = serialize(definitionsToPlain(definitions));
-  } catch {
-    // Not plain data (a field added with a class in it): served, never cached.
-    return { definitions, outcome: 'not written' };
-  }
+  const payload = await checkDefinitionsApart(flowsDir, localesDir);
+  const definitions = payload && fromPayload(payload);
+  // Not plain data (a field added with a class in it): loaded here, served, never cached.
+  if (!payload || !definitions) return { definitions: loadDefinitions(flowsDir, localesDir), outcome: 'not written' };
   return { definitions, outcome: writeCache(cacheFile, content, metadata, payload) ? 'written' : 'not written' };
 }

@@ -21,7 +21,7 @@ const ESCALATION_TICK_MS = 60_000;
 try {
   const config = loadConfig();
   // Checked definitions, read back from the data folder when no file and no code changed (ADR 0025).
-  const { definitions, outcome } = loadDefinitionsCached(config.FLOWS_DIR, config.LOCALES_DIR, definitionsCacheFile(config.DATA_DIR));
+  const { definitions, outcome } = await loadDefinitionsCached(config.FLOWS_DIR, config.LOCALES_DIR, definitionsCacheFile(config.DATA_DIR));
   const services = createServices(config, systemClock, definitions);
   // PostgreSQL: connected and migrated before anything is served (a bad DATABASE_URL stops here).
   await storeReady(services.store);
