@@ -23,4 +23,5 @@ try {
 } catch (err) {
   answer = err instanceof DefinitionError ? { problems: err.problems } : { failed: err instanceof Error ? err.message : String(err) };
 }
-process.send?.(answer, () => process.disconnect());
+// Disconnected once sent, so that the process ends; a server already gone has disconnected it.
+process.send?.(answer, () => process.connected && process.disconnect());
