@@ -5,7 +5,7 @@
 import { impliedAnswers } from './implies.ts';
 import { choiceIds, confirmsTyped, DONE, interpret, type Lexicon, SKIP } from './interpret.ts';
 import { readBackStep } from './read-back.ts';
-import type { Answers, Effect, FlowSet, Input, Out, Proposal, ReadBack, SessionState, StepResult, Target } from './types.ts';
+import type { Answers, Effect, FlowNode, FlowSet, Input, Out, Proposal, ReadBack, SessionState, StepResult, Target } from './types.ts';
 import { FlowRuntimeError, leave, marked, nodeAt, readBackOut, run, settle, speak, takeDue, urgent } from './walk.ts';
 
 export { DANGER_FLOW, FlowRuntimeError } from './walk.ts';
@@ -62,7 +62,7 @@ export function step(flows: FlowSet, state: SessionState | undefined, given: Inp
 
   // A multi-select answered one tap at a time (LINE and Telegram buttons send one id): each tap is
   // added and the question asked again, until "done".
-  if (def.type === 'multi' && input.type === 'choice' && input.ids.length === 1 && input.ids[0] !== SKIP) {
+  if (def.type === 'multi' && input.type === 'choice' && input.ids.length === 1) {
     const id = input.ids[0]!;
     const picking = state.picking ?? [];
     // "Ask me one by one" answers at once, with whatever was picked before it.
@@ -73,9 +73,12 @@ export function step(flows: FlowSet, state: SessionState | undefined, given: Inp
       speak(node, out, { picked });
       return { state: { ...state, misses: 0, picking: picked }, out, effects };
     }
-    else if (id === DONE) input = picking.length ? { type: 'choice', ids: picking } : { type: 'choice', ids: [SKIP] };
+    // "Done", or a "skip" once items are tapped (an older message's button): the tapped items are the answer.
+    else if (id === DONE || (id === SKIP && picking.length)) input = picking.length ? { type: 'choice', ids: picking } : { type: 'choice', ids: [SKIP] };
   }
-  const result = interpret(node.ask, def, node.required, input, lexicon, state.lang);
+  let result = interpret(node.ask, def, node.required, input, lexicon, state.lang);
+  // The same for a skip word typed once items are tapped: what was tapped is never dropped.
+  if (result.kind === 'skip' && def.type === 'multi' && state.picking?.length) result = { kind: 'answer', value: state.picking };
 
   // Typed items of a multi-select are shown back, and the question stays open for more or "done".
   if (result.kind === 'pick') {
@@ -91,7 +94,7 @@ export function step(flows: FlowSet, state: SessionState | undefined, given: Inp
     const offer = misses >= MISSES_BEFORE_OFFER && flows.flows.has(MESSAGE_FLOW);
     out.push({ kind: 'miss', reason: result.reason });
     if (offer) out.push({ kind: 'say', key: 'miss.offer_message' });
-    speak(node, out, { offerMessage: offer });
+    askAgain(node, state, out, { offerMessage: offer });
     return { state: { ...state, misses }, out, effects };
   }
 
@@ -176,6 +179,16 @@ export function reask(flows: FlowSet, state: SessionState): Out[] {
   if (!node?.ask || state.ended) return [];
   if (state.confirming) return [readBackOut(state.confirming)];
   const out: Out[] = [];
-  speak(node, out);
+  askAgain(node, state, out);
   return out;
+}
+
+/**
+ * The question at `node` again. A multi-select with items already tapped says so and offers the
+ * rest with "done", as after a tap: asked afresh, it offered "skip", and that dropped what was tapped.
+ */
+function askAgain(node: FlowNode, state: SessionState, out: Out[], opts: { offerMessage?: boolean } = {}): void {
+  const picked = node.ask && state.picking?.length ? state.picking : undefined;
+  if (picked) out.push({ kind: 'picked', key: node.ask!, ids: picked });
+  speak(node, out, { ...opts, ...(picked ? { picked } : {}) });
 }
