@@ -142,6 +142,23 @@ const cases: Case[] = [
     at: 'family/ask_country',
     answers: { missing_age: 34, age_group: 'adult' },
   },
+  // A typed age is the one number in range; two are asked for again, never run together.
+  ...(
+    [
+      ['th', '5 ขวบ 6 เดือน', undefined],
+      ['en', '2 or 3', undefined],
+      ['en', '17 or 18', undefined],
+      ['en', 'he is 25, went in 2023', 25],
+      ['th', '16 ปี เกิดปี 2551', 16],
+      ['zh', '二十五岁', 25],
+      ['th', '๓๐ ปี', 30],
+    ] as const
+  ).map(
+    ([lang, typed, age]): Case =>
+      age === undefined
+        ? { name: `"${typed}" (${lang}) is asked for again as one number`, lang, inputs: [no, pick('missing'), text('Somchai'), text(typed)], at: 'family/ask_missing_age', outIncludes: ['!one_number'], misses: 1 }
+        : { name: `"${typed}" (${lang}) is the age ${age}`, lang, inputs: [no, pick('missing'), text('Somchai'), text(typed)], at: 'family/ask_country', answers: { missing_age: age, age_group: age < 18 ? 'child' : 'adult' } },
+  ),
   {
     name: 'a ransom demand picked in the list gets advice before consent',
     lang: 'en',

@@ -124,12 +124,8 @@ export function interpret(key: string, def: KeyDef, required: boolean, input: In
           return { kind: 'answer', value: { text } };
         case 'media':
           return { kind: 'miss', reason: 'wrong_type' };
-        case 'number': {
-          const n = Number(asciiDigits(text).replace(/[^\d.]/g, ''));
-          if (!/\d/.test(asciiDigits(text)) || !Number.isFinite(n)) return { kind: 'miss', reason: 'not_a_number' };
-          if ((def.min !== undefined && n < def.min) || (def.max !== undefined && n > def.max)) return { kind: 'miss', reason: 'out_of_range' };
-          return { kind: 'answer', value: n };
-        }
+        case 'number':
+          return readNumber(text, def, lexicon, lang);
         case 'multi':
           return readMulti(text, ids, prefix, lexicon, lang);
         default:
@@ -137,6 +133,19 @@ export function interpret(key: string, def: KeyDef, required: boolean, input: In
       }
     }
   }
+}
+
+/**
+ * A typed number, read as the lexicon reads numbers (digits of every script, "二十五岁"): the one
+ * number in range, so "he is 25, went in 2023" is 25. Two different numbers in range ("5 ขวบ 6
+ * เดือน", "2 or 3") are asked for again, one number, rather than guessed: their digits were once run together (56).
+ */
+function readNumber(text: string, def: KeyDef, lexicon: Lexicon, lang: string | undefined): Interpretation {
+  const numbers = lexicon.read(text, [], KEY_PREFIX, lang).numbers;
+  if (!numbers.length) return { kind: 'miss', reason: 'not_a_number' };
+  const fits = [...new Set(numbers.filter((n) => (def.min === undefined || n >= def.min) && (def.max === undefined || n <= def.max)))];
+  if (fits.length === 1) return { kind: 'answer', value: fits[0]! };
+  return { kind: 'miss', reason: fits.length ? 'one_number' : 'out_of_range' };
 }
 
 /** The numbers of buttons ("1", "2, 3"), when the message is nothing else. */

@@ -181,7 +181,7 @@ export type Input =
   | { type: 'media'; attachmentId: string };
 
 /** Why an input did not answer the question. */
-export type Miss = 'not_an_answer' | 'unknown_choice' | 'not_a_number' | 'out_of_range' | 'wrong_type' | 'empty' | 'required' | 'too_long';
+export type Miss = 'not_an_answer' | 'unknown_choice' | 'not_a_number' | 'one_number' | 'out_of_range' | 'wrong_type' | 'empty' | 'required' | 'too_long';
 
 /** A line of output, before translation. */
 export type Out =

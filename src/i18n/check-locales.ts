@@ -12,7 +12,7 @@ import type { FlowSet, Miss } from '../flow/types.ts';
 import type { Policy } from '../policy/policy.ts';
 import { BOT_NS, flatten, type NamespaceLanguages, REFERENCE_LANGUAGE, type Resources } from './locales.ts';
 
-const MISSES: Miss[] = ['not_an_answer', 'unknown_choice', 'not_a_number', 'out_of_range', 'wrong_type', 'empty', 'required', 'too_long'];
+const MISSES: Miss[] = ['not_an_answer', 'unknown_choice', 'not_a_number', 'one_number', 'out_of_range', 'wrong_type', 'empty', 'required', 'too_long'];
 const STATUSES = ['new', 'triaged', 'in_progress', 'referred', 'closed'];
 
 /** Keys the code itself uses. */
