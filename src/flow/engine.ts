@@ -105,9 +105,10 @@ export function step(flows: FlowSet, state: SessionState | undefined, given: Inp
     next.answers[node.ask] = result.value;
     Object.assign(next.answers, impliedAnswers(def, result.value));
     if (node.ask === 'lang' && typeof result.value === 'string') next.lang = result.value;
-    // Never store a guess silently: a typed answer that changes priority, routing or consent is read
+    // Never store a guess silently: a typed answer that changes priority, routing or consent, and
+    // any typed answer not read whole ("not what they promised" holds a "no" but says yes), is read
     // back with buttons, at once, or (on the way to the emergency numbers) right after them.
-    if (result.typed && confirmsTyped(def)) {
+    if (result.typed && (confirmsTyped(def) || !result.typed.clear)) {
       const readBack: ReadBack = { key: node.ask, value: result.value, ...(result.typed.clear ? {} : { doubtful: true }), required: node.required, resume: 'next' };
       if (!urgent(next)) {
         next.confirming = readBack;
