@@ -306,6 +306,29 @@ describe('reading back what was understood', () => {
     expect((await session(user)).answers[key]).toBe('yes');
   });
 
+  it('danger written while a read-back waits: the danger question takes its taps, and the read-back comes after', async () => {
+    const user = 'readback-then-danger';
+    await reach(user, 'en', 'nationality');
+    await server.sim({ user, text: 'thai' });
+    expect((await session(user)).confirming?.key).toBe('nationality');
+    const danger = await server.sim({ user, text: 'they locked me in a room' });
+    expect(texts(danger.body.replies)).toContain('191');
+    let res = danger;
+    // Through the danger path's own questions: every tap is taken, none is "not understood".
+    for (let turn = 0; turn < 6 && question(res.body.replies)?.expects?.key !== 'nationality'; turn++) {
+      const key = question(res.body.replies)!.expects!.key;
+      res = await server.sim({ user, choice: key === 'in_danger_now' ? 'yes' : key === 'current_country' ? 'TH' : (ROUTE[key] ?? 'skip') });
+      expect(texts(res.body.replies)).not.toContain(translations.t('en')('miss.unknown_choice'));
+    }
+    const state = await session(user);
+    expect(state.answers.in_danger_now).toBe('yes');
+    expect(state.answers.nationality).toBe('TH');
+    // The read-back of what was typed before comes back, and its tap counts.
+    expect(state.confirming?.key).toBe('nationality');
+    await server.sim({ user, choice: 'TH' });
+    expect((await session(user)).confirming).toBeUndefined();
+  });
+
   it('the summary marks the answers that came from typed words', async () => {
     const user = 'summary-typed';
     await reach(user, 'th', 'wages_withheld');

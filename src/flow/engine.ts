@@ -134,8 +134,20 @@ export function divert(flows: FlowSet, state: SessionState, target: Target, opts
   const out: Out[] = [];
   const effects: Effect[] = [];
   const { resume: _old, picking: _p, ...rest } = state;
-  const next: SessionState = { ...rest, ended: false, misses: 0, answers: { ...state.answers, ...opts.set }, ...(opts.resume ? { resume: opts.resume } : {}) };
+  const next: SessionState = { ...heldBack(rest), ended: false, misses: 0, answers: { ...state.answers, ...opts.set }, ...(opts.resume ? { resume: opts.resume } : {}) };
   return { state: run(flows, next, target, out, effects), out, effects };
+}
+
+/**
+ * A read-back the person had not answered yet, kept for after the danger path instead of
+ * standing in its way (a tap on "are you in danger?" was taken as the answer to "I understood:
+ * Thailand", and refused): first among the held read-backs, or back among a story's proposals.
+ */
+function heldBack(state: SessionState): SessionState {
+  const { confirming, ...rest } = state;
+  if (!confirming) return state;
+  if (confirming.proposed) return { ...rest, proposed: [{ key: confirming.key, value: confirming.value }, ...(state.proposed ?? [])] };
+  return { ...rest, confirmLater: [{ ...confirming, resume: 'reask' }, ...(state.confirmLater ?? []).filter((c) => c.key !== confirming.key)] };
 }
 
 /**
