@@ -329,6 +329,26 @@ describe('reading back what was understood', () => {
     expect((await session(user)).confirming).toBeUndefined();
   });
 
+  it('danger written in the middle of the list: after the danger path the list comes back with what was tapped', async () => {
+    const user = 'list-then-danger';
+    await reach(user, 'en', 'happened');
+    await server.sim({ user, choice: 'documents' });
+    await server.sim({ user, choice: 'debt' });
+    let res = await server.sim({ user, text: 'they took my phone, I am locked in a room' });
+    for (let turn = 0; turn < 6 && question(res.body.replies)?.expects?.key !== 'happened'; turn++) {
+      const key = question(res.body.replies)!.expects!.key;
+      res = await server.sim({ user, choice: key === 'in_danger_now' ? 'yes' : key === 'current_country' ? 'TH' : (ROUTE[key] ?? 'skip') });
+    }
+    const list = question(res.body.replies)!;
+    expect(list.expects?.key).toBe('happened');
+    expect(list.choices?.map((c) => c.id)).toContain('done');
+    expect(list.choices?.map((c) => c.id)).not.toContain('documents');
+    await server.sim({ user, choice: 'done' });
+    const { answers } = await session(user);
+    expect([...(answers.happened as string[])].sort()).toEqual(['debt', 'documents']);
+    expect(answers.documents_taken).toBe('yes');
+  });
+
   it('the summary marks the answers that came from typed words', async () => {
     const user = 'summary-typed';
     await reach(user, 'th', 'wages_withheld');

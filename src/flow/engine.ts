@@ -133,8 +133,10 @@ export function step(flows: FlowSet, state: SessionState | undefined, given: Inp
 export function divert(flows: FlowSet, state: SessionState, target: Target, opts: { set?: Answers; resume?: Target } = {}): StepResult {
   const out: Out[] = [];
   const effects: Effect[] = [];
-  const { resume: _old, picking: _p, ...rest } = state;
-  const next: SessionState = { ...heldBack(rest), ended: false, misses: 0, answers: { ...state.answers, ...opts.set }, ...(opts.resume ? { resume: opts.resume } : {}) };
+  const { resume: _old, picking, ...rest } = state;
+  const asked = flows.flows.get(state.flow)?.nodes.get(state.node)?.ask;
+  const picks = picking?.length && asked ? { heldPicks: { key: asked, ids: picking } } : {};
+  const next: SessionState = { ...heldBack(rest), ...picks, ended: false, misses: 0, answers: { ...state.answers, ...opts.set }, ...(opts.resume ? { resume: opts.resume } : {}) };
   return { state: run(flows, next, target, out, effects), out, effects };
 }
 

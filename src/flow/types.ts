@@ -118,6 +118,8 @@ export interface SessionState {
   ended: boolean;
   /** A multi-select's choices so far, when it is answered one tap at a time. */
   picking?: string[];
+  /** Items tapped in a multi-select that the danger path interrupted: tapped again for the person when its question comes back. */
+  heldPicks?: { key: string; ids: string[] };
   /** The ticket this conversation created; set by the conversation layer, ignored by the engine. */
   ticketRef?: string;
   /** The user asked to change language; the next choice picks one. Conversation layer only. */

@@ -110,7 +110,14 @@ export function run(flows: FlowSet, state: SessionState, target: Target, out: Ou
         return { ...held.state, flow: at.flow, node: at.node };
       }
       if (node.ask) {
-        out.push({ kind: 'ask', key: node.ask, required: node.required });
+        // Back at a list the danger path interrupted: what was tapped is tapped still.
+        const picked = state.heldPicks?.key === node.ask ? state.heldPicks.ids : undefined;
+        if (picked) {
+          const { heldPicks: _h, ...rest } = state;
+          state = { ...rest, picking: picked };
+          out.push({ kind: 'picked', key: node.ask, ids: picked });
+        }
+        out.push({ kind: 'ask', key: node.ask, required: node.required, ...(picked ? { picked } : {}) });
         return { ...state, flow: at.flow, node: at.node };
       }
       if (node.end) {
