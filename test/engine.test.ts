@@ -209,6 +209,13 @@ const cases: Case[] = [
     at: 'finish/ask_consent_scope',
     answers: { documents_taken: 'yes', free_to_leave: 'no', happened: ['documents', 'cannot_leave'] },
   },
+  {
+    name: 'items tapped before turning to "write to staff" are kept',
+    lang: 'en',
+    inputs: [no, pick('help_me'), pick('TH'), pick('MM'), pick('adult'), pick('documents'), pick('debt'), text('blah'), text('blah'), pick('leave_message')],
+    at: 'message/ask_message',
+    answers: { happened: ['documents', 'debt'], documents_taken: 'yes' },
+  },
   { name: 'a skip with nothing tapped still skips the list', lang: 'en', inputs: [no, pick('help_me'), pick('TH'), pick('MM'), pick('adult'), pick('skip')], at: 'finish/ask_consent_scope', answers: { current_country: 'TH' } },
   {
     name: 'one by one asks the yes/no questions, passing those already picked',

@@ -55,7 +55,7 @@ export function step(flows: FlowSet, state: SessionState | undefined, given: Inp
   if (!node.ask) throw new FlowRuntimeError(here, 'the state waits at a node that asks nothing');
   if (isLeaveMessage(input) && state.misses >= MISSES_BEFORE_OFFER && flows.flows.has(MESSAGE_FLOW)) {
     const target = { flow: MESSAGE_FLOW, node: flows.flows.get(MESSAGE_FLOW)!.start };
-    return { state: run(flows, { ...settle(state), misses: 0 }, target, out, effects), out, effects };
+    return { state: run(flows, { ...settle(withPicked(flows, state, node.ask)), misses: 0 }, target, out, effects), out, effects };
   }
   if (state.confirming) return { state: readBackStep(flows, state, input, lexicon, out, effects), out, effects };
   const def = flows.dictionary[node.ask]!;
@@ -182,6 +182,14 @@ export function withProposals(state: SessionState, proposals: Proposal[]): Sessi
   const fresh = proposals.filter((p) => state.answers[p.key] === undefined && !known.has(p.key));
   const proposed = [...(state.proposed ?? []), ...fresh];
   return proposed.length ? { ...state, proposed } : state;
+}
+
+/** The items tapped so far in a multi-select stored as its answer (a person who turns to writing to staff keeps them). */
+function withPicked(flows: FlowSet, state: SessionState, key: string): SessionState {
+  const def = flows.dictionary[key];
+  if (!state.picking?.length || def?.type !== 'multi') return state;
+  const { picking, ...rest } = state;
+  return { ...rest, answers: { ...state.answers, [key]: picking, ...impliedAnswers(def, picking) } };
 }
 
 function isLeaveMessage(input: Input): boolean {
