@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { planCalls, partKey } from '../src/channels/line/line-calls.ts';
 import { choicePage, inOneCall, LINE_LIMITS, parsePostback, toLineMessages } from '../src/channels/line/line-messages.ts';
 import { splitText } from '../src/channels/split-text.ts';
-import { toTelegramMessages } from '../src/channels/telegram/telegram-messages.ts';
+import { choiceCallback, parseCallback, toTelegramMessages } from '../src/channels/telegram/telegram-messages.ts';
 
 const choices = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `c${i}`, label: `Choice number ${i} with a long label` }));
 
@@ -127,5 +127,22 @@ describe('Telegram keyboards', () => {
   it('carries c:<id> in callback_data and leaves out ids over 64 bytes', () => {
     const [msg] = toTelegramMessages({ text: 'Q', choices: [{ id: 'yes', label: 'Yes' }, { id: 'x'.repeat(70), label: 'Too long' }] });
     expect(msg!.reply_markup).toEqual({ inline_keyboard: [[{ text: 'Yes', callback_data: 'c:yes' }]] });
+  });
+
+  it('names the question in callback_data when the reply asks one: k:<key>:<id>, read back by parseCallback', () => {
+    const [msg] = toTelegramMessages({ text: 'Q', choices: [{ id: 'yes', label: 'Yes' }], expects: { key: 'in_danger_now', type: 'choice' } });
+    expect(msg!.reply_markup).toEqual({ inline_keyboard: [[{ text: 'Yes', callback_data: 'k:in_danger_now:yes' }]] });
+    // [callback data, what it carries]: old buttons (c:) still read; another bot's data is not ours.
+    const table: [string, ReturnType<typeof parseCallback>][] = [
+      ['k:in_danger_now:yes', { ids: ['yes'], key: 'in_danger_now' }],
+      ['k:happened:documents,debt', { ids: ['documents', 'debt'], key: 'happened' }],
+      ['c:yes', { ids: ['yes'] }],
+      ['c:', undefined],
+      ['k::yes', undefined],
+      ['claim:TR-1', undefined],
+    ];
+    for (const [data, carried] of table) expect(parseCallback(data), data).toEqual(carried);
+    // A key too long to fit beside the id falls back to c:<id>.
+    expect(choiceCallback('yes', 'k'.repeat(70))).toBe('c:yes');
   });
 });

@@ -353,7 +353,7 @@ describe('on Telegram', () => {
     const sent = tg.sent.slice(before);
     expect(sent.map((m) => m.text).join('\n')).toContain(km('story.understood'));
     const buttons = (sent.at(-1)?.reply_markup?.inline_keyboard ?? []).flat().map((b: { callback_data: string }) => b.callback_data);
-    expect(buttons).toEqual(['c:yes', 'c:no', 'c:unsure', 'c:skip']);
+    expect(buttons).toEqual(['k:deceived_about_job:yes', 'k:deceived_about_job:no', 'k:deceived_about_job:unsure', 'k:deceived_about_job:skip']);
     await post(901, { choice: 'no' });
     const session = await ctx.services.store.transaction((tx) => tx.getSession('telegram:901'));
     expect(session?.state.answers.deceived_about_job).toBe('no');

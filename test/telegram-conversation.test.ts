@@ -31,6 +31,33 @@ afterEach(async () => {
 });
 
 describe('Telegram with telegram-test-api', () => {
+  it('a button of an earlier question, tapped later, answers nothing: the question now asked comes again', async () => {
+    const client = server.getClient(TELEGRAM_TOKEN, { userId: 502, chatId: 502, type: 'private' });
+    const state = async () => (await ctx.services.store.transaction((tx) => tx.getSession('telegram:502')))!.state as { node: string; answers: Record<string, unknown> };
+    const tap = async (data: string) => {
+      const before = server.storage.botMessages.length;
+      const q = client.makeCallbackQuery(data);
+      q.message.chat.type = 'private';
+      await client.sendCallback(q);
+      await waitFor(() => server.storage.botMessages.length > before, 10_000, 'the bot to answer the tap');
+      await ctx.idle();
+    };
+    await client.sendMessage(client.makeMessage('hello'));
+    await waitFor(async () => (await ctx.services.store.transaction((tx) => tx.getSession('telegram:502'))) !== undefined, 10_000, 'the session');
+    await ctx.idle();
+    // At "are you in danger right now?": a "no" from another question's keyboard ("may staff write
+    // first?", as a later screening would have left) must not answer it.
+    const at = (await state()).node;
+    await tap('k:contact_ok:no');
+    expect((await state()).node).toBe(at);
+    expect((await state()).answers.in_danger_now).toBeUndefined();
+    const last = server.storage.botMessages.at(-1)!.message as unknown as { reply_markup?: { inline_keyboard: { callback_data: string }[][] } };
+    expect(last.reply_markup?.inline_keyboard.flat().map((b) => b.callback_data)).toContain('k:in_danger_now:yes');
+    // This question's own button answers it.
+    await tap('k:in_danger_now:no');
+    expect((await state()).answers.in_danger_now).toBe('no');
+  });
+
   it('plays a whole conversation to a ticket through inline keyboards', async () => {
     const client = server.getClient(TELEGRAM_TOKEN, { userId: 501, chatId: 501, type: 'private' });
     const sessionId = 'telegram:501';
@@ -61,7 +88,8 @@ describe('Telegram with telegram-test-api', () => {
     expect(messages.every((m) => String(m.chat_id) === '501')).toBe(true);
     expect(messages.some((m) => m.text.includes(ticket.ref))).toBe(true);
     const buttons = messages.flatMap((m) => ((m.reply_markup as any)?.inline_keyboard ?? []).flat());
-    expect(buttons.some((b: any) => b.callback_data === 'c:yes')).toBe(true);
+    // Each button names the question it answers with its choice.
+    expect(buttons.some((b: any) => /^k:[a-z_]+:yes$/.test(b.callback_data))).toBe(true);
     expect(buttons.every((b: any) => Buffer.byteLength(b.callback_data) <= 64)).toBe(true);
   });
 });

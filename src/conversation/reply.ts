@@ -65,7 +65,8 @@ export interface StoredFile {
 
 export type InboundContent =
   | { type: 'text'; text: string }
-  | { type: 'choice'; ids: string[] }
+  /** `forKey`: the question the tapped button was sent with, when the channel tells (Telegram). */
+  | { type: 'choice'; ids: string[]; forKey?: string }
   | { type: 'location'; lat: number; lon: number; text?: string }
   /** `transcript`: a voice note's words, when the assist transcribed it (src/llm/voice-note.ts). */
   | { type: 'media'; file: StoredFile; transcript?: string }

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { orderedId } from '../core/ordered-id.ts';
-import { FlowRuntimeError, initialState, readStory, reask, step, withProposals } from '../flow/engine.ts';
+import { FlowRuntimeError, initialState, readStory, reask, step, waitingFor, withProposals } from '../flow/engine.ts';
 import type { Input, Out, SessionState } from '../flow/types.ts';
 import type { TicketRecord, Tx } from '../store/store.ts';
 import { createTicket, enrichTicket, withdrawTicket } from '../tickets/ticket-service.ts';
@@ -57,6 +57,11 @@ export class ScreeningStep {
       case 'choice':
         input = { type: 'choice', ids: content.ids };
         record = { choice: content.ids };
+        // A button of an earlier question (Telegram keeps old keyboards tappable) answers nothing:
+        // an old "yes" must not answer the question now asked. That question comes again.
+        if (content.forKey && state && !state.ended && !danger && content.forKey !== waitingFor(flows, state)) {
+          return { state, record: { choice: content.ids, forKey: content.forKey }, replies: await renderFor(ctx, state, again(ctx, state)) };
+        }
         break;
       case 'location':
         input = { type: 'location', lat: content.lat, lon: content.lon, ...(content.text ? { text: content.text } : {}) };

@@ -196,6 +196,13 @@ function isLeaveMessage(input: Input): boolean {
   return input.type === 'choice' && input.ids.length === 1 && input.ids[0] === LEAVE_MESSAGE;
 }
 
+/** The key the conversation waits for an answer to: a read-back's, the language menu's, or the question's. */
+export function waitingFor(flows: FlowSet, state: SessionState): string | undefined {
+  if (state.confirming) return state.confirming.key;
+  if (state.choosingLanguage) return 'lang';
+  return flows.flows.get(state.flow)?.nodes.get(state.node)?.ask;
+}
+
 /** The current question again (after help, a language change, or input that changed nothing). */
 export function reask(flows: FlowSet, state: SessionState): Out[] {
   const node = flows.flows.get(state.flow)?.nodes.get(state.node);

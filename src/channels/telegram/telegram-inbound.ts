@@ -64,8 +64,8 @@ export async function handleTelegramUpdate(deps: TelegramInboundDeps, row: Inbou
     // Stops the button's spinner. Not waited for: a tap is answered by the database alone (and so
     // may be handled in its webhook request); too late or twice is harmless, so errors are ignored.
     void deps.api.answerCallbackQuery(q.id).catch(() => undefined);
-    const ids = parseCallback(q.data);
-    const content: InboundContent = ids ? { type: 'choice', ids } : { type: 'unsupported', what: 'button' };
+    const tapped = parseCallback(q.data);
+    const content: InboundContent = tapped ? { type: 'choice', ids: tapped.ids, ...(tapped.key ? { forKey: tapped.key } : {}) } : { type: 'unsupported', what: 'button' };
     await deps.conversation.handle({ ...base, ...hint(q.from.language_code), content });
     return;
   }

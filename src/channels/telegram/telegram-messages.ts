@@ -1,6 +1,9 @@
 /**
  * Neutral replies as Telegram messages: texts cut to Telegram's 4096 characters and choices as an
- * inline keyboard on the last piece, each button carrying `c:<id>` (at most 64 bytes).
+ * inline keyboard on the last piece, each button carrying `k:<key>:<id>`, the question it answers
+ * and its choice (at most 64 bytes; `c:<id>` when that does not fit, as every button did before).
+ * A Telegram keyboard stays under its message, so an old message's button can still be tapped:
+ * its key tells it from a button of the question now asked.
  */
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import { forDisplay } from '../../conversation/display.ts';
@@ -10,16 +13,23 @@ import { splitText } from '../split-text.ts';
 /** Telegram's limits (Bot API reference). */
 export const TELEGRAM_LIMITS = { text: 4096, callbackData: 64 } as const;
 
-/** Callback data of a choice. */
-export function choiceCallback(id: string): string {
-  return `c:${id}`;
+/** Callback data of a choice of the question `key` (when known and it fits). */
+export function choiceCallback(id: string, key?: string): string {
+  const keyed = key ? `k:${key}:${id}` : undefined;
+  return keyed && Buffer.byteLength(keyed, 'utf8') <= TELEGRAM_LIMITS.callbackData ? keyed : `c:${id}`;
 }
 
-/** The choice ids a button's callback data carries, or undefined when it is not ours. */
-export function parseCallback(data: string | undefined): string[] | undefined {
-  if (!data?.startsWith('c:')) return undefined;
-  const ids = data.slice(2).split(',').map((s) => s.trim()).filter(Boolean);
-  return ids.length ? ids : undefined;
+/** The choice ids a button's callback data carries and the question it was for, or undefined when it is not ours. */
+export function parseCallback(data: string | undefined): { ids: string[]; key?: string } | undefined {
+  let key: string | undefined;
+  let rest: string;
+  if (data?.startsWith('k:') && data.indexOf(':', 2) > 2) {
+    key = data.slice(2, data.indexOf(':', 2));
+    rest = data.slice(data.indexOf(':', 2) + 1);
+  } else if (data?.startsWith('c:')) rest = data.slice(2);
+  else return undefined;
+  const ids = rest.split(',').map((s) => s.trim()).filter(Boolean);
+  return ids.length ? { ids, ...(key ? { key } : {}) } : undefined;
 }
 
 /** One sendMessage call. */
@@ -33,10 +43,11 @@ export function toTelegramMessages(stored: Reply): TelegramText[] {
   const reply = forDisplay(stored);
   const messages: TelegramText[] = splitText(reply.text || ' ', TELEGRAM_LIMITS.text).map((text) => ({ text }));
   // A choice id too long for callback_data cannot be a button; it can still be typed.
-  const buttons = (reply.choices ?? []).filter((c) => Buffer.byteLength(choiceCallback(c.id), 'utf8') <= TELEGRAM_LIMITS.callbackData);
+  const key = reply.expects?.key;
+  const buttons = (reply.choices ?? []).filter((c) => Buffer.byteLength(choiceCallback(c.id, key), 'utf8') <= TELEGRAM_LIMITS.callbackData);
   if (buttons.length) {
     // One button per row: labels in Thai, Burmese or Khmer are long, and a clear column is easiest to tap.
-    messages[messages.length - 1]!.reply_markup = { inline_keyboard: buttons.map((c) => [{ text: c.label, callback_data: choiceCallback(c.id) }]) };
+    messages[messages.length - 1]!.reply_markup = { inline_keyboard: buttons.map((c) => [{ text: c.label, callback_data: choiceCallback(c.id, key) }]) };
   }
   return messages;
 }
@@ -99,7 +110,8 @@ function joinOnto(joined: Joined, reply: Reply): boolean {
 }
 
 function asReply(j: Joined): Reply {
-  return { text: j.texts.join(PARAGRAPH), ...(j.last.choices ? { choices: j.last.choices } : {}), ...(j.last.script ? { script: j.last.script } : {}) };
+  const { choices, expects, script } = j.last;
+  return { text: j.texts.join(PARAGRAPH), ...(choices ? { choices } : {}), ...(expects ? { expects } : {}), ...(script ? { script } : {}) };
 }
 
 /** Between the joined replies of a turn. */
