@@ -216,6 +216,8 @@ const cases: Case[] = [
     at: 'message/ask_message',
     answers: { happened: ['documents', 'debt'], documents_taken: 'yes' },
   },
+  { name: 'a typed "yes" at the read-back of a country confirms it', lang: 'en', inputs: [no, pick('help_me'), pick('TH'), text('thai'), text('yes')], at: 'victim/ask_age', answers: { nationality: 'TH' } },
+  { name: 'a typed "no" at the read-back of a country asks for the right button, without "not understood"', lang: 'th', inputs: [no, pick('help_me'), pick('TH'), text('thai'), text('ไม่ใช่')], at: 'victim/ask_nationality', out: ['=nationality'], misses: 0 },
   { name: 'a skip with nothing tapped still skips the list', lang: 'en', inputs: [no, pick('help_me'), pick('TH'), pick('MM'), pick('adult'), pick('skip')], at: 'finish/ask_consent_scope', answers: { current_country: 'TH' } },
   {
     name: 'one by one asks the yes/no questions, passing those already picked',

@@ -41,7 +41,17 @@ export function readBackStep(flows: FlowSet, state: SessionState, input: Input, 
         out.push(readBackOut(again));
         return { ...state, misses: 0, answers, confirming: again };
       }
-    } else if (r.kind === 'miss') reason = r.reason;
+    } else if (r.kind === 'miss') {
+      // "yes" or "no" typed at the read-back of a country, an age group...: whether what was read
+      // back is right. A yes confirms it; a no asks for the right answer's button. Never for a
+      // consent, where a typed "yes" would confirm a "no" read back.
+      const verdict = def.consent ? undefined : lexicon.match(input.text, ['yes', 'no'], YESNO_PREFIX, state.lang, { whole: true });
+      if (verdict === 'yes' && typeof c.value === 'string') settled = choose(c.value, true);
+      else if (verdict === 'no') {
+        out.push(readBackOut(c));
+        return { ...state, misses: 0 };
+      } else reason = r.reason;
+    }
   } else reason = 'wrong_type';
   if (!settled) {
     out.push({ kind: 'miss', reason }, readBackOut(c));
