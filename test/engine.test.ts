@@ -62,6 +62,8 @@ interface Case {
   out?: string[];
   /** Some of the last step's output, in this order. */
   outIncludes?: string[];
+  /** Keys that must have no answer afterwards. */
+  unanswered?: string[];
   answers?: Answers;
   effects?: Effect['type'][];
   misses?: number;
@@ -218,6 +220,17 @@ const cases: Case[] = [
   },
   { name: 'a typed "yes" at the read-back of a country confirms it', lang: 'en', inputs: [no, pick('help_me'), pick('TH'), text('thai'), text('yes')], at: 'victim/ask_age', answers: { nationality: 'TH' } },
   { name: 'a typed "no" at the read-back of a country asks for the right button, without "not understood"', lang: 'th', inputs: [no, pick('help_me'), pick('TH'), text('thai'), text('ไม่ใช่')], at: 'victim/ask_nationality', out: ['=nationality'], misses: 0 },
+  // [language, typed] where a place is asked, then where a photo is: nothing to give is a skip.
+  ...(
+    [
+      ['en', 'no'],
+      ['th', 'ไม่มี'],
+      ['zh', '不知道'],
+    ] as const
+  ).flatMap(([lang, typed]): Case[] => [
+    { name: `"${typed}" (${lang}) where the place is asked skips it`, lang, inputs: [no, pick('help_me'), pick('TH'), ...Array(3).fill(pick('skip')), yes, pick('skip'), pick('skip'), text(typed)], at: 'finish/ask_evidence', unanswered: ['location'] },
+    { name: `"${typed}" (${lang}) where a photo is asked skips it`, lang, inputs: [no, pick('help_me'), pick('TH'), ...Array(3).fill(pick('skip')), yes, pick('skip'), pick('skip'), pick('skip'), text(typed)], at: 'ended', unanswered: ['evidence'] },
+  ]),
   { name: 'a skip with nothing tapped still skips the list', lang: 'en', inputs: [no, pick('help_me'), pick('TH'), pick('MM'), pick('adult'), pick('skip')], at: 'finish/ask_consent_scope', answers: { current_country: 'TH' } },
   {
     name: 'one by one asks the yes/no questions, passing those already picked',
@@ -365,6 +378,7 @@ describe('flow engine', () => {
       expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     }
     if (c.answers) expect(state.answers).toMatchObject(c.answers);
+    for (const key of c.unanswered ?? []) expect(state.answers[key], key).toBeUndefined();
     if (c.effects) expect(effects.map((e) => e.type)).toEqual(c.effects);
     if (c.misses !== undefined) expect(state.misses).toBe(c.misses);
   });

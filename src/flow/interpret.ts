@@ -117,6 +117,9 @@ export function interpret(key: string, def: KeyDef, required: boolean, input: In
       if (!text) return { kind: 'miss', reason: 'empty' };
       // Skip only as the whole message: "ข้ามไปฝั่งพม่า" (crossed into Myanmar) is an answer.
       if (lexicon.match(text, [SKIP], 'choice', lang, { whole: true }) === SKIP) return skip();
+      // "no", "ไม่มี", "不知道" alone where a photo or a place is asked: nothing to give, so a skip
+      // (it was "not the kind of answer", or stored as the place "no").
+      if ((def.type === 'media' || def.type === 'location') && ['no', 'unsure'].includes(lexicon.match(text, YESNO_VALUES, YESNO_PREFIX, lang, { whole: true }) ?? '')) return skip();
       switch (def.type) {
         case 'text':
           return { kind: 'answer', value: text };
