@@ -62,7 +62,7 @@ export function step(flows: FlowSet, state: SessionState | undefined, given: Inp
 
   // A multi-select answered one tap at a time (LINE and Telegram buttons send one id): each tap is
   // added and the question asked again, until "done".
-  if (def.type === 'multi' && input.type === 'choice' && input.ids.length === 1) {
+  if (def.type === 'multi' && input.type === 'choice' && input.ids.length === 1 && input.ids[0] !== SKIP) {
     const id = input.ids[0]!;
     const picking = state.picking ?? [];
     // "Ask me one by one" answers at once, with whatever was picked before it.
@@ -73,11 +73,11 @@ export function step(flows: FlowSet, state: SessionState | undefined, given: Inp
       speak(node, out, { picked });
       return { state: { ...state, misses: 0, picking: picked }, out, effects };
     }
-    // "Done", or a "skip" once items are tapped (an older message's button): the tapped items are the answer.
-    else if (id === DONE || (id === SKIP && picking.length)) input = picking.length ? { type: 'choice', ids: picking } : { type: 'choice', ids: [SKIP] };
+    else if (id === DONE) input = picking.length ? { type: 'choice', ids: picking } : { type: 'choice', ids: [SKIP] };
   }
   let result = interpret(node.ask, def, node.required, input, lexicon, state.lang);
-  // The same for a skip word typed once items are tapped: what was tapped is never dropped.
+  // A skip once items are tapped (an older message's button, or the word typed) is "done": what
+  // was tapped is never dropped.
   if (result.kind === 'skip' && def.type === 'multi' && state.picking?.length) result = { kind: 'answer', value: state.picking };
 
   // Typed items of a multi-select are shown back, and the question stays open for more or "done".

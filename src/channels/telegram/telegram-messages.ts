@@ -21,14 +21,10 @@ export function choiceCallback(id: string, key?: string): string {
 
 /** The choice ids a button's callback data carries and the question it was for, or undefined when it is not ours. */
 export function parseCallback(data: string | undefined): { ids: string[]; key?: string } | undefined {
-  let key: string | undefined;
-  let rest: string;
-  if (data?.startsWith('k:') && data.indexOf(':', 2) > 2) {
-    key = data.slice(2, data.indexOf(':', 2));
-    rest = data.slice(data.indexOf(':', 2) + 1);
-  } else if (data?.startsWith('c:')) rest = data.slice(2);
-  else return undefined;
-  const ids = rest.split(',').map((s) => s.trim()).filter(Boolean);
+  const colon = data?.startsWith('k:') ? data.indexOf(':', 2) : -1;
+  const key = colon > 2 ? data!.slice(2, colon) : undefined;
+  const rest = key ? data!.slice(colon + 1) : data?.startsWith('c:') ? data.slice(2) : undefined;
+  const ids = rest?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
   return ids.length ? { ids, ...(key ? { key } : {}) } : undefined;
 }
 
